@@ -1,0 +1,3 @@
+from couturier.cli import main
+
+main()

@@ -1,0 +1,79 @@
+"""DiffAugment (Zhao et al., 2020): differentiable augmentations applied to both real
+and fake images before D, so D cannot memorise a small dataset while G still gets
+gradients through the augmentation.
+
+Written by hand because it is a few tensor operations and the libraries that offer
+it (kornia and others) are large dependencies for this; the policy names follow the
+paper: color, translation, cutout.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from couturier.config import ConfigError
+
+
+def _brightness(x):
+    return x + (torch.rand(x.size(0), 1, 1, 1, dtype=x.dtype, device=x.device) - 0.5)
+
+
+def _saturation(x):
+    if x.size(1) == 1:
+        return x
+    mean = x.mean(dim=1, keepdim=True)
+    return (x - mean) * (torch.rand(x.size(0), 1, 1, 1, dtype=x.dtype, device=x.device) * 2) + mean
+
+
+def _contrast(x):
+    mean = x.mean(dim=[1, 2, 3], keepdim=True)
+    return (x - mean) * (torch.rand(x.size(0), 1, 1, 1, dtype=x.dtype, device=x.device) + 0.5) + mean
+
+
+def _translation(x, ratio: float = 0.125):
+    """Shift each image by up to `ratio` of its size, filling with zeros (mid-grey)."""
+    n, _, h, w = x.shape
+    sh, sw = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    dy = torch.randint(-sh, sh + 1, (n, 1, 1), device=x.device)
+    dx = torch.randint(-sw, sw + 1, (n, 1, 1), device=x.device)
+    gy, gx = torch.meshgrid(torch.arange(h, device=x.device), torch.arange(w, device=x.device), indexing="ij")
+    gy = torch.clamp(gy[None] + dy + 1, 0, h + 1)
+    gx = torch.clamp(gx[None] + dx + 1, 0, w + 1)
+    padded = F.pad(x, [1, 1, 1, 1])
+    flat = padded.flatten(2)  # (n, c, (h+2)*(w+2))
+    index = (gy * (w + 2) + gx).flatten(1)[:, None, :].expand(-1, x.size(1), -1)
+    return flat.gather(2, index).view_as(x)
+
+
+def _cutout(x, ratio: float = 0.5):
+    """Zero one random square of `ratio` of the size per image."""
+    n, _, h, w = x.shape
+    ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
+    cy = torch.randint(0, h + (1 - ch % 2), (n, 1, 1), device=x.device)
+    cx = torch.randint(0, w + (1 - cw % 2), (n, 1, 1), device=x.device)
+    gy = torch.arange(h, device=x.device)[None, :, None]
+    gx = torch.arange(w, device=x.device)[None, None, :]
+    inside = ((gy - cy).abs() <= ch // 2) & ((gx - cx).abs() <= cw // 2)
+    return x * (~inside).unsqueeze(1).to(x.dtype)
+
+
+POLICIES = {
+    "color": (_brightness, _saturation, _contrast),
+    "translation": (_translation,),
+    "cutout": (_cutout,),
+}
+
+
+def parse_policy(policy: str) -> tuple[str, ...]:
+    names = tuple(p.strip() for p in policy.split(",") if p.strip())
+    bad = [p for p in names if p not in POLICIES]
+    if bad:
+        raise ConfigError(f"unknown DiffAugment policy {bad}; valid: {', '.join(POLICIES)}")
+    return names
+
+
+def diff_augment(x: torch.Tensor, policy: tuple[str, ...]) -> torch.Tensor:
+    for name in policy:
+        for op in POLICIES[name]:
+            x = op(x)
+    return x.contiguous()

@@ -1,0 +1,189 @@
+"""The `couturier` command: a thin face over the library. Parse, call, print."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from couturier.config import ConfigError, build_config, load_config_file
+from couturier.data.fashion_mnist import DataError
+from couturier.train.checkpoint import CheckpointError
+
+# Errors the library raises on bad input: shown as one line, exit status 2.
+USER_ERRORS = (ConfigError, DataError, CheckpointError, FileNotFoundError, FileExistsError)
+
+# train flag -> (config section, key); flags left unset do not override the file or preset.
+TRAIN_FLAGS = {
+    "model": ("model", "name"), "conditional": ("model", "conditional"), "z_dim": ("model", "z_dim"),
+    "width": ("model", "width"), "loss": ("loss", "name"), "r1": ("loss", "r1_gamma"),
+    "data": ("data", "dataset"), "data_dir": ("data", "data_dir"), "resolution": ("data", "resolution"),
+    "channels": ("data", "channels"), "steps": ("train", "steps"), "minutes": ("train", "minutes"),
+    "batch_size": ("train", "batch_size"), "lr_g": ("train", "lr_g"), "lr_d": ("train", "lr_d"),
+    "ema": ("train", "ema_decay"), "diffaugment": ("train", "diffaugment"), "seed": ("train", "seed"),
+    "device": ("train", "device"), "compile": ("train", "compile"), "threads": ("train", "threads"),
+    "log_every": ("train", "log_every"), "sample_every": ("train", "sample_every"),
+    "checkpoint_every": ("train", "checkpoint_every"), "keep_checkpoints": ("train", "keep_checkpoints"),
+}
+
+
+def _flags_to_layer(flags: dict) -> dict:
+    layer: dict = {}
+    for flag, (section, key) in TRAIN_FLAGS.items():
+        if flags.get(flag) is not None:
+            layer.setdefault(section, {})[key] = flags[flag]
+    if flags.get("lr") is not None:
+        layer.setdefault("train", {}).update(lr_g=flags["lr"], lr_d=flags["lr"])
+    if flags.get("minutes") is not None:
+        layer["train"]["steps"] = None
+    return layer
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force and (path.is_file() or any(path.iterdir())):
+        raise FileExistsError(f"{path} already exists; choose another --out or pass --force to replace it")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="couturier")
+def cli() -> None:
+    """couturier: train GANs on fashion images and generate new garments."""
+
+
+@cli.command()
+@click.option("--model", help="Model name (see `couturier models`).")
+@click.option("--conditional/--unconditional", default=None, help="Class-conditional G and D.")
+@click.option("--loss", help="bce, hinge or wgan-gp (default: the model's).")
+@click.option("--r1", type=float, help="R1 penalty weight on real images.")
+@click.option("--steps", type=int, help="Generator steps to train.")
+@click.option("--minutes", type=float, help="Train for this many minutes instead of --steps.")
+@click.option("--batch-size", type=int)
+@click.option("--lr", type=float, help="Learning rate for both G and D.")
+@click.option("--lr-g", type=float)
+@click.option("--lr-d", type=float)
+@click.option("--ema", type=float, help="EMA decay of G's weights for sampling (0 = off).")
+@click.option("--diffaugment", help="DiffAugment policy, e.g. color,translation,cutout ('' = off).")
+@click.option("--z-dim", type=int)
+@click.option("--width", type=int, help="Channel multiplier of the networks.")
+@click.option("--data", help="'fashion-mnist' (default) or a folder of images (sub-folders = classes).")
+@click.option("--data-dir", help="Folder with the Fashion-MNIST IDX files.")
+@click.option("--resolution", type=int, help="Image size for folder datasets (e.g. 32, 64).")
+@click.option("--channels", type=int, help="1 = grayscale, 3 = RGB (folder datasets).")
+@click.option("--seed", type=int)
+@click.option("--device", help="cpu (default) or cuda.")
+@click.option("--compile/--no-compile", default=None, help="torch.compile the networks.")
+@click.option("--threads", type=int, help="CPU threads (default: all).")
+@click.option("--log-every", type=int)
+@click.option("--sample-every", type=int)
+@click.option("--checkpoint-every", type=int)
+@click.option("--keep-checkpoints", type=int, help="Older checkpoints kept besides the latest.")
+@click.option("--config", "config_file", type=click.Path(), help="TOML or YAML config; flags override it.")
+@click.option("--out", type=click.Path(), default=None, help="Run folder (default runs/MODEL).")
+@click.option("--resume", is_flag=True, help="Continue the run in --out from its latest checkpoint.")
+@click.option("--progress/--no-progress", default=True)
+def train(config_file, out, resume, progress, **flags) -> None:
+    """Train a GAN; writes grids, metrics.csv, curves and checkpoints into --out."""
+    from couturier.train import Trainer
+
+    file_layer = load_config_file(config_file) if config_file else {}
+    cfg = build_config(file_layer, _flags_to_layer(flags))
+    run_dir = Path(out or f"runs/{cfg.model.name}")
+    trainer = Trainer(cfg, run_dir, resume=resume)
+    c = trainer.cfg
+    budget = f"{c.train.minutes} min" if c.train.minutes else f"{c.train.steps} steps"
+    click.echo(f"training {c.model.name}{' (conditional)' if c.model.conditional else ''} on "
+               f"{c.data.dataset} ({len(trainer.dataset)} images) for {budget}, batch {c.train.batch_size}, "
+               f"loss {c.loss.name}, device {trainer.device} -> {run_dir}")
+    trainer.fit(progress=progress)
+    click.echo(f"done: step {trainer.step}; sample grid: {run_dir / 'samples.png'}; "
+               f"curves: {run_dir / 'loss_curves.png'}; metrics: {run_dir / 'metrics.csv'}")
+
+
+@cli.command()
+@click.argument("run", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="grid.png, samples.npz or a folder/")
+@click.option("--n", "n", type=int, default=64, show_default=True)
+@click.option("--class", "class_name", help="Class name or index (conditional models).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
+@click.option("--columns", type=int, help="Grid columns (default 10, or per-class when conditional).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--no-ema", is_flag=True, help="Use G's raw weights even when the run kept an EMA.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def sample(run, out, n, class_name, seed, truncation, columns, device, no_ema, force) -> None:
+    """Generate images from a run or checkpoint."""
+    from couturier import sampling
+
+    out = Path(out)
+    _refuse_existing(out, force)
+    loaded = sampling.load_generator(run, device, use_ema=not no_ema)
+    images, labels = sampling.sample(loaded, n, seed, class_name, truncation)
+    if columns is None:
+        columns = 10
+        if loaded.conditional and class_name is None:
+            columns = -(-n // len(loaded.class_names))
+    written = sampling.save_samples(images, labels, out, loaded.class_names, columns)
+    click.echo(f"wrote {written} to {out} (step {loaded.step} of {loaded.config.model.name})")
+
+
+@cli.command()
+@click.argument("run", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="walk.png; walk.gif is written beside it")
+@click.option("--seed-a", type=int, default=0, show_default=True)
+@click.option("--seed-b", type=int, default=1, show_default=True)
+@click.option("--class-a", help="Start class (conditional models).")
+@click.option("--class-b", help="End class (conditional models).")
+@click.option("--steps", type=int, default=10, show_default=True, help="Images per walk.")
+@click.option("--rows", type=int, default=4, show_default=True, help="Walks (row r uses seeds +r).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--force", is_flag=True, help="Replace the outputs if they exist.")
+def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device, force) -> None:
+    """Walk the latent space between two seeds (and two classes) as a grid and a GIF."""
+    from couturier import sampling
+
+    out = Path(out)
+    for path in (out.with_suffix(".png"), out.with_suffix(".gif")):
+        _refuse_existing(path, force)
+    loaded = sampling.load_generator(run, device)
+    walk = sampling.interpolate(loaded, seed_a, seed_b, steps, rows, class_a, class_b)
+    png, gif = sampling.save_walk(walk, out)
+    click.echo(f"wrote {png} and {gif}")
+
+
+@cli.command()
+def models() -> None:
+    """List the registered models and losses."""
+    from couturier.losses import LOSSES
+    from couturier.models import get_model_spec, model_names
+
+    for name in model_names():
+        spec = get_model_spec(name)
+        click.echo(f"{name:8s} {spec.summary}  [preset: loss {spec.preset['loss']['name']}, "
+                   f"batch {spec.preset['train']['batch_size']}]")
+    click.echo(f"losses: {', '.join(sorted(LOSSES))}")
+
+
+def main() -> None:
+    from couturier.train import RunDirError, TrainingDiverged
+
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (*USER_ERRORS, RunDirError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except TrainingDiverged as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(3)
+    except KeyboardInterrupt:
+        click.echo("interrupted; resume with --resume from the last checkpoint", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""DCGAN (Radford et al., 2016), sized to the data's resolution.
+
+G: a transposed convolution lifts z to a base x base map, then stride-2 transposed
+convolutions with BatchNorm and ReLU double it up to the resolution; tanh output.
+D: stride-2 convolutions with LeakyReLU(0.2) (BatchNorm after the first), then a
+linear (projection when conditional) head.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from couturier.config import Config
+from couturier.models.layers import (ConditionalBatchNorm2d, LabelConcat, ProjectionHead,
+                                     init_dcgan_weights, resolution_plan)
+from couturier.models.registry import register_model
+
+
+class ConvGenerator(nn.Module):
+    """Transposed-convolution generator. `class_norm` conditions through the BatchNorms
+    (as in SNGAN/BigGAN) instead of concatenating a class embedding to z."""
+
+    def __init__(self, z_dim: int, channels: int, resolution: int, width: int,
+                 num_classes: int | None, class_norm: bool = False):
+        super().__init__()
+        self.z_dim, self.num_classes = z_dim, num_classes
+        base, doublings = resolution_plan(resolution)
+        self.inputs = LabelConcat(z_dim, None if class_norm else num_classes)
+        norm_classes = num_classes if class_norm else None
+        ch = width * 2 ** doublings
+        self.stem = nn.ConvTranspose2d(self.inputs.out_dim, ch, base, 1, 0, bias=False)
+        self.norms = nn.ModuleList([ConditionalBatchNorm2d(ch, norm_classes)])
+        self.ups = nn.ModuleList()
+        for _ in range(doublings - 1):
+            self.ups.append(nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1, bias=False))
+            self.norms.append(ConditionalBatchNorm2d(ch // 2, norm_classes))
+            ch //= 2
+        self.to_image = nn.ConvTranspose2d(ch, channels, 4, 2, 1)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        h = self.stem(self.inputs(z, y)[:, :, None, None])
+        h = torch.relu(self.norms[0](h, y))
+        for up, norm in zip(self.ups, self.norms[1:]):
+            h = torch.relu(norm(up(h), y))
+        return torch.tanh(self.to_image(h))
+
+
+class DCGANDiscriminator(nn.Module):
+    def __init__(self, channels: int, resolution: int, width: int, num_classes: int | None):
+        super().__init__()
+        base, doublings = resolution_plan(resolution)
+        layers, ch = [nn.Conv2d(channels, width, 4, 2, 1), nn.LeakyReLU(0.2)], width
+        for _ in range(doublings - 1):
+            layers += [nn.Conv2d(ch, ch * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ch * 2), nn.LeakyReLU(0.2)]
+            ch *= 2
+        self.features = nn.Sequential(*layers, nn.Flatten())
+        self.head = ProjectionHead(ch * base * base, num_classes)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return self.head(self.features(x), y)
+
+
+@register_model(
+    "dcgan",
+    preset={"model": {"width": 64}, "loss": {"name": "bce"},
+            "train": {"batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.5, "beta2": 0.999}},
+    summary="convolutional GAN with BatchNorm (Radford et al. 2016)",
+)
+def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
+    d, m = cfg.data, cfg.model
+    classes = m.num_classes if m.conditional else None
+    generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width, classes)
+    discriminator = DCGANDiscriminator(d.channels, d.resolution, m.width, classes)
+    init_dcgan_weights(generator)
+    init_dcgan_weights(discriminator)
+    return generator, discriminator

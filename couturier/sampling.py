@@ -1,0 +1,174 @@
+"""Load a trained generator from a run and draw samples, walks and variations."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from couturier.config import Config, ConfigError
+from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
+from couturier.fileio import atomic_path
+from couturier.models import build_models
+from couturier.train.checkpoint import CheckpointError, load_checkpoint, load_module
+
+
+@dataclass
+class LoadedGenerator:
+    generator: nn.Module
+    config: Config
+    class_names: tuple[str, ...]
+    step: int
+    device: torch.device
+
+    @property
+    def conditional(self) -> bool:
+        return self.config.model.conditional
+
+    def class_index(self, name: str | int) -> int:
+        """Map a class name (case-insensitive) or index to its index; unknown names list the valid ones."""
+        if isinstance(name, int) or str(name).isdigit():
+            index = int(name)
+            if 0 <= index < len(self.class_names):
+                return index
+        else:
+            lowered = [c.lower() for c in self.class_names]
+            if str(name).lower() in lowered:
+                return lowered.index(str(name).lower())
+        raise ConfigError(f"unknown class {name!r}; valid classes: {', '.join(self.class_names)}")
+
+
+def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) -> LoadedGenerator:
+    """Rebuild G from a run folder or checkpoint; the EMA weights are used when the run kept them."""
+    checkpoint = load_checkpoint(path)
+    try:
+        config = Config.from_dict(checkpoint.config)
+    except (ConfigError, TypeError) as exc:
+        raise CheckpointError(f"{path}: the checkpoint's config is not valid for this version ({exc})") from exc
+    generator, _ = build_models(config)
+    prefix = "G_ema" if use_ema and checkpoint.has("G_ema") else "G"
+    load_module(generator, checkpoint, prefix, str(path))
+    generator.to(device).eval().requires_grad_(False)
+    names = tuple(checkpoint.meta.get("class_names") or [])
+    return LoadedGenerator(generator, config, names, checkpoint.step, torch.device(device))
+
+
+def latents(n: int, z_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:
+    """Standard-normal noise from a seed; with truncation T, values beyond +-T are redrawn."""
+    if n <= 0:
+        raise ConfigError(f"--n must be positive, got {n}")
+    generator = torch.Generator().manual_seed(seed)
+    z = torch.randn(n, z_dim, generator=generator)
+    if truncation is not None:
+        if truncation <= 0:
+            raise ConfigError(f"--truncation must be positive, got {truncation}")
+        outside = z.abs() > truncation
+        while outside.any():
+            z[outside] = torch.randn(int(outside.sum()), generator=generator)
+            outside = z.abs() > truncation
+    return z
+
+
+@torch.no_grad()
+def _run(loaded: LoadedGenerator, z: torch.Tensor, y: torch.Tensor | None, batch_size: int = 500) -> np.ndarray:
+    out = []
+    for start in range(0, z.shape[0], batch_size):
+        zb = z[start:start + batch_size].to(loaded.device)
+        yb = y[start:start + batch_size].to(loaded.device) if y is not None else None
+        out.append(to_uint8(loaded.generator(zb, yb)))
+    return np.concatenate(out)
+
+
+def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str | int | None = None,
+           truncation: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Draw n images (uint8 N,C,H,W). Conditional models spread them evenly over the classes,
+    in class order, unless one class is asked for."""
+    z = latents(n, loaded.config.model.z_dim, seed, truncation)
+    labels = None
+    if loaded.conditional:
+        if class_name is not None:
+            labels = torch.full((n,), loaded.class_index(class_name), dtype=torch.long)
+        else:
+            per_class = math.ceil(n / len(loaded.class_names))
+            labels = torch.arange(len(loaded.class_names)).repeat_interleave(per_class)[:n]
+    elif class_name is not None:
+        raise ConfigError("--class needs a conditional model (trained with --conditional)")
+    images = _run(loaded, z, labels)
+    return images, (labels.numpy() if labels is not None else None)
+
+
+def _slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """Spherical interpolation: keeps the walk at the norm Gaussian noise actually has."""
+    a_n, b_n = a / a.norm(dim=-1, keepdim=True), b / b.norm(dim=-1, keepdim=True)
+    omega = torch.acos((a_n * b_n).sum(-1, keepdim=True).clamp(-1 + 1e-7, 1 - 1e-7))
+    so = torch.sin(omega)
+    return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
+
+
+def interpolate(loaded: LoadedGenerator, seed_a: int, seed_b: int, steps: int = 10, rows: int = 4,
+                class_a: str | int | None = None, class_b: str | int | None = None) -> np.ndarray:
+    """Latent walks: `rows` walks of `steps` images, row r from seed_a+r to seed_b+r.
+
+    For conditional models the class mixes from class_a to class_b along the walk.
+    Returns uint8 (rows, steps, C, H, W).
+    """
+    if steps < 2 or rows < 1:
+        raise ConfigError("--steps must be at least 2 and --rows at least 1")
+    z_dim = loaded.config.model.z_dim
+    za = torch.cat([latents(1, z_dim, seed_a + r) for r in range(rows)])
+    zb = torch.cat([latents(1, z_dim, seed_b + r) for r in range(rows)])
+    t = torch.linspace(0, 1, steps)
+    z = _slerp(za[:, None], zb[:, None], t[None, :, None]).reshape(rows * steps, z_dim)
+    y = None
+    if loaded.conditional:
+        classes = len(loaded.class_names)
+        a = loaded.class_index(class_a if class_a is not None else 0)
+        b = loaded.class_index(class_b if class_b is not None else a)
+        mix = torch.zeros(steps, classes)
+        mix[:, a] += 1 - t
+        mix[:, b] += t
+        y = mix.repeat(rows, 1)
+    elif class_a is not None or class_b is not None:
+        raise ConfigError("--class-a/--class-b need a conditional model (trained with --conditional)")
+    images = _run(loaded, z, y)
+    return images.reshape(rows, steps, *images.shape[1:])
+
+
+def save_samples(images: np.ndarray, labels: np.ndarray | None, out: str | Path, class_names=(),
+                 columns: int = 10) -> str:
+    """Write samples as a PNG grid (.png), an .npz (images N,H,W[,3] uint8 + labels) or a folder of PNGs.
+
+    Returns what was written, in words."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix in (".png", ".jpg", ".jpeg"):
+        save_grid(images, out, columns, scale=2)
+        return f"grid of {len(images)} images"
+    if suffix == ".npz":
+        hwc = images[:, 0] if images.shape[1] == 1 else images.transpose(0, 2, 3, 1)
+        arrays = {"images": hwc, "labels": labels if labels is not None else np.full(len(images), -1),
+                  "class_names": np.asarray(class_names, dtype=str)}
+        with atomic_path(out) as tmp:
+            with tmp.open("wb") as fh:
+                np.savez_compressed(fh, **arrays)
+        return f"{len(images)} images"
+    if suffix:
+        raise ConfigError(f"--out {out}: use a .png grid, an .npz file or a folder name without a suffix")
+    names = [f"{i:05d}" + (f"_{class_names[labels[i]].replace('/', '-').replace(' ', '_')}"
+                           if labels is not None and class_names else "") + ".png" for i in range(len(images))]
+    save_folder(images, out, names)
+    return f"{len(images)} PNG files"
+
+
+def save_walk(walk: np.ndarray, out: str | Path) -> tuple[Path, Path]:
+    """A walk as a grid PNG (one row per walk) and an animated GIF of the same rows moving."""
+    out = Path(out)
+    rows, steps = walk.shape[:2]
+    png, gif = out.with_suffix(".png"), out.with_suffix(".gif")
+    save_grid(walk.reshape(rows * steps, *walk.shape[2:]), png, steps, scale=2)
+    frames = [walk[:, i] for i in range(steps)] + [walk[:, i] for i in range(steps - 2, 0, -1)]
+    save_gif(frames, gif, columns=rows, scale=3)
+    return png, gif

@@ -1,0 +1,307 @@
+"""One generic adversarial training loop for every registered model and loss."""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+from tqdm import tqdm
+
+from couturier.augment import diff_augment, parse_policy
+from couturier.config import Config, ConfigError
+from couturier.data import BatchSampler, ImageDataset, load_dataset
+from couturier.data.images import save_grid, to_uint8
+from couturier.fileio import write_text
+from couturier.losses import get_loss, gradient_penalty, r1_penalty
+from couturier.models import build_models
+from couturier.train.checkpoint import (Checkpoint, CheckpointError, flatten_state, list_checkpoints,
+                                        load_checkpoint, load_module, optimizer_from_flat, optimizer_to_flat,
+                                        save_checkpoint)
+from couturier.train.logging import MetricsLog
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the last good checkpoint is kept."""
+
+
+class RunDirError(RuntimeError):
+    """--out points somewhere training must not write."""
+
+
+def pick_device(name: str) -> torch.device:
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
+    if name not in ("cpu", "mps") and not name.startswith("cuda"):
+        raise ConfigError(f"unknown device {name!r}; use cpu or cuda[:N]")
+    return torch.device(name)
+
+
+def prepare_run_dir(run_dir: Path, resume: bool) -> None:
+    """Refuse to write into a folder that holds something else, or over a finished run."""
+    is_run = (run_dir / "config.json").is_file()
+    if resume:
+        if not list_checkpoints(run_dir / "checkpoints"):
+            raise RunDirError(f"--resume: {run_dir} has no checkpoint to resume from; drop --resume to start anew")
+        return
+    if run_dir.exists() and is_run:
+        raise RunDirError(f"{run_dir} already holds a run; pass --resume to continue it or choose another --out")
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+        raise RunDirError(f"{run_dir} exists and is not a run folder; choose another --out")
+
+
+@dataclass
+class StepStats:
+    loss_d: torch.Tensor
+    loss_g: torch.Tensor
+    d_real: torch.Tensor
+    d_fake: torch.Tensor
+    grad_norm_d: torch.Tensor
+    grad_norm_g: torch.Tensor
+
+
+def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
+    grads = [p.grad for p in module.parameters() if p.grad is not None]
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+
+class Trainer:
+    """Owns the networks, optimizers and run folder; `fit()` trains to the budget.
+
+    Example:
+        cfg = couturier.build_config({"model": {"name": "dcgan"}, "train": {"steps": 500}})
+        Trainer(cfg, "runs/demo").fit()
+    """
+
+    def __init__(self, cfg: Config, run_dir: str | Path, resume: bool = False,
+                 dataset: ImageDataset | None = None, log: Callable[[str], None] = print):
+        self.cfg, self.run_dir, self.log = cfg, Path(run_dir), log
+        prepare_run_dir(self.run_dir, resume)
+        if resume:  # the saved config wins over everything but the budget
+            cfg = self._resume_config(cfg)
+        t = cfg.train
+        self.device = pick_device(t.device)
+        if t.threads:
+            torch.set_num_threads(t.threads)
+        torch.manual_seed(t.seed)
+        self.dataset = dataset if dataset is not None else load_dataset(cfg.data)
+        if dataset is None and self.dataset.skipped:
+            log(f"skipped {self.dataset.skipped} unreadable image(s) in {cfg.data.dataset}")
+        if cfg.model.conditional:
+            cfg.model.num_classes = len(self.dataset.class_names)
+        self.class_names = self.dataset.class_names
+        self.sampler = BatchSampler(self.dataset.to(self.device), t.batch_size, t.seed)
+
+        self.G, self.D = build_models(cfg)
+        self.G.to(self.device)
+        self.D.to(self.device)
+        self.cuda = self.device.type == "cuda"
+        if self.cuda:  # tensor cores like NHWC
+            self.G.to(memory_format=torch.channels_last)
+            self.D.to(memory_format=torch.channels_last)
+        self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if t.ema_decay > 0 else None
+        self.opt_g = torch.optim.Adam(self.G.parameters(), t.lr_g, betas=(t.beta1, t.beta2), fused=True)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), t.lr_d, betas=(t.beta1, t.beta2), fused=True)
+        self.loss = get_loss(cfg.loss.name)
+        self.policy = parse_policy(t.diffaugment)
+        self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
+        self.g_forward = torch.compile(self.G) if t.compile else self.G
+        self.d_forward = torch.compile(self.D) if t.compile else self.D
+        self.step, self.elapsed = 0, 0.0
+        self.fixed_z, self.fixed_y = self._fixed_noise()
+        self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
+        self.cfg = cfg
+        if resume:
+            self._restore(load_checkpoint(self.run_dir))
+            self.metrics.load(self.step)
+        else:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            write_text(self.run_dir / "config.json", cfg.to_json())
+
+    # ----- set-up helpers -------------------------------------------------------------------
+    def _resume_config(self, cfg: Config) -> Config:
+        saved = Config.from_dict(json.loads((self.run_dir / "config.json").read_text()))
+        saved.train.steps, saved.train.minutes = cfg.train.steps, cfg.train.minutes
+        saved.validate()
+        return saved
+
+    def _fixed_noise(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Noise for the progress grids, from its own generator so it never moves the training RNG."""
+        g = torch.Generator().manual_seed(self.cfg.train.seed + 12345)
+        columns = self.cfg.train.grid_columns
+        rows = len(self.class_names) if self.cfg.model.conditional else 10
+        z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
+        y = torch.arange(rows).repeat_interleave(columns) if self.cfg.model.conditional else None
+        return z.to(self.device), (y.to(self.device) if y is not None else None)
+
+    # ----- one step -------------------------------------------------------------------------
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        return diff_augment(x, self.policy) if self.policy else x
+
+    def _autocast(self):
+        return torch.autocast("cuda", dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
+
+    def _fake_labels(self, n: int) -> torch.Tensor | None:
+        if not self.cfg.model.conditional:
+            return None
+        return torch.randint(0, len(self.class_names), (n,), device=self.device)
+
+    def train_step(self, step: int, want_stats: bool) -> StepStats:
+        t, lc = self.cfg.train, self.cfg.loss
+        for k in range(t.d_steps):
+            real, labels = self.sampler.batch(step * t.d_steps + k)
+            y_real = labels if self.cfg.model.conditional else None
+            z = torch.randn(real.shape[0], self.cfg.model.z_dim, device=self.device)
+            y_fake = self._fake_labels(real.shape[0])
+            with self._autocast():
+                fake = self.g_forward(z, y_fake)
+                real_logits = self.d_forward(self._augment(real), y_real).float()
+                fake_logits = self.d_forward(self._augment(fake.detach()), y_fake).float()
+                loss_d = self.loss.d_loss(real_logits, fake_logits)
+                if self.loss.uses_gradient_penalty:
+                    loss_d = loss_d + lc.gp_weight * gradient_penalty(self.d_forward, real, fake, y_real)
+                if lc.r1_gamma > 0:
+                    loss_d = loss_d + 0.5 * lc.r1_gamma * r1_penalty(self.d_forward, real, y_real)
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            grad_norm_d = _grad_norm(self.D) if want_stats else None
+            self.opt_d.step()
+
+        with self._autocast():
+            fake_logits_g = self.d_forward(self._augment(fake), y_fake).float()
+            loss_g = self.loss.g_loss(fake_logits_g)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        grad_norm_g = _grad_norm(self.G) if want_stats else None
+        self.opt_g.step()
+        self.opt_d.zero_grad(set_to_none=True)  # G's backward also filled D's grads; drop them
+        if self.G_ema is not None:
+            self._update_ema()
+        return StepStats(loss_d.detach(), loss_g.detach(),
+                         self.loss.score(real_logits.detach()), self.loss.score(fake_logits.detach()),
+                         grad_norm_d, grad_norm_g)
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        decay = self.cfg.train.ema_decay
+        ema_params = list(self.G_ema.parameters())
+        torch._foreach_lerp_(ema_params, list(self.G.parameters()), 1.0 - decay)
+        for ema_buffer, buffer in zip(self.G_ema.buffers(), self.G.buffers()):
+            ema_buffer.copy_(buffer)
+
+    # ----- the loop ---------------------------------------------------------------------------
+    def fit(self, progress: bool = True) -> dict:
+        """Train until the step or time budget; returns the last logged metrics."""
+        t = self.cfg.train
+        budget_s = t.minutes * 60 if t.minutes else None
+        total_steps = None if budget_s else t.steps
+        if total_steps is not None and self.step >= total_steps:
+            self.log(f"{self.run_dir} already trained {self.step} steps; raise --steps to train further")
+            return self.metrics.rows[-1] if self.metrics.rows else {}
+        bar = self._progress_bar(total_steps, budget_s, progress)
+        self.G.train()
+        self.D.train()
+        window_start, window_images = time.perf_counter(), 0
+        last_saved = self.step
+        while True:
+            if total_steps is not None and self.step >= total_steps:
+                break
+            if budget_s is not None and self.elapsed >= budget_s:
+                break
+            tick = time.perf_counter()
+            want_stats = (self.step + 1) % t.log_every == 0
+            stats = self.train_step(self.step, want_stats)
+            if not (math.isfinite(stats.loss_d.item()) and math.isfinite(stats.loss_g.item())):
+                bar.close()
+                raise TrainingDiverged(
+                    f"losses became NaN/inf at step {self.step + 1} (D {stats.loss_d.item()}, G {stats.loss_g.item()}); "
+                    f"kept the last good checkpoint in {self.run_dir / 'checkpoints'}: lower --lr or change --loss, "
+                    f"then --resume"
+                )
+            self.step += 1
+            window_images += t.batch_size * t.d_steps
+            now = time.perf_counter()
+            self.elapsed += now - tick
+            bar.update(1 if budget_s is None else (now - tick))
+            if want_stats:
+                rate = window_images / max(now - window_start, 1e-9)
+                window_start, window_images = now, 0
+                self._log_row(stats, rate)
+                bar.set_postfix(step=self.step, D=f"{stats.loss_d.item():.3f}", G=f"{stats.loss_g.item():.3f}",
+                                img_s=f"{rate:.0f}", refresh=False)
+            if self.step % t.sample_every == 0:
+                self.write_samples()
+            if self.step % t.checkpoint_every == 0:
+                self.save()
+                last_saved = self.step
+        bar.close()
+        self.write_samples()
+        if last_saved != self.step:
+            self.save()
+        return self.metrics.rows[-1] if self.metrics.rows else {}
+
+    def _progress_bar(self, total_steps, budget_s, enabled: bool):
+        if budget_s is None:
+            return tqdm(total=total_steps, initial=self.step, unit="step", disable=not enabled, dynamic_ncols=True,
+                        mininterval=0.5)
+        return tqdm(total=round(budget_s), initial=round(self.elapsed), unit="s", disable=not enabled, mininterval=0.5,
+                    dynamic_ncols=True, bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")
+
+    def _log_row(self, stats: StepStats, rate: float) -> None:
+        row = {"step": self.step, "images_per_s": round(rate, 1), "elapsed_s": round(self.elapsed, 2)}
+        for key in ("loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g"):
+            row[key] = round(float(getattr(stats, key)), 5)
+        self.metrics.append(row)
+
+    # ----- outputs ----------------------------------------------------------------------------
+    def sampling_generator(self) -> torch.nn.Module:
+        return self.G_ema if self.G_ema is not None else self.G
+
+    @torch.no_grad()
+    def write_samples(self) -> Path:
+        generator = self.sampling_generator()
+        was_training = generator.training
+        generator.eval()
+        images = to_uint8(generator(self.fixed_z, self.fixed_y))
+        generator.train(was_training)
+        path = self.run_dir / "samples" / f"step-{self.step:08d}.png"
+        save_grid(images, path, self.cfg.train.grid_columns, scale=2)
+        save_grid(images, self.run_dir / "samples.png", self.cfg.train.grid_columns, scale=2)
+        self.metrics.plot()
+        return path
+
+    def save(self) -> Path:
+        tensors = {**flatten_state("G", self.G.state_dict()), **flatten_state("D", self.D.state_dict())}
+        if self.G_ema is not None:
+            tensors.update(flatten_state("G_ema", self.G_ema.state_dict()))
+        opt_g_tensors, opt_g_meta = optimizer_to_flat("G", self.opt_g)
+        opt_d_tensors, opt_d_meta = optimizer_to_flat("D", self.opt_d)
+        tensors.update(opt_g_tensors)
+        tensors.update(opt_d_tensors)
+        tensors["rng.cpu"] = torch.get_rng_state()
+        if self.cuda:
+            tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
+        meta = {"model": self.cfg.model.name, "class_names": list(self.class_names),
+                "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
+        checkpoint = Checkpoint(self.step, self.cfg.to_dict(), tensors, meta)
+        return save_checkpoint(self.run_dir / "checkpoints", checkpoint, self.cfg.train.keep_checkpoints)
+
+    def _restore(self, checkpoint: Checkpoint) -> None:
+        if checkpoint.meta.get("model") != self.cfg.model.name:
+            raise CheckpointError(f"checkpoint is a {checkpoint.meta.get('model')} model, not {self.cfg.model.name}")
+        source = str(self.run_dir)
+        load_module(self.G, checkpoint, "G", source)
+        load_module(self.D, checkpoint, "D", source)
+        if self.G_ema is not None:
+            load_module(self.G_ema, checkpoint, "G_ema", source)
+        self.opt_g.load_state_dict(optimizer_from_flat("G", checkpoint))
+        self.opt_d.load_state_dict(optimizer_from_flat("D", checkpoint))
+        torch.set_rng_state(checkpoint.tensors["rng.cpu"])
+        if self.cuda and "rng.cuda" in checkpoint.tensors:
+            torch.cuda.set_rng_state(checkpoint.tensors["rng.cuda"], self.device)
+        self.step = checkpoint.step
+        self.elapsed = float(checkpoint.meta.get("elapsed_s", 0.0))
