@@ -53,7 +53,8 @@ def _cutout(x, ratio: float = 0.5):
     cx = torch.randint(0, w + (1 - cw % 2), (n, 1, 1), device=x.device)
     gy = torch.arange(h, device=x.device)[None, :, None]
     gx = torch.arange(w, device=x.device)[None, None, :]
-    inside = ((gy - cy).abs() <= ch // 2) & ((gx - cx).abs() <= cw // 2)
+    top, left = cy - ch // 2, cx - cw // 2  # the square may reach past the border, as in the paper
+    inside = (gy >= top) & (gy < top + ch) & (gx >= left) & (gx < left + cw)
     return x * (~inside).unsqueeze(1).to(x.dtype)
 
 

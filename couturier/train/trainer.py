@@ -83,6 +83,7 @@ class Trainer:
         prepare_run_dir(self.run_dir, resume)
         if resume:  # the saved config wins over everything but the budget
             cfg = self._resume_config(cfg)
+        self.cfg = cfg
         t = cfg.train
         self.device = pick_device(t.device)
         if t.threads:
@@ -114,7 +115,6 @@ class Trainer:
         self.step, self.elapsed = 0, 0.0
         self.fixed_z, self.fixed_y = self._fixed_noise()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
-        self.cfg = cfg
         if resume:
             self._restore(load_checkpoint(self.run_dir))
             self.metrics.load(self.step)
@@ -187,7 +187,8 @@ class Trainer:
 
     @torch.no_grad()
     def _update_ema(self) -> None:
-        decay = self.cfg.train.ema_decay
+        # Warm-up: early on the average would be mostly the random initialisation.
+        decay = min(self.cfg.train.ema_decay, (1.0 + self.step) / (10.0 + self.step))
         ema_params = list(self.G_ema.parameters())
         torch._foreach_lerp_(ema_params, list(self.G.parameters()), 1.0 - decay)
         for ema_buffer, buffer in zip(self.G_ema.buffers(), self.G.buffers()):

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set everything up, then run the test suite (extra arguments go to pytest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"

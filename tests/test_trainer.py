@@ -1,0 +1,112 @@
+import csv
+
+import pytest
+import torch
+from PIL import Image
+
+from conftest import tiny_config
+from couturier.train import CheckpointError, RunDirError, Trainer, TrainingDiverged, load_checkpoint
+from couturier.train.checkpoint import list_checkpoints
+
+
+def _final_tensors(run_dir):
+    return load_checkpoint(run_dir).tensors
+
+
+@pytest.mark.parametrize("model", ["dcgan", "sngan"])
+def test_stopped_and_resumed_run_ends_with_identical_weights(tmp_path, fmnist_slice, model):
+    straight = Trainer(tiny_config(model, conditional=True), tmp_path / "straight", dataset=fmnist_slice)
+    straight.fit(progress=False)
+
+    first = Trainer(tiny_config(model, conditional=True, steps=3), tmp_path / "split", dataset=fmnist_slice)
+    first.fit(progress=False)
+    resumed = Trainer(tiny_config(model, conditional=True, steps=6), tmp_path / "split", resume=True,
+                      dataset=fmnist_slice)
+    assert resumed.step == 3
+    resumed.fit(progress=False)
+
+    a, b = _final_tensors(tmp_path / "straight"), _final_tensors(tmp_path / "split")
+    assert a.keys() == b.keys()
+    assert any(k.startswith("G_ema.") for k in a) == (model == "sngan")
+    for key in a:
+        if key.startswith("rng."):
+            continue
+        assert torch.equal(a[key], b[key]), key
+    rows = list(csv.DictReader((tmp_path / "split" / "metrics.csv").open()))
+    assert [int(r["step"]) for r in rows] == [2, 4, 6]  # resumed log continues without duplicates
+
+
+def test_run_folder_outputs(tmp_path, fmnist_slice):
+    trainer = Trainer(tiny_config("mlp", conditional=True, keep_checkpoints=1, checkpoint_every=1),
+                      tmp_path / "run", dataset=fmnist_slice)
+    trainer.fit(progress=False)
+    run = tmp_path / "run"
+    assert [p.name for p in list_checkpoints(run / "checkpoints")] == ["step-00000005", "step-00000006"]
+    assert not any(p.name.startswith(".tmp") for p in (run / "checkpoints").iterdir())
+    rows = list(csv.DictReader((run / "metrics.csv").open()))
+    assert set(rows[0]) >= {"step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
+                            "images_per_s"}
+    assert all(float(r["images_per_s"]) > 0 for r in rows)
+    assert (run / "loss_curves.png").is_file() and (run / "samples" / "step-00000003.png").is_file()
+    grid = Image.open(run / "samples.png")
+    # one row per class (10) of grid_columns (4) images, 28 px + 2 px padding, scaled 2x
+    assert grid.size == (2 * (4 * 30 + 2), 2 * (10 * 30 + 2))
+    meta = load_checkpoint(run).meta
+    assert meta["model"] == "mlp" and meta["config"]["train"]["batch_size"] == 16
+    assert meta["class_names"][9] == "ankle boot"
+
+
+def test_fixed_noise_grids_are_comparable(tmp_path, fmnist_slice):
+    trainer = Trainer(tiny_config("dcgan"), tmp_path / "run", dataset=fmnist_slice)
+    z_before = trainer.fixed_z.clone()
+    trainer.fit(progress=False)
+    again = Trainer(tiny_config("dcgan"), tmp_path / "other", dataset=fmnist_slice)
+    assert torch.equal(z_before, trainer.fixed_z) and torch.equal(z_before, again.fixed_z)
+
+
+def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, fmnist_slice):
+    trainer = Trainer(tiny_config("dcgan"), tmp_path / "run", dataset=fmnist_slice)
+    real_g_loss = trainer.loss.g_loss
+    calls = {"n": 0}
+
+    def exploding(fake):
+        calls["n"] += 1
+        value = real_g_loss(fake)
+        return value * float("nan") if calls["n"] >= 5 else value
+
+    trainer.loss.g_loss = exploding
+    with pytest.raises(TrainingDiverged, match="NaN/inf at step 5"):
+        trainer.fit(progress=False)
+    kept = list_checkpoints(tmp_path / "run" / "checkpoints")
+    assert [p.name for p in kept] == ["step-00000003"]
+    assert all(torch.isfinite(t.float()).all() for t in load_checkpoint(kept[0]).tensors.values())
+
+
+@pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
+def test_other_losses_and_r1_train(tmp_path, fmnist_slice, loss):
+    cfg = tiny_config("dcgan", loss=loss, steps=2)
+    cfg.loss.r1_gamma = 1.0
+    row = Trainer(cfg, tmp_path / "run", dataset=fmnist_slice).fit(progress=False)
+    assert row["step"] == 2 and all(v == v for v in row.values())  # no NaN
+
+
+def test_out_folder_guards(tmp_path, fmnist_slice):
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "holiday.jpg").write_bytes(b"precious")
+    with pytest.raises(RunDirError, match="not a run folder"):
+        Trainer(tiny_config(), foreign, dataset=fmnist_slice)
+    assert (foreign / "holiday.jpg").read_bytes() == b"precious"
+    with pytest.raises(RunDirError, match="no checkpoint"):
+        Trainer(tiny_config(), tmp_path / "fresh", resume=True, dataset=fmnist_slice)
+    Trainer(tiny_config(steps=3), tmp_path / "run", dataset=fmnist_slice).fit(progress=False)
+    with pytest.raises(RunDirError, match="--resume"):
+        Trainer(tiny_config(), tmp_path / "run", dataset=fmnist_slice)
+
+
+def test_damaged_checkpoint_is_a_clear_error(tmp_path, fmnist_slice):
+    Trainer(tiny_config(steps=3), tmp_path / "run", dataset=fmnist_slice).fit(progress=False)
+    weights = list_checkpoints(tmp_path / "run" / "checkpoints")[-1] / "weights.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    with pytest.raises(CheckpointError, match="truncated or corrupt"):
+        load_checkpoint(tmp_path / "run")
