@@ -20,6 +20,7 @@ TRAIN_FLAGS = {
     "data": ("data", "dataset"), "data_dir": ("data", "data_dir"), "resolution": ("data", "resolution"),
     "channels": ("data", "channels"), "steps": ("train", "steps"), "minutes": ("train", "minutes"),
     "batch_size": ("train", "batch_size"), "lr_g": ("train", "lr_g"), "lr_d": ("train", "lr_d"),
+    "beta1": ("train", "beta1"), "beta2": ("train", "beta2"), "d_steps": ("train", "d_steps"),
     "ema": ("train", "ema_decay"), "diffaugment": ("train", "diffaugment"), "seed": ("train", "seed"),
     "device": ("train", "device"), "compile": ("train", "compile"), "threads": ("train", "threads"),
     "log_every": ("train", "log_every"), "sample_every": ("train", "sample_every"),
@@ -61,6 +62,9 @@ def cli() -> None:
 @click.option("--lr", type=float, help="Learning rate for both G and D.")
 @click.option("--lr-g", type=float)
 @click.option("--lr-d", type=float)
+@click.option("--beta1", type=float, help="Adam beta1 for G and D.")
+@click.option("--beta2", type=float, help="Adam beta2 for G and D.")
+@click.option("--d-steps", type=int, help="D updates per G update.")
 @click.option("--ema", type=float, help="EMA decay of G's weights for sampling (0 = off).")
 @click.option("--diffaugment", help="DiffAugment policy, e.g. color,translation,cutout ('' = off).")
 @click.option("--z-dim", type=int)

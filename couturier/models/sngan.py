@@ -14,7 +14,7 @@ from torch import nn
 
 from couturier.config import Config
 from couturier.models.dcgan import ConvGenerator
-from couturier.models.layers import ProjectionHead, maybe_sn, resolution_plan
+from couturier.models.layers import ProjectionHead, init_dcgan_weights, maybe_sn, resolution_plan
 from couturier.models.registry import register_model
 
 
@@ -45,5 +45,6 @@ def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
     d, m = cfg.data, cfg.model
     classes = m.num_classes if m.conditional else None
     generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width * 2, classes, class_norm=True)
+    init_dcgan_weights(generator)
     discriminator = SNDiscriminator(d.channels, d.resolution, m.width, classes)
     return generator, discriminator

@@ -107,6 +107,7 @@ class Trainer:
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if t.ema_decay > 0 else None
         self.opt_g = torch.optim.Adam(self.G.parameters(), t.lr_g, betas=(t.beta1, t.beta2), fused=True)
         self.opt_d = torch.optim.Adam(self.D.parameters(), t.lr_d, betas=(t.beta1, t.beta2), fused=True)
+        self.d_has_batchnorm = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.D.modules())
         self.loss = get_loss(cfg.loss.name)
         self.policy = parse_policy(t.diffaugment)
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
@@ -145,6 +146,17 @@ class Trainer:
     def _autocast(self):
         return torch.autocast("cuda", dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
 
+    def _judge(self, real, y_real, fake, y_fake) -> tuple[torch.Tensor, torch.Tensor]:
+        """D's logits for a real and a fake batch. Without BatchNorm in D, one forward pass over
+        both is the same function and runs faster (bigger matrix products, half the launches)."""
+        if self.d_has_batchnorm:
+            return (self.d_forward(self._augment(real), y_real).float(),
+                    self.d_forward(self._augment(fake), y_fake).float())
+        both = self._augment(torch.cat([real, fake]))
+        labels = torch.cat([y_real, y_fake]) if y_real is not None else None
+        logits = self.d_forward(both, labels).float()
+        return logits[:real.shape[0]], logits[real.shape[0]:]
+
     def _fake_labels(self, n: int) -> torch.Tensor | None:
         if not self.cfg.model.conditional:
             return None
@@ -159,8 +171,7 @@ class Trainer:
             y_fake = self._fake_labels(real.shape[0])
             with self._autocast():
                 fake = self.g_forward(z, y_fake)
-                real_logits = self.d_forward(self._augment(real), y_real).float()
-                fake_logits = self.d_forward(self._augment(fake.detach()), y_fake).float()
+                real_logits, fake_logits = self._judge(real, y_real, fake.detach(), y_fake)
                 loss_d = self.loss.d_loss(real_logits, fake_logits)
                 if self.loss.uses_gradient_penalty:
                     loss_d = loss_d + lc.gp_weight * gradient_penalty(self.d_forward, real, fake, y_real)
