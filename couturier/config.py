@@ -53,7 +53,7 @@ class TrainConfig:
     beta2: float = 0.999
     d_steps: int = 1  # discriminator updates per generator update
     ema_decay: float = 0.0  # 0 = no EMA of the generator
-    diffaugment: str = ""  # comma-separated: color,translation,cutout
+    diffaugment: str = ""  # comma-separated: color,translation,cutout; "auto" = on below 10,000 images
     seed: int = 0
     device: str = "cpu"
     amp: bool = True  # mixed precision; only used on CUDA

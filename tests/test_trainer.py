@@ -110,3 +110,10 @@ def test_damaged_checkpoint_is_a_clear_error(tmp_path, fmnist_slice):
     weights.write_bytes(weights.read_bytes()[:1000])
     with pytest.raises(CheckpointError, match="truncated or corrupt"):
         load_checkpoint(tmp_path / "run")
+
+
+def test_auto_diffaugment_turns_on_for_small_datasets(tmp_path, fmnist_slice):
+    trainer = Trainer(tiny_config("sngan", steps=1), tmp_path / "run", dataset=fmnist_slice)
+    assert trainer.cfg.train.diffaugment == "auto"
+    assert trainer.policy == ("color", "translation", "cutout")  # 512 images: small
+    trainer.fit(progress=False)

@@ -33,6 +33,18 @@ class RunDirError(RuntimeError):
     """--out points somewhere training must not write."""
 
 
+SMALL_DATASET = 10_000  # below this many images, "auto" turns DiffAugment on
+
+
+def resolve_diffaugment(policy: str, dataset_size: int) -> str:
+    """'auto' augments small datasets only: on Fashion-MNIST's 60,000 images translation+cutout
+    slowed early training visibly (blocky samples at 400 steps), while D overfitting, which
+    DiffAugment prevents, is a small-data problem."""
+    if policy != "auto":
+        return policy
+    return "color,translation,cutout" if dataset_size < SMALL_DATASET else ""
+
+
 def pick_device(name: str) -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ConfigError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
@@ -109,7 +121,9 @@ class Trainer:
         self.opt_d = torch.optim.Adam(self.D.parameters(), t.lr_d, betas=(t.beta1, t.beta2), fused=True)
         self.d_has_batchnorm = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.D.modules())
         self.loss = get_loss(cfg.loss.name)
-        self.policy = parse_policy(t.diffaugment)
+        self.policy = parse_policy(resolve_diffaugment(t.diffaugment, len(self.dataset)))
+        if t.diffaugment == "auto":
+            log(f"DiffAugment: {', '.join(self.policy) or 'off'} ({len(self.dataset)} images)")
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
         self.g_forward = torch.compile(self.G) if t.compile else self.G
         self.d_forward = torch.compile(self.D) if t.compile else self.D
