@@ -35,8 +35,10 @@ def _flags_to_layer(flags: dict) -> dict:
             layer.setdefault(section, {})[key] = flags[flag]
     if flags.get("lr") is not None:
         layer.setdefault("train", {}).update(lr_g=flags["lr"], lr_d=flags["lr"])
-    if flags.get("minutes") is not None:
+    if flags.get("minutes") is not None:  # one budget at a time
         layer["train"]["steps"] = None
+    elif flags.get("steps") is not None:
+        layer["train"]["minutes"] = None
     return layer
 
 
@@ -88,10 +90,15 @@ def cli() -> None:
 def train(config_file, out, resume, progress, **flags) -> None:
     """Train a GAN; writes grids, metrics.csv, curves and checkpoints into --out."""
     from couturier.train import Trainer
+    from couturier.train.trainer import saved_config
 
     file_layer = load_config_file(config_file) if config_file else {}
-    cfg = build_config(file_layer, _flags_to_layer(flags))
-    run_dir = Path(out or f"runs/{cfg.model.name}")
+    flag_layer = _flags_to_layer(flags)
+    model = flag_layer.get("model", {}).get("name") or file_layer.get("model", {}).get("name") or "dcgan"
+    run_dir = Path(out or f"runs/{model}")
+    # On --resume the run's own config is the base; a file or flags given now override it.
+    base = saved_config(run_dir) if resume else {}
+    cfg = build_config(base, file_layer, flag_layer)
     trainer = Trainer(cfg, run_dir, resume=resume)
     c = trainer.cfg
     budget = f"{c.train.minutes} min" if c.train.minutes else f"{c.train.steps} steps"

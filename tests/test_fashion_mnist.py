@@ -66,3 +66,28 @@ def test_no_network_download_fails_clearly(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="download .* failed"):
         load_fashion_mnist("test")
     assert not (tmp_path / "cache" / "couturier" / "fashion-mnist" / "t10k-images-idx3-ubyte.gz").exists()
+
+
+@needs_data
+def test_download_verifies_and_caches(tmp_path, monkeypatch):
+    """The real download path, against a mirror served on loopback from the Debian files."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(fm.SYSTEM_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(fm, "SYSTEM_DIR", tmp_path / "absent")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        monkeypatch.setattr(fm, "MIRROR", f"http://127.0.0.1:{server.server_address[1]}/")
+        images, labels = load_fashion_mnist("test")
+    finally:
+        server.shutdown()
+    assert images.shape == (10000, 28, 28) and labels.shape == (10000,)
+    cached = tmp_path / "cache" / "couturier" / "fashion-mnist"
+    assert sorted(p.name for p in cached.iterdir()) == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    # a second load reads the cache, with no server running
+    again, _ = load_fashion_mnist("test")
+    assert np.array_equal(images, again)

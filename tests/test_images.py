@@ -46,3 +46,22 @@ def test_grid_layout_and_uint8_mapping():
     assert images.min() == 0 and images.max() == 255
     grid = make_grid(images, columns=4, padding=1)
     assert grid.size == (4 * 3 + 1, 2 * 3 + 1)
+
+
+def test_training_on_a_folder_of_rgb_garments(tmp_path):
+    from conftest import tiny_config
+    from couturier.sampling import load_generator, sample
+    from couturier.train import Trainer
+
+    rng = np.random.default_rng(0)
+    for label in ("shirts", "shoes"):
+        (tmp_path / "shop" / label).mkdir(parents=True)
+        for i in range(20):
+            Image.fromarray(rng.integers(0, 255, (50, 40, 3), dtype=np.uint8)).save(tmp_path / "shop" / label / f"{i}.jpg")
+    cfg = tiny_config("sngan", conditional=True, steps=2)
+    cfg.data.dataset, cfg.data.resolution, cfg.data.channels = str(tmp_path / "shop"), 32, 3
+    Trainer(cfg, tmp_path / "run").fit(progress=False)
+    generator = load_generator(tmp_path / "run")
+    images, labels = sample(generator, n=4, class_name="shoes")
+    assert generator.class_names == ("shirts", "shoes")
+    assert images.shape == (4, 3, 32, 32) and labels.tolist() == [1] * 4

@@ -45,6 +45,15 @@ def resolve_diffaugment(policy: str, dataset_size: int) -> str:
     return "color,translation,cutout" if dataset_size < SMALL_DATASET else ""
 
 
+def saved_config(run_dir: str | Path) -> dict:
+    """The config a run was started with, as a layer for `build_config`."""
+    path = Path(run_dir) / "config.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RunDirError(f"cannot read {path} ({exc}); is {run_dir} a run folder?") from exc
+
+
 def pick_device(name: str) -> torch.device:
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise ConfigError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
@@ -87,14 +96,15 @@ class Trainer:
     Example:
         cfg = couturier.build_config({"model": {"name": "dcgan"}, "train": {"steps": 500}})
         Trainer(cfg, "runs/demo").fit()
+
+    With resume=True the run continues from its latest checkpoint; pass the run's own config
+    (see `saved_config`) with a larger budget to get the same weights as an uninterrupted run.
     """
 
     def __init__(self, cfg: Config, run_dir: str | Path, resume: bool = False,
                  dataset: ImageDataset | None = None, log: Callable[[str], None] = print):
         self.cfg, self.run_dir, self.log = cfg, Path(run_dir), log
         prepare_run_dir(self.run_dir, resume)
-        if resume:  # the saved config wins over everything but the budget
-            cfg = self._resume_config(cfg)
         self.cfg = cfg
         t = cfg.train
         self.device = pick_device(t.device)
@@ -138,12 +148,6 @@ class Trainer:
             write_text(self.run_dir / "config.json", cfg.to_json())
 
     # ----- set-up helpers -------------------------------------------------------------------
-    def _resume_config(self, cfg: Config) -> Config:
-        saved = Config.from_dict(json.loads((self.run_dir / "config.json").read_text()))
-        saved.train.steps, saved.train.minutes = cfg.train.steps, cfg.train.minutes
-        saved.validate()
-        return saved
-
     def _fixed_noise(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Noise for the progress grids, from its own generator so it never moves the training RNG."""
         g = torch.Generator().manual_seed(self.cfg.train.seed + 12345)
