@@ -8,6 +8,7 @@ best case for this CPU). It also times GEMMs at the mlp's own shapes, which is
 what bounds the small-batch models.
 
     python benchmarks/throughput.py [--device cuda] [--compile] [--seconds 20] [--out results.json]
+    python benchmarks/throughput.py --profile mlp      # where one model's step time goes
 """
 from __future__ import annotations
 
@@ -49,9 +50,10 @@ def gemm_rate(n: int, k: int, m: int, device: str, seconds: float = 1.0) -> floa
 
 
 def bench_model(name: str, conditional: bool, dataset, args) -> dict:
-    cfg = build_config({"model": {"name": name, "conditional": conditional},
-                        "train": {"steps": 10**9, "device": args.device, "compile": args.compile,
-                                  "amp": args.amp}})
+    train = {"steps": 10**9, "device": args.device, "compile": args.compile, "amp": args.amp}
+    if args.batch_size:
+        train["batch_size"] = args.batch_size
+    cfg = build_config({"model": {"name": name, "conditional": conditional}, "train": train})
     run_dir = tempfile.mkdtemp(prefix="couturier-bench-")
     try:
         trainer = Trainer(cfg, f"{run_dir}/run", dataset=dataset, log=lambda _: None)
@@ -75,6 +77,24 @@ def bench_model(name: str, conditional: bool, dataset, args) -> dict:
             "gflop_per_s": flops * steps / elapsed / 1e9}
 
 
+def profile(name: str, args) -> None:
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    cfg = build_config({"model": {"name": name}, "train": {"device": args.device}})
+    run_dir = tempfile.mkdtemp(prefix="couturier-bench-")
+    try:
+        trainer = Trainer(cfg, f"{run_dir}/run", log=lambda _: None)
+        for step in range(args.warmup):
+            trainer.train_step(step, False)
+        with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+            for step in range(20):
+                trainer.train_step(args.warmup + step, False)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
@@ -83,8 +103,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="timed seconds per model")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--models", default="mlp,dcgan,sngan")
+    parser.add_argument("--batch-size", type=int, help="override every model's preset batch size")
     parser.add_argument("--out", help="write the results as JSON here")
+    parser.add_argument("--profile", metavar="MODEL", help="print the top operators of 20 steps of MODEL")
     args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, args)
+        return
 
     dataset = load_dataset(build_config({}).data)
     peak = gemm_rate(2048, 2048, 2048, args.device, 3.0)
