@@ -57,7 +57,8 @@ def test_training_on_a_folder_of_rgb_garments(tmp_path):
     for label in ("shirts", "shoes"):
         (tmp_path / "shop" / label).mkdir(parents=True)
         for i in range(20):
-            Image.fromarray(rng.integers(0, 255, (50, 40, 3), dtype=np.uint8)).save(tmp_path / "shop" / label / f"{i}.jpg")
+            pixels = rng.integers(0, 255, (50, 40, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "shop" / label / f"{i}.jpg")
     cfg = tiny_config("sngan", conditional=True, steps=2)
     cfg.data.dataset, cfg.data.resolution, cfg.data.channels = str(tmp_path / "shop"), 32, 3
     Trainer(cfg, tmp_path / "run").fit(progress=False)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,7 +234,7 @@ class Trainer:
         bar = self._progress_bar(total_steps, budget_s, progress)
         self.G.train()
         self.D.train()
-        window_start, window_images = time.perf_counter(), 0
+        window_start, window_images, window_sum, window_steps = time.perf_counter(), 0, 0.0, 0
         last_saved = self.step
         while True:
             if total_steps is not None and self.step >= total_steps:
@@ -245,24 +244,27 @@ class Trainer:
             tick = time.perf_counter()
             want_stats = (self.step + 1) % t.log_every == 0
             stats = self.train_step(self.step, want_stats)
-            if not (math.isfinite(stats.loss_d.item()) and math.isfinite(stats.loss_g.item())):
+            scalars = torch.stack([stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake]).float().cpu()
+            if not bool(torch.isfinite(scalars[:2]).all()):
                 bar.close()
                 raise TrainingDiverged(
-                    f"losses became NaN/inf at step {self.step + 1} (D {stats.loss_d.item()}, G {stats.loss_g.item()}); "
+                    f"losses became NaN/inf at step {self.step + 1} (D {scalars[0]:.4g}, G {scalars[1]:.4g}); "
                     f"kept the last good checkpoint in {self.run_dir / 'checkpoints'}: lower --lr or change --loss, "
                     f"then --resume"
                 )
             self.step += 1
+            window_sum, window_steps = window_sum + scalars, window_steps + 1
             window_images += t.batch_size * t.d_steps
             now = time.perf_counter()
             self.elapsed += now - tick
             bar.update(1 if budget_s is None else (now - tick))
-            if want_stats:
+            if want_stats:  # losses and D outputs are means over the window; gradient norms are this step's
                 rate = window_images / max(now - window_start, 1e-9)
-                window_start, window_images = now, 0
-                self._log_row(stats, rate)
-                bar.set_postfix(step=self.step, D=f"{stats.loss_d.item():.3f}", G=f"{stats.loss_g.item():.3f}",
-                                img_s=f"{rate:.0f}", refresh=False)
+                means = (window_sum / window_steps).tolist()
+                self._log_row(dict(zip(("loss_d", "loss_g", "d_real", "d_fake"), means)), stats, rate)
+                bar.set_postfix(step=self.step, D=f"{means[0]:.3f}", G=f"{means[1]:.3f}", img_s=f"{rate:.0f}",
+                                refresh=False)
+                window_start, window_images, window_sum, window_steps = now, 0, 0.0, 0
             if self.step % t.sample_every == 0:
                 self.write_samples()
             if self.step % t.checkpoint_every == 0:
@@ -278,14 +280,14 @@ class Trainer:
         if budget_s is None:
             return tqdm(total=total_steps, initial=self.step, unit="step", disable=not enabled, dynamic_ncols=True,
                         mininterval=0.5)
-        return tqdm(total=round(budget_s), initial=round(self.elapsed), unit="s", disable=not enabled, mininterval=0.5,
-                    dynamic_ncols=True, bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")
+        return tqdm(total=round(budget_s), initial=round(self.elapsed), unit="s", disable=not enabled,
+                    mininterval=0.5, dynamic_ncols=True,
+                    bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")
 
-    def _log_row(self, stats: StepStats, rate: float) -> None:
-        row = {"step": self.step, "images_per_s": round(rate, 1), "elapsed_s": round(self.elapsed, 2)}
-        for key in ("loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g"):
-            row[key] = round(float(getattr(stats, key)), 5)
-        self.metrics.append(row)
+    def _log_row(self, means: dict, stats: StepStats, rate: float) -> None:
+        row = {"step": self.step, "images_per_s": round(rate, 1), "elapsed_s": round(self.elapsed, 2),
+               "grad_norm_d": float(stats.grad_norm_d), "grad_norm_g": float(stats.grad_norm_g), **means}
+        self.metrics.append({k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()})
 
     # ----- outputs ----------------------------------------------------------------------------
     def sampling_generator(self) -> torch.nn.Module:
