@@ -1,0 +1,111 @@
+"""One entry point for judging samples: `evaluate(images, ...)` returns every metric.
+
+Fidelity and diversity come from the feature network (FID, KID, precision, recall,
+density, coverage); mode collapse shows in the classifier's histogram of the samples;
+copying shows in pixel-space nearest neighbours among the training images.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from couturier.data.fashion_mnist import load_fashion_mnist
+from couturier.fileio import atomic_path
+from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
+                                         precision_recall_density_coverage)
+from couturier.metrics.features import FashionClassifier, extract, sha256_of
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "couturier" / "reference"
+
+
+def reference_features(model: FashionClassifier, model_id: str, split: str, data_dir=None):
+    """Features and probabilities of a real split, cached per feature network and split."""
+    path = _cache_dir() / f"{model_id}-{split}.npz"
+    if path.is_file():
+        with np.load(path) as cached:
+            return cached["features"], cached["probs"], cached["labels"]
+    images, labels = load_fashion_mnist(split, data_dir)
+    features, probs = extract(model, images)
+    with atomic_path(path) as tmp:
+        with tmp.open("wb") as fh:
+            np.savez(fh, features=features, probs=probs, labels=labels)
+    return features, probs, labels
+
+
+def model_id_of(weights: Path) -> str:
+    return sha256_of(weights)[:16] if weights.is_file() else hashlib.sha256(str(weights).encode()).hexdigest()[:16]
+
+
+def class_statistics(probs: np.ndarray, requested: np.ndarray | None = None) -> dict:
+    """Histogram of predicted classes, its normalised entropy, extreme shares, classifier score."""
+    classes = probs.shape[1]
+    predicted = probs.argmax(axis=1)
+    shares = np.bincount(predicted, minlength=classes) / len(predicted)
+    nonzero = shares[shares > 0]
+    entropy = float(-(nonzero * np.log(nonzero)).sum() / np.log(classes))
+    marginal = probs.mean(axis=0)
+    kl = (probs * (np.log(probs + 1e-12) - np.log(marginal + 1e-12))).sum(axis=1).mean()
+    stats = {"class_shares": shares.round(4).tolist(), "class_entropy": entropy,
+             "largest_class_share": float(shares.max()), "smallest_class_share": float(shares.min()),
+             "classifier_score": float(np.exp(kl))}
+    if requested is not None:
+        stats["class_consistency"] = float((predicted == requested).mean())
+    return stats
+
+
+def nearest_training_distances(images: np.ndarray, train_images: np.ndarray,
+                               chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel-space L2 distance from each image to its nearest training image, and that image's index."""
+    train = torch.from_numpy(train_images.reshape(len(train_images), -1)).float() / 255.0
+    train_sq = (train ** 2).sum(1)
+    distances, indices = [], []
+    for start in range(0, len(images), chunk):
+        x = torch.from_numpy(images[start:start + chunk].reshape(-1, train.shape[1])).float() / 255.0
+        d2 = (x ** 2).sum(1, keepdim=True) + train_sq[None, :] - 2 * x @ train.T
+        best = d2.min(dim=1)
+        distances.append(best.values.clamp_min(0).sqrt())
+        indices.append(best.indices)
+    return torch.cat(distances).numpy(), torch.cat(indices).numpy()
+
+
+def memorisation(images: np.ndarray, train_images: np.ndarray, test_images: np.ndarray,
+                 quantile: float = 0.01) -> dict:
+    """Share of samples closer to their nearest training image than `quantile` of real test images are.
+
+    The rule: real test images are, by definition, not copies; the distance below which only 1% of
+    them fall marks "suspiciously close". A model that does not copy scores about 0.01."""
+    test_distances, _ = nearest_training_distances(test_images, train_images)
+    threshold = float(np.quantile(test_distances, quantile))
+    distances, indices = nearest_training_distances(images, train_images)
+    order = np.argsort(distances)
+    return {"memorisation_share": float((distances < threshold).mean()), "memorisation_threshold": threshold,
+            "closest_pairs": [(int(i), int(indices[i]), float(distances[i])) for i in order[:10]]}
+
+
+def evaluate(images: np.ndarray, model: FashionClassifier, model_id: str, ref: str = "test",
+             requested: np.ndarray | None = None, seed: int = 0, data_dir=None,
+             check_memorisation: bool = True) -> dict:
+    """Every metric for uint8 images (N, 1, 28, 28) against a real split."""
+    features, probs = extract(model, images)
+    ref_features, _, _ = reference_features(model, model_id, ref, data_dir)
+    n = min(len(features), len(ref_features))
+    rng = np.random.default_rng(seed)
+    ref_subset = ref_features[rng.choice(len(ref_features), n, replace=False)] if n < len(ref_features) else ref_features
+    results = {"n": int(len(images)), "ref": ref,
+               "fid": frechet_distance(*mean_and_covariance(features), *mean_and_covariance(ref_features))}
+    results["kid_mean"], results["kid_std"] = kernel_inception_distance(ref_features, features, subsets=50,
+                                                                        subset_size=min(1000, n), seed=seed)
+    results.update(precision_recall_density_coverage(ref_subset, features[:n]))
+    results.update(class_statistics(probs, requested))
+    if check_memorisation:
+        train_images, _ = load_fashion_mnist("train", data_dir)
+        test_images, _ = load_fashion_mnist("test", data_dir)
+        results.update(memorisation(images[:, 0] if images.ndim == 4 else images, train_images, test_images))
+    return results
