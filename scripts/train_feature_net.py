@@ -4,7 +4,7 @@ Reproducible: fixed seed, fixed schedule, the training split only (the test spli
 once, to report accuracy). Writes the weights as float16 safetensors and prints their
 SHA-256 for couturier/metrics/features.py.
 
-    .venv/bin/python scripts/train_feature_net.py [--epochs 12] [--out couturier/metrics/weights/fashion_classifier.safetensors]
+    .venv/bin/python scripts/train_feature_net.py [--epochs 12] [--out FILE]
 """
 from __future__ import annotations
 

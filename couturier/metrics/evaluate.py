@@ -97,7 +97,9 @@ def evaluate(images: np.ndarray, model: FashionClassifier, model_id: str, ref: s
     ref_features, _, _ = reference_features(model, model_id, ref, data_dir)
     n = min(len(features), len(ref_features))
     rng = np.random.default_rng(seed)
-    ref_subset = ref_features[rng.choice(len(ref_features), n, replace=False)] if n < len(ref_features) else ref_features
+    ref_subset = ref_features
+    if n < len(ref_features):  # PRDC compares sets of equal size
+        ref_subset = ref_features[rng.choice(len(ref_features), n, replace=False)]
     results = {"n": int(len(images)), "ref": ref,
                "fid": frechet_distance(*mean_and_covariance(features), *mean_and_covariance(ref_features))}
     results["kid_mean"], results["kid_std"] = kernel_inception_distance(ref_features, features, subsets=50,
