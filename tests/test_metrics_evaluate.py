@@ -27,3 +27,35 @@ def test_memorisation_catches_copies_not_new_images():
     result = memorisation(copies, train, test)
     assert result["memorisation_share"] == pytest.approx(0.5, abs=0.05)
     assert result["closest_pairs"][0][2] == pytest.approx(0.0, abs=1e-3)
+
+
+needs_data = pytest.mark.skipif(
+    not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz").is_file(),
+    reason="Debian package dataset-fashion-mnist not installed")
+
+
+@needs_data
+def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
+    """The whole pipeline with an untrained feature net: real images score near the floor, noise far off."""
+    import torch
+    from safetensors.torch import save_file
+
+    from couturier.data.fashion_mnist import load_fashion_mnist
+    from couturier.metrics.evaluate import evaluate, load_samples
+    from couturier.metrics.features import FashionClassifier, load_fashion_classifier
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    torch.manual_seed(0)
+    weights = tmp_path / "net.safetensors"
+    save_file(FashionClassifier().state_dict(), str(weights))
+    net = load_fashion_classifier(weights)
+    train, labels = load_fashion_mnist("train")
+    np.savez(tmp_path / "real.npz", images=train[:1000], labels=labels[:1000])
+    images, requested = load_samples(tmp_path / "real.npz")
+    real = evaluate(images, net, "random", requested=requested)
+    noise = evaluate(np.random.default_rng(0).integers(0, 256, (1000, 1, 28, 28), dtype=np.uint8), net, "random")
+    assert real["fid"] < noise["fid"] and real["kid_mean"] < noise["kid_mean"]
+    assert real["coverage"] > noise["coverage"] and real["recall"] > noise["recall"]
+    assert real["memorisation_share"] == 1.0  # training images are their own nearest neighbours
+    assert noise["memorisation_share"] == 0.0
+    assert (tmp_path / "cache" / "couturier" / "reference" / "random-test.npz").is_file()

@@ -63,11 +63,11 @@ def class_statistics(probs: np.ndarray, requested: np.ndarray | None = None) -> 
 def nearest_training_distances(images: np.ndarray, train_images: np.ndarray,
                                chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """Pixel-space L2 distance from each image to its nearest training image, and that image's index."""
-    train = torch.from_numpy(train_images.reshape(len(train_images), -1)).float() / 255.0
+    train = torch.tensor(train_images.reshape(len(train_images), -1), dtype=torch.float32) / 255.0
     train_sq = (train ** 2).sum(1)
     distances, indices = [], []
     for start in range(0, len(images), chunk):
-        x = torch.from_numpy(images[start:start + chunk].reshape(-1, train.shape[1])).float() / 255.0
+        x = torch.tensor(images[start:start + chunk].reshape(-1, train.shape[1]), dtype=torch.float32) / 255.0
         d2 = (x ** 2).sum(1, keepdim=True) + train_sq[None, :] - 2 * x @ train.T
         best = d2.min(dim=1)
         distances.append(best.values.clamp_min(0).sqrt())
@@ -76,12 +76,13 @@ def nearest_training_distances(images: np.ndarray, train_images: np.ndarray,
 
 
 def memorisation(images: np.ndarray, train_images: np.ndarray, test_images: np.ndarray,
-                 quantile: float = 0.01) -> dict:
+                 quantile: float = 0.01, test_distances: np.ndarray | None = None) -> dict:
     """Share of samples closer to their nearest training image than `quantile` of real test images are.
 
     The rule: real test images are, by definition, not copies; the distance below which only 1% of
     them fall marks "suspiciously close". A model that does not copy scores about 0.01."""
-    test_distances, _ = nearest_training_distances(test_images, train_images)
+    if test_distances is None:
+        test_distances, _ = nearest_training_distances(test_images, train_images)
     threshold = float(np.quantile(test_distances, quantile))
     distances, indices = nearest_training_distances(images, train_images)
     order = np.argsort(distances)
@@ -109,5 +110,62 @@ def evaluate(images: np.ndarray, model: FashionClassifier, model_id: str, ref: s
     if check_memorisation:
         train_images, _ = load_fashion_mnist("train", data_dir)
         test_images, _ = load_fashion_mnist("test", data_dir)
-        results.update(memorisation(images[:, 0] if images.ndim == 4 else images, train_images, test_images))
+        results.update(memorisation(images[:, 0] if images.ndim == 4 else images, train_images, test_images,
+                                    test_distances=_test_to_train_distances(train_images, test_images)))
     return results
+
+
+def _test_to_train_distances(train_images: np.ndarray, test_images: np.ndarray) -> np.ndarray:
+    """Nearest-training-image distances of the real test set (cached: the data never changes)."""
+    path = _cache_dir() / "fashion-mnist-test-to-train.npy"
+    if path.is_file():
+        return np.load(path)
+    distances, _ = nearest_training_distances(test_images, train_images)
+    with atomic_path(path) as tmp:
+        with tmp.open("wb") as fh:
+            np.save(fh, distances)
+    return distances
+
+
+def load_samples(source: str | Path, n: int = 10000, seed: int = 0,
+                 device: str = "cpu") -> tuple[np.ndarray, np.ndarray | None]:
+    """Images to judge, uint8 (N, 1, 28, 28), and the classes asked for (conditional runs, labelled npz).
+
+    `source` is a run folder or checkpoint (sampled now, classes balanced), an .npz with `images`
+    (and optional `labels`), an .npy of images, or a folder of image files."""
+    from couturier.data.images import load_folder
+    from couturier.sampling import load_generator, sample
+    from couturier.train.checkpoint import META, resolve_checkpoint
+
+    source = Path(source)
+    if not source.exists():
+        raise FileNotFoundError(f"{source} does not exist; pass a run folder, an .npz/.npy file or an image folder")
+    if source.suffix in (".npz", ".npy"):
+        try:
+            data = np.load(source)
+        except (OSError, ValueError) as exc:
+            raise FileNotFoundError(f"{source} is not a readable numpy file ({exc})") from exc
+        images = data["images"] if source.suffix == ".npz" else data
+        labels = data["labels"] if source.suffix == ".npz" and "labels" in data else None
+        if labels is not None and (labels < 0).any():
+            labels = None
+        return _as_gray28(np.asarray(images), source), labels
+    if source.is_dir() and ((source / "config.json").is_file() or (source / META).is_file()
+                            or (source / "checkpoints").is_dir()):
+        resolve_checkpoint(source)  # a clear error when a run has no checkpoint yet
+        generator = load_generator(source, device)
+        return sample(generator, n=n, seed=seed)
+    if source.is_dir():
+        images, _, _, _ = load_folder(source, 28, 1)
+        return images, None
+    raise FileNotFoundError(f"{source}: use a run folder, an .npz/.npy file or a folder of images")
+
+
+def _as_gray28(images: np.ndarray, source: Path) -> np.ndarray:
+    if images.dtype != np.uint8:
+        raise ValueError(f"{source}: images must be uint8 (0-255), got {images.dtype}")
+    if images.ndim == 3:
+        images = images[:, None]
+    if images.ndim != 4 or images.shape[1:] != (1, 28, 28):
+        raise ValueError(f"{source}: expected images shaped (N, 28, 28) or (N, 1, 28, 28), got {images.shape}")
+    return images

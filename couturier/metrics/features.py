@@ -76,7 +76,7 @@ def extract(model: FashionClassifier, images: np.ndarray, batch_size: int = 1000
     model = model.to(device)
     features, probs = [], []
     for start in range(0, len(images), batch_size):
-        x = torch.from_numpy(images[start:start + batch_size]).to(device).float().div_(127.5).sub_(1.0)
+        x = torch.tensor(images[start:start + batch_size], dtype=torch.float32, device=device).div_(127.5).sub_(1.0)
         f, logits = model.features_and_logits(x)
         features.append(f.float().cpu())
         probs.append(torch.softmax(logits.float(), dim=1).cpu())
