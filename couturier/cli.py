@@ -8,10 +8,13 @@ import click
 
 from couturier.config import ConfigError, build_config, load_config_file
 from couturier.data.fashion_mnist import DataError
+from couturier.metrics.evaluate import SampleError
+from couturier.metrics.features import FeatureNetError
 from couturier.train.checkpoint import CheckpointError
 
 # Errors the library raises on bad input: shown as one line, exit status 2.
-USER_ERRORS = (ConfigError, DataError, CheckpointError, FileNotFoundError, FileExistsError)
+USER_ERRORS = (ConfigError, DataError, CheckpointError, FeatureNetError, SampleError, FileNotFoundError,
+               FileExistsError)
 
 # train flag -> (config section, key); flags left unset do not override the file or preset.
 TRAIN_FLAGS = {
@@ -159,6 +162,40 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
     walk = sampling.interpolate(loaded, seed_a, seed_b, steps, rows, class_a, class_b)
     png, gif = sampling.save_walk(walk, out)
     click.echo(f"wrote {png} and {gif}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path())
+@click.option("--n", "n", type=int, default=10000, show_default=True, help="Samples to draw from a run.")
+@click.option("--ref", type=click.Choice(["test", "train"]), default="test", show_default=True)
+@click.option("--features", default="fashion", show_default=True,
+              help="'fashion' (the shipped classifier) or a .safetensors file of the same network.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--device", default="cpu", show_default=True)
+def evaluate(source, n, ref, features, seed, no_memorisation, as_json, device) -> None:
+    """Judge samples (a run, an .npz/.npy or an image folder): FID, KID, PRDC, classes, copying."""
+    import json
+
+    from couturier.metrics.evaluate import evaluate as run_evaluation
+    from couturier.metrics.evaluate import load_samples, model_id_of
+    from couturier.metrics.features import WEIGHTS, load_fashion_classifier
+
+    weights = WEIGHTS if features == "fashion" else Path(features)
+    net = load_fashion_classifier(weights)
+    images, requested = load_samples(source, n, seed, device)
+    results = run_evaluation(images, net, model_id_of(weights), ref, requested, seed,
+                             check_memorisation=not no_memorisation)
+    if as_json:
+        click.echo(json.dumps(results))
+        return
+    click.echo(f"{source}: {results['n']} images against the {ref} split")
+    for key in ("fid", "kid_mean", "kid_std", "precision", "recall", "density", "coverage", "class_entropy",
+                "largest_class_share", "smallest_class_share", "classifier_score", "class_consistency",
+                "memorisation_share"):
+        if key in results:
+            click.echo(f"  {key:22s} {results[key]:.4f}")
 
 
 @cli.command()

@@ -20,6 +20,10 @@ from couturier.metrics.distances import (frechet_distance, kernel_inception_dist
 from couturier.metrics.features import FashionClassifier, extract, sha256_of
 
 
+class SampleError(ValueError):
+    """Samples given to evaluate are unreadable or of the wrong shape or type."""
+
+
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "couturier" / "reference"
@@ -144,7 +148,7 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0,
         try:
             data = np.load(source)
         except (OSError, ValueError) as exc:
-            raise FileNotFoundError(f"{source} is not a readable numpy file ({exc})") from exc
+            raise SampleError(f"{source} is not a readable numpy file ({exc})") from exc
         images = data["images"] if source.suffix == ".npz" else data
         labels = data["labels"] if source.suffix == ".npz" and "labels" in data else None
         if labels is not None and (labels < 0).any():
@@ -163,9 +167,9 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0,
 
 def _as_gray28(images: np.ndarray, source: Path) -> np.ndarray:
     if images.dtype != np.uint8:
-        raise ValueError(f"{source}: images must be uint8 (0-255), got {images.dtype}")
+        raise SampleError(f"{source}: images must be uint8 (0-255), got {images.dtype}")
     if images.ndim == 3:
         images = images[:, None]
     if images.ndim != 4 or images.shape[1:] != (1, 28, 28):
-        raise ValueError(f"{source}: expected images shaped (N, 28, 28) or (N, 1, 28, 28), got {images.shape}")
+        raise SampleError(f"{source}: expected images shaped (N, 28, 28) or (N, 1, 28, 28), got {images.shape}")
     return images
