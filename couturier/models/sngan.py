@@ -6,6 +6,10 @@ transposed-convolution generator, class-conditional through its BatchNorms.
 Its preset trains with the hinge loss, Adam(beta1 0, beta2 0.9), an exponential
 moving average of G's weights for sampling, and DiffAugment (Zhao et al., 2020)
 so that D does not memorise a small dataset ("auto": on below 10,000 images).
+
+The preset width is 16 (D 16-32-64 channels, G 128-64): on a 2-core CPU the 4x cheaper
+network takes 3x more steps in the same time, and at 4 minutes its samples showed
+garments (sneakers, trousers, shirts) where width 32 still drew blobs at 6 minutes.
 """
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ class SNDiscriminator(nn.Module):
 
 @register_model(
     "sngan",
-    preset={"model": {"width": 32}, "loss": {"name": "hinge"},
+    preset={"model": {"width": 16}, "loss": {"name": "hinge"},
             "train": {"batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.0, "beta2": 0.9,
                       "ema_decay": 0.999, "diffaugment": "auto"}},
     summary="spectral-norm D, hinge loss, EMA generator, DiffAugment (Miyato et al. 2018)",
