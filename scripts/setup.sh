@@ -28,7 +28,7 @@ PY=.venv/bin/python
 if ! $PY -c "import torch" 2>/dev/null; then
     # 2.13.0 is the release this project is tested with; on a GPU machine take the default (CUDA) build.
     if command -v nvidia-smi >/dev/null && nvidia-smi >/dev/null 2>&1; then
-        $PY -m pip install -q "${TORCH_SPEC:-torch>=2.2,<3}"
+        $PY -m pip install -q "${TORCH_SPEC:-torch>=2.4,<3}"
     else
         $PY -m pip install -q "${TORCH_SPEC:-torch==2.13.0}"
     fi

@@ -104,7 +104,6 @@ class Trainer:
                  dataset: ImageDataset | None = None, log: Callable[[str], None] = print):
         self.cfg, self.run_dir, self.log = cfg, Path(run_dir), log
         prepare_run_dir(self.run_dir, resume)
-        self.cfg = cfg
         t = cfg.train
         self.device = pick_device(t.device)
         if t.threads:
@@ -126,6 +125,7 @@ class Trainer:
             self.G.to(memory_format=torch.channels_last)
             self.D.to(memory_format=torch.channels_last)
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if t.ema_decay > 0 else None
+        # fused: one kernel for the whole update (CPU too since torch 2.4); the mlp's step is Adam-bound
         self.opt_g = torch.optim.Adam(self.G.parameters(), t.lr_g, betas=(t.beta1, t.beta2), fused=True)
         self.opt_d = torch.optim.Adam(self.D.parameters(), t.lr_d, betas=(t.beta1, t.beta2), fused=True)
         self.d_has_batchnorm = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in self.D.modules())
