@@ -199,6 +199,32 @@ def evaluate(source, n, ref, features, seed, no_memorisation, as_json, device) -
 
 
 @cli.command()
+@click.argument("run", type=click.Path())
+@click.option("--out", type=click.Path(), help="HTML file (default RUN/report.html).")
+def report(run, out) -> None:
+    """Write one self-contained HTML report of a run."""
+    from couturier.report import build_report
+
+    click.echo(f"wrote {build_report(run, out)}")
+
+
+@cli.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path())
+@click.option("--out", type=click.Path(), help="Also draw the metrics side by side into this PNG.")
+def compare(runs, out) -> None:
+    """Print (and plot) several runs' final metrics side by side."""
+    from couturier.report import compare_runs
+
+    names, table = compare_runs(list(runs), out)
+    width = max(len(r["run"]) for r in table) + 2
+    click.echo("metric".ljust(22) + "".join(r["run"].rjust(width) for r in table))
+    for name in names:
+        click.echo(name.ljust(22) + "".join(f"{r[name]:.4g}".rjust(width) for r in table))
+    if out:
+        click.echo(f"figure: {out}")
+
+
+@cli.command()
 def models() -> None:
     """List the registered models and losses."""
     from couturier.losses import LOSSES

@@ -36,3 +36,22 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=100, format="png")
     plt.close(fig)
+
+
+def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | Path) -> None:
+    """One small bar chart per metric, one bar per run: runs side by side at a glance."""
+    columns = min(4, len(metrics))
+    grid_rows = -(-len(metrics) // columns)
+    fig, axes = plt.subplots(grid_rows, columns, figsize=(3.4 * columns, 2.6 * grid_rows), squeeze=False)
+    names = [r["run"] for r in rows]
+    for ax, metric in zip(axes.flat, metrics):
+        ax.bar(range(len(rows)), [r[metric] for r in rows], color=plt.cm.tab10.colors[:len(rows)])
+        ax.set_title(metric, fontsize=9)
+        ax.set_xticks(range(len(rows)), names, rotation=30, ha="right", fontsize=7)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.axis("off")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
+    plt.close(fig)
