@@ -257,7 +257,7 @@ class Trainer:
             window_images += t.batch_size * t.d_steps
             now = time.perf_counter()
             self.elapsed += now - tick
-            bar.update(1 if budget_s is None else (now - tick))
+            bar.update(1 if budget_s is None else min(now - tick, max(bar.total - bar.n, 0)))
             if want_stats:  # losses and D outputs are means over the window; gradient norms are this step's
                 rate = window_images / max(now - window_start, 1e-9)
                 means = (window_sum / window_steps).tolist()
