@@ -76,3 +76,29 @@ def test_console_script_lists_models():
     result = subprocess.run([sys.executable, "-m", "couturier", "models"], capture_output=True, text=True,
                             check=True)
     assert "sngan" in result.stdout and "wgan-gp" in result.stdout
+
+
+@needs_data
+def test_evaluate_prints_json(tmp_path, monkeypatch, capsys):
+    import json
+
+    import torch
+    from safetensors.torch import save_file
+
+    from couturier.data.fashion_mnist import load_fashion_mnist
+    from couturier.metrics.features import FashionClassifier
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    torch.manual_seed(0)
+    save_file(FashionClassifier().state_dict(), str(tmp_path / "net.safetensors"))
+    images, _ = load_fashion_mnist("test")
+    np.save(tmp_path / "real.npy", images[:300])
+    code, out, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npy", "--features",
+                             tmp_path / "net.safetensors", "--json", "--no-memorisation")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["n"] == 300 and result["fid"] >= 0 and 0 <= result["coverage"] <= 1
+    np.save(tmp_path / "floats.npy", images[:10].astype(np.float32))
+    code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "floats.npy", "--features",
+                           tmp_path / "net.safetensors")
+    assert code == 2 and "uint8" in err
