@@ -68,8 +68,9 @@ def main() -> None:
         name = run_name(model, args.conditional, args.minutes)
         grid, info = grid_of(root / name)
         summary[name] = info
+        big = np.kron(grid, np.ones((2, 2), dtype=grid.dtype))  # 2x, nearest: pixels stay pixels
         with atomic_path(docs / f"{name}.png") as tmp:
-            plt.imsave(tmp, grid, cmap="gray", vmin=0, vmax=255, format="png")
+            plt.imsave(tmp, big, cmap="gray", vmin=0, vmax=255, format="png")
         ax.imshow(grid, cmap="gray", vmin=0, vmax=255)
         ax.set_title(f"{model}: {info['step']} steps, {info['images_seen'] // 1000}k images", fontsize=9)
         ax.axis("off")

@@ -10,6 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+# mkstemp creates files readable by the owner only; give outputs the permissions open() would.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
+
 
 @contextmanager
 def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
@@ -19,6 +24,7 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     # Keep the real suffix so libraries that pick a format from it (PIL, numpy) still work.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
     os.close(fd)
+    os.chmod(tmp, _FILE_MODE)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
