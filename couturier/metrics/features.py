@@ -17,7 +17,7 @@ from torch import nn
 
 WEIGHTS = Path(__file__).with_name("weights") / "fashion_classifier.safetensors"
 # Checked on every load, so a damaged or swapped file is an error rather than wrong metrics.
-WEIGHTS_SHA256 = ""
+WEIGHTS_SHA256 = "63901a29035c3a30019743a13f28b8568b0e91efbf66cb223545d95308f5cc11"
 
 
 class FeatureNetError(RuntimeError):
