@@ -123,6 +123,10 @@ class Config:
         for key, value in positive.items():
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{key} must be a positive integer, got {value!r}")
+        if t.threads < 0:
+            raise ConfigError(f"train.threads must be 0 (all) or more, got {t.threads}")
+        if t.steps is not None and (not isinstance(t.steps, int) or isinstance(t.steps, bool)):
+            raise ConfigError(f"train.steps must be a positive integer, got {t.steps!r}")
         if t.minutes is None and (t.steps is None or t.steps <= 0):
             raise ConfigError(f"train.steps must be a positive integer, got {t.steps!r} (or set --minutes)")
         if t.minutes is not None and t.minutes <= 0:

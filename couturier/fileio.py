@@ -34,6 +34,12 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def user_cache_dir(*parts: str) -> Path:
+    """~/.cache/couturier/... (or under $XDG_CACHE_HOME): downloads and reference statistics."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base, "couturier", *parts)
+
+
 def write_text(path: str | Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text)

@@ -65,6 +65,16 @@ def test_bad_input_is_one_line_and_non_zero(tmp_path, monkeypatch, capsys, args,
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+def test_unsupported_resolution_is_one_line(tmp_path, monkeypatch, capsys):
+    from PIL import Image
+
+    (tmp_path / "shop").mkdir()
+    Image.new("RGB", (40, 40)).save(tmp_path / "shop" / "a.png")
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--data", tmp_path / "shop", "--resolution", 100,
+                           "--batch-size", 1, "--out", tmp_path / "run")
+    assert code == 2 and "use 28, 32, 64 or 128" in err and not (tmp_path / "run").exists()
+
+
 def test_out_that_is_not_a_run_is_left_alone(tmp_path, monkeypatch, capsys):
     (tmp_path / "notes.txt").write_text("mine")
     code, _, err = run_cli(monkeypatch, capsys, "train", "--out", tmp_path, "--steps", 1)

@@ -27,6 +27,8 @@ def test_yaml_files_and_round_trip(tmp_path):
     ({"train": {"bogus": 1}}, "unknown key"),
     ({"model": {"name": "stylegan9"}}, "valid models: dcgan, mlp, sngan"),
     ({"data": {"channels": 2}}, "data.channels"),
+    ({"train": {"steps": 1.5}}, "train.steps"),
+    ({"train": {"threads": -1}}, "train.threads"),
 ])
 def test_bad_values_fail_with_a_clear_message(layer, message):
     with pytest.raises(ConfigError, match=message):

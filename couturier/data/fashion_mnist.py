@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from couturier.fileio import write_bytes
+from couturier.fileio import user_cache_dir, write_bytes
 
 CLASS_NAMES = (
     "t-shirt/top", "trouser", "pullover", "dress", "coat",
@@ -53,8 +52,7 @@ class DataError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "couturier" / "fashion-mnist"
+    return user_cache_dir("fashion-mnist")
 
 
 def _candidate_dirs(data_dir: str | Path | None) -> list[Path]:

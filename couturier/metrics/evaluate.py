@@ -7,14 +7,13 @@ copying shows in pixel-space nearest neighbours among the training images.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from couturier.data.fashion_mnist import load_fashion_mnist
-from couturier.fileio import atomic_path
+from couturier.fileio import atomic_path, user_cache_dir
 from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
                                          precision_recall_density_coverage)
 from couturier.metrics.features import FashionClassifier, extract, sha256_of
@@ -25,8 +24,7 @@ class SampleError(ValueError):
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "couturier" / "reference"
+    return user_cache_dir("reference")
 
 
 def reference_features(model: FashionClassifier, model_id: str, split: str, data_dir=None):

@@ -5,6 +5,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from couturier.config import ConfigError
+
 
 def resolution_plan(resolution: int) -> tuple[int, int]:
     """Split a resolution into (base, doublings) with base in 4..7: 28 -> (7, 2), 64 -> (4, 4)."""
@@ -14,7 +16,7 @@ def resolution_plan(resolution: int) -> tuple[int, int]:
         size //= 2
         doublings += 1
     if not 4 <= size <= 7 or doublings == 0:
-        raise ValueError(f"resolution {resolution} is not base*2^k with base 4..7 (e.g. 28, 32, 64, 128)")
+        raise ConfigError(f"resolution {resolution} is not base*2^k with base 4..7: use 28, 32, 64 or 128")
     return size, doublings
 
 
