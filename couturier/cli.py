@@ -28,6 +28,7 @@ TRAIN_FLAGS = {
     "device": ("train", "device"), "compile": ("train", "compile"), "threads": ("train", "threads"),
     "log_every": ("train", "log_every"), "sample_every": ("train", "sample_every"),
     "checkpoint_every": ("train", "checkpoint_every"), "keep_checkpoints": ("train", "keep_checkpoints"),
+    "eval_every": ("train", "eval_every"), "eval_n": ("train", "eval_n"),
 }
 
 
@@ -86,6 +87,9 @@ def cli() -> None:
 @click.option("--sample-every", type=int)
 @click.option("--checkpoint-every", type=int)
 @click.option("--keep-checkpoints", type=int, help="Older checkpoints kept besides the latest.")
+@click.option("--eval-every", type=int,
+              help="Every N steps: FID, coverage & co. into metrics.csv, best weights into best/ (0 = off).")
+@click.option("--eval-n", type=int, help="Samples per evaluation during training (default 10000).")
 @click.option("--config", "config_file", type=click.Path(), help="TOML or YAML config; flags override it.")
 @click.option("--out", type=click.Path(), default=None, help="Run folder (default runs/MODEL).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its latest checkpoint.")
@@ -169,24 +173,26 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
 @click.option("--n", "n", type=int, default=10000, show_default=True, help="Samples to draw from a run.")
 @click.option("--ref", type=click.Choice(["test", "train"]), default="test", show_default=True)
 @click.option("--features", default="fashion", show_default=True,
-              help="'fashion' (the shipped classifier) or a .safetensors file of the same network.")
+              help="Feature network: 'fashion' (shipped), FILE.safetensors, inception:FILE, FILE.pt or FILE.onnx.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--save", is_flag=True, help="Also write evaluation.json and nearest_neighbours.png into the run.")
 @click.option("--device", default="cpu", show_default=True)
-def evaluate(source, n, ref, features, seed, no_memorisation, as_json, device) -> None:
+def evaluate(source, n, ref, features, seed, no_memorisation, as_json, save, device) -> None:
     """Judge samples (a run, an .npz/.npy or an image folder): FID, KID, PRDC, classes, copying."""
     import json
 
     from couturier.metrics.evaluate import evaluate as run_evaluation
-    from couturier.metrics.evaluate import load_samples, model_id_of
-    from couturier.metrics.features import WEIGHTS, load_fashion_classifier
+    from couturier.metrics.evaluate import load_samples, save_evaluation
+    from couturier.metrics.features import load_feature_net
 
-    weights = WEIGHTS if features == "fashion" else Path(features)
-    net = load_fashion_classifier(weights)
+    net = load_feature_net(features)
     images, requested = load_samples(source, n, seed, device)
-    results = run_evaluation(images, net, model_id_of(weights), ref, requested, seed,
-                             check_memorisation=not no_memorisation)
+    results = run_evaluation(images, net, ref, requested, seed, check_memorisation=not no_memorisation)
+    if save:
+        written = save_evaluation(source, images, results)
+        click.echo(f"wrote {', '.join(str(p) for p in written)}", err=as_json)
     if as_json:
         click.echo(json.dumps(results))
         return

@@ -63,6 +63,8 @@ class TrainConfig:
     sample_every: int = 500
     checkpoint_every: int = 1000
     keep_checkpoints: int = 2  # older checkpoints kept besides the latest
+    eval_every: int = 0  # evaluate FID & co. every N steps and keep the best weights (0 = never)
+    eval_n: int = 10000  # samples per evaluation during training
     grid_columns: int = 10
 
 
@@ -135,6 +137,9 @@ class Config:
             raise ConfigError("learning rates must be positive")
         if not 0.0 <= t.ema_decay < 1.0:
             raise ConfigError(f"train.ema_decay must be in [0, 1), got {t.ema_decay}")
+        if t.eval_every < 0 or t.eval_n < 100:
+            raise ConfigError("train.eval_every must be 0 (off) or more and train.eval_n at least 100 "
+                              "(the nearest-neighbour metrics need that many samples)")
         if t.keep_checkpoints < 0:
             raise ConfigError("train.keep_checkpoints must be 0 or more")
         if d.channels not in (1, 3):

@@ -40,9 +40,10 @@ def user_cache_dir(*parts: str) -> Path:
     return Path(base, "couturier", *parts)
 
 
-def write_text(path: str | Path, text: str) -> None:
+def write_text(path: str | Path, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+    return Path(path)
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:

@@ -40,8 +40,10 @@ def _evenly_spaced(items: list, most: int) -> list:
 
 def _last_metrics(run: Path) -> list[tuple[str, str]]:
     rows = list(csv.DictReader((run / "metrics.csv").open())) if (run / "metrics.csv").is_file() else []
-    metrics = dict(rows[-1]) if rows else {}
-    evaluation = run / "evaluation.json"  # written by `couturier evaluate --save` when available
+    metrics: dict = {}
+    for row in rows:  # the latest value of each column: evaluation columns are blank between evaluations
+        metrics.update({k: v for k, v in row.items() if v not in ("", None)})
+    evaluation = run / "evaluation.json"  # written by `couturier evaluate --save`
     if evaluation.is_file():
         metrics.update({k: v for k, v in json.loads(evaluation.read_text()).items() if not isinstance(v, list)})
     return [(k, f"{float(v):.4g}" if _is_number(v) else str(v)) for k, v in metrics.items()]

@@ -38,6 +38,61 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
     plt.close(fig)
 
 
+def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None:
+    """Evaluation metrics against step: FID (log scale), the four set metrics, class statistics.
+    Dotted lines mark the mode-collapse alarms (see couturier.metrics.monitor)."""
+    from couturier.metrics.monitor import COVERAGE_ALARM, ENTROPY_ALARM
+
+    if not rows:
+        return
+    steps = [r["step"] for r in rows]
+    fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.2))
+    axes[0].plot(steps, [r["fid"] for r in rows], marker="o", markersize=3)
+    axes[0].set_yscale("log")
+    axes[0].set_title("FID (lower is better)")
+    for key in ("precision", "recall", "density", "coverage"):
+        axes[1].plot(steps, [r[key] for r in rows], marker="o", markersize=3, label=key)
+    axes[1].axhline(COVERAGE_ALARM, color="grey", linestyle=":", linewidth=1)
+    axes[1].set_title("fidelity and diversity")
+    for key in ("class_entropy", "class_consistency", "largest_class_share"):
+        if key in rows[-1]:
+            axes[2].plot(steps, [r.get(key, float("nan")) for r in rows], marker="o", markersize=3, label=key)
+    axes[2].axhline(ENTROPY_ALARM, color="grey", linestyle=":", linewidth=1)
+    axes[2].set_ylim(0, 1.05)
+    axes[2].set_title("classes")
+    for ax in axes:
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+    for ax in axes[1:]:
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
+    plt.close(fig)
+
+
+def plot_nearest_neighbours(samples, neighbours, distances, threshold: float, path: str | Path) -> None:
+    """The samples closest to a training image (top) above that image (bottom). Distances under
+    the memorisation threshold are red: those samples are likely copies."""
+    columns = len(samples)
+    fig, axes = plt.subplots(2, columns, figsize=(1.2 * columns, 2.9), squeeze=False)
+    for i in range(columns):
+        for row, image in ((0, samples[i]), (1, neighbours[i])):
+            axes[row, i].imshow(image, cmap="gray", vmin=0, vmax=255)
+            axes[row, i].set_xticks([])
+            axes[row, i].set_yticks([])
+        axes[0, i].set_title(f"{distances[i]:.2f}", fontsize=8, color="red" if distances[i] < threshold else "black")
+    axes[0, 0].set_ylabel("sample", fontsize=8)
+    axes[1, 0].set_ylabel("nearest\ntraining", fontsize=8)
+    fig.suptitle(f"Closest pairs (pixel L2; copies are below {threshold:.2f}, red)", fontsize=9)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
+    plt.close(fig)
+
+
 def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | Path) -> None:
     """One small bar chart per metric, one bar per run: runs side by side at a glance."""
     columns = min(4, len(metrics))

@@ -108,6 +108,14 @@ def test_evaluate_prints_json(tmp_path, monkeypatch, capsys):
     assert code == 0, err
     result = json.loads(out)
     assert result["n"] == 300 and result["fid"] >= 0 and 0 <= result["coverage"] <= 1
+    code, out, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npy", "--features",
+                             tmp_path / "net.safetensors", "--save")
+    assert code == 0, err
+    assert "memorisation_share" in out and (tmp_path / "real.nearest_neighbours.png").stat().st_size > 1000
+    saved = json.loads((tmp_path / "real.evaluation.json").read_text())
+    assert saved["memorisation_share"] < 0.05  # test images: about 1% by the rule's construction
+    code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npy", "--features", "vgg")
+    assert code == 2 and "unknown feature network" in err
     np.save(tmp_path / "floats.npy", images[:10].astype(np.float32))
     code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "floats.npy", "--features",
                            tmp_path / "net.safetensors")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from couturier.metrics.evaluate import class_statistics, memorisation, nearest_training_distances
+from couturier.metrics.evaluate import SampleError, class_statistics, memorisation, nearest_training_distances
 
 
 def test_class_statistics_flag_collapse():
@@ -42,20 +42,22 @@ def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
 
     from couturier.data.fashion_mnist import load_fashion_mnist
     from couturier.metrics.evaluate import evaluate, load_samples
-    from couturier.metrics.features import FashionClassifier, load_fashion_classifier
+    from couturier.metrics.features import FashionClassifier, load_feature_net
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     torch.manual_seed(0)
     weights = tmp_path / "net.safetensors"
     save_file(FashionClassifier().state_dict(), str(weights))
-    net = load_fashion_classifier(weights)
+    net = load_feature_net(str(weights))
     train, labels = load_fashion_mnist("train")
     np.savez(tmp_path / "real.npz", images=train[:1000], labels=labels[:1000])
     images, requested = load_samples(tmp_path / "real.npz")
-    real = evaluate(images, net, "random", requested=requested)
-    noise = evaluate(np.random.default_rng(0).integers(0, 256, (1000, 1, 28, 28), dtype=np.uint8), net, "random")
+    real = evaluate(images, net, requested=requested)
+    noise = evaluate(np.random.default_rng(0).integers(0, 256, (1000, 1, 28, 28), dtype=np.uint8), net)
     assert real["fid"] < noise["fid"] and real["kid_mean"] < noise["kid_mean"]
     assert real["coverage"] > noise["coverage"] and real["recall"] > noise["recall"]
     assert real["memorisation_share"] == 1.0  # training images are their own nearest neighbours
     assert noise["memorisation_share"] == 0.0
-    assert (tmp_path / "cache" / "couturier" / "reference" / "random-test.npz").is_file()
+    assert (tmp_path / "cache" / "couturier" / "reference" / f"{net.cache_id}-test.npz").is_file()
+    with pytest.raises(SampleError, match="at least 100"):
+        evaluate(images[:50], net)

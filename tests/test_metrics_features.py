@@ -34,3 +34,62 @@ def test_tampered_weights_are_refused(tmp_path, monkeypatch):
     with pytest.raises(FeatureNetError, match="not found"):
         load_fashion_classifier(tmp_path / "missing.safetensors")
     assert np.isfinite(feature_module.FashionClassifier.feature_dim)
+
+
+def test_user_feature_networks_torchscript_and_onnx(tmp_path):
+    import torch
+
+    from couturier.metrics.features import load_feature_net
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 16)).eval()
+    images = np.random.default_rng(0).integers(0, 256, (7, 1, 28, 28), dtype=np.uint8)
+    expected = net(torch.tensor(images, dtype=torch.float32) / 127.5 - 1).detach().numpy()
+
+    torch.jit.script(net).save(str(tmp_path / "net.pt"))
+    scripted = load_feature_net(str(tmp_path / "net.pt"))
+    features, probs = scripted.extract(images)
+    assert np.allclose(features, expected, atol=1e-5) and probs is None  # class stats fall back to the classifier
+
+    torch.export.save(torch.export.export(net, (torch.zeros(2, 1, 28, 28),),
+                                          dynamic_shapes=({0: torch.export.Dim("n")},)), str(tmp_path / "net.pt2"))
+    features, _ = load_feature_net(str(tmp_path / "net.pt2")).extract(images)
+    assert np.allclose(features, expected, atol=1e-5)
+
+    torch.onnx.export(net, (torch.zeros(2, 1, 28, 28),), str(tmp_path / "net.onnx"), dynamo=False,
+                      input_names=["x"], dynamic_axes={"x": {0: "n"}})
+    features, _ = load_feature_net(str(tmp_path / "net.onnx")).extract(images)
+    assert np.allclose(features, expected, atol=1e-4)
+    assert scripted.cache_id != load_feature_net(str(tmp_path / "net.onnx")).cache_id
+
+
+def test_bad_feature_network_names_are_one_line_errors(tmp_path):
+    from couturier.metrics.features import load_feature_net
+
+    with pytest.raises(FeatureNetError, match="unknown feature network"):
+        load_feature_net("vgg")
+    with pytest.raises(FeatureNetError, match="not found"):
+        load_feature_net("inception:/nonexistent/pt_inception.pth")
+    (tmp_path / "junk.pt").write_bytes(b"not a model")
+    with pytest.raises(FeatureNetError, match="TorchScript"):
+        load_feature_net(str(tmp_path / "junk.pt"))
+
+
+def test_inception_v3_matches_torchvision_layout_and_loads_user_weights(tmp_path):
+    import torch
+
+    from couturier.metrics.features import load_feature_net
+    from couturier.metrics.inception import InceptionV3
+
+    model = InceptionV3()
+    # torchvision's inception_v3 has 27,161,264 parameters, 3,326,696 of them in AuxLogits
+    assert sum(p.numel() for p in model.parameters()) == 27_161_264 - 3_326_696
+    torch.manual_seed(0)
+    torch.save(InceptionV3(tf_fid=True, num_classes=1008).state_dict(), tmp_path / "pt_inception.pth")
+    net = load_feature_net(f"inception:{tmp_path / 'pt_inception.pth'}")
+    images = np.random.default_rng(0).integers(0, 256, (2, 1, 28, 28), dtype=np.uint8)
+    features, probs = net.extract(images)
+    assert features.shape == (2, 2048) and np.isfinite(features).all() and probs is None
+    torch.save({"conv.weight": torch.zeros(1)}, tmp_path / "other.pth")
+    with pytest.raises(FeatureNetError, match="not an Inception-v3"):
+        load_feature_net(f"inception:{tmp_path / 'other.pth'}")

@@ -3,6 +3,7 @@ import pytest
 from conftest import tiny_config
 from couturier.report import build_report, compare_runs
 from couturier.train import Trainer
+from test_metrics_evaluate import needs_data
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +30,19 @@ def test_compare_table_and_figure(two_runs, tmp_path):
     assert (tmp_path / "compare.png").stat().st_size > 1000
     with pytest.raises(FileNotFoundError, match="metrics.csv"):
         compare_runs([tmp_path])
+
+
+@needs_data
+def test_report_shows_evaluation_curves_and_nearest_neighbours(tmp_path, fmnist_slice, monkeypatch):
+    from couturier.metrics.evaluate import evaluate, load_samples, save_evaluation
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run = tmp_path / "run"
+    Trainer(tiny_config("dcgan", steps=4, eval_every=2, eval_n=200), run, dataset=fmnist_slice).fit(progress=False)
+    images, requested = load_samples(run, n=200)
+    save_evaluation(run, images, evaluate(images, requested=requested))
+    html = build_report(run).read_text()
+    assert "Nearest training images" in html and "memorisation_share" in html
+    assert html.count("data:image/png;base64,") >= 6  # + metric curves and the nearest-neighbour panel
+    _, table = compare_runs([run])
+    assert "fid" in table[0] and "coverage" in table[0]

@@ -6,7 +6,6 @@ copying shows in pixel-space nearest neighbours among the training images.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ from couturier.data.fashion_mnist import load_fashion_mnist
 from couturier.fileio import atomic_path, user_cache_dir
 from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
                                          precision_recall_density_coverage)
-from couturier.metrics.features import FashionClassifier, extract, sha256_of
+from couturier.metrics.features import FeatureNet, load_feature_net
 
 
 class SampleError(ValueError):
@@ -27,22 +26,18 @@ def _cache_dir() -> Path:
     return user_cache_dir("reference")
 
 
-def reference_features(model: FashionClassifier, model_id: str, split: str, data_dir=None):
-    """Features and probabilities of a real split, cached per feature network and split."""
-    path = _cache_dir() / f"{model_id}-{split}.npz"
+def reference_features(net: FeatureNet, split: str, data_dir=None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Features (and class probabilities) of a real split, cached per feature network and split."""
+    path = _cache_dir() / f"{net.cache_id}-{split}.npz"
     if path.is_file():
         with np.load(path) as cached:
-            return cached["features"], cached["probs"], cached["labels"]
-    images, labels = load_fashion_mnist(split, data_dir)
-    features, probs = extract(model, images)
+            return cached["features"], (cached["probs"] if "probs" in cached else None)
+    images, _ = load_fashion_mnist(split, data_dir)
+    features, probs = net.extract(images)
     with atomic_path(path) as tmp:
         with tmp.open("wb") as fh:
-            np.savez(fh, features=features, probs=probs, labels=labels)
-    return features, probs, labels
-
-
-def model_id_of(weights: Path) -> str:
-    return sha256_of(weights)[:16] if weights.is_file() else hashlib.sha256(str(weights).encode()).hexdigest()[:16]
+            np.savez(fh, features=features, **({"probs": probs} if probs is not None else {}))
+    return features, probs
 
 
 def class_statistics(probs: np.ndarray, requested: np.ndarray | None = None) -> dict:
@@ -51,7 +46,7 @@ def class_statistics(probs: np.ndarray, requested: np.ndarray | None = None) -> 
     predicted = probs.argmax(axis=1)
     shares = np.bincount(predicted, minlength=classes) / len(predicted)
     nonzero = shares[shares > 0]
-    entropy = float(-(nonzero * np.log(nonzero)).sum() / np.log(classes))
+    entropy = float(-(nonzero * np.log(nonzero)).sum() / np.log(classes)) + 0.0  # + 0.0: no "-0.0"
     marginal = probs.mean(axis=0)
     kl = (probs * (np.log(probs + 1e-12) - np.log(marginal + 1e-12))).sum(axis=1).mean()
     stats = {"class_shares": shares.round(4).tolist(), "class_entropy": entropy,
@@ -92,18 +87,30 @@ def memorisation(images: np.ndarray, train_images: np.ndarray, test_images: np.n
             "closest_pairs": [(int(i), int(indices[i]), float(distances[i])) for i in order[:10]]}
 
 
-def evaluate(images: np.ndarray, model: FashionClassifier, model_id: str, ref: str = "test",
+MIN_SAMPLES = 100  # the k-NN metrics (k=5) and KID subsets need a few hundred to mean much
+
+
+def evaluate(images: np.ndarray, net: FeatureNet | None = None, ref: str = "test",
              requested: np.ndarray | None = None, seed: int = 0, data_dir=None,
              check_memorisation: bool = True) -> dict:
-    """Every metric for uint8 images (N, 1, 28, 28) against a real split."""
-    features, probs = extract(model, images)
-    ref_features, _, _ = reference_features(model, model_id, ref, data_dir)
+    """Every metric for uint8 images (N, 1, 28, 28) against a real split of Fashion-MNIST.
+
+    `net` is the feature space of FID, KID and PRDC (default: the shipped classifier); the class
+    statistics always come from a Fashion-MNIST classifier."""
+    if len(images) < MIN_SAMPLES:
+        raise SampleError(f"got {len(images)} images; the metrics need at least {MIN_SAMPLES} "
+                          f"(10,000 for numbers comparable with BENCHMARKS.md)")
+    net = net or load_feature_net("fashion")
+    features, probs = net.extract(images)
+    if probs is None:
+        probs = load_feature_net("fashion").extract(images)[1]
+    ref_features, _ = reference_features(net, ref, data_dir)
     n = min(len(features), len(ref_features))
     rng = np.random.default_rng(seed)
     ref_subset = ref_features
     if n < len(ref_features):  # PRDC compares sets of equal size
         ref_subset = ref_features[rng.choice(len(ref_features), n, replace=False)]
-    results = {"n": int(len(images)), "ref": ref,
+    results = {"n": int(len(images)), "ref": ref, "features": net.name,
                "fid": frechet_distance(*mean_and_covariance(features), *mean_and_covariance(ref_features))}
     results["kid_mean"], results["kid_std"] = kernel_inception_distance(ref_features, features, subsets=50,
                                                                         subset_size=min(1000, n), seed=seed)
@@ -127,6 +134,30 @@ def _test_to_train_distances(train_images: np.ndarray, test_images: np.ndarray) 
         with tmp.open("wb") as fh:
             np.save(fh, distances)
     return distances
+
+
+def save_evaluation(source: str | Path, images: np.ndarray, results: dict, data_dir=None) -> list[Path]:
+    """evaluation.json and, when memorisation was checked, nearest_neighbours.png: into the run
+    folder for a run, beside the file otherwise (SAMPLES.evaluation.json)."""
+    import json
+
+    from couturier.fileio import write_text
+    from couturier.viz import plot_nearest_neighbours
+
+    source = Path(source)
+    folder = source if source.is_dir() else source.parent
+    stem = "" if source.is_dir() else source.stem + "."
+    written = [write_text(folder / f"{stem}evaluation.json", json.dumps(results, indent=2))]
+    if "closest_pairs" in results:
+        train_images, _ = load_fashion_mnist("train", data_dir)
+        pairs = results["closest_pairs"]
+        samples = images[[i for i, _, _ in pairs]].reshape(len(pairs), 28, 28)
+        neighbours = train_images[[j for _, j, _ in pairs]]
+        path = folder / f"{stem}nearest_neighbours.png"
+        plot_nearest_neighbours(samples, neighbours, [d for _, _, d in pairs],
+                                results["memorisation_threshold"], path)
+        written.append(path)
+    return written
 
 
 def load_samples(source: str | Path, n: int = 10000, seed: int = 0,

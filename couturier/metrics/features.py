@@ -1,14 +1,18 @@
-"""The feature network for Fashion-MNIST metrics: a compact CNN classifier trained on the
-training set by `scripts/train_feature_net.py` and shipped with the package.
+"""Feature networks for the metrics.
 
-Inception features fit 28x28 grayscale garments poorly and Inception weights cannot be
-downloaded here, so FID and friends are computed in this network's 256-d penultimate
-layer, and its softmax gives the class histogram and classifier score.
+The default is a compact CNN classifier trained on the Fashion-MNIST training set by
+`scripts/train_feature_net.py` and shipped with the package: Inception features fit 28x28
+grayscale garments poorly and Inception weights cannot be downloaded here, so FID and friends
+are computed in this network's 256-d penultimate layer, and its softmax gives the class
+histogram and classifier score. `load_feature_net` also takes Inception-v3 weights the user
+supplies (to compare with published FIDs) and any TorchScript or ONNX network.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -81,3 +85,98 @@ def extract(model: FashionClassifier, images: np.ndarray, batch_size: int = 1000
         features.append(f.float().cpu())
         probs.append(torch.softmax(logits.float(), dim=1).cpu())
     return torch.cat(features).numpy(), torch.cat(probs).numpy()
+
+
+@dataclass
+class FeatureNet:
+    """A feature network as the metrics see it.
+
+    `embed` maps a float batch in [-1, 1] shaped (N, 1, 28, 28) to features (N, D), or to
+    (features, logits). `fashion_classes` says whether its logits are the ten Fashion-MNIST
+    classes; when they are not, class statistics come from the shipped classifier."""
+
+    name: str
+    cache_id: str  # names its cached reference statistics
+    embed: Callable[[torch.Tensor], torch.Tensor | tuple[torch.Tensor, torch.Tensor]]
+    fashion_classes: bool = False
+    batch_size: int = 1000
+
+    @torch.no_grad()
+    def extract(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """uint8 (N, 1, 28, 28) or (N, 28, 28) -> (features float32 (N, D), class probabilities or None)."""
+        if images.ndim == 3:
+            images = images[:, None]
+        features, probs = [], []
+        for start in range(0, len(images), self.batch_size):
+            x = torch.tensor(images[start:start + self.batch_size], dtype=torch.float32).div_(127.5).sub_(1.0)
+            out = self.embed(x)
+            f, logits = out if isinstance(out, (tuple, list)) else (out, None)
+            features.append(f.float().reshape(len(x), -1).cpu())
+            if logits is not None and self.fashion_classes:
+                probs.append(torch.softmax(logits.float(), dim=1).cpu())
+        return torch.cat(features).numpy(), (torch.cat(probs).numpy() if probs else None)
+
+
+FEATURE_CHOICES = ("fashion (default), FILE.safetensors (the same classifier retrained), "
+                   "inception:FILE (Inception-v3 weights, torchvision or pytorch-fid layout), "
+                   "FILE.pt / FILE.ts (TorchScript), FILE.pt2 (torch.export) or FILE.onnx")
+
+
+def load_feature_net(name: str = "fashion") -> FeatureNet:
+    """Resolve --features: see FEATURE_CHOICES."""
+    if name == "fashion":
+        return _classifier_net(WEIGHTS)
+    if name.startswith("inception:"):
+        from couturier.metrics.inception import load_inception
+
+        path = _existing(name.split(":", 1)[1])
+        return FeatureNet("inception-v3", "inception-" + sha256_of(path)[:16], load_inception(path), batch_size=100)
+    path = Path(name)
+    if path.suffix == ".safetensors":
+        return _classifier_net(_existing(name))
+    if path.suffix in (".pt", ".ts", ".pth"):
+        try:
+            module = torch.jit.load(str(_existing(name)), map_location="cpu").eval()
+        except RuntimeError as exc:
+            raise FeatureNetError(f"{name} is not a TorchScript file ({str(exc).splitlines()[0][:120]}); "
+                                  f"save one with torch.jit.script(net).save(path)") from exc
+        return FeatureNet(f"torchscript:{path.name}", "ts-" + sha256_of(path)[:16], module)
+    if path.suffix == ".pt2":  # torch.export's format, TorchScript's successor
+        try:
+            module = torch.export.load(str(_existing(name))).module()
+        except Exception as exc:  # export archives fail in several ways; one line for all
+            raise FeatureNetError(f"{name} is not a torch.export archive ({str(exc).splitlines()[0][:120]})") from exc
+        return FeatureNet(f"export:{path.name}", "pt2-" + sha256_of(path)[:16], module)
+    if path.suffix == ".onnx":
+        return FeatureNet(f"onnx:{path.name}", "onnx-" + sha256_of(_existing(name))[:16], _onnx_embed(path))
+    raise FeatureNetError(f"unknown feature network {name!r}; use {FEATURE_CHOICES}")
+
+
+def _existing(path: str) -> Path:
+    if not Path(path).is_file():
+        raise FeatureNetError(f"feature network file {path} not found")
+    return Path(path)
+
+
+def _classifier_net(path: Path) -> FeatureNet:
+    model = load_fashion_classifier(path)
+    cache_id = sha256_of(path)[:16]
+    return FeatureNet("fashion" if path == WEIGHTS else path.name, cache_id, model.features_and_logits,
+                      fashion_classes=True)
+
+
+def _onnx_embed(path: Path) -> Callable[[torch.Tensor], torch.Tensor]:
+    try:
+        import onnxruntime
+    except ModuleNotFoundError as exc:
+        raise FeatureNetError("ONNX feature networks need onnxruntime: pip install 'couturier[onnx]'") from exc
+    try:
+        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types for bad files
+        raise FeatureNetError(f"{path} is not a readable ONNX model ({str(exc).splitlines()[0][:120]})") from exc
+    input_name = session.get_inputs()[0].name
+
+    def embed(x: torch.Tensor) -> torch.Tensor:
+        return torch.from_numpy(session.run(None, {input_name: x.numpy()})[0])
+
+    return embed

@@ -71,21 +71,27 @@ def optimizer_from_flat(name: str, checkpoint: Checkpoint) -> dict:
     return {"state": state, "param_groups": groups}
 
 
-def save_checkpoint(folder: str | Path, checkpoint: Checkpoint, keep: int) -> Path:
-    """Write a checkpoint atomically, then prune all but the latest and `keep` older ones."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"step-{checkpoint.step:08d}"
-    tmp = folder / f".tmp-step-{checkpoint.step:08d}-{os.getpid()}"
+def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:
+    """Write one checkpoint folder atomically: into a hidden sibling, then renamed over `final`."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f".tmp-{final.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
                 saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     save_file(checkpoint.tensors, str(tmp / WEIGHTS), metadata={"format": FORMAT})
     (tmp / META).write_text(json.dumps(meta, indent=2))
-    if final.exists():  # same step saved again (e.g. the final step of a resumed run)
+    if final.exists():  # same step saved again (e.g. the final step of a resumed run), or a new best
         shutil.rmtree(final)
     os.replace(tmp, final)
+    return final
+
+
+def save_checkpoint(folder: str | Path, checkpoint: Checkpoint, keep: int) -> Path:
+    """Write a checkpoint atomically, then prune all but the latest and `keep` older ones."""
+    folder = Path(folder)
+    final = write_checkpoint_folder(folder / f"step-{checkpoint.step:08d}", checkpoint)
     for old in list_checkpoints(folder)[:-(keep + 1)]:
         shutil.rmtree(old, ignore_errors=True)
     return final

@@ -1,4 +1,8 @@
-"""Run-folder logging: metrics.csv (rewritten atomically), sample grids, curves."""
+"""Run-folder logging: metrics.csv (rewritten atomically), loss and metric curves.
+
+metrics.csv has one row per logged step; rows at evaluation steps also carry the
+evaluation columns (FID, coverage, ...), which are blank elsewhere.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,16 +10,19 @@ import io
 from pathlib import Path
 
 from couturier.fileio import write_text
-from couturier.viz import plot_training_curves
+from couturier.metrics.monitor import EVAL_COLUMNS
+from couturier.viz import plot_metric_curves, plot_training_curves
 
-COLUMNS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
-           "images_per_s", "elapsed_s")
+TRAIN_COLUMNS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
+                 "images_per_s", "elapsed_s")
+COLUMNS = TRAIN_COLUMNS + EVAL_COLUMNS
 
 
 class MetricsLog:
     def __init__(self, run_dir: Path, title: str = ""):
         self.path = run_dir / "metrics.csv"
         self.curves_path = run_dir / "loss_curves.png"
+        self.metric_curves_path = run_dir / "metric_curves.png"
         self.title = title
         self.rows: list[dict] = []
 
@@ -25,13 +32,32 @@ class MetricsLog:
             return
         with self.path.open(newline="") as fh:
             for row in csv.DictReader(fh):
-                parsed = {k: float(v) for k, v in row.items() if k in COLUMNS and v != ""}
+                parsed = {k: float(v) for k, v in row.items() if k in COLUMNS and v not in ("", None)}
                 parsed["step"] = int(parsed["step"])
                 if parsed["step"] <= up_to_step:
                     self.rows.append(parsed)
 
     def append(self, row: dict) -> None:
         self.rows.append(row)
+        self._write()
+
+    def record_evaluation(self, step: int, results: dict) -> None:
+        """Add evaluation columns to this step's row (a new row when the step logged no losses)."""
+        values = {k: round(float(results[k]), 5) for k in EVAL_COLUMNS if k in results}
+        if self.rows and self.rows[-1]["step"] == step:
+            self.rows[-1].update(values)
+        else:
+            self.rows.append({"step": step, **values})
+        self._write()
+        plot_metric_curves(self.evaluations(), self.metric_curves_path, self.title)
+
+    def evaluations(self) -> list[dict]:
+        return [r for r in self.rows if "fid" in r]
+
+    def best_fid(self) -> float:
+        return min((r["fid"] for r in self.evaluations()), default=float("inf"))
+
+    def _write(self) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -39,4 +65,4 @@ class MetricsLog:
         write_text(self.path, buffer.getvalue())
 
     def plot(self) -> None:
-        plot_training_curves(self.rows, self.curves_path, self.title)
+        plot_training_curves([r for r in self.rows if "loss_d" in r], self.curves_path, self.title)

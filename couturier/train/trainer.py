@@ -20,7 +20,7 @@ from couturier.losses import get_loss, gradient_penalty, r1_penalty
 from couturier.models import build_models
 from couturier.train.checkpoint import (Checkpoint, CheckpointError, flatten_state, list_checkpoints,
                                         load_checkpoint, load_module, optimizer_from_flat, optimizer_to_flat,
-                                        save_checkpoint)
+                                        save_checkpoint, write_checkpoint_folder)
 from couturier.train.logging import MetricsLog
 
 
@@ -105,6 +105,10 @@ class Trainer:
         self.cfg, self.run_dir, self.log = cfg, Path(run_dir), log
         prepare_run_dir(self.run_dir, resume)
         t = cfg.train
+        if t.eval_every:
+            from couturier.metrics.monitor import TrainingMonitor
+
+            TrainingMonitor.check_data(cfg.data)  # before loading anything
         self.device = pick_device(t.device)
         if t.threads:
             torch.set_num_threads(t.threads)
@@ -139,9 +143,16 @@ class Trainer:
         self.step, self.elapsed = 0, 0.0
         self.fixed_z, self.fixed_y = self._fixed_noise()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
+        self.monitor = None
+        if t.eval_every:
+            from couturier.metrics.monitor import TrainingMonitor
+
+            self.monitor = TrainingMonitor(t.eval_n, seed=t.seed, data_dir=cfg.data.data_dir)
         if resume:
             self._restore(load_checkpoint(self.run_dir))
             self.metrics.load(self.step)
+            if self.monitor:
+                self.monitor.best_fid = self.metrics.best_fid()
         else:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             write_text(self.run_dir / "config.json", cfg.to_json())
@@ -267,11 +278,16 @@ class Trainer:
                 window_start, window_images, window_sum, window_steps = now, 0, 0.0, 0
             if self.step % t.sample_every == 0:
                 self.write_samples()
+            if self.monitor and self.step % t.eval_every == 0:
+                self.evaluate(bar.write if progress else self.log)
             if self.step % t.checkpoint_every == 0:
                 self.save()
                 last_saved = self.step
         bar.close()
         self.write_samples()
+        evaluated = self.metrics.evaluations()
+        if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
+            self.evaluate(self.log)
         if last_saved != self.step:
             self.save()
         return self.metrics.rows[-1] if self.metrics.rows else {}
@@ -290,6 +306,29 @@ class Trainer:
         self.metrics.append({k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()})
 
     # ----- outputs ----------------------------------------------------------------------------
+    def evaluate(self, say: Callable[[str], None] = print) -> dict:
+        """Judge the sampling generator now: metrics into metrics.csv and metric_curves.png,
+        its weights into best/ when its FID is the lowest so far, a warning on mode collapse."""
+        m = self.cfg.model
+        images, requested = self.monitor.samples(self.sampling_generator(), m.z_dim,
+                                                 len(self.class_names) if m.conditional else None, self.device)
+        results = self.monitor.evaluate(images, requested)
+        self.metrics.record_evaluation(self.step, results)
+        say(f"step {self.step}: FID {results['fid']:.1f}, density {results['density']:.2f}, "
+            f"coverage {results['coverage']:.2f}, class entropy {results['class_entropy']:.3f}"
+            + (f"  ** {results['warning']} **" if results["warning"] else "")
+            + ("  (best so far)" if results["is_best"] else ""))
+        if results["is_best"]:
+            self.save_best(results["fid"])
+        return results
+
+    def save_best(self, fid: float) -> Path:
+        """best/: the sampling generator's weights alone, a checkpoint `couturier sample` reads."""
+        prefix = "G_ema" if self.G_ema is not None else "G"
+        tensors = flatten_state(prefix, self.sampling_generator().state_dict())
+        meta = {"model": self.cfg.model.name, "class_names": list(self.class_names), "fid": fid}
+        return write_checkpoint_folder(self.run_dir / "best", Checkpoint(self.step, self.cfg.to_dict(), tensors, meta))
+
     def sampling_generator(self) -> torch.nn.Module:
         return self.G_ema if self.G_ema is not None else self.G
 
