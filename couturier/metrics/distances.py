@@ -56,7 +56,8 @@ def _pairwise(a: torch.Tensor, b: torch.Tensor, chunk: int = 4096) -> torch.Tens
 def _kth_neighbour_radius(features: torch.Tensor, k: int) -> torch.Tensor:
     """Distance from each point to its k-th nearest other point in the same set."""
     distances = _pairwise(features, features)
-    return distances.kthvalue(k + 1, dim=1).values  # +1: the point itself is at distance 0
+    # +1: the point itself is at distance 0. topk of a few is several times faster than kthvalue.
+    return distances.topk(k + 1, dim=1, largest=False).values[:, -1]
 
 
 def precision_recall_density_coverage(real: np.ndarray, fake: np.ndarray, k_pr: int = 3,

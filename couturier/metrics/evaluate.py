@@ -65,9 +65,9 @@ def nearest_training_distances(images: np.ndarray, train_images: np.ndarray,
     distances, indices = [], []
     for start in range(0, len(images), chunk):
         x = torch.tensor(images[start:start + chunk].reshape(-1, train.shape[1]), dtype=torch.float32) / 255.0
-        d2 = (x ** 2).sum(1, keepdim=True) + train_sq[None, :] - 2 * x @ train.T
-        best = d2.min(dim=1)
-        distances.append(best.values.clamp_min(0).sqrt())
+        # |x|^2 is constant per row, so it is added after the min: one pass over the big matrix
+        best = torch.addmm(train_sq[None, :], x, train.T, alpha=-2.0).min(dim=1)
+        distances.append((best.values + (x ** 2).sum(1)).clamp_min(0).sqrt())
         indices.append(best.indices)
     return torch.cat(distances).numpy(), torch.cat(indices).numpy()
 
