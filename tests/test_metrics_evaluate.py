@@ -61,3 +61,22 @@ def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
     assert (tmp_path / "cache" / "couturier" / "reference" / f"{net.cache_id}-test.npz").is_file()
     with pytest.raises(SampleError, match="at least 100"):
         evaluate(images[:50], net)
+
+
+def test_bad_samples_are_refused_with_the_reason(tmp_path):
+    from PIL import Image
+
+    from couturier.metrics.evaluate import load_samples
+
+    floats = np.zeros((200, 28, 28), np.float32)
+    floats[3, 4, 5] = np.nan
+    np.save(tmp_path / "nan.npy", floats)
+    with pytest.raises(SampleError, match="NaN"):
+        load_samples(tmp_path / "nan.npy")
+    np.save(tmp_path / "rgb.npy", np.zeros((200, 3, 28, 28), np.uint8))
+    with pytest.raises(SampleError, match=r"expected images shaped \(N, 28, 28\)"):
+        load_samples(tmp_path / "rgb.npy")
+    (tmp_path / "big").mkdir()
+    Image.new("RGB", (64, 64)).save(tmp_path / "big" / "a.png")
+    with pytest.raises(SampleError, match="64x64"):
+        load_samples(tmp_path / "big")

@@ -189,12 +189,33 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0,
         generator = load_generator(source, device)
         return sample(generator, n=n, seed=seed)
     if source.is_dir():
+        _check_folder_size(source)
         images, _, _, _ = load_folder(source, 28, 1)
         return images, None
     raise FileNotFoundError(f"{source}: use a run folder, an .npz/.npy file or a folder of images")
 
 
+def _check_folder_size(folder: Path) -> None:
+    """Refuse rather than silently resize: metrics of resized images are not comparable."""
+    from PIL import Image, UnidentifiedImageError
+
+    from couturier.data.images import list_images
+
+    for path in list_images(folder)[:20]:
+        try:
+            with Image.open(path) as image:
+                size = image.size
+        except (OSError, UnidentifiedImageError):
+            continue
+        if size != (28, 28):
+            raise SampleError(f"{path} is {size[0]}x{size[1]}; evaluate judges 28x28 images like "
+                              f"Fashion-MNIST: sample or resize to 28x28 first")
+
+
 def _as_gray28(images: np.ndarray, source: Path) -> np.ndarray:
+    if images.dtype.kind == "f" and np.isnan(images).any():
+        raise SampleError(f"{source}: {int(np.isnan(images).sum())} pixel(s) are NaN; "
+                          f"the generator diverged or the file is damaged")
     if images.dtype != np.uint8:
         raise SampleError(f"{source}: images must be uint8 (0-255), got {images.dtype}")
     if images.ndim == 3:
