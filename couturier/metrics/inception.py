@@ -66,7 +66,8 @@ class BlockC(nn.Module):
         self.tf_pooling = tf_pooling
         row, col = dict(kernel=(1, 7), padding=(0, 3)), dict(kernel=(7, 1), padding=(3, 0))
         self.branch1x1 = Conv(cin, 192, 1)
-        self.branch7x7_1, self.branch7x7_2, self.branch7x7_3 = Conv(cin, c7, 1), Conv(c7, c7, **row), Conv(c7, 192, **col)
+        self.branch7x7_1 = Conv(cin, c7, 1)
+        self.branch7x7_2, self.branch7x7_3 = Conv(c7, c7, **row), Conv(c7, 192, **col)
         self.branch7x7dbl_1, self.branch7x7dbl_2 = Conv(cin, c7, 1), Conv(c7, c7, **col)
         self.branch7x7dbl_3, self.branch7x7dbl_4 = Conv(c7, c7, **row), Conv(c7, c7, **col)
         self.branch7x7dbl_5 = Conv(c7, 192, **row)
@@ -101,7 +102,8 @@ class BlockE(nn.Module):
         self.pool = pool  # "avg", "avg-tf" or "max" (the last block of the TensorFlow FID graph)
         self.branch1x1 = Conv(cin, 320, 1)
         self.branch3x3_1 = Conv(cin, 384, 1)
-        self.branch3x3_2a, self.branch3x3_2b = Conv(384, 384, (1, 3), padding=(0, 1)), Conv(384, 384, (3, 1), padding=(1, 0))
+        self.branch3x3_2a = Conv(384, 384, (1, 3), padding=(0, 1))
+        self.branch3x3_2b = Conv(384, 384, (3, 1), padding=(1, 0))
         self.branch3x3dbl_1, self.branch3x3dbl_2 = Conv(cin, 448, 1), Conv(448, 384, 3, padding=1)
         self.branch3x3dbl_3a = Conv(384, 384, (1, 3), padding=(0, 1))
         self.branch3x3dbl_3b = Conv(384, 384, (3, 1), padding=(1, 0))
@@ -110,7 +112,10 @@ class BlockE(nn.Module):
     def forward(self, x):
         a = self.branch3x3_1(x)
         b = self.branch3x3dbl_2(self.branch3x3dbl_1(x))
-        pooled = F.max_pool2d(x, 3, stride=1, padding=1) if self.pool == "max" else _pool_same(x, self.pool == "avg-tf")
+        if self.pool == "max":
+            pooled = F.max_pool2d(x, 3, stride=1, padding=1)
+        else:
+            pooled = _pool_same(x, self.pool == "avg-tf")
         return torch.cat([self.branch1x1(x), self.branch3x3_2a(a), self.branch3x3_2b(a),
                           self.branch3x3dbl_3a(b), self.branch3x3dbl_3b(b), self.branch_pool(pooled)], 1)
 
@@ -125,7 +130,8 @@ class InceptionV3(nn.Module):
         self.Conv2d_2b_3x3 = Conv(32, 64, 3, padding=1)
         self.Conv2d_3b_1x1 = Conv(64, 80, 1)
         self.Conv2d_4a_3x3 = Conv(80, 192, 3)
-        self.Mixed_5b, self.Mixed_5c, self.Mixed_5d = BlockA(192, 32, tf_fid), BlockA(256, 64, tf_fid), BlockA(288, 64, tf_fid)
+        self.Mixed_5b = BlockA(192, 32, tf_fid)
+        self.Mixed_5c, self.Mixed_5d = BlockA(256, 64, tf_fid), BlockA(288, 64, tf_fid)
         self.Mixed_6a = BlockB(288)
         self.Mixed_6b, self.Mixed_6c = BlockC(768, 128, tf_fid), BlockC(768, 160, tf_fid)
         self.Mixed_6d, self.Mixed_6e = BlockC(768, 160, tf_fid), BlockC(768, 192, tf_fid)
