@@ -10,11 +10,12 @@ from couturier.config import ConfigError, build_config, load_config_file
 from couturier.data.fashion_mnist import DataError
 from couturier.metrics.evaluate import SampleError
 from couturier.metrics.features import FeatureNetError
+from couturier.text.encoders import TextEncoderError
 from couturier.train.checkpoint import CheckpointError
 
 # Errors the library raises on bad input: shown as one line, exit status 2.
-USER_ERRORS = (ConfigError, DataError, CheckpointError, FeatureNetError, SampleError, FileNotFoundError,
-               FileExistsError)
+USER_ERRORS = (ConfigError, DataError, CheckpointError, FeatureNetError, SampleError, TextEncoderError,
+               FileNotFoundError, FileExistsError)
 
 # train flag -> (config section, key); flags left unset do not override the file or preset.
 TRAIN_FLAGS = {
@@ -29,6 +30,9 @@ TRAIN_FLAGS = {
     "log_every": ("train", "log_every"), "sample_every": ("train", "sample_every"),
     "checkpoint_every": ("train", "checkpoint_every"), "keep_checkpoints": ("train", "keep_checkpoints"),
     "eval_every": ("train", "eval_every"), "eval_n": ("train", "eval_n"),
+    "task": ("model", "task"), "encoder": ("model", "text_encoder"), "size": ("data", "resolution"),
+    "image_column": ("data", "image_column"), "text_column": ("data", "text_column"),
+    "attribute_columns": ("data", "attribute_columns"), "image_dir": ("data", "image_dir"),
 }
 
 
@@ -90,6 +94,14 @@ def cli() -> None:
 @click.option("--eval-every", type=int,
               help="Every N steps: FID, coverage & co. into metrics.csv, best weights into best/ (0 = off).")
 @click.option("--eval-n", type=int, help="Samples per evaluation during training (default 10000).")
+@click.option("--task", type=click.Choice(["image", "text2image"]), help="text2image: garments from descriptions.")
+@click.option("--encoder", type=click.Choice(["tfidf", "sentence"]), help="Text encoder (text2image).")
+@click.option("--size", type=click.Choice(["32", "64", "128"]), callback=lambda _c, _p, v: int(v) if v else None,
+              help="Image size for text2image catalogues (default 64).")
+@click.option("--image-column", help="Catalogue column with the image path or id.")
+@click.option("--text-column", help="Catalogue column with the free-text description.")
+@click.option("--attribute-columns", help="Comma-separated catalogue columns to compose descriptions from.")
+@click.option("--image-dir", help="Folder of the catalogue's images (default: images/ beside the table).")
 @click.option("--config", "config_file", type=click.Path(), help="TOML or YAML config; flags override it.")
 @click.option("--out", type=click.Path(), default=None, help="Run folder (default runs/MODEL).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its latest checkpoint.")
@@ -101,7 +113,11 @@ def train(config_file, out, resume, progress, **flags) -> None:
 
     file_layer = load_config_file(config_file) if config_file else {}
     flag_layer = _flags_to_layer(flags)
-    model = flag_layer.get("model", {}).get("name") or file_layer.get("model", {}).get("name") or "dcgan"
+    task = flag_layer.get("model", {}).get("task") or file_layer.get("model", {}).get("task")
+    model = flag_layer.get("model", {}).get("name") or file_layer.get("model", {}).get("name")
+    if model is None and task == "text2image":  # the task picks its model
+        model = flag_layer.setdefault("model", {})["name"] = "text2image"
+    model = model or "dcgan"
     run_dir = Path(out or f"runs/{model}")
     # On --resume the run's own config is the base; a file or flags given now override it.
     base = saved_config(run_dir) if resume else {}
@@ -166,6 +182,37 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
     walk = sampling.interpolate(loaded, seed_a, seed_b, steps, rows, class_a, class_b)
     png, gif = sampling.save_walk(walk, out)
     click.echo(f"wrote {png} and {gif}")
+
+
+@cli.command()
+@click.argument("run", type=click.Path())
+@click.argument("prompts", nargs=-1, required=True)
+@click.option("--out", type=click.Path(), required=True, help="grid.png (one row per prompt)")
+@click.option("--n", "n", type=int, default=8, show_default=True, help="Images per prompt.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
+@click.option("--interpolate", is_flag=True, help="Walk from the first prompt to the second instead.")
+@click.option("--steps", type=int, default=8, show_default=True, help="Images per walk (--interpolate).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def generate(run, prompts, out, n, seed, truncation, interpolate, steps, device, force) -> None:
+    """Generate garments from descriptions with a text-to-image run."""
+    from couturier import sampling
+    from couturier.data.images import save_grid
+
+    out = Path(out)
+    _refuse_existing(out, force)
+    loaded = sampling.load_generator(run, device)
+    if interpolate:
+        if len(prompts) != 2:
+            raise ConfigError("--interpolate walks between exactly two prompts")
+        walk = sampling.interpolate_prompts(loaded, prompts[0], prompts[1], steps, rows=n, seed=seed)
+        png, gif = sampling.save_walk(walk, out)
+        click.echo(f"wrote {png} and {gif}")
+        return
+    images = sampling.generate(loaded, list(prompts), n, seed, truncation)
+    save_grid(images, out, n, scale=2)
+    click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
 
 
 @cli.command()

@@ -24,6 +24,11 @@ class DataConfig:
     data_dir: str | None = None  # where the Fashion-MNIST IDX files are
     resolution: int = 28
     channels: int = 1  # 1 = grayscale, 3 = RGB
+    # text-to-image catalogues (CSV/JSONL); empty = detect (see couturier.data.catalogue)
+    image_column: str = ""
+    text_column: str = ""
+    attribute_columns: str = ""  # comma-separated
+    image_dir: str = ""
 
 
 @dataclass
@@ -33,6 +38,9 @@ class ModelConfig:
     z_dim: int = 100
     width: int = 64  # channel (or unit) multiplier
     num_classes: int = 10
+    task: str = "image"  # "image" (unconditional or class-conditional) or "text2image"
+    text_encoder: str = "tfidf"  # text2image: "tfidf" or "sentence"
+    text_dim: int = 256  # set from the encoder when training starts
 
 
 @dataclass
@@ -142,6 +150,13 @@ class Config:
                               "(the nearest-neighbour metrics need that many samples)")
         if t.keep_checkpoints < 0:
             raise ConfigError("train.keep_checkpoints must be 0 or more")
+        if m.task not in ("image", "text2image"):
+            raise ConfigError(f"model.task must be 'image' or 'text2image', got {m.task!r}")
+        if (m.task == "text2image") != (m.name == "text2image"):
+            raise ConfigError("--task text2image goes with --model text2image (the default for that task)")
+        if m.task == "text2image" and t.eval_every:
+            raise ConfigError("--eval-every judges Fashion-MNIST images; text-to-image runs are judged by "
+                              "benchmarks/text2image.py instead")
         if d.channels not in (1, 3):
             raise ConfigError(f"data.channels must be 1 (grayscale) or 3 (RGB), got {d.channels}")
 

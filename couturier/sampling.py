@@ -23,6 +23,8 @@ class LoadedGenerator:
     class_names: tuple[str, ...]
     step: int
     device: torch.device
+    text_encoder: object | None = None  # couturier.text.TextEncoder for text-to-image models
+    prompts: tuple[str, ...] = ()  # the descriptions its training grids showed
 
     @property
     def conditional(self) -> bool:
@@ -53,7 +55,13 @@ def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) 
     load_module(generator, checkpoint, prefix, str(path))
     generator.to(device).eval().requires_grad_(False)
     names = tuple(checkpoint.meta.get("class_names") or [])
-    return LoadedGenerator(generator, config, names, checkpoint.step, torch.device(device))
+    encoder = None
+    if config.model.task == "text2image":
+        from couturier.text.encoders import load_text_encoder
+
+        encoder = load_text_encoder(checkpoint.meta.get("text_encoder"))
+    return LoadedGenerator(generator, config, names, checkpoint.step, torch.device(device), encoder,
+                           tuple(checkpoint.meta.get("prompts") or ()))
 
 
 def latents(n: int, z_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:
@@ -86,6 +94,8 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
            truncation: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Draw n images (uint8 N,C,H,W). Conditional models spread them evenly over the classes,
     in class order, unless one class is asked for."""
+    if loaded.text_encoder is not None:
+        raise ConfigError("this is a text-to-image model: use `couturier generate RUN \"a description\"`")
     z = latents(n, loaded.config.model.z_dim, seed, truncation)
     labels = None
     if loaded.conditional:
@@ -98,6 +108,34 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
         raise ConfigError("--class needs a conditional model (trained with --conditional)")
     images = _run(loaded, z, labels)
     return images, (labels.numpy() if labels is not None else None)
+
+
+def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int = 0,
+             truncation: float | None = None) -> np.ndarray:
+    """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j uses the
+    same noise in every row, so rows differ only by their words."""
+    if loaded.text_encoder is None:
+        raise ConfigError("this model was not trained on descriptions; use `couturier sample` "
+                          "(or train with --task text2image)")
+    text = loaded.text_encoder.encode(prompts)
+    z = latents(n, loaded.config.model.z_dim, seed, truncation).repeat(len(prompts), 1)
+    return _run(loaded, z, text.repeat_interleave(n, dim=0))
+
+
+def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, steps: int = 8,
+                        rows: int = 2, seed: int = 0) -> np.ndarray:
+    """Walk from one description to another (their embeddings blended linearly), one row per
+    noise seed: uint8 (rows, steps, C, H, W)."""
+    if loaded.text_encoder is None:
+        raise ConfigError("prompt interpolation needs a text-to-image model (trained with --task text2image)")
+    if steps < 2 or rows < 1:
+        raise ConfigError("--steps must be at least 2 and --rows at least 1")
+    a, b = loaded.text_encoder.encode([prompt_a, prompt_b])
+    t = torch.linspace(0, 1, steps)[:, None]
+    text = ((1 - t) * a + t * b).repeat(rows, 1)
+    z = torch.cat([latents(1, loaded.config.model.z_dim, seed + r) for r in range(rows)]).repeat_interleave(steps, 0)
+    images = _run(loaded, z, text)
+    return images.reshape(rows, steps, *images.shape[1:])
 
 
 def _slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:

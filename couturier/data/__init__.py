@@ -22,15 +22,17 @@ __all__ = ["ImageDataset", "load_dataset", "CLASS_NAMES", "DataError"]
 @dataclass
 class ImageDataset:
     images: torch.Tensor  # uint8 (N, C, H, W)
-    labels: torch.Tensor  # int64 (N,)
+    labels: torch.Tensor  # int64 (N,) class indices, or float (N, D) text embeddings
     class_names: tuple[str, ...]
     skipped: int = 0
+    texts: tuple[str, ...] = ()  # text-to-image: the description of each image
 
     def __len__(self) -> int:
         return self.images.shape[0]
 
     def to(self, device: torch.device | str) -> "ImageDataset":
-        return ImageDataset(self.images.to(device), self.labels.to(device), self.class_names, self.skipped)
+        return ImageDataset(self.images.to(device), self.labels.to(device), self.class_names, self.skipped,
+                            self.texts)
 
 
 def load_dataset(cfg: DataConfig, split: str = "train") -> ImageDataset:

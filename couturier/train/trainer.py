@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -113,7 +114,21 @@ class Trainer:
         if t.threads:
             torch.set_num_threads(t.threads)
         torch.manual_seed(t.seed)
-        self.dataset = dataset if dataset is not None else load_dataset(cfg.data)
+        self.text = cfg.model.task == "text2image"
+        self.text_encoder = None
+        if self.text:
+            from couturier.text.data import text_dataset
+
+            if dataset is None:
+                self.dataset, self.text_encoder = text_dataset(cfg, log)
+            else:  # a dataset built in code: its texts, embedded here
+                from couturier.text.encoders import build_text_encoder
+
+                self.text_encoder = build_text_encoder(cfg.model.text_encoder).fit(dataset.texts)
+                self.dataset = dataclasses.replace(dataset, labels=self.text_encoder.encode(list(dataset.texts)))
+            cfg.model.text_dim = self.text_encoder.dim
+        else:
+            self.dataset = dataset if dataset is not None else load_dataset(cfg.data)
         if dataset is None and self.dataset.skipped:
             log(f"skipped {self.dataset.skipped} unreadable image(s) in {cfg.data.dataset}")
         if cfg.model.conditional:
@@ -165,6 +180,16 @@ class Trainer:
         rows = len(self.class_names) if self.cfg.model.conditional else 10
         z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
         y = torch.arange(rows).repeat_interleave(columns) if self.cfg.model.conditional else None
+        self.grid_prompts: list[str] = []
+        if self.text:  # one row per description: the first distinct ones of a seeded shuffle
+            order = torch.randperm(len(self.dataset), generator=g).tolist()
+            for i in order:
+                if self.dataset.texts[i] not in self.grid_prompts:
+                    self.grid_prompts.append(self.dataset.texts[i])
+                if len(self.grid_prompts) == rows:
+                    break
+            y = self.text_encoder.encode(self.grid_prompts).repeat_interleave(columns, dim=0)
+            z = z[:len(y)]
         return z.to(self.device), (y.to(self.device) if y is not None else None)
 
     # ----- one step -------------------------------------------------------------------------
@@ -174,18 +199,20 @@ class Trainer:
     def _autocast(self):
         return torch.autocast("cuda", dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
 
-    def _judge(self, real, y_real, fake, y_fake) -> tuple[torch.Tensor, torch.Tensor]:
-        """D's logits for a real and a fake batch. Without BatchNorm in D, one forward pass over
-        both is the same function and runs faster (bigger matrix products, half the launches)."""
+    def _judge(self, *pairs: tuple[torch.Tensor, torch.Tensor | None]) -> list[torch.Tensor]:
+        """D's logits for each (images, condition) batch. Without BatchNorm in D, one forward pass
+        over all of them is the same function and runs faster (bigger matrix products, fewer launches)."""
         if self.d_has_batchnorm:
-            return (self.d_forward(self._augment(real), y_real).float(),
-                    self.d_forward(self._augment(fake), y_fake).float())
-        both = self._augment(torch.cat([real, fake]))
-        labels = torch.cat([y_real, y_fake]) if y_real is not None else None
-        logits = self.d_forward(both, labels).float()
-        return logits[:real.shape[0]], logits[real.shape[0]:]
+            return [self.d_forward(self._augment(x), y).float() for x, y in pairs]
+        images = self._augment(torch.cat([x for x, _ in pairs]))
+        conditions = torch.cat([y for _, y in pairs]) if pairs[0][1] is not None else None
+        return list(self.d_forward(images, conditions).float().split([x.shape[0] for x, _ in pairs]))
 
     def _fake_labels(self, n: int) -> torch.Tensor | None:
+        """Conditions for fakes: random classes, or the descriptions of random catalogue images."""
+        if self.text:
+            embeddings = self.sampler.dataset.labels
+            return embeddings[torch.randint(0, embeddings.shape[0], (n,), device=self.device)]
         if not self.cfg.model.conditional:
             return None
         return torch.randint(0, len(self.class_names), (n,), device=self.device)
@@ -194,13 +221,18 @@ class Trainer:
         t, lc = self.cfg.train, self.cfg.loss
         for k in range(t.d_steps):
             real, labels = self.sampler.batch(step * t.d_steps + k)
-            y_real = labels if self.cfg.model.conditional else None
+            y_real = labels if self.cfg.model.conditional or self.text else None
             z = torch.randn(real.shape[0], self.cfg.model.z_dim, device=self.device)
             y_fake = self._fake_labels(real.shape[0])
             with self._autocast():
                 fake = self.g_forward(z, y_fake)
-                real_logits, fake_logits = self._judge(real, y_real, fake.detach(), y_fake)
-                loss_d = self.loss.d_loss(real_logits, fake_logits)
+                if self.text:  # GAN-INT-CLS: real images with another image's description count as fake
+                    real_logits, fake_logits, mismatch_logits = self._judge(
+                        (real, y_real), (fake.detach(), y_fake), (real, y_real.roll(1, dims=0)))
+                    loss_d = self.loss.d_loss(real_logits, torch.cat([fake_logits, mismatch_logits]))
+                else:
+                    real_logits, fake_logits = self._judge((real, y_real), (fake.detach(), y_fake))
+                    loss_d = self.loss.d_loss(real_logits, fake_logits)
                 if self.loss.uses_gradient_penalty:
                     loss_d = loss_d + lc.gp_weight * gradient_penalty(self.d_forward, real, fake, y_real)
                 if lc.r1_gamma > 0:
@@ -213,6 +245,8 @@ class Trainer:
         with self._autocast():
             fake_logits_g = self.d_forward(self._augment(fake), y_fake).float()
             loss_g = self.loss.g_loss(fake_logits_g)
+            if hasattr(self.G, "aux_loss"):  # e.g. the KL term of conditioning augmentation
+                loss_g = loss_g + self.G.aux_loss
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         grad_norm_g = _grad_norm(self.G) if want_stats else None
@@ -326,7 +360,7 @@ class Trainer:
         """best/: the sampling generator's weights alone, a checkpoint `couturier sample` reads."""
         prefix = "G_ema" if self.G_ema is not None else "G"
         tensors = flatten_state(prefix, self.sampling_generator().state_dict())
-        meta = {"model": self.cfg.model.name, "class_names": list(self.class_names), "fid": fid}
+        meta = {**self._model_meta(), "fid": fid}
         return write_checkpoint_folder(self.run_dir / "best", Checkpoint(self.step, self.cfg.to_dict(), tensors, meta))
 
     def sampling_generator(self) -> torch.nn.Module:
@@ -345,6 +379,13 @@ class Trainer:
         self.metrics.plot()
         return path
 
+    def _model_meta(self) -> dict:
+        """What sampling needs besides the weights: class names, or the text encoder and grid prompts."""
+        meta = {"model": self.cfg.model.name, "class_names": list(self.class_names)}
+        if self.text:
+            meta.update(text_encoder=self.text_encoder.state(), prompts=self.grid_prompts)
+        return meta
+
     def save(self) -> Path:
         tensors = {**flatten_state("G", self.G.state_dict()), **flatten_state("D", self.D.state_dict())}
         if self.G_ema is not None:
@@ -356,8 +397,7 @@ class Trainer:
         tensors["rng.cpu"] = torch.get_rng_state()
         if self.cuda:
             tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
-        meta = {"model": self.cfg.model.name, "class_names": list(self.class_names),
-                "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
+        meta = {**self._model_meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
         checkpoint = Checkpoint(self.step, self.cfg.to_dict(), tensors, meta)
         return save_checkpoint(self.run_dir / "checkpoints", checkpoint, self.cfg.train.keep_checkpoints)
 

@@ -1,0 +1,218 @@
+"""Catalogues: images with descriptions, for text-to-image.
+
+Accepted layouts (`--data PATH`):
+- a CSV or JSONL file with an image column (a path, or an id that names `<image_dir>/<id>.jpg`),
+  an optional free-text column and optional attribute columns;
+- a folder holding `styles.csv` and `images/<id>.jpg` (the fashion product catalogue's layout:
+  id, gender, masterCategory, subCategory, articleType, baseColour, season, year, usage,
+  productDisplayName);
+- a folder of images with a `captions.csv` or `captions.jsonl` beside them;
+- `fashion-mnist`, whose descriptions are its class names ("ankle boot").
+
+Without a free-text column the description is composed from the attributes ("Blue Tshirts for
+Men, Sports"). Images become RGB squares padded with their own background colour (white stays
+white), never stretched. Unreadable images and rows without an image are skipped and counted.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from couturier.data.fashion_mnist import CLASS_NAMES, DataError, load_fashion_mnist
+from couturier.data.images import to_mode
+from couturier.fileio import atomic_path, user_cache_dir
+
+# Column names tried, in order, when the user names none.
+IMAGE_COLUMNS = ("image", "image_path", "path", "file", "filename", "id")
+TEXT_COLUMNS = ("text", "caption", "description", "productDisplayName", "prompt")
+CATALOGUE_ATTRIBUTES = ("gender", "articleType", "baseColour", "usage", "season")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+
+
+@dataclass
+class Catalogue:
+    images: np.ndarray  # uint8 (N, 3, S, S)
+    texts: list[str]
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    skipped_unreadable: int = 0
+    skipped_missing: int = 0
+
+    def summary(self) -> str:
+        return (f"{len(self.texts)} images with descriptions; skipped {self.skipped_missing} row(s) without an "
+                f"image and {self.skipped_unreadable} unreadable image(s)")
+
+
+def compose_description(row: dict[str, str], columns: tuple[str, ...]) -> str:
+    """'Blue Tshirts for Men, Sports' from attribute columns (catalogue order: colour, article,
+    gender, usage); any other columns are appended in order."""
+    values = {c: (row.get(c) or "").strip() for c in columns}
+    values = {c: v for c, v in values.items() if v and v.upper() != "NA"}
+    head = " ".join(values[c] for c in ("baseColour", "articleType") if c in values)
+    parts = [head] if head else []
+    if "gender" in values:
+        parts.append(f"for {values['gender']}")
+    rest = [v for c, v in values.items() if c not in ("baseColour", "articleType", "gender")]
+    text = " ".join(parts)
+    return ", ".join([text, *rest]) if text else ", ".join(rest)
+
+
+def pad_to_square(image: Image.Image) -> Image.Image:
+    """Pad the short side with the image's background colour (the median of its border)."""
+    width, height = image.size
+    if width == height:
+        return image
+    array = np.asarray(image)
+    border = np.concatenate([array[0], array[-1], array[:, 0], array[:, -1]])
+    colour = tuple(int(v) for v in np.median(border, axis=0))
+    side = max(width, height)
+    square = Image.new("RGB", (side, side), colour)
+    square.paste(image, ((side - width) // 2, (side - height) // 2))
+    return square
+
+
+def load_square(path: Path, size: int) -> np.ndarray:
+    with Image.open(path) as image:
+        rgb = to_mode(image, 3)
+    square = pad_to_square(rgb).resize((size, size), Image.Resampling.LANCZOS)
+    return np.asarray(square, dtype=np.uint8).transpose(2, 0, 1)
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    if path.suffix.lower() == ".jsonl":
+        rows = []
+        with path.open(encoding="utf-8") as fh:
+            for number, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        rows.append({k: "" if v is None else str(v) for k, v in json.loads(line).items()})
+                    except (json.JSONDecodeError, AttributeError) as exc:
+                        raise DataError(f"{path}:{number} is not a JSON object ({exc})") from exc
+        return rows
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _resolve_layout(data: Path) -> tuple[Path, Path]:
+    """(table file, image folder) for a file or one of the folder layouts."""
+    if data.is_file():
+        images = data.parent / "images"
+        return data, images if images.is_dir() else data.parent
+    if data.is_dir():
+        for name in ("styles.csv", "captions.csv", "captions.jsonl", "metadata.jsonl"):
+            if (data / name).is_file():
+                images = data / "images"
+                return data / name, images if images.is_dir() else data
+        raise DataError(f"{data} has no styles.csv, captions.csv or captions.jsonl; add one with an image column "
+                        f"and a text column")
+    raise DataError(f"{data} does not exist; pass a CSV/JSONL file, a catalogue folder or 'fashion-mnist'")
+
+
+def _pick(columns: list[str], wanted: str, candidates: tuple[str, ...], what: str, table: Path) -> str | None:
+    if wanted:
+        if wanted not in columns:
+            raise DataError(f"{table} has no {what} column {wanted!r}; columns found: {', '.join(columns)}")
+        return wanted
+    return next((c for c in candidates if c in columns), None)
+
+
+def _find_image(folder: Path, value: str) -> Path | None:
+    candidate = folder / value
+    if candidate.suffix and candidate.is_file():
+        return candidate
+    for extension in IMAGE_EXTENSIONS:
+        if (folder / f"{value}{extension}").is_file():
+            return folder / f"{value}{extension}"
+    return None
+
+
+def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", text_column: str = "",
+                   attribute_columns: str = "", image_dir: str = "", cache: bool = True,
+                   progress: bool = True) -> Catalogue:
+    """Read a catalogue into memory at size x size (RGB), caching the decoded pixels."""
+    if str(data) == "fashion-mnist":
+        return _fashion_mnist_catalogue(size)
+    table, images_folder = _resolve_layout(Path(data))
+    images_folder = Path(image_dir) if image_dir else images_folder
+    rows = _read_rows(table)
+    if not rows:
+        raise DataError(f"{table} has no rows")
+    columns = list(rows[0].keys())
+    image_col = _pick(columns, image_column, IMAGE_COLUMNS, "image", table)
+    if image_col is None:
+        raise DataError(f"{table} has no image column; name it with --image-column (columns found: "
+                        f"{', '.join(columns)})")
+    text_col = _pick(columns, text_column, TEXT_COLUMNS, "text", table)
+    if attribute_columns:
+        attributes = tuple(a.strip() for a in attribute_columns.split(",") if a.strip())
+        for name in attributes:
+            _pick(columns, name, (), "attribute", table)
+    else:
+        attributes = tuple(c for c in CATALOGUE_ATTRIBUTES if c in columns)
+    if text_col is None and not attributes:
+        raise DataError(f"{table} has neither a text column nor attribute columns; name one with --text-column "
+                        f"(columns found: {', '.join(columns)})")
+
+    key = hashlib.sha256(f"{table.resolve()}|{table.stat().st_mtime_ns}|{images_folder.resolve()}|{size}|"
+                         f"{image_col}".encode()).hexdigest()[:16]
+    cached = user_cache_dir("catalogues") / f"{key}.npz"
+    if cache and cached.is_file():
+        with np.load(cached) as stored:
+            kept, pixels = stored["kept"], stored["images"]
+            missing, unreadable = int(stored["missing"]), int(stored["unreadable"])
+    else:
+        kept, pixels, missing, unreadable = _decode(rows, image_col, images_folder, size, progress)
+        if cache:
+            with atomic_path(cached) as tmp:
+                with tmp.open("wb") as fh:
+                    np.savez(fh, kept=kept, images=pixels, missing=missing, unreadable=unreadable)
+    if len(kept) == 0:
+        raise DataError(f"none of the {len(rows)} rows of {table} matched a readable image in {images_folder} "
+                        f"(column {image_col!r}); check --image-dir and --image-column")
+    chosen = [rows[i] for i in kept]
+    texts = [_description(row, text_col, attributes) for row in chosen]
+    return Catalogue(pixels, texts, {a: [(row.get(a) or "").strip() for row in chosen] for a in attributes},
+                     unreadable, missing)
+
+
+def _description(row: dict[str, str], text_col: str | None, attributes: tuple[str, ...]) -> str:
+    text = (row.get(text_col) or "").strip() if text_col else ""
+    composed = compose_description(row, attributes) if attributes else ""
+    # The free text of a catalogue (a product name) rarely says colour or gender; keep both.
+    return ". ".join(t for t in (composed, text) if t) or "garment"
+
+
+def _decode(rows, image_col, folder: Path, size: int, progress: bool):
+    from tqdm import tqdm
+
+    kept, pixels, missing, unreadable = [], [], 0, 0
+    for index, row in enumerate(tqdm(rows, desc="reading images", unit="img", disable=not progress,
+                                     mininterval=1.0)):
+        value = (row.get(image_col) or "").strip()
+        path = _find_image(folder, value) if value else None
+        if path is None:
+            missing += 1
+            continue
+        try:
+            pixels.append(load_square(path, size))
+        except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+            unreadable += 1
+            continue
+        kept.append(index)
+    array = np.stack(pixels) if pixels else np.zeros((0, 3, size, size), np.uint8)
+    return np.asarray(kept, dtype=np.int64), array, missing, unreadable
+
+
+def _fashion_mnist_catalogue(size: int) -> Catalogue:
+    """Fashion-MNIST as a catalogue: descriptions are the class names, images grey RGB."""
+    images, labels = load_fashion_mnist("train")
+    resized = np.stack([np.asarray(Image.fromarray(im).resize((size, size), Image.Resampling.BILINEAR))
+                        for im in images]) if size != 28 else images
+    rgb = np.repeat(resized[:, None], 3, axis=1)
+    names = [CLASS_NAMES[i] for i in labels]
+    return Catalogue(rgb, names, {"articleType": names})

