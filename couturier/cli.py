@@ -33,6 +33,7 @@ TRAIN_FLAGS = {
     "task": ("model", "task"), "encoder": ("model", "text_encoder"), "size": ("data", "resolution"),
     "image_column": ("data", "image_column"), "text_column": ("data", "text_column"),
     "attribute_columns": ("data", "attribute_columns"), "image_dir": ("data", "image_dir"),
+    "grow_steps": ("model", "grow_steps"),
 }
 
 
@@ -98,6 +99,8 @@ def cli() -> None:
 @click.option("--encoder", type=click.Choice(["tfidf", "sentence"]), help="Text encoder (text2image).")
 @click.option("--size", type=click.Choice(["32", "64", "128"]), callback=lambda _c, _p, v: int(v) if v else None,
               help="Image size for text2image catalogues (default 64).")
+@click.option("--grow-steps", type=int,
+              help="text2image: train the last doubling at half size for N steps, then fade it in over N.")
 @click.option("--image-column", help="Catalogue column with the image path or id.")
 @click.option("--text-column", help="Catalogue column with the free-text description.")
 @click.option("--attribute-columns", help="Comma-separated catalogue columns to compose descriptions from.")

@@ -41,6 +41,7 @@ class ModelConfig:
     task: str = "image"  # "image" (unconditional or class-conditional) or "text2image"
     text_encoder: str = "tfidf"  # text2image: "tfidf" or "sentence"
     text_dim: int = 256  # set from the encoder when training starts
+    grow_steps: int = 0  # text2image: K > 0 trains the last doubling at half size for K steps, fades in over K
 
 
 @dataclass
@@ -148,6 +149,8 @@ class Config:
         if t.eval_every < 0 or t.eval_n < 100:
             raise ConfigError("train.eval_every must be 0 (off) or more and train.eval_n at least 100 "
                               "(the nearest-neighbour metrics need that many samples)")
+        if m.grow_steps < 0 or (m.grow_steps and m.name != "text2image"):
+            raise ConfigError("model.grow_steps must be 0 (off) or positive, and only text2image grows")
         if t.keep_checkpoints < 0:
             raise ConfigError("train.keep_checkpoints must be 0 or more")
         if m.task not in ("image", "text2image"):

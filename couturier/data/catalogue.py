@@ -40,6 +40,7 @@ class Catalogue:
     images: np.ndarray  # uint8 (N, 3, S, S)
     texts: list[str]
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)  # the image column's value of each kept row
     skipped_unreadable: int = 0
     skipped_missing: int = 0
 
@@ -177,7 +178,7 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
     chosen = [rows[i] for i in kept]
     texts = [_description(row, text_col, attributes) for row in chosen]
     return Catalogue(pixels, texts, {a: [(row.get(a) or "").strip() for row in chosen] for a in attributes},
-                     unreadable, missing)
+                     [(row.get(image_col) or "").strip() for row in chosen], unreadable, missing)
 
 
 def _description(row: dict[str, str], text_col: str | None, attributes: tuple[str, ...]) -> str:
@@ -215,4 +216,4 @@ def _fashion_mnist_catalogue(size: int) -> Catalogue:
                         for im in images]) if size != 28 else images
     rgb = np.repeat(resized[:, None], 3, axis=1)
     names = [CLASS_NAMES[i] for i in labels]
-    return Catalogue(rgb, names, {"articleType": names})
+    return Catalogue(rgb, names, {"articleType": names}, [str(i) for i in range(len(names))])

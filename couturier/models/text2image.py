@@ -11,6 +11,10 @@ linear(h) + <W t, h>. Projection scores how well image and text agree without an
 classifier, and the trainer also shows D real images with mismatched descriptions as fakes
 (GAN-INT-CLS, Reed et al. 2016), which teaches it to check the agreement directly rather than
 realism alone. Hinge loss, EMA generator and DiffAugment as in sngan.
+
+128x128 (or any size) can grow progressively: with `model.grow_steps = K` the last doubling is
+trained at half resolution for K steps, then faded in over K steps (ProGAN), so early training
+runs at a quarter of the pixels.
 """
 from __future__ import annotations
 
@@ -66,6 +70,66 @@ class TextDiscriminator(nn.Module):
         return self.image.head(h, None) + (self.text(text) * h).sum(dim=1)
 
 
+class GrowingTextGenerator(TextGenerator):
+    """Progressive growing (Karras et al. 2018) of the last doubling: while `alpha` is 0 the
+    image comes from a 1/2-resolution RGB head and is upsampled; as alpha rises to 1 the full
+    resolution head fades in. `alpha` is a buffer, so checkpoints and the EMA copy carry it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        channels = self.body.to_image.out_channels
+        self.to_half = nn.Conv2d(self.body.to_image.in_channels, channels, 3, padding=1)
+        self.register_buffer("alpha", torch.zeros(()))
+
+    def set_alpha(self, alpha: float) -> None:
+        self.alpha.fill_(alpha)
+
+    def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        code, kl = self.augment(text)
+        self.aux_loss = self.kl_weight * kl
+        body = self.body
+        h = body.stem(body.inputs(torch.cat([z, code], dim=1), None)[:, :, None, None])
+        h = torch.relu(body.norms[0](h, None))
+        for up, norm in zip(body.ups, body.norms[1:]):
+            h = torch.relu(norm(up(h), None))
+        alpha = float(self.alpha)
+        half = nn.functional.interpolate(torch.tanh(self.to_half(h)), scale_factor=2, mode="nearest")
+        if alpha <= 0.0:
+            return half
+        full = torch.tanh(body.to_image(h))
+        return full if alpha >= 1.0 else torch.lerp(half, full, alpha)
+
+
+class GrowingTextDiscriminator(TextDiscriminator):
+    """D's mirror image of the growth: at alpha 0 it judges the image average-pooled to half
+    resolution through its own RGB input layer and skips the full-resolution block."""
+
+    def __init__(self, channels: int, resolution: int, width: int, text_dim: int):
+        super().__init__(channels, resolution, width, text_dim)
+        layers = list(self.image.features)
+        self.full_block = nn.Sequential(*layers[:6])  # conv 3x3, stride-2 conv, conv 3x3 (+ activations)
+        self.rest = nn.Sequential(*layers[6:])
+        self.from_half = nn.Sequential(maybe_sn(nn.Conv2d(channels, width * 2, 3, 1, 1), True), nn.LeakyReLU(0.1))
+        self.register_buffer("alpha", torch.zeros(()))
+
+    def set_alpha(self, alpha: float) -> None:
+        self.alpha.fill_(alpha)
+
+    def forward(self, x: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        alpha = float(self.alpha)
+        h = self.from_half(nn.functional.avg_pool2d(x, 2)) if alpha < 1.0 else None
+        if alpha > 0.0:
+            full = self.full_block(x)
+            h = full if h is None else torch.lerp(h, full, alpha)
+        h = self.rest(h)
+        return self.image.head(h, None) + (self.text(text) * h).sum(dim=1)
+
+
+def growth_alpha(step: int, grow_steps: int) -> float:
+    """0 for the first grow_steps steps (half resolution), then a linear fade-in over as many."""
+    return min(max((step - grow_steps) / grow_steps, 0.0), 1.0)
+
+
 @register_model(
     "text2image",
     preset={"model": {"width": 16, "task": "text2image"}, "loss": {"name": "hinge"},
@@ -76,7 +140,10 @@ class TextDiscriminator(nn.Module):
 )
 def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
     d, m = cfg.data, cfg.model
-    generator = TextGenerator(m.z_dim, m.text_dim, d.channels, d.resolution, m.width)
+    growing = m.grow_steps > 0
+    generator = (GrowingTextGenerator if growing else TextGenerator)(m.z_dim, m.text_dim, d.channels,
+                                                                     d.resolution, m.width)
     init_dcgan_weights(generator)
-    discriminator = TextDiscriminator(d.channels, d.resolution, m.width, m.text_dim)
+    discriminator = (GrowingTextDiscriminator if growing else TextDiscriminator)(d.channels, d.resolution,
+                                                                               m.width, m.text_dim)
     return generator, discriminator

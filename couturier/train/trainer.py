@@ -219,6 +219,12 @@ class Trainer:
 
     def train_step(self, step: int, want_stats: bool) -> StepStats:
         t, lc = self.cfg.train, self.cfg.loss
+        if self.cfg.model.grow_steps:  # progressive growing: the fade-in follows the step
+            from couturier.models.text2image import growth_alpha
+
+            alpha = growth_alpha(step, self.cfg.model.grow_steps)
+            self.G.set_alpha(alpha)
+            self.D.set_alpha(alpha)
         for k in range(t.d_steps):
             real, labels = self.sampler.batch(step * t.d_steps + k)
             y_real = labels if self.cfg.model.conditional or self.text else None

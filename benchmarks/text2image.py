@@ -1,0 +1,162 @@
+"""Text to image on the fashion product catalogue: does the picture match the words?
+
+    python benchmarks/text2image.py --minutes 10 --encoders tfidf,sentence --sizes 64 [--threads 2]
+    python benchmarks/text2image.py --minutes 10 --encoders tfidf,sentence --sizes 64 --judge-only
+
+1. Splits ../shared/data/fashion-products 90/10 (seed 0) and writes the training split's table
+   into runs/bench/t2i/ (the images are read from ../shared, never copied).
+2. Trains the attribute classifier (colour, article type, gender) on the training split.
+3. Trains one text2image GAN per (encoder, size) for the same budget of training time.
+4. Judges each: attribute match for descriptions seen in training, for held-out products'
+   descriptions, and for paraphrases never seen ("crimson frock for ladies"), beside the real
+   held-out images (the ceiling); FID in the classifier's feature space against the held-out
+   images; images per second for generation. Grids of the same prompts go to docs/t2i/.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from couturier.config import build_config
+from couturier.data.catalogue import load_catalogue
+from couturier.data.images import save_grid
+from couturier.fileio import write_text
+from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
+from couturier.metrics.distances import frechet_distance, mean_and_covariance
+from couturier.sampling import generate, load_generator
+from couturier.train import Trainer
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products"
+JUDGED = ("baseColour", "articleType", "gender")
+# Words the catalogue never uses for these values, so TF-IDF has never seen them.
+COLOUR_WORDS = {"Black": "jet", "White": "snowy", "Blue": "cobalt", "Red": "crimson", "Green": "emerald",
+                "Grey": "charcoal", "Pink": "rosy", "Navy Blue": "midnight", "Brown": "chocolate",
+                "Yellow": "mustard", "Purple": "violet", "Silver": "metallic", "Beige": "sand", "Orange": "tangerine",
+                "Maroon": "burgundy", "Gold": "golden", "Olive": "khaki"}
+ARTICLE_WORDS = {"Tshirts": "tee", "Shirts": "button-down", "Casual Shoes": "everyday sneakers",
+                 "Sports Shoes": "running trainers", "Watches": "wristwatch", "Handbags": "purse",
+                 "Kurtas": "tunic", "Tops": "blouse", "Heels": "stilettos", "Sandals": "strappy summer footwear",
+                 "Flip Flops": "beach slippers", "Jeans": "denim pants", "Backpacks": "rucksack",
+                 "Sunglasses": "shades", "Belts": "waistband", "Wallets": "billfold", "Formal Shoes": "oxfords",
+                 "Trousers": "slacks", "Shorts": "short pants", "Dresses": "frock", "Track Pants": "joggers",
+                 "Sweatshirts": "jumper", "Jackets": "blazer", "Socks": "hosiery", "Briefs": "underpants"}
+GENDER_WORDS = {"Men": "gentlemen", "Women": "ladies", "Boys": "lads", "Girls": "young ladies", "Unisex": "anyone"}
+GRID_PROMPTS = ["Black Watches for Men", "White Sports Shoes for Men", "Blue Tshirts for Men", "Red Tops for Women",
+                "Brown Handbags for Women", "black leather wristwatch for gentlemen",
+                "crimson frock for ladies", "cobalt denim pants for anyone"]
+
+
+def split(n: int, seed: int = 0, held_out: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    cut = int(n * held_out)
+    return np.sort(order[cut:]), np.sort(order[:cut])
+
+
+def write_training_table(keys: list[str], root: Path) -> Path:
+    wanted = set(keys)
+    with (SHARED / "styles.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = [row for row in reader if row["id"] in wanted]
+        columns = reader.fieldnames
+    path = root / "train.csv"
+    root.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def short_prompt(values: dict[str, str]) -> str:
+    return f"{values['baseColour']} {values['articleType']} for {values['gender']}"
+
+
+def paraphrase(values: dict[str, str]) -> str | None:
+    words = (COLOUR_WORDS.get(values["baseColour"]), ARTICLE_WORDS.get(values["articleType"]),
+             GENDER_WORDS.get(values["gender"]))
+    return None if None in words else f"{words[0]} {words[1]} for {words[2]}"
+
+
+def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray) -> dict:
+    loaded = load_generator(run)
+    results = {"step": loaded.step}
+    for name, (prompts, wanted) in prompt_sets.items():
+        images = np.concatenate([generate(loaded, prompts[i:i + 200], n=1, seed=i)
+                                 for i in range(0, len(prompts), 200)])
+        features, predicted = judge.predict(images)
+        results[name] = match_rates(predicted, wanted, judge.classes)
+        if name == "held-out":
+            results["fid"] = frechet_distance(*mean_and_covariance(features), *mean_and_covariance(real_features))
+    start = time.perf_counter()
+    generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0)
+    results["images_per_s"] = 1000 / (time.perf_counter() - start)
+    images = generate(loaded, GRID_PROMPTS, n=8, seed=0)
+    save_grid(images, Path("docs/t2i") / f"grid-{run.name}.png", 8, scale=1)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--encoders", default="tfidf,sentence")
+    parser.add_argument("--sizes", default="64")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--root", default="runs/bench/t2i")
+    parser.add_argument("--judge-only", action="store_true", help="skip training; judge finished runs")
+    parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    root = Path(args.root)
+    catalogue = load_catalogue(SHARED, 64)
+    train_ids, held_ids = split(len(catalogue.texts))
+    table = write_training_table([catalogue.keys[i] for i in train_ids], root)
+    attrs = {a: np.asarray(catalogue.attributes[a]) for a in JUDGED}
+
+    judge_path = root / "attributes.safetensors"
+    if judge_path.is_file():
+        judge = AttributeJudge.load(judge_path)
+    else:
+        judge = train_attribute_judge(catalogue.images[train_ids], {a: list(attrs[a][train_ids]) for a in JUDGED},
+                                      epochs=args.judge_epochs)
+        judge.save(judge_path)
+    real_features, real_predicted = judge.predict(catalogue.images[held_ids])
+    held_values = [{a: str(attrs[a][i]) for a in JUDGED} for i in held_ids]
+    report = {"ceiling (real held-out images)": match_rates(real_predicted, {a: list(attrs[a][held_ids])
+                                                                              for a in JUDGED}, judge.classes)}
+    seen_rows = train_ids[np.random.default_rng(1).choice(len(train_ids), 500, replace=False)]
+    para = [(paraphrase(v), v) for v in held_values if paraphrase(v)]
+    prompt_sets = {
+        "seen": ([catalogue.texts[i] for i in seen_rows], {a: list(attrs[a][seen_rows]) for a in JUDGED}),
+        "held-out": ([catalogue.texts[i] for i in held_ids], {a: list(attrs[a][held_ids]) for a in JUDGED}),
+        "short": ([short_prompt(v) for v in held_values], {a: [v[a] for v in held_values] for a in JUDGED}),
+        "paraphrase": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
+    }
+    print(f"prompts: {', '.join(f'{k} {len(v[0])}' for k, v in prompt_sets.items())}; e.g. {para[0][0]!r}")
+
+    for size in map(int, args.sizes.split(",")):
+        for encoder in args.encoders.split(","):
+            run = root / f"{encoder}-{size}-{args.minutes:g}min"
+            if not args.judge_only:
+                cfg = build_config({"model": {"name": "text2image", "text_encoder": encoder},
+                                    "data": {"dataset": str(table), "image_dir": str(SHARED / "images"),
+                                             "resolution": size},
+                                    "train": {"minutes": args.minutes, "steps": None, "threads": args.threads,
+                                              "sample_every": 250, "checkpoint_every": 500}})
+                Trainer(cfg, run).fit()
+            report[run.name] = judge_run(run, judge, prompt_sets, real_features)
+            print(json.dumps({run.name: report[run.name]}), flush=True)
+    report["date"] = time.strftime("%Y-%m-%d")
+    write_text(root / "report.json", json.dumps(report, indent=2))
+    write_text(Path("docs/t2i/results.json"), json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
