@@ -14,7 +14,7 @@ import jinja2
 
 from couturier.data.images import make_grid
 from couturier.fileio import write_text
-from couturier.sampling import load_generator, sample
+from couturier.sampling import generate, load_generator, sample
 from couturier.train.checkpoint import resolve_checkpoint
 
 _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("couturier", "templates"),
@@ -67,8 +67,10 @@ def build_report(run: str | Path, out: str | Path | None = None, max_grids: int 
     grids = sorted((run / "samples").glob("step-*.png"))
     grids_over_time = [(int(p.stem.split("-")[1]), _png_base64(p)) for p in _evenly_spaced(grids, max_grids)]
     per_row = 10
-    n = per_row * (len(generator.class_names) if conditional else 5)
-    images, _ = sample(generator, n=n, seed=0)
+    if generator.text_encoder is not None:  # text to image: one row per training-grid description
+        images = generate(generator, list(generator.prompts), n=per_row, seed=0)
+    else:
+        images, _ = sample(generator, n=per_row * (len(generator.class_names) if conditional else 5), seed=0)
     latest = make_grid(images, per_row)
     latest = latest.resize((latest.width * 3, latest.height * 3))
     html = _TEMPLATES.get_template("report.html.j2").render(
@@ -78,9 +80,10 @@ def build_report(run: str | Path, out: str | Path | None = None, max_grids: int 
         final_metrics=_last_metrics(run),
         curves=[_png_base64(p) for p in (run / "loss_curves.png", run / "metric_curves.png") if p.is_file()],
         grids_over_time=grids_over_time,
-        latest_title="One row per class" if conditional else "Samples (seed 0)",
+        latest_title=("One row per class" if conditional else
+                      "One row per description" if generator.prompts else "Samples (seed 0)"),
         latest=_png_base64(latest),
-        row_labels=list(generator.class_names) if conditional else [],
+        row_labels=list(generator.class_names) if conditional else list(generator.prompts),
         extra_panels=[(title, _png_base64(run / name)) for title, name in
                       (("Nearest training images", "nearest_neighbours.png"),) if (run / name).is_file()],
         config=json.dumps(cfg.to_dict(), indent=2),

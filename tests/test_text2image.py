@@ -55,6 +55,9 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     code, out, err = run_cli(monkeypatch, capsys, "generate", run, "red dress", "green shirt", "--interpolate",
                              "--steps", "4", "--n", "2", "--out", tmp_path / "walk")
     assert code == 0 and (tmp_path / "walk.gif").is_file()
+    code, _, err = run_cli(monkeypatch, capsys, "report", run)
+    assert code == 0, err
+    assert "One row per description" in (run / "report.html").read_text()
 
 
 def test_text_model_bad_input(catalogue, tmp_path, monkeypatch, capsys):
