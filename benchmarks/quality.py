@@ -9,6 +9,7 @@ Runs go to runs/bench/<model>[-cond]-<M>min; the figures to docs/grids/.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import time
 from pathlib import Path
@@ -46,8 +47,8 @@ def train(model: str, conditional: bool, minutes: float, threads: int, root: Pat
 def grid_of(run: Path) -> tuple[np.ndarray, dict]:
     generator = load_generator(run)
     images, _ = sample(generator, n=50, seed=0)
-    rows = [line.split(",") for line in (run / "metrics.csv").read_text().splitlines()]
-    last = dict(zip(rows[0], rows[-1]))
+    with (run / "metrics.csv").open(newline="") as fh:
+        last = [row for row in csv.DictReader(fh) if row["loss_d"]][-1]  # evaluation-only rows have no losses
     info = {"step": generator.step, "images_seen": generator.step * generator.config.train.batch_size,
             "elapsed_s": float(last["elapsed_s"]), "loss_d": float(last["loss_d"]), "loss_g": float(last["loss_g"])}
     return np.asarray(make_grid(images, columns=10)), info

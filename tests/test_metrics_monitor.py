@@ -10,14 +10,19 @@ from couturier.train import Trainer
 from test_metrics_evaluate import needs_data
 
 
-def test_collapse_warning_names_the_failing_measure():
+def test_collapse_warning_names_the_failing_measure_and_ignores_a_rising_one():
     healthy = {"class_entropy": 0.99, "coverage": 0.8, "density": 0.9}
-    assert collapse_warning(healthy) == ""
-    assert "class entropy" in collapse_warning({**healthy, "class_entropy": ENTROPY_ALARM - 0.01})
-    few_images = collapse_warning({**healthy, "coverage": COVERAGE_ALARM - 0.01})
-    assert "coverage" in few_images and "entropy" not in few_images
+    assert collapse_warning(healthy, healthy) == ""
+    falling = {**healthy, "class_entropy": ENTROPY_ALARM - 0.01}
+    assert "class entropy" in collapse_warning(falling, healthy)
+    assert collapse_warning(falling, None) == ""  # no trend yet at the first evaluation
+    few_images = {**healthy, "coverage": COVERAGE_ALARM - 0.01}
+    assert "coverage" in collapse_warning(few_images, few_images)  # low and staying put
+    assert "entropy" not in collapse_warning(few_images, healthy)
+    young = {"class_entropy": 0.7, "coverage": 0.1, "density": 0.6}
+    assert collapse_warning(young, {"class_entropy": 0.6, "coverage": 0.05}) == ""  # climbing: not collapse
     # low coverage from unrealistic samples (blur, an untrained G) is poor fidelity, not collapse
-    assert collapse_warning({**healthy, "coverage": 0.05, "density": 0.1}) == ""
+    assert collapse_warning({**healthy, "coverage": 0.05, "density": 0.1}, healthy) == ""
 
 
 def test_eval_settings_are_checked():

@@ -168,6 +168,7 @@ class Trainer:
             self.metrics.load(self.step)
             if self.monitor:
                 self.monitor.best_fid = self.metrics.best_fid()
+                self.monitor.previous = (self.metrics.evaluations() or [None])[-1]
         else:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             write_text(self.run_dir / "config.json", cfg.to_json())
