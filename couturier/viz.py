@@ -12,6 +12,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 from couturier.fileio import atomic_path  # noqa: E402
 
 
+def _save_figure(fig, path: str | Path, title: str = "") -> None:
+    """Lay out, write atomically as PNG, and free the figure."""
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=100, format="png")
+    plt.close(fig)
+
+
 def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None:
     """Losses, D outputs and gradient norms against step, one panel each."""
     if not rows:
@@ -30,12 +40,7 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
         ax.set_title(label)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
+    _save_figure(fig, path, title)
 
 
 def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None:
@@ -65,12 +70,7 @@ def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "") 
         ax.grid(alpha=0.3)
     for ax in axes[1:]:
         ax.legend(fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
+    _save_figure(fig, path, title)
 
 
 def plot_nearest_neighbours(samples, neighbours, distances, threshold: float, path: str | Path) -> None:
@@ -87,10 +87,7 @@ def plot_nearest_neighbours(samples, neighbours, distances, threshold: float, pa
     axes[0, 0].set_ylabel("sample", fontsize=8)
     axes[1, 0].set_ylabel("nearest\ntraining", fontsize=8)
     fig.suptitle(f"Closest pairs (pixel L2; copies are below {threshold:.2f}, red)", fontsize=9)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
+    _save_figure(fig, path)
 
 
 def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | Path) -> None:
@@ -106,7 +103,4 @@ def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | P
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
+    _save_figure(fig, path)
