@@ -107,6 +107,7 @@ def main() -> None:
     parser.add_argument("--encoders", default="tfidf,sentence")
     parser.add_argument("--sizes", default="64")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--width", type=int, default=16, help="channel multiplier (preset 16)")
     parser.add_argument("--root", default="runs/bench/t2i")
     parser.add_argument("--judge-only", action="store_true", help="skip training; judge finished runs")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
@@ -142,9 +143,9 @@ def main() -> None:
 
     for size in map(int, args.sizes.split(",")):
         for encoder in args.encoders.split(","):
-            run = root / f"{encoder}-{size}-{args.minutes:g}min"
+            run = root / f"{encoder}-{size}-w{args.width}-{args.minutes:g}min"
             if not args.judge_only:
-                cfg = build_config({"model": {"name": "text2image", "text_encoder": encoder},
+                cfg = build_config({"model": {"name": "text2image", "text_encoder": encoder, "width": args.width},
                                     "data": {"dataset": str(table), "image_dir": str(SHARED / "images"),
                                              "resolution": size},
                                     "train": {"minutes": args.minutes, "steps": None, "threads": args.threads,
