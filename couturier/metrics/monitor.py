@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from couturier.config import ConfigError
+from couturier.data.images import to_uint8
 from couturier.metrics.evaluate import class_statistics, reference_features
 from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
                                          precision_recall_density_coverage)
@@ -85,8 +86,7 @@ class TrainingMonitor:
         generator.eval()
         for start in range(0, self.n, 500):
             y = labels[start:start + 500].to(device) if labels is not None else None
-            out = generator(z[start:start + 500].to(device), y).float().clamp(-1, 1)
-            images.append(((out + 1) * 127.5).round().to(torch.uint8).cpu().numpy())
+            images.append(to_uint8(generator(z[start:start + 500].to(device), y)))
         generator.train(was_training)
         return np.concatenate(images), (labels.numpy() if labels is not None else None)
 

@@ -37,12 +37,16 @@ class ConvGenerator(nn.Module):
             ch //= 2
         self.to_image = nn.ConvTranspose2d(ch, channels, 4, 2, 1)
 
-    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+    def features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The feature map at half the output resolution, before the last layer."""
         h = self.stem(self.inputs(z, y)[:, :, None, None])
         h = torch.relu(self.norms[0](h, y))
         for up, norm in zip(self.ups, self.norms[1:]):
             h = torch.relu(norm(up(h), y))
-        return torch.tanh(self.to_image(h))
+        return h
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.tanh(self.to_image(self.features(z, y)))
 
 
 class DCGANDiscriminator(nn.Module):

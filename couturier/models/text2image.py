@@ -87,16 +87,12 @@ class GrowingTextGenerator(TextGenerator):
     def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         code, kl = self.augment(text)
         self.aux_loss = self.kl_weight * kl
-        body = self.body
-        h = body.stem(body.inputs(torch.cat([z, code], dim=1), None)[:, :, None, None])
-        h = torch.relu(body.norms[0](h, None))
-        for up, norm in zip(body.ups, body.norms[1:]):
-            h = torch.relu(norm(up(h), None))
+        h = self.body.features(torch.cat([z, code], dim=1))
         alpha = float(self.alpha)
         half = nn.functional.interpolate(torch.tanh(self.to_half(h)), scale_factor=2, mode="nearest")
         if alpha <= 0.0:
             return half
-        full = torch.tanh(body.to_image(h))
+        full = torch.tanh(self.body.to_image(h))
         return full if alpha >= 1.0 else torch.lerp(half, full, alpha)
 
 
