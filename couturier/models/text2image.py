@@ -39,7 +39,9 @@ class ConditioningAugmentation(nn.Module):
         if not self.training:  # sampling: the mean, so a seed and a prompt fix the image
             return mu, mu.new_zeros(())
         code = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
-        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1).mean()
+        # mean over the code's dimensions, as StackGAN does: summed over 64 dimensions the KL
+        # outweighs the adversarial loss and pushes every description onto the same N(0, I)
+        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).mean()
         return code, kl
 
 
@@ -139,7 +141,7 @@ def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
     growing = m.grow_steps > 0
     generator = (GrowingTextGenerator if growing else TextGenerator)(m.z_dim, m.text_dim, d.channels,
                                                                      d.resolution, m.width)
-    init_dcgan_weights(generator)
+    init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
     discriminator = (GrowingTextDiscriminator if growing else TextDiscriminator)(d.channels, d.resolution,
                                                                                m.width, m.text_dim)
     return generator, discriminator
