@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from couturier.metrics import features as feature_module
-from couturier.metrics.features import WEIGHTS, FeatureNetError, extract, load_fashion_classifier
+from couturier.metrics.features import WEIGHTS, FeatureNetError, load_fashion_classifier, load_feature_net
 
 needs_data = pytest.mark.skipif(
     not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz").is_file(),
@@ -19,7 +19,7 @@ def test_shipped_classifier_reaches_93_percent_on_the_test_split():
     from couturier.data.fashion_mnist import load_fashion_mnist
 
     images, labels = load_fashion_mnist("test")
-    features, probs = extract(load_fashion_classifier(), images)
+    features, probs = load_feature_net("fashion").extract(images)
     assert features.shape == (10000, 256) and probs.shape == (10000, 10)
     assert (probs.argmax(1) == labels).mean() >= 0.93
 

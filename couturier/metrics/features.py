@@ -71,22 +71,6 @@ def load_fashion_classifier(path: str | Path | None = None, expected_sha256: str
     return model.eval().requires_grad_(False)
 
 
-@torch.no_grad()
-def extract(model: FashionClassifier, images: np.ndarray, batch_size: int = 1000,
-            device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
-    """uint8 images (N, 1, 28, 28) or (N, 28, 28) -> (features float32 (N, 256), probabilities (N, 10))."""
-    if images.ndim == 3:
-        images = images[:, None]
-    model = model.to(device)
-    features, probs = [], []
-    for start in range(0, len(images), batch_size):
-        x = torch.tensor(images[start:start + batch_size], dtype=torch.float32, device=device).div_(127.5).sub_(1.0)
-        f, logits = model.features_and_logits(x)
-        features.append(f.float().cpu())
-        probs.append(torch.softmax(logits.float(), dim=1).cpu())
-    return torch.cat(features).numpy(), torch.cat(probs).numpy()
-
-
 @dataclass
 class FeatureNet:
     """A feature network as the metrics see it.
