@@ -106,10 +106,12 @@ class Trainer:
         self.cfg, self.run_dir, self.log = cfg, Path(run_dir), log
         prepare_run_dir(self.run_dir, resume)
         t = cfg.train
-        if t.eval_every:
+        self.monitor = None
+        if t.eval_every:  # checked and set up before the training data is loaded
             from couturier.metrics.monitor import TrainingMonitor
 
-            TrainingMonitor.check_data(cfg.data)  # before loading anything
+            TrainingMonitor.check_data(cfg.data)
+            self.monitor = TrainingMonitor(t.eval_n, seed=t.seed, data_dir=cfg.data.data_dir)
         self.device = pick_device(t.device)
         if t.threads:
             torch.set_num_threads(t.threads)
@@ -158,11 +160,6 @@ class Trainer:
         self.step, self.elapsed = 0, 0.0
         self.fixed_z, self.fixed_y = self._fixed_noise()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
-        self.monitor = None
-        if t.eval_every:
-            from couturier.metrics.monitor import TrainingMonitor
-
-            self.monitor = TrainingMonitor(t.eval_n, seed=t.seed, data_dir=cfg.data.data_dir)
         if resume:
             self._restore(load_checkpoint(self.run_dir))
             self.metrics.load(self.step)
