@@ -108,6 +108,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="64")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--width", type=int, default=16, help="channel multiplier (preset 16)")
+    parser.add_argument("--grow-steps", type=int, default=0,
+                        help="for sizes above 64: steps at half size, then as many fading in (ProGAN)")
     parser.add_argument("--root", default="runs/bench/t2i")
     parser.add_argument("--judge-only", action="store_true", help="skip training; judge finished runs")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
@@ -143,9 +145,11 @@ def main() -> None:
 
     for size in map(int, args.sizes.split(",")):
         for encoder in args.encoders.split(","):
-            run = root / f"{encoder}-{size}-w{args.width}-{args.minutes:g}min"
+            grow = args.grow_steps if size > 64 else 0
+            run = root / f"{encoder}-{size}-w{args.width}{f'-grow{grow}' if grow else ''}-{args.minutes:g}min"
             if not args.judge_only:
-                cfg = build_config({"model": {"name": "text2image", "text_encoder": encoder, "width": args.width},
+                cfg = build_config({"model": {"name": "text2image", "text_encoder": encoder, "width": args.width,
+                                              "grow_steps": grow},
                                     "data": {"dataset": str(table), "image_dir": str(SHARED / "images"),
                                              "resolution": size},
                                     "train": {"minutes": args.minutes, "steps": None, "threads": args.threads,
@@ -154,8 +158,10 @@ def main() -> None:
             report[run.name] = judge_run(run, judge, prompt_sets, real_features)
             print(json.dumps({run.name: report[run.name]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
-    write_text(root / "report.json", json.dumps(report, indent=2))
-    write_text(Path("docs/t2i/results.json"), json.dumps(report, indent=2))
+    results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there
+    merged = json.loads(results.read_text()) if results.is_file() else {}
+    merged.update(report)
+    write_text(results, json.dumps(merged, indent=2))
     print(json.dumps(report, indent=2))
 
 

@@ -104,3 +104,13 @@ def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | P
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
     _save_figure(fig, path)
+
+
+def plot_panel(pictures: Sequence[tuple[str, object]], path: str | Path, title: str = "") -> None:
+    """Before/after: pictures (PIL images or HxWx3 arrays) side by side, each under its caption."""
+    fig, axes = plt.subplots(1, len(pictures), figsize=(3.6 * len(pictures), 3.9))
+    for ax, (caption, picture) in zip(axes, pictures):
+        ax.imshow(picture)
+        ax.set_title(caption, fontsize=10)
+        ax.axis("off")
+    _save_figure(fig, path, title)

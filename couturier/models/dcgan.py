@@ -8,6 +8,8 @@ linear (projection when conditional) head.
 from __future__ import annotations
 
 import torch
+from collections.abc import Callable
+
 from torch import nn
 
 from couturier.config import Config
@@ -18,22 +20,25 @@ from couturier.models.registry import register_model
 
 class ConvGenerator(nn.Module):
     """Transposed-convolution generator. `class_norm` conditions through the BatchNorms
-    (as in SNGAN/BigGAN) instead of concatenating a class embedding to z."""
+    (as in SNGAN/BigGAN) instead of concatenating a class embedding to z; `make_norm` swaps
+    in another conditional norm, called as norm(h, y) (the text GAN's takes a text code as y)."""
 
     def __init__(self, z_dim: int, channels: int, resolution: int, width: int,
-                 num_classes: int | None, class_norm: bool = False):
+                 num_classes: int | None, class_norm: bool = False,
+                 make_norm: Callable[[int], nn.Module] | None = None):
         super().__init__()
         self.z_dim, self.num_classes = z_dim, num_classes
         base, doublings = resolution_plan(resolution)
         self.inputs = LabelConcat(z_dim, None if class_norm else num_classes)
         norm_classes = num_classes if class_norm else None
+        make_norm = make_norm or (lambda ch: ConditionalBatchNorm2d(ch, norm_classes))
         ch = width * 2 ** doublings
         self.stem = nn.ConvTranspose2d(self.inputs.out_dim, ch, base, 1, 0, bias=False)
-        self.norms = nn.ModuleList([ConditionalBatchNorm2d(ch, norm_classes)])
+        self.norms = nn.ModuleList([make_norm(ch)])
         self.ups = nn.ModuleList()
         for _ in range(doublings - 1):
             self.ups.append(nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1, bias=False))
-            self.norms.append(ConditionalBatchNorm2d(ch // 2, norm_classes))
+            self.norms.append(make_norm(ch // 2))
             ch //= 2
         self.to_image = nn.ConvTranspose2d(ch, channels, 4, 2, 1)
 

@@ -3,8 +3,9 @@
 G: conditioning augmentation (StackGAN, Zhang et al. 2017) maps the text embedding to a
 Gaussian and samples a 64-d code from it, so that the few thousand descriptions of a catalogue
 become a smooth conditioning manifold rather than isolated points; a KL term keeps that
-Gaussian near N(0, I). The code is concatenated with the noise and fed to the
-transposed-convolution generator.
+Gaussian near N(0, I). The code is concatenated with the noise at G's input and also sets the
+scale and shift of every BatchNorm (conditional BatchNorm as in BigGAN): fed only at the input,
+the text had to survive four layers and after 2,000 steps on a CPU moved no attribute off chance.
 
 D: the spectral-norm CNN with a projection head for the text (Miyato & Koyama 2018): logit =
 linear(h) + <W t, h>. Projection scores how well image and text agree without an extra
@@ -45,19 +46,43 @@ class ConditioningAugmentation(nn.Module):
         return code, kl
 
 
+class TextBatchNorm(nn.Module):
+    """BatchNorm whose scale (1 + W_g c) and shift (W_b c) are linear in the text code c.
+    Zero-initialised, so training starts from a plain BatchNorm and learns how much text to let in."""
+
+    def __init__(self, channels: int, code_dim: int):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(channels, affine=False)
+        self.gain = nn.Linear(code_dim, channels)
+        self.bias = nn.Linear(code_dim, channels)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        for layer in (self.gain, self.bias):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x: torch.Tensor, code: torch.Tensor) -> torch.Tensor:
+        return self.bn(x) * (1.0 + self.gain(code))[:, :, None, None] + self.bias(code)[:, :, None, None]
+
+
 class TextGenerator(nn.Module):
     def __init__(self, z_dim: int, text_dim: int, channels: int, resolution: int, width: int,
                  code_dim: int = 64, kl_weight: float = 1.0):
         super().__init__()
         self.z_dim, self.kl_weight = z_dim, kl_weight
         self.augment = ConditioningAugmentation(text_dim, code_dim)
-        self.body = ConvGenerator(z_dim + code_dim, channels, resolution, width, None)
+        self.body = ConvGenerator(z_dim + code_dim, channels, resolution, width, None,
+                                  make_norm=lambda ch: TextBatchNorm(ch, code_dim))
         self.aux_loss = torch.zeros(())  # the trainer adds this to G's loss after each forward
 
-    def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+    def features(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         code, kl = self.augment(text)
         self.aux_loss = self.kl_weight * kl
-        return self.body(torch.cat([z, code], dim=1))
+        return self.body.features(torch.cat([z, code], dim=1), code)
+
+    def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.body.to_image(self.features(z, text)))
 
 
 class TextDiscriminator(nn.Module):
@@ -87,9 +112,7 @@ class GrowingTextGenerator(TextGenerator):
         self.alpha.fill_(alpha)
 
     def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        code, kl = self.augment(text)
-        self.aux_loss = self.kl_weight * kl
-        h = self.body.features(torch.cat([z, code], dim=1))
+        h = self.features(z, text)
         alpha = float(self.alpha)
         half = nn.functional.interpolate(torch.tanh(self.to_half(h)), scale_factor=2, mode="nearest")
         if alpha <= 0.0:
@@ -142,6 +165,8 @@ def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
     generator = (GrowingTextGenerator if growing else TextGenerator)(m.z_dim, m.text_dim, d.channels,
                                                                      d.resolution, m.width)
     init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
+    for norm in generator.body.norms:
+        norm.reset_parameters()  # start as plain BatchNorm (DCGAN's init drew random text weights)
     discriminator = (GrowingTextDiscriminator if growing else TextDiscriminator)(d.channels, d.resolution,
                                                                                m.width, m.text_dim)
     return generator, discriminator

@@ -1,0 +1,36 @@
+"""Style transfer and fabric synthesis: put a fabric on a garment, grow new fabric from a swatch.
+
+    from couturier import style
+    net = style.load_style_net()                      # offline random VGG-19; "vgg19" for ImageNet
+    garment = style.read_rgb("shirt.jpg", 512)
+    fabric = style.read_rgb("tweed.jpg", 512)
+    result = style.stylize(garment, fabric, net, mask=style.auto_mask(garment))
+    style.save_rgb(result.image, "tweed-shirt.png")
+"""
+from __future__ import annotations
+
+import time
+
+import torch
+
+from couturier.style.adain import FastStylizer, load_fast_stylizer, train_decoder
+from couturier.style.features import StyleNetError, load_style_net
+from couturier.style.images import (StyleInputError, auto_mask, composite, keep_colours, read_mask, read_rgb,
+                                    save_rgb, seam_ratio, to_pil)
+from couturier.style.texture import synthesize_texture
+from couturier.style.transfer import StyleResult, stylize
+
+
+def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStylizer, alpha: float = 1.0,
+                 mask: torch.Tensor | None = None, preserve_color: bool = False) -> StyleResult:
+    """The one-pass AdaIN version of `stylize`, with the same mask and colour options."""
+    start = time.perf_counter()
+    result = stylizer(content, style, alpha)
+    if preserve_color:
+        result = keep_colours(result, content)
+    return StyleResult(composite(result, content, mask), float("nan"), float("nan"), time.perf_counter() - start)
+
+
+__all__ = ["FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "auto_mask", "load_fast_stylizer",
+           "load_style_net", "read_mask", "read_rgb", "save_rgb", "seam_ratio", "stylize", "stylize_fast",
+           "synthesize_texture", "to_pil", "train_decoder"]

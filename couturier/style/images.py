@@ -1,0 +1,113 @@
+"""Pictures in and out of the style tools: capped reading, masks, colour, tiling.
+
+Images travel as float tensors (1, 3, H, W) in [0, 1]; masks as (1, 1, H, W) in [0, 1].
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, UnidentifiedImageError
+from scipy import ndimage
+
+from couturier.data.images import save_image, to_mode
+
+DEFAULT_MAX_PIXELS = 50_000_000  # a 7,000 x 7,000 photo; decoding more takes GBs of memory
+
+
+class StyleInputError(ValueError):
+    """An input picture or mask that cannot be used as given."""
+
+
+def read_rgb(path: str | Path, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS) -> torch.Tensor:
+    """Any readable picture (grey, RGBA, palette, CMYK, 16-bit) as RGB, its long side scaled to `size`."""
+    path = Path(path)
+    if not path.is_file():
+        raise StyleInputError(f"{path} does not exist")
+    try:
+        with Image.open(path) as image:
+            pixels = image.width * image.height
+            if pixels > max_pixels:  # checked from the header, before decoding
+                raise StyleInputError(f"{path} has {pixels:,} pixels, over the cap of {max_pixels:,}; "
+                                      f"shrink it or raise the cap with --max-pixels")
+            rgb = to_mode(image, 3)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise StyleInputError(f"{path} is not a readable image ({exc.__class__.__name__})") from exc
+    if size is not None:
+        scale = size / max(rgb.size)
+        rgb = rgb.resize((max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),
+                         Image.Resampling.LANCZOS)
+    return from_pil(rgb)
+
+
+def from_pil(image: Image.Image) -> torch.Tensor:
+    return torch.from_numpy(np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0).permute(2, 0, 1)[None].contiguous()
+
+
+def to_pil(x: torch.Tensor) -> Image.Image:
+    array = (x[0].detach().clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)
+    return Image.fromarray(array, "RGB")
+
+
+def save_rgb(x: torch.Tensor, path: str | Path) -> None:
+    save_image(to_pil(x), path)
+
+
+def read_mask(path: str | Path, height: int, width: int) -> torch.Tensor:
+    """A mask picture (white = garment) of exactly the content's size."""
+    path = Path(path)
+    try:
+        with Image.open(path) as image:
+            if image.size != (width, height):
+                raise StyleInputError(f"mask {path} is {image.width}x{image.height} but the content is "
+                                      f"{width}x{height}; give a mask of the content's size")
+            grey = to_mode(image, 1)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise StyleInputError(f"mask {path} is not a readable image ({exc.__class__.__name__})") from exc
+    return torch.from_numpy(np.asarray(grey, dtype=np.float32) / 255.0)[None, None]
+
+
+def auto_mask(x: torch.Tensor, threshold: float = 0.12, feather: float = 1.5) -> torch.Tensor:
+    """The garment of a product photo on a plain background: pixels far from the border's colour.
+
+    Holes are filled (a white print on a white shirt stays garment), specks removed, and the edge
+    feathered so the fabric blends in. No library segments "garment on a plain background" without
+    a trained model, and this three-step rule is enough for catalogue photos."""
+    image = x[0].permute(1, 2, 0).numpy()
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    background = np.median(border, axis=0)
+    if np.abs(border - background).max(axis=1).mean() > threshold:
+        raise StyleInputError("the background is not plain enough to find the garment; give --mask MASK.png")
+    foreground = np.abs(image - background).max(axis=2) > threshold
+    foreground = ndimage.binary_opening(foreground, iterations=2)
+    foreground = ndimage.binary_fill_holes(foreground)
+    if foreground.mean() < 0.01:
+        raise StyleInputError("found no garment against the background; give --mask MASK.png")
+    soft = ndimage.gaussian_filter(foreground.astype(np.float32), feather)
+    return torch.from_numpy(soft)[None, None]
+
+
+def composite(result: torch.Tensor, original: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """The result inside the mask, the original outside it."""
+    return result if mask is None else mask * result + (1.0 - mask) * original
+
+
+def keep_colours(result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The result's luminance with the content's chroma (Gatys et al. 2016, "Preserving colour")."""
+    result_ycc = np.asarray(to_pil(result).convert("YCbCr"))
+    content_ycc = np.asarray(to_pil(content).convert("YCbCr"))
+    mixed = np.concatenate([result_ycc[..., :1], content_ycc[..., 1:]], axis=2)
+    return from_pil(Image.fromarray(mixed, "YCbCr"))
+
+
+def seam_ratio(x: torch.Tensor) -> float:
+    """How visible the seams are when the image is tiled 2x2: the mean jump across the seams over
+    the mean jump between neighbouring pixels elsewhere. About 1 for a tileable image."""
+    tiled = torch.cat([torch.cat([x, x], 3)] * 2, 2)[0].mean(0)
+    height, width = x.shape[-2:]
+    across_columns = (tiled[:, 1:] - tiled[:, :-1]).abs()
+    across_rows = (tiled[1:] - tiled[:-1]).abs()
+    seam = torch.cat([across_columns[:, width - 1], across_rows[height - 1]]).mean()
+    inside = torch.cat([across_columns.flatten(), across_rows.flatten()]).mean()
+    return float(seam / inside.clamp_min(1e-8))
