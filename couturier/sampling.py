@@ -138,6 +138,33 @@ def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, s
     return images.reshape(rows, steps, *images.shape[1:])
 
 
+def variations(loaded: LoadedGenerator, seed: int, n: int = 8, spread: float = 0.5,
+               class_name: str | int | None = None, prompt: str | None = None, index: int = 0) -> np.ndarray:
+    """"More like this one": image `index` of the grid drawn with `seed` first, then n - 1 images whose
+    noise is its noise plus `spread` times fresh noise, rescaled to its length. uint8 (n, C, H, W)."""
+    if not 0.0 < spread <= 2.0:
+        raise ConfigError(f"spread must be in (0, 2], got {spread}")
+    z_dim = loaded.config.model.z_dim
+    if index < 0:
+        raise ConfigError(f"index must be 0 or more, got {index}")
+    base = latents(index + 1, z_dim, seed)[index:]
+    offsets = torch.cat([torch.zeros(1, z_dim), latents(n - 1, z_dim, seed + 1)]) if n > 1 else torch.zeros(1, z_dim)
+    z = base + spread * offsets
+    z = z / z.norm(dim=1, keepdim=True) * base.norm()
+    if prompt is not None:
+        if loaded.text_encoder is None:
+            raise ConfigError("this model was not trained on descriptions; send a class, not a prompt")
+        return _run(loaded, z, loaded.text_encoder.encode([prompt]).repeat(n, 1))
+    if loaded.text_encoder is not None:
+        raise ConfigError("this is a text-to-image model: send a prompt")
+    y = None
+    if loaded.conditional:
+        y = torch.full((n,), loaded.class_index(class_name if class_name is not None else 0), dtype=torch.long)
+    elif class_name is not None:
+        raise ConfigError("a class needs a conditional model (trained with --conditional)")
+    return _run(loaded, z, y)
+
+
 def _slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """Spherical interpolation: keeps the walk at the norm Gaussian noise actually has."""
     a_n, b_n = a / a.norm(dim=-1, keepdim=True), b / b.norm(dim=-1, keepdim=True)

@@ -1,5 +1,4 @@
 """Text to image end to end on a tiny synthetic catalogue: train, generate, walk, bad input."""
-import csv
 import json
 
 import numpy as np
@@ -7,31 +6,6 @@ import pytest
 from PIL import Image
 
 from test_cli import run_cli
-
-COLOURS = {"Red": (200, 30, 30), "Blue": (30, 30, 200), "Black": (20, 20, 20), "Green": (30, 160, 30)}
-ARTICLES = {"Dresses": (8, 4, 24, 30), "Shirts": (4, 4, 28, 18), "Boots": (10, 16, 22, 30)}
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    """48 images: a coloured shape per (colour, article) on white, described by styles.csv."""
-    root = tmp_path_factory.mktemp("catalogue")
-    (root / "images").mkdir()
-    rows, i = [], 0
-    for colour, rgb in COLOURS.items():
-        for article, box in ARTICLES.items():
-            for gender in ("Men", "Women", "Men", "Women"):
-                image = Image.new("RGB", (32, 40), (255, 255, 255))
-                image.paste(rgb, box)
-                image.save(root / "images" / f"{i}.png")
-                rows.append({"id": i, "gender": gender, "articleType": article, "baseColour": colour})
-                i += 1
-    with (root / "styles.csv").open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["id", "gender", "articleType", "baseColour"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return root
-
 
 def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

@@ -15,7 +15,7 @@ import torch
 
 from couturier.style.adain import FastStylizer, load_fast_stylizer, train_decoder
 from couturier.style.features import StyleNetError, load_style_net
-from couturier.style.images import (StyleInputError, auto_mask, composite, keep_colours, read_mask, read_rgb,
+from couturier.style.images import (StyleInputError, auto_mask, composite, from_pil, keep_colours, read_mask, read_rgb,
                                     save_rgb, seam_ratio, to_pil)
 from couturier.style.texture import synthesize_texture
 from couturier.style.transfer import StyleResult, stylize
@@ -31,6 +31,6 @@ def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStyli
     return StyleResult(composite(result, content, mask), float("nan"), float("nan"), time.perf_counter() - start)
 
 
-__all__ = ["FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "auto_mask", "load_fast_stylizer",
+__all__ = ["FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "auto_mask", "from_pil", "load_fast_stylizer",
            "load_style_net", "read_mask", "read_rgb", "save_rgb", "seam_ratio", "stylize", "stylize_fast",
            "synthesize_texture", "to_pil", "train_decoder"]

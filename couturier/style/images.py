@@ -4,6 +4,7 @@ Images travel as float tensors (1, 3, H, W) in [0, 1]; masks as (1, 1, H, W) in 
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -25,15 +26,24 @@ def read_rgb(path: str | Path, size: int | None = None, max_pixels: int = DEFAUL
     path = Path(path)
     if not path.is_file():
         raise StyleInputError(f"{path} does not exist")
+    return _decode(path, str(path), size, max_pixels)
+
+
+def read_rgb_bytes(data: bytes, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS) -> torch.Tensor:
+    """`read_rgb` for an uploaded file's bytes."""
+    return _decode(io.BytesIO(data), "the upload", size, max_pixels)
+
+
+def _decode(source, name: str, size: int | None, max_pixels: int) -> torch.Tensor:
     try:
-        with Image.open(path) as image:
+        with Image.open(source) as image:
             pixels = image.width * image.height
             if pixels > max_pixels:  # checked from the header, before decoding
-                raise StyleInputError(f"{path} has {pixels:,} pixels, over the cap of {max_pixels:,}; "
+                raise StyleInputError(f"{name} has {pixels:,} pixels, over the cap of {max_pixels:,}; "
                                       f"shrink it or raise the cap with --max-pixels")
             rgb = to_mode(image, 3)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise StyleInputError(f"{path} is not a readable image ({exc.__class__.__name__})") from exc
+        raise StyleInputError(f"{name} is not a readable image ({exc.__class__.__name__})") from exc
     if size is not None:
         scale = size / max(rgb.size)
         rgb = rgb.resize((max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),

@@ -15,6 +15,7 @@ periodic for free and the Gram step shares the style-transfer code.
 """
 from __future__ import annotations
 
+import copy
 import time
 
 import torch
@@ -56,16 +57,14 @@ def synthesize_texture(swatch: torch.Tensor, net: VGGFeatures, size: int = 512, 
     with torch.no_grad():
         targets = {k: gram(v) for k, v in net(swatch, STYLE_LAYERS).items()}
     image = spot_noise(swatch, size, torch.Generator().manual_seed(seed))
+    net = copy.deepcopy(net)  # a private copy to re-pad: the caller's may serve other threads
     net.set_padding("circular" if tileable else "reflect")
 
     def objective(x):
         loss = style_loss(net(x, STYLE_LAYERS), targets)
         return loss + tv_weight * total_variation(x), {"style": loss.item()}
 
-    try:
-        image = lbfgs_optimise(image, objective, steps, "texture", progress)
-        with torch.no_grad():
-            final = float(style_loss(net(image, STYLE_LAYERS), targets))
-    finally:
-        net.set_padding("reflect")
+    image = lbfgs_optimise(image, objective, steps, "texture", progress)
+    with torch.no_grad():
+        final = float(style_loss(net(image, STYLE_LAYERS), targets))
     return StyleResult(image, 0.0, final, time.perf_counter() - start)

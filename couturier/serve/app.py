@@ -1,0 +1,319 @@
+"""The REST API and the designer's page: a web layer over couturier's library, no logic of its own.
+
+    couturier serve --runs runs --port 8000 [--token T]
+
+Every route but /health needs the token when one is set (header `Authorization: Bearer T`, or
+`?token=T` for the page). Work runs in worker threads under a time limit; the library's one-line
+errors become 4xx responses with that line as `detail`.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import anyio
+import numpy as np
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from PIL import Image
+from pydantic import BaseModel, ConfigDict, Field
+
+from couturier import sampling
+from couturier.config import ConfigError
+from couturier.data.images import make_grid
+from couturier.serve.models import ModelCache, UnknownModel
+from couturier.text.encoders import TextEncoderError
+from couturier.train.checkpoint import CheckpointError
+
+STATIC = Path(__file__).with_name("static")
+OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "application/json"}
+
+
+@dataclass
+class Limits:
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_n: int = 64
+    max_upload_pixels: int = 4096 * 4096
+    max_side: int = 1024  # stylize / texture output
+    max_steps: int = 300
+    timeout_s: float = 120.0
+
+
+# ----- request bodies ----------------------------------------------------------------------------
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Prompt = Annotated[str, Field(min_length=1, max_length=300)]
+ClassName = Annotated[str | int, Field(description="class name (case-insensitive) or index")]
+Format = Literal["png", "zip", "json"]
+
+
+class GenerateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model: str = Field(max_length=200)
+    n: int = Field(16, ge=1, description="images (per prompt); capped by the server")
+    class_name: ClassName | None = Field(None, alias="class")
+    prompt: Prompt | None = None
+    prompts: list[Prompt] | None = Field(None, min_length=1, max_length=16)
+    seed: Seed = 0
+    truncation: float | None = Field(None, gt=0, le=10)
+    format: Format | None = Field(None, description="png grid, zip of PNGs, or json with base64 PNGs")
+
+
+class InterpolateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str = Field(max_length=200)
+    seed_a: Seed = 0
+    seed_b: Seed = 1
+    steps: int = Field(8, ge=2, le=32)
+    rows: int = Field(1, ge=1, le=8)
+    class_a: ClassName | None = None
+    class_b: ClassName | None = None
+    prompt_a: Prompt | None = None
+    prompt_b: Prompt | None = None
+    format: Format | None = None
+
+
+class VariationsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model: str = Field(max_length=200)
+    seed: Seed = 0
+    index: int = Field(0, ge=0, le=1024, description="which image of the grid drawn with `seed`")
+    n: int = Field(8, ge=1)
+    spread: float = Field(0.5, gt=0, le=2)
+    class_name: ClassName | None = Field(None, alias="class")
+    prompt: Prompt | None = None
+    format: Format | None = None
+
+
+# ----- responses -----------------------------------------------------------------------------------
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _single(image: np.ndarray) -> Image.Image:
+    return Image.fromarray(image[0] if image.shape[0] == 1 else image.transpose(1, 2, 0))
+
+
+def _pick_format(requested: str | None, accept: str) -> str:
+    if requested:
+        return requested
+    for name, media in OUTPUT_TYPES.items():
+        if media in accept:
+            return name
+    return "png"
+
+
+def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str] | None = None) -> Response:
+    if fmt == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for i, image in enumerate(images):
+                archive.writestr(f"image-{i:03d}.png", _png(_single(image)))
+        return Response(buffer.getvalue(), media_type="application/zip",
+                        headers={"Content-Disposition": 'attachment; filename="images.zip"'})
+    if fmt == "json":
+        encoded = [base64.b64encode(_png(_single(image))).decode("ascii") for image in images]
+        return JSONResponse({"images": encoded, "labels": labels, "columns": columns})
+    return Response(_png(make_grid(images, columns)), media_type="image/png")
+
+
+# ----- the app -------------------------------------------------------------------------------------
+def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: Limits | None = None,
+               device: str = "cpu") -> FastAPI:
+    limits = limits or Limits()
+    cache = ModelCache(runs_dir, device)
+    app = FastAPI(title="couturier", summary="Generate garments, put fabrics on them, grow new fabric.",
+                  version=_version())
+    app.state.cache, app.state.limits = cache, limits
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if token and request.url.path != "/health":
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            given = given or request.query_params.get("token", "")
+            if not secrets.compare_digest(given.encode(), token.encode()):
+                return JSONResponse({"detail": "missing or wrong token; send 'Authorization: Bearer TOKEN'"},
+                                    status_code=401)
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body_bytes):
+            return JSONResponse({"detail": f"request body over {limits.max_body_bytes:,} bytes"}, status_code=413)
+        if declared is None and request.method in ("POST", "PUT", "PATCH"):
+            return JSONResponse({"detail": "send a Content-Length header"}, status_code=411)
+        return await call_next(request)
+
+    async def run(fn, *args):
+        """Library work in a worker thread, so the server keeps answering, under the time limit."""
+        try:
+            with anyio.fail_after(limits.timeout_s):
+                return await anyio.to_thread.run_sync(fn, *args)
+        except TimeoutError as exc:
+            raise HTTPException(503, f"the request took over {limits.timeout_s:g} s; ask for fewer or smaller "
+                                     f"images") from exc
+        except UnknownModel as exc:
+            raise HTTPException(404, str(exc).strip('"')) from exc
+        except (ConfigError, TextEncoderError, CheckpointError, ValueError) as exc:
+            raise HTTPException(422, str(exc)) from exc
+
+    def check_n(n: int, rows: int = 1) -> None:
+        if n * rows > limits.max_n:
+            raise HTTPException(422, f"at most {limits.max_n} images per request; ask for fewer")
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/models", tags=["models"])
+    async def models() -> list[dict]:
+        return await run(lambda: [cache.describe(name) for name in cache.names()])
+
+    @app.post("/generate", tags=["models"], response_class=Response,
+              responses={200: {"content": {m: {} for m in OUTPUT_TYPES.values()},
+                               "description": "PNG grid (one row per prompt), zip of PNGs, or JSON"}})
+    async def generate(body: GenerateRequest, request: Request) -> Response:
+        prompts = body.prompts or ([body.prompt] if body.prompt else None)
+        check_n(body.n, len(prompts) if prompts else 1)
+        fmt = _pick_format(body.format, request.headers.get("accept", ""))
+
+        def work():
+            loaded = cache.get(body.model)
+            if prompts:
+                return sampling.generate(loaded, prompts, body.n, body.seed, body.truncation), None
+            images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation)
+            names = [loaded.class_names[i] for i in labels] if labels is not None else None
+            return images, names
+
+        images, names = await run(work)
+        columns = body.n if prompts else min(body.n, 8)
+        return images_response(images, columns, fmt, names)
+
+    @app.post("/interpolate", tags=["models"], response_class=Response,
+              responses={200: {"content": {m: {} for m in OUTPUT_TYPES.values()}}})
+    async def interpolate(body: InterpolateRequest, request: Request) -> Response:
+        check_n(body.steps, body.rows)
+        fmt = _pick_format(body.format, request.headers.get("accept", ""))
+
+        def work():
+            loaded = cache.get(body.model)
+            if body.prompt_a or body.prompt_b:
+                if not (body.prompt_a and body.prompt_b):
+                    raise ConfigError("send both prompt_a and prompt_b")
+                return sampling.interpolate_prompts(loaded, body.prompt_a, body.prompt_b, body.steps,
+                                                    body.rows, body.seed_a)
+            return sampling.interpolate(loaded, body.seed_a, body.seed_b, body.steps, body.rows,
+                                        body.class_a, body.class_b)
+
+        walk = await run(work)
+        return images_response(walk.reshape(-1, *walk.shape[2:]), body.steps, fmt)
+
+    @app.post("/variations", tags=["models"], response_class=Response,
+              responses={200: {"content": {m: {} for m in OUTPUT_TYPES.values()}}})
+    async def variations(body: VariationsRequest, request: Request) -> Response:
+        check_n(body.n)
+        fmt = _pick_format(body.format, request.headers.get("accept", ""))
+        images = await run(lambda: sampling.variations(cache.get(body.model), body.seed, body.n, body.spread,
+                                                       body.class_name, body.prompt, body.index))
+        return images_response(images, min(body.n, 8), fmt)
+
+    async def read_upload(upload: UploadFile, what: str, size: int | None):
+        from couturier.style.images import StyleInputError, read_rgb_bytes
+
+        data = await upload.read()
+        try:
+            return read_rgb_bytes(data, size, limits.max_upload_pixels)  # the upload's name is never used
+        except StyleInputError as exc:
+            raise HTTPException(415, f"{what}: {exc}") from exc
+
+    def check_side(size: int, steps: int) -> None:
+        if not 16 <= size <= limits.max_side:
+            raise HTTPException(422, f"size must be 16..{limits.max_side}")
+        if not 0 <= steps <= limits.max_steps:
+            raise HTTPException(422, f"steps must be 0..{limits.max_steps}")
+
+    @app.post("/stylize", tags=["style"], response_class=Response,
+              responses={200: {"content": {"image/png": {}}, "description": "the stylised garment"}})
+    async def stylize(content: Annotated[UploadFile, File(description="the garment picture")],
+                      style: Annotated[UploadFile, File(description="the fabric or style picture")],
+                      size: Annotated[int, Form()] = 512, fast: Annotated[bool, Form()] = True,
+                      steps: Annotated[int, Form()] = 150, auto_mask: Annotated[bool, Form()] = False,
+                      preserve_color: Annotated[bool, Form()] = False,
+                      alpha: Annotated[float, Form(ge=0, le=1)] = 1.0) -> Response:
+        from couturier import style as styling
+
+        check_side(size, steps)
+        content_image = await read_upload(content, "content", size)
+        style_image = await read_upload(style, "style", size)
+
+        def work():
+            mask = styling.auto_mask(content_image) if auto_mask else None
+            if fast:
+                return styling.stylize_fast(content_image, style_image, _stylizer(app), alpha, mask,
+                                            preserve_color)
+            return styling.stylize(content_image, style_image, _style_net(app), steps, mask=mask,
+                                   preserve_color=preserve_color, progress=False)
+
+        result = await run(work)
+        return Response(_png(styling.to_pil(result.image)), media_type="image/png")
+
+    @app.post("/texture", tags=["style"], response_class=Response,
+              responses={200: {"content": {"image/png": {}}, "description": "the new fabric"}})
+    async def texture(swatch: Annotated[UploadFile, File(description="a small piece of fabric")],
+                      size: Annotated[int, Form()] = 256, tileable: Annotated[bool, Form()] = True,
+                      seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
+                      steps: Annotated[int, Form()] = 40) -> Response:
+        from couturier import style as styling
+
+        check_side(size, steps)
+        if tileable and size % 16:
+            raise HTTPException(422, "with tileable, size must be a multiple of 16")
+        swatch_image = await read_upload(swatch, "swatch", None)
+        if max(swatch_image.shape[-2:]) > size:
+            swatch_image = await read_upload(swatch, "swatch", size)
+        result = await run(lambda: styling.synthesize_texture(swatch_image, _style_net(app), size, tileable,
+                                                              seed, steps, progress=False))
+        return Response(_png(styling.to_pil(result.image)), media_type="image/png")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+_STYLE_LOCK = threading.Lock()
+
+
+def _style_net(app: FastAPI):
+    """The style network, built once per app; its weights are read-only, so threads share it."""
+    with _STYLE_LOCK:
+        if getattr(app.state, "style_net", None) is None:
+            from couturier.style import load_style_net
+
+            app.state.style_net = load_style_net()
+    return app.state.style_net
+
+
+def _stylizer(app: FastAPI):
+    with _STYLE_LOCK:
+        if getattr(app.state, "stylizer", None) is None:
+            from couturier.style import load_fast_stylizer
+
+            app.state.stylizer = load_fast_stylizer()
+    return app.state.stylizer
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("couturier")
+    except PackageNotFoundError:
+        return "0"

@@ -1,0 +1,121 @@
+// The designer's page: plain JavaScript over the REST API, no build step, no network beyond this server.
+"use strict";
+const token = new URLSearchParams(location.search).get("token");
+const headers = token ? { Authorization: `Bearer ${token}` } : {};
+const $ = (id) => document.getElementById(id);
+let models = [];
+
+function status(text) { $("status").textContent = text; }
+
+async function call(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: { ...headers, ...(options.headers || {}) } });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { const body = await response.json(); detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail); } catch (e) { /* not JSON */ }
+    throw new Error(detail);
+  }
+  return response;
+}
+
+function show(container, images, onPick) {
+  container.replaceChildren();
+  images.forEach((src, i) => {
+    const figure = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = src; img.alt = `image ${i + 1}`; img.tabIndex = 0;
+    if (onPick) {
+      img.title = "variations of this one";
+      img.addEventListener("click", () => onPick(i));
+      img.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onPick(i); } });
+    }
+    const link = document.createElement("a");
+    link.href = src; link.download = `couturier-${i + 1}.png`; link.textContent = "download";
+    figure.append(img, link);
+    container.append(figure);
+  });
+}
+
+function currentModel() { return models.find((m) => m.name === $("model").value); }
+
+function chooseModel() {
+  const model = currentModel();
+  if (!model) return;
+  const text = model.task === "text2image";
+  $("prompt-field").hidden = !text;
+  $("class-field").hidden = text || model.classes.length === 0;
+  $("class").replaceChildren(new Option("all", ""), ...model.classes.map((c) => new Option(c, c)));
+  if (text && !$("prompt").value && model.example_prompts.length) $("prompt").value = model.example_prompts[0];
+  $("model-info").textContent = `${model.model}, ${model.image_size}px, step ${model.step}` +
+    (model.metrics && model.metrics.fid !== undefined ? `, FID ${model.metrics.fid.toFixed(1)}` : "");
+}
+
+function request(extra) {
+  const model = currentModel();
+  const body = { model: model.name, format: "json", ...extra };
+  if (model.task === "text2image") body.prompt = $("prompt").value.trim();
+  else if ($("class").value) body.class = $("class").value;
+  return body;
+}
+
+async function postJSON(path, body) {
+  const response = await call(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const data = await response.json();
+  return data.images.map((b64) => `data:image/png;base64,${b64}`);
+}
+
+async function generate(event) {
+  event.preventDefault();
+  const button = $("generate");
+  button.disabled = true; status("generating…");
+  const n = Number($("n").value), seed = Number($("seed").value);
+  try {
+    const response = await call("/generate", { method: "POST", headers: { "Content-Type": "application/json" },
+                                              body: JSON.stringify(request({ n, seed })) });
+    const data = await response.json();
+    const images = data.images.map((b64) => `data:image/png;base64,${b64}`);
+    show($("results"), images, (i) => variations(seed, i, data.labels ? data.labels[i] : null));
+    status(`${images.length} image(s)`);
+  } catch (error) { status(`error: ${error.message}`); }
+  finally { button.disabled = false; }
+}
+
+async function variations(seed, index, label) {
+  status("variations…");
+  try {
+    const body = request({ seed, index, n: 8, spread: 0.5 });
+    if (label) body.class = label;
+    const images = await postJSON("/variations", body);
+    $("variations-title").hidden = false;
+    show($("variations"), images, null);
+    status(`variations of image ${index + 1}`);
+  } catch (error) { status(`error: ${error.message}`); }
+}
+
+async function upload(event, path, target) {
+  event.preventDefault();
+  const form = event.target, button = form.querySelector("button");
+  const data = new FormData(form);
+  for (const box of form.querySelectorAll("input[type=checkbox]")) data.set(box.name, box.checked ? "true" : "false");
+  button.disabled = true; status("working…");
+  try {
+    const blob = await (await call(path, { method: "POST", body: data })).blob();
+    show(target, [URL.createObjectURL(blob)], null);
+    status("done");
+  } catch (error) { status(`error: ${error.message}`); }
+  finally { button.disabled = false; }
+}
+
+async function start() {
+  try {
+    models = await (await call("/models")).json();
+  } catch (error) { status(`error: ${error.message}`); return; }
+  $("model").replaceChildren(...models.map((m) => new Option(`${m.name} (${m.task})`, m.name)));
+  if (!models.length) status("no trained runs found; train one with `couturier train`");
+  chooseModel();
+}
+
+$("model").addEventListener("change", chooseModel);
+$("generate-form").addEventListener("submit", generate);
+$("stylize-form").addEventListener("submit", (e) => upload(e, "/stylize", $("stylized")));
+$("texture-form").addEventListener("submit", (e) => upload(e, "/texture", $("fabric")));
+start();

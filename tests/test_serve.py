@@ -1,0 +1,224 @@
+"""The REST API through FastAPI's test client, its OpenAPI schema fuzzed, and the page in headless Chromium."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+import socket
+import threading
+import time
+import zipfile
+
+import numpy as np
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from PIL import Image
+
+from conftest import tiny_config
+from couturier.serve.app import Limits, create_app
+from couturier.train import Trainer
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, fmnist_slice, catalogue):
+    """Two tiny trained runs: a class-conditional dcgan and a text-to-image model."""
+    root = tmp_path_factory.mktemp("runs")
+    Trainer(tiny_config("dcgan", conditional=True, steps=2), root / "dcgan", dataset=fmnist_slice).fit(progress=False)
+    cfg = tiny_config("text2image", steps=2, batch_size=8)
+    cfg.data.dataset, cfg.data.resolution, cfg.data.channels = str(catalogue), 32, 3
+    cfg.model.task = "text2image"
+    Trainer(cfg, root / "text").fit(progress=False)
+    (root / "not-a-run").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(runs):
+    return TestClient(create_app(runs, limits=Limits(max_n=32, timeout_s=60)))
+
+
+def png_size(content: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(content)).size
+
+
+def test_health_and_models(client):
+    assert client.get("/health").json() == {"status": "ok"}
+    models = {m["name"]: m for m in client.get("/models").json()}
+    assert set(models) == {"dcgan", "text"}
+    assert models["dcgan"]["classes"][9].lower() == "ankle boot" and models["dcgan"]["image_size"] == 28
+    assert models["text"]["task"] == "text2image" and models["text"]["step"] == 2
+
+
+def test_generate_in_three_formats(client):
+    grid = client.post("/generate", json={"model": "dcgan", "n": 4, "class": "trouser", "seed": 3})
+    assert grid.status_code == 200 and grid.headers["content-type"] == "image/png"
+    again = client.post("/generate", json={"model": "dcgan", "n": 4, "class": "trouser", "seed": 3})
+    assert grid.content == again.content  # a seed repeats exactly
+    archive = client.post("/generate", json={"model": "dcgan", "n": 3}, headers={"Accept": "application/zip"})
+    names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert archive.headers["content-type"] == "application/zip" and len(names) == 3
+    data = client.post("/generate", json={"model": "dcgan", "n": 2, "format": "json"}).json()
+    assert png_size(base64.b64decode(data["images"][0])) == (28, 28) and len(data["labels"]) == 2
+    text = client.post("/generate", json={"model": "text", "prompts": ["Red Dresses for Women", "Blue Boots"],
+                                          "n": 3, "format": "json"}).json()
+    assert len(text["images"]) == 6 and png_size(base64.b64decode(text["images"][0])) == (32, 32)
+
+
+def test_variations_start_from_the_picked_image(client):
+    grid = client.post("/generate", json={"model": "dcgan", "n": 4, "seed": 7, "class": "bag",
+                                          "format": "json"}).json()
+    near = client.post("/variations", json={"model": "dcgan", "seed": 7, "index": 2, "n": 4, "class": "bag",
+                                            "format": "json"}).json()
+    assert near["images"][0] == grid["images"][2]
+    assert len(set(near["images"])) == 4
+    walk = client.post("/interpolate", json={"model": "text", "prompt_a": "red dress", "prompt_b": "black boots",
+                                             "steps": 4, "format": "json"}).json()
+    assert len(walk["images"]) == 4
+
+
+def test_bad_requests_are_4xx_with_a_message(client):
+    cases = [
+        ({"model": "nope", "n": 2}, 404, "unknown model"),
+        ({"model": "../dcgan", "n": 2}, 404, "unknown model"),
+        ({"model": "not-a-run", "n": 2}, 404, "unknown model"),
+        ({"model": "dcgan", "n": 2, "class": "cape"}, 422, "valid classes"),
+        ({"model": "dcgan", "n": 1000}, 422, "at most 32"),
+        ({"model": "text", "n": 2, "prompt": ""}, 422, ""),
+        ({"model": "dcgan", "n": 2, "prompt": "red dress"}, 422, "not trained on descriptions"),
+        ({"model": "dcgan", "n": 2, "colour": "red"}, 422, ""),
+    ]
+    for body, status, words in cases:
+        response = client.post("/generate", json=body)
+        assert response.status_code == status, (body, response.text)
+        assert words in json.dumps(response.json()["detail"]), body
+    assert client.post("/generate", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
+
+
+def test_body_size_cap_and_token(runs):
+    small = TestClient(create_app(runs, limits=Limits(max_body_bytes=1000)))
+    assert small.post("/generate", json={"model": "dcgan", "prompt": "x" * 2000}).status_code == 413
+    guarded = TestClient(create_app(runs, token="s3cret"))
+    assert guarded.get("/health").status_code == 200
+    assert guarded.get("/models").status_code == 401 and guarded.get("/").status_code == 401
+    assert guarded.get("/models", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    assert guarded.get("/models?token=s3cret").status_code == 200
+    assert guarded.get("/models", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_concurrent_first_requests_load_a_model_once(runs, monkeypatch):
+    import couturier.serve.models as serve_models
+
+    loads = []
+    real = serve_models.load_generator
+
+    def counting(*args, **kwargs):
+        loads.append(args[0])
+        time.sleep(0.2)  # widen the window in which a second load could start
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_models, "load_generator", counting)
+    client = TestClient(create_app(runs))
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        client.post("/generate", json={"model": "dcgan", "n": 2}).status_code)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [200] * 6 and len(loads) == 1
+
+
+def _upload(image: Image.Image, name: str = "../../etc/passwd") -> tuple[str, bytes, str]:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return name, buffer.getvalue(), "image/png"
+
+
+def test_stylize_and_texture_uploads(client):
+    shirt = Image.new("RGB", (48, 48), "white")
+    shirt.paste((150, 20, 30), (12, 8, 36, 44))
+    rng = np.random.default_rng(0)
+    fabric = Image.fromarray((rng.random((32, 32, 3)) * 255).astype(np.uint8))
+    response = client.post("/stylize", files={"content": _upload(shirt), "style": _upload(fabric)},
+                           data={"size": "48", "fast": "true", "auto_mask": "true"})
+    assert response.status_code == 200, response.text
+    result = np.asarray(Image.open(io.BytesIO(response.content)))
+    assert result.shape == (48, 48, 3) and (result[0, 0] == 255).all()  # background kept
+    response = client.post("/stylize", files={"content": _upload(shirt), "style": _upload(fabric)},
+                           data={"size": "32", "fast": "false", "steps": "2"})
+    assert response.status_code == 200 and png_size(response.content) == (32, 32)
+    response = client.post("/texture", files={"swatch": _upload(fabric)}, data={"size": "64", "steps": "2"})
+    assert response.status_code == 200 and png_size(response.content) == (64, 64)
+    bad = client.post("/stylize", files={"content": ("x.png", b"not an image", "image/png"),
+                                         "style": _upload(fabric)}, data={"size": "32"})
+    assert bad.status_code == 415 and "content: " in bad.json()["detail"]
+    assert client.post("/texture", files={"swatch": _upload(fabric)}, data={"size": "5000"}).status_code == 422
+    assert client.post("/texture", files={"swatch": _upload(fabric)},
+                       data={"size": "50", "tileable": "true"}).status_code == 422
+
+
+@pytest.fixture(scope="module")
+def api_schema(runs):
+    app = create_app(runs, limits=Limits(max_n=8, max_side=64, max_steps=3, timeout_s=30))
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+fuzzed = schemathesis.pytest.from_fixture("api_schema")
+
+
+@fuzzed.parametrize()
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_openapi_schema_fuzzed(case):
+    """Random valid and invalid requests for every route: never a 5xx, responses as documented."""
+    case.call_and_validate()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("chromedriver") is None, reason="needs chromium-driver (scripts/test.sh installs it)")
+def test_page_in_headless_chromium(runs, tmp_path):
+    import uvicorn
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(runs), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
+    try:
+        driver.get(f"http://127.0.0.1:{port}/")
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#model option"))
+        driver.find_element(By.ID, "n").clear()
+        driver.find_element(By.ID, "n").send_keys("8")
+        driver.find_element(By.ID, "generate").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) == 8)
+        first = driver.find_element(By.CSS_SELECTOR, "#results img")
+        first.send_keys(Keys.ENTER)  # the keyboard path to variations
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#variations img")) == 8)
+        shot = tmp_path / "page.png"
+        driver.save_screenshot(str(shot))
+        status = driver.find_element(By.ID, "status").text
+    finally:
+        driver.quit()
+        server.should_exit = True
+        thread.join(timeout=10)
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float32)
+    assert pixels.std() > 10  # not a blank page
+    assert status.startswith("variations of image 1"), status
