@@ -46,6 +46,21 @@ class Limits:
     timeout_s: float = 120.0
 
 
+class Problem(BaseModel):
+    detail: str = Field(description="one line: what was wrong and what to do")
+
+
+# Our own refusals carry one line of text; 422 stays FastAPI's list of schema violations.
+ERRORS = {400: {"model": Problem, "description": "a valid request the model cannot serve (unknown class, "
+                                                 "prompt for a class model, over a limit)"},
+          401: {"model": Problem, "description": "missing or wrong token"},
+          404: {"model": Problem, "description": "unknown model"},
+          411: {"model": Problem, "description": "no Content-Length"},
+          413: {"model": Problem, "description": "request body over the cap"},
+          415: {"model": Problem, "description": "an upload that is not a readable picture"},
+          503: {"model": Problem, "description": "over the time limit"}}
+
+
 # ----- request bodies ----------------------------------------------------------------------------
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Prompt = Annotated[str, Field(min_length=1, max_length=300)]
@@ -131,7 +146,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
     limits = limits or Limits()
     cache = ModelCache(runs_dir, device)
     app = FastAPI(title="couturier", summary="Generate garments, put fabrics on them, grow new fabric.",
-                  version=_version())
+                  version=_version(), responses=ERRORS)
     app.state.cache, app.state.limits = cache, limits
 
     @app.middleware("http")
@@ -160,11 +175,11 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         except UnknownModel as exc:
             raise HTTPException(404, str(exc).strip('"')) from exc
         except (ConfigError, TextEncoderError, CheckpointError, ValueError) as exc:
-            raise HTTPException(422, str(exc)) from exc
+            raise HTTPException(400, str(exc)) from exc
 
     def check_n(n: int, rows: int = 1) -> None:
         if n * rows > limits.max_n:
-            raise HTTPException(422, f"at most {limits.max_n} images per request; ask for fewer")
+            raise HTTPException(400, f"at most {limits.max_n} images per request; ask for fewer")
 
     @app.get("/health", tags=["service"])
     def health() -> dict:
@@ -233,9 +248,9 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
     def check_side(size: int, steps: int) -> None:
         if not 16 <= size <= limits.max_side:
-            raise HTTPException(422, f"size must be 16..{limits.max_side}")
+            raise HTTPException(400, f"size must be 16..{limits.max_side}")
         if not 0 <= steps <= limits.max_steps:
-            raise HTTPException(422, f"steps must be 0..{limits.max_steps}")
+            raise HTTPException(400, f"steps must be 0..{limits.max_steps}")
 
     @app.post("/stylize", tags=["style"], response_class=Response,
               responses={200: {"content": {"image/png": {}}, "description": "the stylised garment"}})
@@ -272,7 +287,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
         check_side(size, steps)
         if tileable and size % 16:
-            raise HTTPException(422, "with tileable, size must be a multiple of 16")
+            raise HTTPException(400, "with tileable, size must be a multiple of 16")
         swatch_image = await read_upload(swatch, "swatch", None)
         if max(swatch_image.shape[-2:]) > size:
             swatch_image = await read_upload(swatch, "swatch", size)
