@@ -69,7 +69,7 @@ def main() -> None:
     size = args.size
     shirt = style.from_pil(drawn_shirt(size))
     suit = style.from_pil(skimage_picture("astronaut").crop((100, 280, 420, 512)).resize((size, size * 232 // 320)))
-    fabrics = {"gravel-indigo": style.from_pil(skimage_picture("gravel", (70, 80, 170)).resize((256, 256))),
+    fabrics = {"gravel-indigo": style.from_pil(skimage_picture("gravel", (150, 170, 255)).resize((256, 256))),
                "stained-tissue": style.from_pil(skimage_picture("immunohistochemistry").resize((256, 256))),
                "brick-rust": style.from_pil(skimage_picture("brick", (190, 90, 50)).resize((256, 256)))}
     net = style.load_style_net()
@@ -77,16 +77,16 @@ def main() -> None:
                      "threads": torch.get_num_threads(), "torch": torch.__version__, "size": size}
 
     mask = style.auto_mask(shirt)
-    optimised, seconds = timed(lambda: style.stylize(shirt, fabrics["gravel-indigo"], net, args.steps, mask=mask),
+    optimised, seconds = timed(lambda: style.stylize(shirt, fabrics["stained-tissue"], net, args.steps, mask=mask),
                                "cpu")
     results["stylize"] = {"seconds": seconds, "steps": args.steps, "content_loss": optimised.content_loss,
                           "style_loss": optimised.style_loss}
-    before = style.stylize(shirt, fabrics["gravel-indigo"], net, steps=0, mask=mask, progress=False)
+    before = style.stylize(shirt, fabrics["stained-tissue"], net, steps=0, mask=mask, progress=False)
     results["stylize"]["style_loss_before"] = before.style_loss
-    kept = style.stylize(shirt, fabrics["stained-tissue"], net, args.steps, mask=mask, preserve_color=True)
-    plot_panel([("garment", style.to_pil(shirt)), ("fabric", style.to_pil(fabrics["gravel-indigo"])),
+    kept = style.stylize(shirt, fabrics["gravel-indigo"], net, args.steps, mask=mask, preserve_color=True)
+    plot_panel([("garment", style.to_pil(shirt)), ("fabric", style.to_pil(fabrics["stained-tissue"])),
                 ("stylize --auto-mask", style.to_pil(optimised.image)),
-                ("stained tissue, --preserve-color", style.to_pil(kept.image))], DOCS / "stylize-shirt.png")
+                ("gravel, --preserve-color", style.to_pil(kept.image))], DOCS / "stylize-shirt.png")
     suit_result = style.stylize(suit, fabrics["stained-tissue"], net, args.steps)
     plot_panel([("content", style.to_pil(suit)), ("style", style.to_pil(fabrics["stained-tissue"])),
                 ("stylize (random VGG-19)", style.to_pil(suit_result.image))], DOCS / "stylize-suit.png")

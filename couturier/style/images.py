@@ -95,6 +95,7 @@ def auto_mask(x: torch.Tensor, threshold: float = 0.12, feather: float = 1.5) ->
     if foreground.mean() < 0.01:
         raise StyleInputError("found no garment against the background; give --mask MASK.png")
     soft = ndimage.gaussian_filter(foreground.astype(np.float32), feather)
+    soft[soft < 0.01] = 0.0  # the Gaussian's far tail would tint the whole background by a hair
     return torch.from_numpy(soft)[None, None]
 
 

@@ -27,26 +27,25 @@ class StyleResult:
 
 
 def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progress: bool) -> torch.Tensor:
-    """Minimise objective(image) -> (loss, {name: value}) over the pixels with L-BFGS, kept in [0, 1]."""
+    """Minimise objective(image) -> (loss, {name: value}) over the pixels with L-BFGS and a strong-Wolfe
+    line search, in one optimiser call (so the line search keeps its evaluations); the objective
+    sees the pixels clamped to [0, 1]. `steps` bounds the iterations."""
     image = image.clone(memory_format=torch.contiguous_format).requires_grad_(True)
-    optimiser = torch.optim.LBFGS([image], lr=1.0, max_iter=1, history_size=20, line_search_fn="strong_wolfe")
-    shown: dict[str, float] = {}
-
-    def closure():
-        optimiser.zero_grad()
-        loss, parts = objective(image)
-        loss.backward()
-        shown.update(parts)
-        return loss
-
-    with tqdm(total=steps, desc=desc, unit="step", disable=not progress, dynamic_ncols=True) as bar:
-        for _ in range(steps):
-            optimiser.step(closure)
-            with torch.no_grad():
-                image.clamp_(0.0, 1.0)
-            bar.set_postfix({k: f"{v:.3g}" for k, v in shown.items()}, refresh=False)
+    if steps <= 0:
+        return image.detach()
+    optimiser = torch.optim.LBFGS([image], lr=1.0, max_iter=steps, max_eval=steps * 5 // 4, history_size=20,
+                                  tolerance_grad=1e-9, tolerance_change=1e-12, line_search_fn="strong_wolfe")
+    with tqdm(total=steps * 5 // 4, desc=desc, unit="eval", disable=not progress, dynamic_ncols=True) as bar:
+        def closure():
+            optimiser.zero_grad()
+            loss, parts = objective(image.clamp(0.0, 1.0))
+            loss.backward()
+            bar.set_postfix({k: f"{v:.3g}" for k, v in parts.items()}, refresh=False)
             bar.update()
-    return image.detach()
+            return loss
+
+        optimiser.step(closure)
+    return image.detach().clamp(0.0, 1.0)
 
 
 def stylize(content: torch.Tensor, style: torch.Tensor, net: VGGFeatures, steps: int = 150,
