@@ -9,7 +9,6 @@ supplies (to compare with published FIDs) and any TorchScript or ONNX network.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -18,6 +17,8 @@ import numpy as np
 import torch
 from safetensors.torch import load_file
 from torch import nn
+
+from couturier.fileio import sha256_file
 
 WEIGHTS = Path(__file__).with_name("weights") / "fashion_classifier.safetensors"
 # Checked on every load, so a damaged or swapped file is an error rather than wrong metrics.
@@ -53,7 +54,7 @@ class FashionClassifier(nn.Module):
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_file(path)
 
 
 def load_fashion_classifier(path: str | Path | None = None, expected_sha256: str | None = None) -> FashionClassifier:

@@ -7,7 +7,6 @@ a designer's fabric is new every time: AdaIN needs no training per style.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from pathlib import Path
@@ -21,7 +20,7 @@ from torch import nn
 from tqdm import tqdm
 
 from couturier.data.images import list_images, to_mode
-from couturier.fileio import atomic_path, write_text
+from couturier.fileio import atomic_path, sha256_file, write_text
 from couturier.style.features import VGGFeatures, random_vgg
 from couturier.style.images import StyleInputError
 
@@ -75,10 +74,6 @@ class FastStylizer(nn.Module):
         return self.decoder(t)[..., :h, :w].clamp(0, 1)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def load_fast_stylizer(path: str | Path | None = None) -> FastStylizer:
     """The shipped decoder (for the default random encoder), or one trained by `train-stylizer`."""
     path = Path(path) if path else DECODER_WEIGHTS
@@ -87,7 +82,7 @@ def load_fast_stylizer(path: str | Path | None = None) -> FastStylizer:
         raise StyleInputError(f"no fast-stylizer weights at {path} (and its .json); train them with "
                               f"`couturier train-stylizer` or drop --fast")
     meta = json.loads(meta_path.read_text())
-    if _sha256(path) != meta.get("sha256"):
+    if sha256_file(path) != meta.get("sha256"):
         raise StyleInputError(f"{path} does not match the checksum in {meta_path.name}; retrain or reinstall it")
     encoder = random_vgg(meta["encoder_seed"], meta["encoder_width_divisor"])
     decoder = Decoder(meta["channels"])
@@ -154,7 +149,7 @@ def train_decoder(content_dir: str | Path, style_dir: str | Path, out: str | Pat
     out = Path(out).with_suffix(".safetensors")
     with atomic_path(out) as tmp:
         save_file({k: v.contiguous() for k, v in decoder.state_dict().items()}, str(tmp))
-    meta = {"sha256": _sha256(out), "channels": decoder.channels, "encoder": "random",
+    meta = {"sha256": sha256_file(out), "channels": decoder.channels, "encoder": "random",
             "encoder_seed": 0, "encoder_width_divisor": 4, "steps": steps, "size": size,
             "final_content_loss": float(np.mean([h[0] for h in history[-50:]])),
             "final_style_loss": float(np.mean([h[1] for h in history[-50:]]))}

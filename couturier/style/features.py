@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from couturier.fileio import user_cache_dir, write_bytes
+from couturier.fileio import sha256_file, user_cache_dir, write_bytes
 
 VGG19_URL = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth"
 VGG19_SHA256_PREFIX = "dcbb9e9d"
@@ -103,14 +103,6 @@ def random_vgg(seed: int = 0, width_divisor: int = 4) -> VGGFeatures:
     return net
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _download_vgg19(target: Path) -> None:
     try:
         with urllib.request.urlopen(VGG19_URL, timeout=60) as response:
@@ -134,7 +126,7 @@ def imagenet_vgg(path: str | Path | None = None) -> VGGFeatures:
     path = Path(path)
     if not path.is_file():
         raise StyleNetError(f"VGG weights file {path} does not exist; pass torchvision's vgg19-dcbb9e9d.pth")
-    digest = _sha256(path)
+    digest = sha256_file(path)
     if not digest.startswith(VGG19_SHA256_PREFIX):
         raise StyleNetError(f"{path} has sha256 {digest[:8]}..., not torchvision's VGG-19 "
                             f"({VGG19_SHA256_PREFIX}...); use the official vgg19-dcbb9e9d.pth")
