@@ -388,9 +388,7 @@ def texture(swatch, out, size, tileable, seed, steps, features, vgg, max_pixels,
     _refuse_existing(out, force)
     if threads:
         torch.set_num_threads(threads)
-    swatch_image = styling.read_rgb(swatch, None, max_pixels)
-    if max(swatch_image.shape[-2:]) > size:
-        swatch_image = styling.read_rgb(swatch, size, max_pixels)
+    swatch_image = styling.read_rgb(swatch, size, max_pixels, enlarge=False)
     net = styling.load_style_net(features, vgg)
     result = styling.synthesize_texture(swatch_image, net, size, tileable, seed, steps, progress=progress)
     styling.save_rgb(result.image, out)

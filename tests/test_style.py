@@ -111,6 +111,9 @@ def test_inputs_of_every_mode_are_read_as_rgb(tmp_path):
         image.save(tmp_path / name)
         x = style.read_rgb(tmp_path / name, 32)
         assert x.shape == (1, 3, 32, 32) and 0.0 <= float(x.min()) and float(x.max()) <= 1.0, name
+    # a swatch is never enlarged, only shrunk
+    assert style.read_rgb(tmp_path / "grey.png", 64, enlarge=False).shape[-1] == 32
+    assert style.read_rgb(tmp_path / "grey.png", 16, enlarge=False).shape[-1] == 16
 
 
 def test_bad_inputs_say_what_to_do(tmp_path, pictures):

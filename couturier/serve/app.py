@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 import anyio
 import numpy as np
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from PIL import Image
@@ -29,6 +29,7 @@ from couturier import sampling
 from couturier.config import ConfigError
 from couturier.data.images import make_grid
 from couturier.serve.models import ModelCache, UnknownModel
+from couturier.style.images import StyleInputError
 from couturier.text.encoders import TextEncoderError
 from couturier.train.checkpoint import CheckpointError
 
@@ -174,7 +175,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                                      f"images") from exc
         except UnknownModel as exc:
             raise HTTPException(404, str(exc).strip('"')) from exc
-        except (ConfigError, TextEncoderError, CheckpointError, ValueError) as exc:
+        except (ConfigError, TextEncoderError, CheckpointError, StyleInputError) as exc:
             raise HTTPException(400, str(exc)) from exc
 
     def check_n(n: int, rows: int = 1) -> None:
@@ -237,12 +238,12 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                                                        body.class_name, body.prompt, body.index))
         return images_response(images, min(body.n, 8), fmt)
 
-    async def read_upload(upload: UploadFile, what: str, size: int | None):
-        from couturier.style.images import StyleInputError, read_rgb_bytes
+    async def read_upload(upload: UploadFile, what: str, size: int | None, enlarge: bool = True):
+        from couturier.style.images import read_rgb_bytes
 
         data = await upload.read()
-        try:
-            return read_rgb_bytes(data, size, limits.max_upload_pixels)  # the upload's name is never used
+        try:  # the upload's name is never used
+            return read_rgb_bytes(data, size, limits.max_upload_pixels, enlarge)
         except StyleInputError as exc:
             raise HTTPException(415, f"{what}: {exc}") from exc
 
@@ -288,9 +289,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         check_side(size, steps)
         if tileable and size % 16:
             raise HTTPException(400, "with tileable, size must be a multiple of 16")
-        swatch_image = await read_upload(swatch, "swatch", None)
-        if max(swatch_image.shape[-2:]) > size:
-            swatch_image = await read_upload(swatch, "swatch", size)
+        swatch_image = await read_upload(swatch, "swatch", size, enlarge=False)
         result = await run(lambda: styling.synthesize_texture(swatch_image, _style_net(app), size, tileable,
                                                               seed, steps, progress=False))
         return Response(_png(styling.to_pil(result.image)), media_type="image/png")

@@ -21,20 +21,23 @@ class StyleInputError(ValueError):
     """An input picture or mask that cannot be used as given."""
 
 
-def read_rgb(path: str | Path, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS) -> torch.Tensor:
-    """Any readable picture (grey, RGBA, palette, CMYK, 16-bit) as RGB, its long side scaled to `size`."""
+def read_rgb(path: str | Path, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
+             enlarge: bool = True) -> torch.Tensor:
+    """Any readable picture (grey, RGBA, palette, CMYK, 16-bit) as RGB, its long side scaled to
+    `size` (only ever down when `enlarge` is False, as for a swatch)."""
     path = Path(path)
     if not path.is_file():
         raise StyleInputError(f"{path} does not exist")
-    return _decode(path, str(path), size, max_pixels)
+    return _decode(path, str(path), size, max_pixels, enlarge)
 
 
-def read_rgb_bytes(data: bytes, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS) -> torch.Tensor:
+def read_rgb_bytes(data: bytes, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
+                   enlarge: bool = True) -> torch.Tensor:
     """`read_rgb` for an uploaded file's bytes."""
-    return _decode(io.BytesIO(data), "the upload", size, max_pixels)
+    return _decode(io.BytesIO(data), "the upload", size, max_pixels, enlarge)
 
 
-def _decode(source, name: str, size: int | None, max_pixels: int) -> torch.Tensor:
+def _decode(source, name: str, size: int | None, max_pixels: int, enlarge: bool) -> torch.Tensor:
     try:
         with Image.open(source) as image:
             pixels = image.width * image.height
@@ -44,7 +47,7 @@ def _decode(source, name: str, size: int | None, max_pixels: int) -> torch.Tenso
             rgb = to_mode(image, 3)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise StyleInputError(f"{name} is not a readable image ({exc.__class__.__name__})") from exc
-    if size is not None:
+    if size is not None and (enlarge or max(rgb.size) > size):
         scale = size / max(rgb.size)
         rgb = rgb.resize((max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),
                          Image.Resampling.LANCZOS)
