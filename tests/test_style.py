@@ -129,6 +129,8 @@ def test_bad_inputs_say_what_to_do(tmp_path, pictures):
     noisy = torch.rand(1, 3, 32, 32, generator=torch.Generator().manual_seed(0))
     with pytest.raises(style.StyleInputError, match="not plain enough.*--mask"):
         style.auto_mask(noisy)
+    with pytest.raises(style.StyleInputError, match="8x8; the style network needs at least 32"):
+        style.stylize(noisy, noisy[..., :8, :8], style.load_style_net(), steps=1, progress=False)
     with pytest.raises(style.StyleInputError, match="multiple of 16"):
         style.synthesize_texture(noisy, style.load_style_net(), size=100, tileable=True, progress=False)
 

@@ -29,7 +29,7 @@ from couturier import sampling
 from couturier.config import ConfigError
 from couturier.data.images import make_grid
 from couturier.serve.models import ModelCache, UnknownModel
-from couturier.style.images import StyleInputError
+from couturier.style.images import MIN_SIDE, StyleInputError
 from couturier.text.encoders import TextEncoderError
 from couturier.train.checkpoint import CheckpointError
 
@@ -248,8 +248,8 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
             raise HTTPException(415, f"{what}: {exc}") from exc
 
     def check_side(size: int, steps: int) -> None:
-        if not 16 <= size <= limits.max_side:
-            raise HTTPException(400, f"size must be 16..{limits.max_side}")
+        if not MIN_SIDE <= size <= limits.max_side:
+            raise HTTPException(400, f"size must be {MIN_SIDE}..{limits.max_side}")
         if not 0 <= steps <= limits.max_steps:
             raise HTTPException(400, f"steps must be 0..{limits.max_steps}")
 

@@ -54,6 +54,16 @@ def _decode(source, name: str, size: int | None, max_pixels: int, enlarge: bool)
     return from_pil(rgb)
 
 
+MIN_SIDE = 32  # the network halves the image four times and pads by reflection at every level
+
+
+def require_min_side(x: torch.Tensor, what: str) -> None:
+    height, width = x.shape[-2:]
+    if min(height, width) < MIN_SIDE:
+        raise StyleInputError(f"the {what} is {width}x{height}; the style network needs at least {MIN_SIDE} "
+                              f"pixels a side: use a bigger picture or --size")
+
+
 def from_pil(image: Image.Image) -> torch.Tensor:
     return torch.from_numpy(np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0).permute(2, 0, 1)[None].contiguous()
 

@@ -21,7 +21,7 @@ import time
 import torch
 
 from couturier.style.features import STYLE_LAYERS, VGGFeatures
-from couturier.style.images import StyleInputError
+from couturier.style.images import MIN_SIDE, StyleInputError, require_min_side
 from couturier.style.losses import gram, style_loss, total_variation
 from couturier.style.transfer import StyleResult, lbfgs_optimise
 
@@ -53,6 +53,9 @@ def synthesize_texture(swatch: torch.Tensor, net: VGGFeatures, size: int = 512, 
     if tileable and size % 16:
         raise StyleInputError(f"--size {size} with --tileable must be a multiple of 16 (the network halves "
                               f"the image four times and must stay periodic)")
+    require_min_side(swatch, "swatch")
+    if size < MIN_SIDE:
+        raise StyleInputError(f"--size {size} is too small; the fabric needs at least {MIN_SIDE} pixels a side")
     start = time.perf_counter()
     with torch.no_grad():
         targets = {k: gram(v) for k, v in net(swatch, STYLE_LAYERS).items()}

@@ -14,7 +14,7 @@ import torch
 from tqdm import tqdm
 
 from couturier.style.features import CONTENT_LAYER, STYLE_LAYERS, VGGFeatures
-from couturier.style.images import composite, keep_colours
+from couturier.style.images import composite, keep_colours, require_min_side
 from couturier.style.losses import content_loss, gram, style_loss, total_variation
 
 
@@ -53,6 +53,8 @@ def stylize(content: torch.Tensor, style: torch.Tensor, net: VGGFeatures, steps:
             mask: torch.Tensor | None = None, preserve_color: bool = False,
             progress: bool = True) -> StyleResult:
     """content, style: (1, 3, H, W) in [0, 1] (sizes may differ); mask: (1, 1, H, W) or None."""
+    require_min_side(content, "content picture")
+    require_min_side(style, "style picture")
     start = time.perf_counter()
     with torch.no_grad():
         content_target = net(content, (CONTENT_LAYER,))[CONTENT_LAYER]
