@@ -12,30 +12,41 @@ import torch
 import torch.nn.functional as F
 
 from couturier.config import ConfigError
+from couturier.distributed import shard
+
+
+def _per_image(x, low: float = 0.0, high: float = 1.0) -> torch.Tensor:
+    """One uniform number per image, drawn for the global batch (see couturier.distributed.shard)."""
+    draw = shard(lambda rows: torch.rand(rows, 1, 1, 1, dtype=x.dtype, device=x.device), x.size(0))
+    return draw * (high - low) + low
+
+
+def _offsets(low: int, high: int, n: int, device) -> torch.Tensor:
+    return shard(lambda rows: torch.randint(low, high, (rows, 1, 1), device=device), n)
 
 
 def _brightness(x):
-    return x + (torch.rand(x.size(0), 1, 1, 1, dtype=x.dtype, device=x.device) - 0.5)
+    return x + _per_image(x, -0.5, 0.5)
 
 
 def _saturation(x):
     if x.size(1) == 1:
         return x
     mean = x.mean(dim=1, keepdim=True)
-    return (x - mean) * (torch.rand(x.size(0), 1, 1, 1, dtype=x.dtype, device=x.device) * 2) + mean
+    return (x - mean) * _per_image(x, 0.0, 2.0) + mean
 
 
 def _contrast(x):
     mean = x.mean(dim=[1, 2, 3], keepdim=True)
-    return (x - mean) * (torch.rand(x.size(0), 1, 1, 1, dtype=x.dtype, device=x.device) + 0.5) + mean
+    return (x - mean) * _per_image(x, 0.5, 1.5) + mean
 
 
 def _translation(x, ratio: float = 0.125):
     """Shift each image by up to `ratio` of its size, filling with zeros (mid-grey)."""
     n, _, h, w = x.shape
     sh, sw = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    dy = torch.randint(-sh, sh + 1, (n, 1, 1), device=x.device)
-    dx = torch.randint(-sw, sw + 1, (n, 1, 1), device=x.device)
+    dy = _offsets(-sh, sh + 1, n, x.device)
+    dx = _offsets(-sw, sw + 1, n, x.device)
     gy, gx = torch.meshgrid(torch.arange(h, device=x.device), torch.arange(w, device=x.device), indexing="ij")
     gy = torch.clamp(gy[None] + dy + 1, 0, h + 1)
     gx = torch.clamp(gx[None] + dx + 1, 0, w + 1)
@@ -49,8 +60,8 @@ def _cutout(x, ratio: float = 0.5):
     """Zero one random square of `ratio` of the size per image."""
     n, _, h, w = x.shape
     ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
-    cy = torch.randint(0, h + (1 - ch % 2), (n, 1, 1), device=x.device)
-    cx = torch.randint(0, w + (1 - cw % 2), (n, 1, 1), device=x.device)
+    cy = _offsets(0, h + (1 - ch % 2), n, x.device)
+    cx = _offsets(0, w + (1 - cw % 2), n, x.device)
     gy = torch.arange(h, device=x.device)[None, :, None]
     gx = torch.arange(w, device=x.device)[None, None, :]
     top, left = cy - ch // 2, cx - cw // 2  # the square may reach past the border, as in the paper

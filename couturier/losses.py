@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from couturier.config import ConfigError
+from couturier.distributed import shard
 
 
 class GANLoss:
@@ -84,7 +85,7 @@ def _input_gradients(outputs: torch.Tensor, inputs: torch.Tensor) -> torch.Tenso
 
 def gradient_penalty(discriminator, real, fake, labels) -> torch.Tensor:
     """WGAN-GP: (||grad D(x_hat)|| - 1)^2 on random interpolates of real and fake."""
-    alpha = torch.rand(real.shape[0], 1, 1, 1, device=real.device, dtype=real.dtype)
+    alpha = shard(lambda rows: torch.rand(rows, 1, 1, 1, device=real.device, dtype=real.dtype), real.shape[0])
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     grad = _input_gradients(discriminator(mixed, labels), mixed)
     return ((grad.norm(2, dim=1) - 1.0) ** 2).mean()

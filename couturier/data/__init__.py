@@ -56,7 +56,9 @@ def load_dataset(cfg: DataConfig, split: str = "train") -> ImageDataset:
 class BatchSampler:
     """Yields the batch for any step: epoch-wise permutations seeded by (seed, epoch).
 
-    `rank`/`world` shard each permutation so distributed processes see disjoint data.
+    `batch_size` is per process. `rank`/`world` shard each epoch's permutation, the in-memory
+    equivalent of DistributedSampler: every rank sees its own share of each epoch, and the
+    ranks' batches at a step together are the batch one process with the global size takes.
     """
 
     def __init__(self, dataset: ImageDataset, batch_size: int, seed: int, rank: int = 0, world: int = 1):
@@ -79,8 +81,20 @@ class BatchSampler:
             self._epoch = epoch
         return self._perm
 
-    def batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def _global_ids(self, step: int) -> torch.Tensor:
+        """The whole step's batch over all ranks: what one process with the global batch would take."""
         epoch, index = divmod(step, self.per_epoch)
-        start = (index * self.world + self.rank) * self.batch_size
-        ids = self._permutation(epoch)[start:start + self.batch_size]
+        size = self.batch_size * self.world
+        return self._permutation(epoch)[index * size:(index + 1) * size]
+
+    def _mine(self, rows: torch.Tensor) -> torch.Tensor:
+        return rows[self.rank * self.batch_size:(self.rank + 1) * self.batch_size]
+
+    def batch(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+        ids = self._mine(self._global_ids(step))
         return self.pixels[ids], self.dataset.labels[ids]
+
+    def mismatched_labels(self, step: int) -> torch.Tensor:
+        """Each image's neighbour's label in the global batch (its label rolled by one), so
+        text-to-image's wrong-description pairs do not depend on the number of processes."""
+        return self.dataset.labels[self._mine(self._global_ids(step).roll(1))]

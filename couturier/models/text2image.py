@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from couturier.config import Config
+from couturier.distributed import shard
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
@@ -39,7 +40,8 @@ class ConditioningAugmentation(nn.Module):
         logvar = logvar.clamp(-8.0, 8.0)
         if not self.training:  # sampling: the mean, so a seed and a prompt fix the image
             return mu, mu.new_zeros(())
-        code = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
+        noise = shard(lambda rows: torch.randn(rows, mu.shape[1], dtype=mu.dtype, device=mu.device), len(mu))
+        code = mu + noise * (0.5 * logvar).exp()
         # mean over the code's dimensions, as StackGAN does: summed over 64 dimensions the KL
         # outweighs the adversarial loss and pushes every description onto the same N(0, I)
         kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).mean()

@@ -12,6 +12,7 @@ from typing import Callable
 import torch
 from tqdm import tqdm
 
+from couturier import distributed
 from couturier.augment import diff_augment, parse_policy
 from couturier.config import Config, ConfigError
 from couturier.data import BatchSampler, ImageDataset, load_dataset
@@ -99,20 +100,31 @@ class Trainer:
 
     With resume=True the run continues from its latest checkpoint; pass the run's own config
     (see `saved_config`) with a larger budget to get the same weights as an uninterrupted run.
+
+    Under torchrun every process builds a Trainer: they join one process group, each trains
+    on its share of the global batch with DistributedDataParallel, and rank 0 alone writes
+    the run folder (see couturier.distributed).
     """
 
     def __init__(self, cfg: Config, run_dir: str | Path, resume: bool = False,
                  dataset: ImageDataset | None = None, log: Callable[[str], None] = print):
-        self.cfg, self.run_dir, self.log = cfg, Path(run_dir), log
-        prepare_run_dir(self.run_dir, resume)
+        self.cfg, self.run_dir = cfg, Path(run_dir)
         t = cfg.train
+        self.placement = distributed.setup(pick_device(t.device))
+        self.device, self.main = self.placement.device, self.placement.main
+        self.log = log if self.main else (lambda message: None)
+        if t.batch_size % self.placement.world:
+            raise ConfigError(f"--batch-size {t.batch_size} is the global batch and must split evenly over "
+                              f"{self.placement.world} processes; use a multiple of {self.placement.world}")
+        prepare_run_dir(self.run_dir, resume)
+        distributed.barrier(self.placement)  # every rank has checked the folder before rank 0 writes to it
         self.monitor = None
         if t.eval_every:  # checked and set up before the training data is loaded
             from couturier.metrics.monitor import TrainingMonitor
 
             TrainingMonitor.check_data(cfg.data)
-            self.monitor = TrainingMonitor(t.eval_n, seed=t.seed, data_dir=cfg.data.data_dir)
-        self.device = pick_device(t.device)
+            if self.main:
+                self.monitor = TrainingMonitor(t.eval_n, seed=t.seed, data_dir=cfg.data.data_dir)
         if t.threads:
             torch.set_num_threads(t.threads)
         torch.manual_seed(t.seed)
@@ -122,7 +134,7 @@ class Trainer:
             from couturier.text.data import text_dataset
 
             if dataset is None:
-                self.dataset, self.text_encoder = text_dataset(cfg, log)
+                self.dataset, self.text_encoder = text_dataset(cfg, self.log)
             else:  # a dataset built in code: its texts, embedded here
                 from couturier.text.encoders import build_text_encoder
 
@@ -132,11 +144,13 @@ class Trainer:
         else:
             self.dataset = dataset if dataset is not None else load_dataset(cfg.data)
         if dataset is None and self.dataset.skipped:
-            log(f"skipped {self.dataset.skipped} unreadable image(s) in {cfg.data.dataset}")
+            self.log(f"skipped {self.dataset.skipped} unreadable image(s) in {cfg.data.dataset}")
         if cfg.model.conditional:
             cfg.model.num_classes = len(self.dataset.class_names)
         self.class_names = self.dataset.class_names
-        self.sampler = BatchSampler(self.dataset.to(self.device), t.batch_size, t.seed)
+        world = self.placement.world
+        self.sampler = BatchSampler(self.dataset.to(self.device), t.batch_size // world, t.seed,
+                                    self.placement.rank, world)
 
         self.G, self.D = build_models(cfg)
         self.G.to(self.device)
@@ -146,6 +160,9 @@ class Trainer:
             self.G.to(memory_format=torch.channels_last)
             self.D.to(memory_format=torch.channels_last)
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False) if t.ema_decay > 0 else None
+        if self.placement.distributed:  # BatchNorm statistics over the global batch, as on one process
+            self.G = distributed.convert_sync_batchnorm(self.G, self.device)
+            self.D = distributed.convert_sync_batchnorm(self.D, self.device)
         # fused: one kernel for the whole update (CPU too since torch 2.4); the mlp's step is Adam-bound
         self.opt_g = torch.optim.Adam(self.G.parameters(), t.lr_g, betas=(t.beta1, t.beta2), fused=True)
         self.opt_d = torch.optim.Adam(self.D.parameters(), t.lr_d, betas=(t.beta1, t.beta2), fused=True)
@@ -155,8 +172,7 @@ class Trainer:
         if t.diffaugment == "auto":
             log(f"DiffAugment: {', '.join(self.policy) or 'off'} ({len(self.dataset)} images)")
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
-        self.g_forward = torch.compile(self.G) if t.compile else self.G
-        self.d_forward = torch.compile(self.D) if t.compile else self.D
+        self._wrap_for_training(t.compile)
         self.step, self.elapsed = 0, 0.0
         self.fixed_z, self.fixed_y = self._fixed_noise()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
@@ -166,9 +182,19 @@ class Trainer:
             if self.monitor:
                 self.monitor.best_fid = self.metrics.best_fid()
                 self.monitor.previous = (self.metrics.evaluations() or [None])[-1]
-        else:
+        elif self.main:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             write_text(self.run_dir / "config.json", cfg.to_json())
+
+    def _wrap_for_training(self, compile_: bool) -> None:
+        """The callables the step uses: G and D under DDP when distributed, compiled if asked.
+        G's step calls D itself, without DDP: D is frozen there, so it has no gradients to average."""
+        grows = self.cfg.model.grow_steps > 0  # the fading-out branch is unused at alpha 0 or 1
+        g_train = distributed.wrap(self.G, self.placement, find_unused_parameters=grows)
+        d_train = distributed.wrap(self.D, self.placement, find_unused_parameters=grows)
+        maybe_compile = torch.compile if compile_ else (lambda module: module)
+        self.g_forward, self.d_forward = maybe_compile(g_train), maybe_compile(d_train)
+        self.d_for_g = maybe_compile(self.D) if self.placement.distributed else self.d_forward
 
     # ----- set-up helpers -------------------------------------------------------------------
     def _fixed_noise(self) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -202,7 +228,8 @@ class Trainer:
         over all of them is the same function and runs faster (bigger matrix products, fewer launches)."""
         if self.d_has_batchnorm:
             return [self.d_forward(self._augment(x), y).float() for x, y in pairs]
-        images = self._augment(torch.cat([x for x, _ in pairs]))
+        # augmented pair by pair: each pair's random draws are then the same on 1 and N processes
+        images = torch.cat([self._augment(x) for x, _ in pairs])
         conditions = torch.cat([y for _, y in pairs]) if pairs[0][1] is not None else None
         return list(self.d_forward(images, conditions).float().split([x.shape[0] for x, _ in pairs]))
 
@@ -210,10 +237,13 @@ class Trainer:
         """Conditions for fakes: random classes, or the descriptions of random catalogue images."""
         if self.text:
             embeddings = self.sampler.dataset.labels
-            return embeddings[torch.randint(0, embeddings.shape[0], (n,), device=self.device)]
+            return embeddings[self._random_ints(embeddings.shape[0], n)]
         if not self.cfg.model.conditional:
             return None
-        return torch.randint(0, len(self.class_names), (n,), device=self.device)
+        return self._random_ints(len(self.class_names), n)
+
+    def _random_ints(self, high: int, n: int) -> torch.Tensor:
+        return distributed.shard(lambda rows: torch.randint(0, high, (rows,), device=self.device), n)
 
     def train_step(self, step: int, want_stats: bool) -> StepStats:
         t, lc = self.cfg.train, self.cfg.loss
@@ -226,13 +256,15 @@ class Trainer:
         for k in range(t.d_steps):
             real, labels = self.sampler.batch(step * t.d_steps + k)
             y_real = labels if self.cfg.model.conditional or self.text else None
-            z = torch.randn(real.shape[0], self.cfg.model.z_dim, device=self.device)
+            z = distributed.shard(lambda rows: torch.randn(rows, self.cfg.model.z_dim, device=self.device),
+                                  real.shape[0])
             y_fake = self._fake_labels(real.shape[0])
             with self._autocast():
                 fake = self.g_forward(z, y_fake)
                 if self.text:  # GAN-INT-CLS: real images with another image's description count as fake
                     real_logits, fake_logits, mismatch_logits = self._judge(
-                        (real, y_real), (fake.detach(), y_fake), (real, y_real.roll(1, dims=0)))
+                        (real, y_real), (fake.detach(), y_fake),
+                        (real, self.sampler.mismatched_labels(step * t.d_steps + k)))
                     loss_d = self.loss.d_loss(real_logits, torch.cat([fake_logits, mismatch_logits]))
                 else:
                     real_logits, fake_logits = self._judge((real, y_real), (fake.detach(), y_fake))
@@ -246,16 +278,17 @@ class Trainer:
             grad_norm_d = _grad_norm(self.D) if want_stats else None
             self.opt_d.step()
 
+        self.D.requires_grad_(False)  # G's step needs gradients through D, not for D's weights
         with self._autocast():
-            fake_logits_g = self.d_forward(self._augment(fake), y_fake).float()
+            fake_logits_g = self.d_for_g(self._augment(fake), y_fake).float()
             loss_g = self.loss.g_loss(fake_logits_g)
             if hasattr(self.G, "aux_loss"):  # e.g. the KL term of conditioning augmentation
                 loss_g = loss_g + self.G.aux_loss
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
+        self.D.requires_grad_(True)
         grad_norm_g = _grad_norm(self.G) if want_stats else None
         self.opt_g.step()
-        self.opt_d.zero_grad(set_to_none=True)  # G's backward also filled D's grads; drop them
         if self.G_ema is not None:
             self._update_ema()
         return StepStats(loss_d.detach(), loss_g.detach(),
@@ -293,7 +326,11 @@ class Trainer:
             tick = time.perf_counter()
             want_stats = (self.step + 1) % t.log_every == 0
             stats = self.train_step(self.step, want_stats)
-            scalars = torch.stack([stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake]).float().cpu()
+            local = torch.stack([stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake]).float().cpu()
+            # means over the ranks, and one step time for all, so every rank stops at the same step
+            reduced = distributed.mean_over_ranks(
+                torch.cat([local, torch.tensor([time.perf_counter() - tick])]), self.placement)
+            scalars, seconds = reduced[:4], float(reduced[4])
             if not bool(torch.isfinite(scalars[:2]).all()):
                 bar.close()
                 raise TrainingDiverged(
@@ -305,8 +342,10 @@ class Trainer:
             window_sum, window_steps = window_sum + scalars, window_steps + 1
             window_images += t.batch_size * t.d_steps
             now = time.perf_counter()
-            self.elapsed += now - tick
-            bar.update(1 if budget_s is None else min(now - tick, max(bar.total - bar.n, 0)))
+            self.elapsed += seconds
+            bar.update(1 if budget_s is None else min(seconds, max(bar.total - bar.n, 0)))
+            if not self.main:  # rank 0 alone writes the run folder
+                continue
             if want_stats:  # losses and D outputs are means over the window; gradient norms are this step's
                 rate = window_images / max(now - window_start, 1e-9)
                 means = (window_sum / window_steps).tolist()
@@ -322,6 +361,8 @@ class Trainer:
                 self.save()
                 last_saved = self.step
         bar.close()
+        if not self.main:
+            return {}
         self.write_samples()
         evaluated = self.metrics.evaluations()
         if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
@@ -331,6 +372,7 @@ class Trainer:
         return self.metrics.rows[-1] if self.metrics.rows else {}
 
     def _progress_bar(self, total_steps, budget_s, enabled: bool):
+        enabled = enabled and self.main
         if budget_s is None:
             return tqdm(total=total_steps, initial=self.step, unit="step", disable=not enabled, dynamic_ncols=True,
                         mininterval=0.5)

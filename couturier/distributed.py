@@ -1,0 +1,185 @@
+"""Data-parallel training on PyTorch's own engine: torch.distributed + DistributedDataParallel.
+
+torchrun starts one process per device and sets RANK, WORLD_SIZE, LOCAL_RANK and the
+rendezvous address; `setup` joins that process group (gloo on CPU, nccl on GPUs). Outside
+torchrun everything here is a no-op, so the same code trains on one process.
+
+The batch-size rule: `train.batch_size` is the *global* batch. Each of N processes takes
+batch_size / N images, DDP averages the gradients, and so the learning rates, the
+optimisation and a checkpoint mean the same on any number of processes.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from couturier.config import ConfigError
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where this process sits: its rank among `world` processes and its device."""
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+    device: torch.device = torch.device("cpu")
+
+    @property
+    def main(self) -> bool:
+        """Rank 0 writes the run folder (samples, logs, checkpoints); the others only compute."""
+        return self.rank == 0
+
+    @property
+    def distributed(self) -> bool:
+        return self.world > 1
+
+
+def launched_by_torchrun() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def rank_and_world() -> tuple[int, int]:
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def setup(device: torch.device) -> Placement:
+    """Join torchrun's process group, if there is one, and pick this rank's device."""
+    if not launched_by_torchrun():
+        return Placement(device=device)
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if device.type == "cuda":
+        if local_rank >= torch.cuda.device_count():
+            raise ConfigError(f"local rank {local_rank} has no GPU (this machine has {torch.cuda.device_count()}); "
+                              f"use --nproc-per-node <= the number of GPUs")
+        device = torch.device("cuda", local_rank)  # "cuda" under torchrun means this rank's own GPU
+        torch.cuda.set_device(device)
+    if not dist.is_initialized():
+        if device.type == "cuda":  # nccl for the gradients; gloo for the few CPU scalars the loop reduces
+            dist.init_process_group("cpu:gloo,cuda:nccl", device_id=device)
+        else:
+            dist.init_process_group("gloo")
+    return Placement(dist.get_rank(), dist.get_world_size(), local_rank, device)
+
+
+def shutdown() -> None:
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
+def barrier(placement: Placement) -> None:
+    if placement.distributed:
+        dist.barrier()
+
+
+def mean_over_ranks(values: torch.Tensor, placement: Placement) -> torch.Tensor:
+    """The mean of a small tensor over all ranks, so every rank takes the same decisions."""
+    if not placement.distributed:
+        return values
+    values = values.clone()
+    dist.all_reduce(values)
+    return values / placement.world
+
+
+def shard(draw: Callable[[int], torch.Tensor], rows: int) -> torch.Tensor:
+    """This rank's `rows` of a random draw made for the whole global batch.
+
+    Every rank has the same seed and draws all world * rows rows, keeping its own block; so
+    N processes use exactly the noise one process would, and no two ranks share noise.
+    """
+    rank, world = rank_and_world()
+    if world == 1:
+        return draw(rows)
+    return draw(rows * world)[rank * rows:(rank + 1) * rows]
+
+
+class CpuSyncBatchNorm(nn.modules.batchnorm._BatchNorm):
+    """BatchNorm with statistics over the global batch, for gloo on CPU.
+
+    Written by hand because torch.nn.SyncBatchNorm runs on GPUs only (it raises on CPU
+    tensors). One differentiable all_reduce (torch's functional collectives) carries per-channel
+    count, sum and sum of squares; its backward sums the statistic gradients of all ranks,
+    which is what makes the gradients equal to single-process BatchNorm on the whole batch.
+    The state dict is BatchNorm's, so checkpoints move freely between 1 and N processes.
+    """
+
+    def _check_input_dim(self, input: torch.Tensor) -> None:
+        if input.dim() < 2:
+            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not (self.training and dist.is_initialized() and dist.get_world_size() > 1):
+            return super().forward(x)
+        from torch.distributed._functional_collectives import all_reduce  # the one with autograd
+
+        dims = [0, *range(2, x.dim())]
+        channels = x.shape[1]
+        local = x.float()
+        count = local.new_full((1,), x.numel() / channels)
+        totals = all_reduce(torch.cat([count, local.sum(dims), (local * local).sum(dims)]), "sum", dist.group.WORLD)
+        n, total, squares = totals[0], totals[1:channels + 1], totals[channels + 1:]
+        mean = total / n
+        var = (squares / n - mean * mean).clamp_min(0.0)
+        if self.track_running_stats:
+            with torch.no_grad():
+                self.num_batches_tracked.add_(1)
+                momentum = self.momentum if self.momentum is not None else 1.0 / float(self.num_batches_tracked)
+                self.running_mean.lerp_(mean.detach(), momentum)
+                self.running_var.lerp_(var.detach() * n / (n - 1), momentum)  # unbiased, as BatchNorm keeps it
+        shape = [1, channels] + [1] * (x.dim() - 2)
+        out = (local - mean.view(shape)) * torch.rsqrt(var.view(shape) + self.eps)
+        if self.affine:
+            out = out * self.weight.view(shape) + self.bias.view(shape)
+        return out.to(x.dtype)
+
+
+def convert_sync_batchnorm(module: nn.Module, device: torch.device) -> nn.Module:
+    """Every BatchNorm normalises over the global batch: torch's SyncBatchNorm on GPUs,
+    CpuSyncBatchNorm on CPU (same parameters and buffers, so the state dict is unchanged)."""
+    if device.type != "cpu":
+        return nn.SyncBatchNorm.convert_sync_batchnorm(module)
+    for name, child in module.named_children():
+        if isinstance(child, nn.modules.batchnorm._BatchNorm):
+            synced = CpuSyncBatchNorm(child.num_features, child.eps, child.momentum, child.affine,
+                                      child.track_running_stats, device=device)
+            synced.load_state_dict(child.state_dict())
+            synced.train(child.training)
+            setattr(module, name, synced)
+        else:
+            convert_sync_batchnorm(child, device)
+    return module
+
+
+def wrap(module: nn.Module, placement: Placement, find_unused_parameters: bool = False) -> nn.Module:
+    """DistributedDataParallel around `module` on multi-process runs; the module itself otherwise.
+
+    Buffers are not re-broadcast at every forward: BatchNorm statistics are synchronised by
+    SyncBatchNorm, and the spectral-norm vectors evolve identically on every rank.
+    """
+    if not placement.distributed:
+        return module
+    device_ids = [placement.device.index] if placement.device.type == "cuda" else None
+    return nn.parallel.DistributedDataParallel(module, device_ids=device_ids, forward_sync_buffers=False,
+                                               find_unused_parameters=find_unused_parameters)
+
+
+def torchrun_command(nproc: int, args: list[str]) -> list[str]:
+    """The torchrun command line for N processes on this machine (`couturier train --nproc N`)."""
+    return [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}",
+            "-m", "couturier", *args]
+
+
+def launch(nproc: int, args: list[str]) -> int:
+    """Run `couturier ARGS` under torchrun with N local processes; returns torchrun's exit status."""
+    env = dict(os.environ)
+    if "OMP_NUM_THREADS" not in env:  # share the cores instead of N processes each using all of them
+        env["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // nproc))
+    return subprocess.run(torchrun_command(nproc, args), env=env).returncode
