@@ -28,7 +28,7 @@ TRAIN_FLAGS = {
     "batch_size": ("train", "batch_size"), "lr_g": ("train", "lr_g"), "lr_d": ("train", "lr_d"),
     "beta1": ("train", "beta1"), "beta2": ("train", "beta2"), "d_steps": ("train", "d_steps"),
     "ema": ("train", "ema_decay"), "diffaugment": ("train", "diffaugment"), "seed": ("train", "seed"),
-    "device": ("train", "device"), "compile": ("train", "compile"), "threads": ("train", "threads"),
+    "device": ("train", "device"), "compile": ("train", "compile"), "amp": ("train", "amp"), "threads": ("train", "threads"),
     "log_every": ("train", "log_every"), "sample_every": ("train", "sample_every"),
     "checkpoint_every": ("train", "checkpoint_every"), "keep_checkpoints": ("train", "keep_checkpoints"),
     "eval_every": ("train", "eval_every"), "eval_n": ("train", "eval_n"),
@@ -89,6 +89,7 @@ def cli() -> None:
 @click.option("--seed", type=int)
 @click.option("--device", help="cpu (default) or cuda.")
 @click.option("--compile/--no-compile", default=None, help="torch.compile the networks.")
+@click.option("--amp/--no-amp", default=None, help="bfloat16 mixed precision on CUDA (default on).")
 @click.option("--threads", type=int, help="CPU threads (default: all).")
 @click.option("--log-every", type=int)
 @click.option("--sample-every", type=int)
@@ -107,12 +108,15 @@ def cli() -> None:
 @click.option("--text-column", help="Catalogue column with the free-text description.")
 @click.option("--attribute-columns", help="Comma-separated catalogue columns to compose descriptions from.")
 @click.option("--image-dir", help="Folder of the catalogue's images (default: images/ beside the table).")
-@click.option("--config", "config_file", type=click.Path(), help="TOML or YAML config; flags override it.")
+@click.option("--config", "config_file", type=click.Path(), help="TOML, YAML or JSON config; flags override it.")
 @click.option("--out", type=click.Path(), default=None, help="Run folder (default runs/MODEL).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its latest checkpoint.")
+@click.option("--nproc", type=click.IntRange(min=1),
+              help="Train on N processes of this machine with DDP (launches torchrun; --batch-size is global).")
 @click.option("--progress/--no-progress", default=True)
-def train(config_file, out, resume, progress, **flags) -> None:
+def train(config_file, out, resume, nproc, progress, **flags) -> None:
     """Train a GAN; writes grids, metrics.csv, curves and checkpoints into --out."""
+    from couturier import distributed
     from couturier.train import Trainer
     from couturier.train.trainer import saved_config
 
@@ -124,18 +128,55 @@ def train(config_file, out, resume, progress, **flags) -> None:
         model = flag_layer.setdefault("model", {})["name"] = "text2image"
     model = model or "dcgan"
     run_dir = Path(out or f"runs/{model}")
+    if distributed.restarted_by_torchrun(run_dir):  # torchrun --max-restarts: carry on from the last checkpoint
+        resume = True
     # On --resume the run's own config is the base; a file or flags given now override it.
     base = saved_config(run_dir) if resume else {}
     cfg = build_config(base, file_layer, flag_layer)
-    trainer = Trainer(cfg, run_dir, resume=resume)
-    c = trainer.cfg
-    budget = f"{c.train.minutes} min" if c.train.minutes else f"{c.train.steps} steps"
-    click.echo(f"training {c.model.name}{' (conditional)' if c.model.conditional else ''} on "
-               f"{c.data.dataset} ({len(trainer.dataset)} images) for {budget}, batch {c.train.batch_size}, "
-               f"loss {c.loss.name}, device {trainer.device} -> {run_dir}")
-    trainer.fit(progress=progress)
-    click.echo(f"done: step {trainer.step}; sample grid: {run_dir / 'samples.png'}; "
-               f"curves: {run_dir / 'loss_curves.png'}; metrics: {run_dir / 'metrics.csv'}")
+    if nproc and nproc > 1:
+        sys.exit(_launch_distributed(cfg, run_dir, resume, nproc, progress))
+    try:
+        trainer = Trainer(cfg, run_dir, resume=resume)
+        c = trainer.cfg
+        say = click.echo if trainer.main else (lambda _: None)
+        budget = f"{c.train.minutes} min" if c.train.minutes else f"{c.train.steps} steps"
+        processes = f" x {trainer.placement.world} processes" if trainer.placement.distributed else ""
+        say(f"training {c.model.name}{' (conditional)' if c.model.conditional else ''} on "
+            f"{c.data.dataset} ({len(trainer.dataset)} images) for {budget}, batch {c.train.batch_size}, "
+            f"loss {c.loss.name}, device {trainer.device}{processes} -> {run_dir}")
+        trainer.fit(progress=progress)
+        say(f"done: step {trainer.step}; sample grid: {run_dir / 'samples.png'}; "
+            f"curves: {run_dir / 'loss_curves.png'}; metrics: {run_dir / 'metrics.csv'}")
+    finally:
+        distributed.shutdown()
+
+
+def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: bool) -> int:
+    """`train --nproc N`: check everything here, then hand the resolved config to torchrun's N processes."""
+    import tempfile
+
+    import torch
+
+    from couturier import distributed
+    from couturier.fileio import write_text
+    from couturier.train.trainer import pick_device, prepare_run_dir
+
+    if distributed.launched_by_torchrun():
+        raise ConfigError("--nproc starts torchrun itself; under torchrun, leave it out")
+    if cfg.train.batch_size % nproc:
+        raise ConfigError(f"--batch-size {cfg.train.batch_size} is the global batch and must split evenly over "
+                          f"{nproc} processes; use a multiple of {nproc}")
+    device = pick_device(cfg.train.device)
+    if device.type == "cuda" and nproc > torch.cuda.device_count():
+        raise ConfigError(f"--nproc {nproc} needs {nproc} GPUs; this machine has {torch.cuda.device_count()}")
+    prepare_run_dir(run_dir, resume)
+    with tempfile.TemporaryDirectory(prefix="couturier-") as folder:
+        config_path = Path(folder) / "config.json"
+        write_text(config_path, cfg.to_json())
+        args = ["train", "--config", str(config_path), "--out", str(run_dir)]
+        args += ["--resume"] if resume else []
+        args += [] if progress else ["--no-progress"]
+        return distributed.launch(nproc, args)
 
 
 @cli.command()

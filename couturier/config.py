@@ -173,10 +173,10 @@ _SECTION_CLASSES = {
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
-    """Read a TOML or YAML file into a nested dict (sections data/model/loss/train)."""
+    """Read a TOML, YAML or JSON file into a nested dict (sections data/model/loss/train)."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"config file {path} not found; pass an existing .toml or .yaml file")
+        raise ConfigError(f"config file {path} not found; pass an existing .toml, .yaml or .json file")
     text = path.read_text()
     try:
         if path.suffix == ".toml":
@@ -185,12 +185,14 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
             except ModuleNotFoundError:  # Python 3.10
                 import tomli as tomllib
             values = tomllib.loads(text)
+        elif path.suffix == ".json":  # e.g. a run's own config.json
+            values = json.loads(text)
         elif path.suffix in (".yaml", ".yml"):
             import yaml
 
             values = yaml.safe_load(text) or {}
         else:
-            raise ConfigError(f"config file {path} must end in .toml, .yaml or .yml")
+            raise ConfigError(f"config file {path} must end in .toml, .yaml, .yml or .json")
     except ConfigError:
         raise
     except Exception as exc:  # parser errors differ by library; report them in one line

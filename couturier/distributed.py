@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -43,6 +44,14 @@ class Placement:
 
 def launched_by_torchrun() -> bool:
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def restarted_by_torchrun(run_dir) -> bool:
+    """True when torchrun restarted the workers after a failure and the run has a checkpoint."""
+    from couturier.train.checkpoint import list_checkpoints
+
+    restarts = int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0"))
+    return restarts > 0 and bool(list_checkpoints(Path(run_dir) / "checkpoints"))
 
 
 def rank_and_world() -> tuple[int, int]:
@@ -146,15 +155,13 @@ def convert_sync_batchnorm(module: nn.Module, device: torch.device) -> nn.Module
     CpuSyncBatchNorm on CPU (same parameters and buffers, so the state dict is unchanged)."""
     if device.type != "cpu":
         return nn.SyncBatchNorm.convert_sync_batchnorm(module)
+    if isinstance(module, nn.modules.batchnorm._BatchNorm) and not isinstance(module, CpuSyncBatchNorm):
+        synced = CpuSyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
+                                  module.track_running_stats, device=device)
+        synced.load_state_dict(module.state_dict())
+        return synced.train(module.training)
     for name, child in module.named_children():
-        if isinstance(child, nn.modules.batchnorm._BatchNorm):
-            synced = CpuSyncBatchNorm(child.num_features, child.eps, child.momentum, child.affine,
-                                      child.track_running_stats, device=device)
-            synced.load_state_dict(child.state_dict())
-            synced.train(child.training)
-            setattr(module, name, synced)
-        else:
-            convert_sync_batchnorm(child, device)
+        setattr(module, name, convert_sync_batchnorm(child, device))
     return module
 
 

@@ -361,15 +361,15 @@ class Trainer:
                 self.save()
                 last_saved = self.step
         bar.close()
-        if not self.main:
-            return {}
-        self.write_samples()
-        evaluated = self.metrics.evaluations()
-        if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
-            self.evaluate(self.log)
-        if last_saved != self.step:
-            self.save()
-        return self.metrics.rows[-1] if self.metrics.rows else {}
+        if self.main:
+            self.write_samples()
+            evaluated = self.metrics.evaluations()
+            if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
+                self.evaluate(self.log)
+            if last_saved != self.step:
+                self.save()
+        distributed.barrier(self.placement)  # the ranks leave together, after rank 0's last checkpoint
+        return self.metrics.rows[-1] if self.metrics.rows and self.main else {}
 
     def _progress_bar(self, total_steps, budget_s, enabled: bool):
         enabled = enabled and self.main
