@@ -107,6 +107,35 @@ def expected_scaling(profile: dict, gpus: int = 8) -> list[dict]:
     return rows
 
 
+def _allreduce_worker(rank: int, folder: str, megabytes: list[float]) -> None:
+    import torch.distributed as dist
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"file://{folder}/rendezvous", rank=rank, world_size=2)
+    timings = {}
+    for mb in megabytes:
+        tensor = torch.ones(max(1, int(mb * 1e6 / 4)))
+        for _ in range(3):
+            dist.all_reduce(tensor)
+        repeats = 20 if mb >= 1 else 500
+        start = time.perf_counter()
+        for _ in range(repeats):
+            dist.all_reduce(tensor)
+        timings[mb] = (time.perf_counter() - start) / repeats * 1e3
+    if rank == 0:
+        Path(folder, "timings.json").write_text(json.dumps(timings))
+    dist.destroy_process_group()
+
+
+def gloo_allreduce_ms(megabytes: list[float]) -> dict[float, float]:
+    """Milliseconds of one gloo all-reduce between 2 processes of this machine, per tensor size."""
+    import torch.multiprocessing as mp
+
+    with tempfile.TemporaryDirectory() as folder:
+        mp.spawn(_allreduce_worker, args=(folder, megabytes), nprocs=2)
+        return {float(k): v for k, v in json.loads(Path(folder, "timings.json").read_text()).items()}
+
+
 def measure(model: str, nproc: int, threads: int, steps: int) -> float:
     """Images/s of `couturier train --nproc N`, median over the logged windows after the first."""
     with tempfile.TemporaryDirectory() as folder:
@@ -157,6 +186,13 @@ def main() -> None:
         print(f"| {model} | {profile['batch_size']} | {profile['params_g'] / 1e6:.2f}M + {profile['params_d'] / 1e6:.2f}M"
               f" | {profile['grad_mb_per_step']:.1f} MB | {profile['syncbn_collectives_per_step']} | "
               f"{profile['gflop_per_step']:.2f} | {profile['ops_per_step']} |", flush=True)
+    sizes = [0.000016] + [p["grad_mb_per_step"] for p in results["model"]]
+    timings = gloo_allreduce_ms(sizes)
+    results["gloo_allreduce_ms"] = timings
+    print("\nThis machine, 2 processes on gloo: all-reduce of 16 bytes (latency) "
+          f"{timings[sizes[0]]:.3f} ms; " + "; ".join(
+              f"{p['model']}'s {p['grad_mb_per_step']:.1f} MB of gradients {timings[p['grad_mb_per_step']]:.1f} ms"
+              for p in results["model"]))
     print("\n| model | interconnect | compute/step | gradient all-reduce | SyncBN | efficiency | 8-GPU speed-up |"
           "\n|---|---|---|---|---|---|---|")
     for profile in results["model"]:

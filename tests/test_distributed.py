@@ -164,6 +164,13 @@ def test_two_processes_train_what_one_does(garment_folder, one_process, tmp_path
     assert sorted(p.name for p in two.iterdir()) == sorted(p.name for p in one_process.iterdir())
 
 
+def test_compiled_networks_train_under_ddp(garment_folder, one_process, tmp_path):
+    """torch.compile of the DDP-wrapped networks (DDPOptimizer), the path GPUs take, on gloo."""
+    compiled = tmp_path / "compiled"
+    _train(garment_folder, compiled, "--steps", "6", "--nproc", "2", "--compile")
+    np.testing.assert_allclose(_losses(compiled), _losses(one_process), rtol=1e-4, atol=1e-4)
+
+
 def test_checkpoints_resume_on_another_number_of_processes(garment_folder, one_process, tmp_path):
     two_then_one, one_then_two = tmp_path / "2to1", tmp_path / "1to2"
     _train(garment_folder, two_then_one, "--steps", "3", "--nproc", "2")

@@ -170,7 +170,7 @@ class Trainer:
         self.loss = get_loss(cfg.loss.name)
         self.policy = parse_policy(resolve_diffaugment(t.diffaugment, len(self.dataset)))
         if t.diffaugment == "auto":
-            log(f"DiffAugment: {', '.join(self.policy) or 'off'} ({len(self.dataset)} images)")
+            self.log(f"DiffAugment: {', '.join(self.policy) or 'off'} ({len(self.dataset)} images)")
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
         self._wrap_for_training(t.compile)
         self.step, self.elapsed = 0, 0.0
