@@ -190,3 +190,17 @@ def test_bad_process_counts_are_refused_before_launch(garment_folder, tmp_path):
     assert done.stderr.strip().splitlines() == [
         "error: --batch-size 15 is the global batch and must split evenly over 2 processes; use a multiple of 2"]
     assert not out.exists()
+
+
+def test_a_torchrun_restart_carries_on_from_the_checkpoint(garment_folder, tmp_path, monkeypatch, capsys):
+    """torchrun --max-restarts reruns the same command; with a checkpoint there it resumes."""
+    from test_cli import run_cli
+
+    args = ["train", "--data", garment_folder, "--resolution", "28", "--channels", "1", "--width", "8",
+            "--z-dim", "16", "--batch-size", "16", "--checkpoint-every", "2", "--no-progress", "--out", tmp_path / "run"]
+    assert run_cli(monkeypatch, capsys, *args, "--steps", "2")[0] == 0
+    code, _, err = run_cli(monkeypatch, capsys, *args, "--steps", "4")
+    assert code == 2 and "already holds a run" in err  # a plain rerun refuses
+    monkeypatch.setenv("TORCHELASTIC_RESTART_COUNT", "1")
+    code, out, _ = run_cli(monkeypatch, capsys, *args, "--steps", "4")
+    assert code == 0 and "done: step 4" in out
