@@ -163,9 +163,7 @@ def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: 
 
     if distributed.launched_by_torchrun():
         raise ConfigError("--nproc starts torchrun itself; under torchrun, leave it out")
-    if cfg.train.batch_size % nproc:
-        raise ConfigError(f"--batch-size {cfg.train.batch_size} is the global batch and must split evenly over "
-                          f"{nproc} processes; use a multiple of {nproc}")
+    distributed.check_batch_split(cfg.train.batch_size, nproc)
     device = pick_device(cfg.train.device)
     if device.type == "cuda" and nproc > torch.cuda.device_count():
         raise ConfigError(f"--nproc {nproc} needs {nproc} GPUs; this machine has {torch.cuda.device_count()}")

@@ -29,7 +29,6 @@ class Placement:
     """Where this process sits: its rank among `world` processes and its device."""
     rank: int = 0
     world: int = 1
-    local_rank: int = 0
     device: torch.device = torch.device("cpu")
 
     @property
@@ -54,6 +53,12 @@ def restarted_by_torchrun(run_dir) -> bool:
     return restarts > 0 and bool(list_checkpoints(Path(run_dir) / "checkpoints"))
 
 
+def check_batch_split(batch_size: int, world: int) -> None:
+    if batch_size % world:
+        raise ConfigError(f"--batch-size {batch_size} is the global batch and must split evenly over {world} "
+                          f"processes; use a multiple of {world}")
+
+
 def rank_and_world() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
@@ -76,7 +81,7 @@ def setup(device: torch.device) -> Placement:
             dist.init_process_group("cpu:gloo,cuda:nccl", device_id=device)
         else:
             dist.init_process_group("gloo")
-    return Placement(dist.get_rank(), dist.get_world_size(), local_rank, device)
+    return Placement(dist.get_rank(), dist.get_world_size(), device)
 
 
 def shutdown() -> None:

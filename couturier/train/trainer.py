@@ -113,9 +113,7 @@ class Trainer:
         self.placement = distributed.setup(pick_device(t.device))
         self.device, self.main = self.placement.device, self.placement.main
         self.log = log if self.main else (lambda message: None)
-        if t.batch_size % self.placement.world:
-            raise ConfigError(f"--batch-size {t.batch_size} is the global batch and must split evenly over "
-                              f"{self.placement.world} processes; use a multiple of {self.placement.world}")
+        distributed.check_batch_split(t.batch_size, self.placement.world)
         prepare_run_dir(self.run_dir, resume)
         distributed.barrier(self.placement)  # every rank has checked the folder before rank 0 writes to it
         self.monitor = None
