@@ -13,7 +13,7 @@ from couturier.metrics.features import FeatureNetError
 from couturier.style.features import StyleNetError
 from couturier.style.images import StyleInputError
 from couturier.text.encoders import TextEncoderError
-from couturier.train.checkpoint import CheckpointError
+from couturier.checkpoint import CheckpointError
 
 # Errors the library raises on bad input: shown as one line, exit status 2.
 USER_ERRORS = (ConfigError, DataError, CheckpointError, FeatureNetError, SampleError, TextEncoderError,

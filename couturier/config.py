@@ -1,83 +1,103 @@
-"""One typed configuration shared by the CLI, config files and checkpoints.
+"""One typed, validated, frozen configuration shared by the CLI, config files and checkpoints.
 
-Values are layered, lowest first: dataclass defaults < the chosen model's preset
-< a TOML/YAML config file < command-line flags. The resolved config is stored in
-every checkpoint, so a run can always be rebuilt from its own files.
+Values are layered, lowest first: dataclass defaults < the chosen model's preset < a
+TOML/YAML/JSON config file < command-line flags (see couturier.presets.build_config). Every
+value is checked by type and range as the config is built, so bad input fails before any work
+starts, with an error naming the key. The resolved config is stored in every checkpoint.
+
+Each field's metadata carries its help text and range; the CLI builds its flags from it.
+Values the data decides (the number of classes, the text embedding's size) are not config:
+they live in checkpoint meta.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from couturier.errors import ConfigError
 
-class ConfigError(ValueError):
-    """A config value or file is invalid; the message says how to fix it."""
+__all__ = ["Config", "ConfigError", "DataConfig", "ModelConfig", "LossConfig", "TrainConfig",
+           "load_config_file", "merge", "config_fields"]
 
 
-@dataclass
+def option(default: Any, help: str, *, min: float | None = None, max: float | None = None,
+           above: float | None = None, choices: tuple | None = None, flags: tuple[str, ...] = ()) -> Any:
+    """A config field: default, help text, and the range its values must lie in.
+    `above` is an exclusive lower bound; `flags` are the CLI's names (default: the key)."""
+    return field(default=default, metadata={"help": help, "min": min, "max": max, "above": above,
+                                            "choices": choices, "flags": flags})
+
+
+@dataclass(frozen=True)
 class DataConfig:
-    # "fashion-mnist" or a path to a folder of images (sub-folders become classes).
-    dataset: str = "fashion-mnist"
-    data_dir: str | None = None  # where the Fashion-MNIST IDX files are
-    resolution: int = 28
-    channels: int = 1  # 1 = grayscale, 3 = RGB
-    # text-to-image catalogues (CSV/JSONL); empty = detect (see couturier.data.catalogue)
-    image_column: str = ""
-    text_column: str = ""
-    attribute_columns: str = ""  # comma-separated
-    image_dir: str = ""
+    dataset: str = option("fashion-mnist", "'fashion-mnist', a folder of images (sub-folders are classes), "
+                          "or a catalogue table (text2image)", flags=("data",))
+    data_dir: str | None = option(None, "folder holding the Fashion-MNIST IDX files")
+    resolution: int = option(28, "image size in pixels", min=8, max=1024, flags=("resolution", "size"))
+    channels: int = option(1, "1 = grayscale, 3 = RGB", choices=(1, 3))
+    image_column: str = option("", "catalogue column with the image path or id (empty: detect)")
+    text_column: str = option("", "catalogue column with the free-text description")
+    attribute_columns: str = option("", "comma-separated catalogue columns to compose descriptions from")
+    image_dir: str = option("", "folder of the catalogue's images (default: images/ beside the table)")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModelConfig:
-    name: str = "dcgan"
-    conditional: bool = False
-    z_dim: int = 100
-    width: int = 64  # channel (or unit) multiplier
-    num_classes: int = 10
-    task: str = "image"  # "image" (unconditional or class-conditional) or "text2image"
-    text_encoder: str = "tfidf"  # text2image: "tfidf" or "sentence"
-    text_dim: int = 256  # set from the encoder when training starts
-    grow_steps: int = 0  # text2image: K > 0 trains the last doubling at half size for K steps, fades in over K
+    name: str = option("dcgan", "architecture, by registered name", flags=("model",))
+    conditional: bool = option(False, "class-conditional G and D")
+    z_dim: int = option(100, "noise dimensions", min=1, max=4096)
+    width: int = option(64, "channel (or unit) multiplier of the networks", min=1, max=1024)
+    task: str = option("image", "'image' (unconditional or class-conditional) or 'text2image'",
+                       choices=("image", "text2image"))
+    text_encoder: str = option("tfidf", "text encoder, by registered name (text2image)", flags=("encoder",))
+    grow_steps: int = option(0, "text2image: train the last doubling at half size for N steps, then fade "
+                             "it in over N (0 = off)", min=0)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LossConfig:
-    name: str = "bce"
-    r1_gamma: float = 0.0  # R1 penalty weight on real images (0 = off)
-    gp_weight: float = 10.0  # gradient-penalty weight, used by wgan-gp
+    name: str = option("bce", "adversarial loss, by registered name", flags=("loss",))
+    r1_gamma: float = option(0.0, "R1 penalty weight on real images (0 = off)", min=0.0, flags=("r1",))
+    gp_weight: float = option(10.0, "gradient-penalty weight (wgan-gp)", min=0.0)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainConfig:
-    steps: int | None = 2000
-    minutes: float | None = None  # wall-clock budget; overrides steps when set
-    batch_size: int = 64
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
-    beta1: float = 0.5
-    beta2: float = 0.999
-    d_steps: int = 1  # discriminator updates per generator update
-    ema_decay: float = 0.0  # 0 = no EMA of the generator
-    diffaugment: str = ""  # comma-separated: color,translation,cutout; "auto" = on below 10,000 images
-    seed: int = 0
-    device: str = "cpu"
-    amp: bool = True  # mixed precision; only used on CUDA
-    compile: bool = False
-    threads: int = 0  # CPU threads (0 = torch's default)
-    log_every: int = 50
-    sample_every: int = 500
-    checkpoint_every: int = 1000
-    keep_checkpoints: int = 2  # older checkpoints kept besides the latest
-    eval_every: int = 0  # evaluate FID & co. every N steps and keep the best weights (0 = never)
-    eval_n: int = 10000  # samples per evaluation during training
-    grid_columns: int = 10
+    steps: int | None = option(2000, "generator steps to train", min=1)
+    minutes: float | None = option(None, "wall-clock budget in minutes; replaces steps when set", above=0.0)
+    batch_size: int = option(64, "global batch size", min=1, max=65536)
+    lr_g: float = option(2e-4, "generator learning rate", above=0.0, max=1.0)
+    lr_d: float = option(2e-4, "discriminator learning rate", above=0.0, max=1.0)
+    beta1: float = option(0.5, "Adam beta1", min=0.0, max=0.9999)
+    beta2: float = option(0.999, "Adam beta2", min=0.0, max=0.9999)
+    d_steps: int = option(1, "discriminator updates per generator update", min=1, max=100)
+    ema_decay: float = option(0.0, "EMA decay of G's weights for sampling (0 = off)", min=0.0, max=0.99999,
+                              flags=("ema",))
+    diffaugment: str = option("", "DiffAugment policy: comma-separated color,translation,cutout; 'auto' = on "
+                              "below 10,000 images; '' = off")
+    seed: int = option(0, "random seed", min=0)
+    device: str = option("cpu", "cpu, cuda or cuda:N")
+    amp: bool = option(True, "bfloat16 mixed precision (CUDA only)")
+    compile: bool = option(False, "torch.compile the networks")
+    threads: int = option(0, "CPU threads (0 = torch's default)", min=0, max=1024)
+    log_every: int = option(50, "steps between metrics.csv rows", min=1)
+    sample_every: int = option(500, "steps between sample grids", min=1)
+    checkpoint_every: int = option(1000, "steps between checkpoints", min=1)
+    keep_checkpoints: int = option(2, "older checkpoints kept besides the latest", min=0)
+    eval_every: int = option(0, "evaluate every N steps and keep the best weights (0 = never)", min=0)
+    eval_n: int = option(10000, "samples per evaluation during training", min=100)
+    grid_columns: int = option(10, "columns of the progress grids", min=1, max=64)
 
 
-@dataclass
+SECTIONS: dict[str, type] = {"data": DataConfig, "model": ModelConfig, "loss": LossConfig, "train": TrainConfig}
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -90,95 +110,134 @@ class Config:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True)
 
+    def replace(self, section: str, **values: Any) -> "Config":
+        """A copy with some values of one section changed, checked like any other."""
+        return Config.from_dict(merge(self.to_dict(), {section: values}))
+
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "Config":
-        """Build a config from a nested dict, rejecting unknown keys."""
-        sections = {f.name: f.type for f in dataclasses.fields(cls)}
-        unknown = set(values) - set(sections)
+        """Build a config from a nested dict, checking every key and value."""
+        if not isinstance(values, dict):
+            raise ConfigError("a config must be a table of sections (data, model, loss, train)")
+        unknown = sorted(set(values) - set(SECTIONS))
         if unknown:
-            raise ConfigError(
-                f"unknown config section(s) {sorted(unknown)}; valid sections: {sorted(sections)}"
-            )
-        built = {}
-        for section_field in dataclasses.fields(cls):
-            section_cls = _SECTION_CLASSES[section_field.name]
-            section_values = values.get(section_field.name) or {}
-            if not isinstance(section_values, dict):
-                raise ConfigError(f"config section [{section_field.name}] must be a table of key = value")
-            valid = {f.name for f in dataclasses.fields(section_cls)}
-            bad = set(section_values) - valid
-            if bad:
-                raise ConfigError(
-                    f"unknown key(s) {sorted(bad)} in [{section_field.name}]; valid keys: {sorted(valid)}"
-                )
-            built[section_field.name] = section_cls(**section_values)
+            raise ConfigError(f"unknown config section(s) {unknown}; valid sections: {sorted(SECTIONS)}",
+                              field=unknown[0])
+        built = {name: _build_section(name, section_cls, values.get(name) or {})
+                 for name, section_cls in SECTIONS.items()}
         config = cls(**built)
-        config.validate()
+        config._check_combinations()
         return config
 
-    def validate(self) -> None:
-        """Check value ranges so bad input fails before any work starts."""
-        t, m, d = self.train, self.model, self.data
-        positive = {
-            "train.batch_size": t.batch_size,
-            "train.log_every": t.log_every,
-            "train.sample_every": t.sample_every,
-            "train.checkpoint_every": t.checkpoint_every,
-            "train.d_steps": t.d_steps,
-            "train.grid_columns": t.grid_columns,
-            "model.z_dim": m.z_dim,
-            "model.width": m.width,
-            "model.num_classes": m.num_classes,
-            "data.resolution": d.resolution,
-        }
-        for key, value in positive.items():
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{key} must be a positive integer, got {value!r}")
-        if t.threads < 0:
-            raise ConfigError(f"train.threads must be 0 (all) or more, got {t.threads}")
-        if t.steps is not None and (not isinstance(t.steps, int) or isinstance(t.steps, bool)):
-            raise ConfigError(f"train.steps must be a positive integer, got {t.steps!r}")
-        if t.minutes is None and (t.steps is None or t.steps <= 0):
-            raise ConfigError(f"train.steps must be a positive integer, got {t.steps!r} (or set --minutes)")
-        if t.minutes is not None and t.minutes <= 0:
-            raise ConfigError(f"train.minutes must be positive, got {t.minutes!r}")
-        if t.lr_g <= 0 or t.lr_d <= 0:
-            raise ConfigError("learning rates must be positive")
-        if not 0.0 <= t.ema_decay < 1.0:
-            raise ConfigError(f"train.ema_decay must be in [0, 1), got {t.ema_decay}")
-        if t.eval_every < 0 or t.eval_n < 100:
-            raise ConfigError("train.eval_every must be 0 (off) or more and train.eval_n at least 100 "
-                              "(the nearest-neighbour metrics need that many samples)")
-        if m.grow_steps < 0 or (m.grow_steps and m.name != "text2image"):
-            raise ConfigError("model.grow_steps must be 0 (off) or positive, and only text2image grows")
-        if t.keep_checkpoints < 0:
-            raise ConfigError("train.keep_checkpoints must be 0 or more")
-        if m.task not in ("image", "text2image"):
-            raise ConfigError(f"model.task must be 'image' or 'text2image', got {m.task!r}")
-        if (m.task == "text2image") != (m.name == "text2image"):
-            raise ConfigError("--task text2image goes with --model text2image (the default for that task)")
-        if m.task == "text2image" and t.eval_every:
-            raise ConfigError("--eval-every judges Fashion-MNIST images; text-to-image runs are judged by "
-                              "benchmarks/text2image.py instead")
-        if d.channels not in (1, 3):
-            raise ConfigError(f"data.channels must be 1 (grayscale) or 3 (RGB), got {d.channels}")
+    @classmethod
+    def from_saved(cls, values: dict[str, Any]) -> "Config":
+        """A config stored by a run, accepting the keys older versions stored there."""
+        values = {section: dict(v) if isinstance(v, dict) else v for section, v in values.items()}
+        for key in LEGACY_DERIVED:
+            values.get("model", {}).pop(key, None)
+        return cls.from_dict(values)
+
+    def _check_combinations(self) -> None:
+        t, m = self.train, self.model
+        if t.minutes is None and t.steps is None:
+            raise ConfigError("set train.steps or train.minutes: training needs a budget", field="train.steps")
+        if m.grow_steps and m.task != "text2image":
+            raise ConfigError("model.grow_steps applies to text2image models only; set it to 0",
+                              field="model.grow_steps")
 
 
-_SECTION_CLASSES = {
-    "data": DataConfig,
-    "model": ModelConfig,
-    "loss": LossConfig,
-    "train": TrainConfig,
-}
+# Derived values older versions kept in the model section; now in checkpoint meta.
+LEGACY_DERIVED = ("num_classes", "text_dim")
+
+
+def config_fields(section_cls: type) -> list[tuple[dataclasses.Field, Any]]:
+    """(field, resolved type) for each field of a section, for parsers and the CLI."""
+    hints = typing.get_type_hints(section_cls)
+    return [(f, hints[f.name]) for f in dataclasses.fields(section_cls)]
+
+
+def _build_section(name: str, section_cls: type, values: Any):
+    if not isinstance(values, dict):
+        raise ConfigError(f"config section [{name}] must be a table of key = value", field=name)
+    fields = config_fields(section_cls)
+    valid = {f.name for f, _ in fields}
+    bad = sorted(set(values) - valid)
+    if bad:
+        raise ConfigError(f"unknown key(s) {bad} in [{name}]; valid keys: {sorted(valid)}", field=f"{name}.{bad[0]}")
+    checked = {f.name: check_value(f"{name}.{f.name}", values[f.name], kind, f.metadata)
+               for f, kind in fields if f.name in values}
+    return section_cls(**checked)
+
+
+def check_value(key: str, value: Any, kind: Any, meta: dict) -> Any:
+    """The value converted to the field's type, or a ConfigError naming the key and what is allowed."""
+    optional = type(None) in typing.get_args(kind)
+    base = next((k for k in typing.get_args(kind) if k is not type(None)), kind) if optional else kind
+    if value is None:
+        if optional:
+            return None
+        raise ConfigError(f"{key} needs a value ({_describe(base, meta)})", field=key)
+    value = _convert(key, value, base, meta)
+    _check_range(key, value, base, meta)
+    return value
+
+
+def _convert(key: str, value: Any, base: type, meta: dict) -> Any:
+    wrong = ConfigError(f"{key} must be {_describe(base, meta)}, got {value!r}", field=key)
+    if base is bool:
+        if not isinstance(value, bool):  # "no" and 0 are not booleans: refusing beats guessing
+            raise wrong
+        return value
+    if base is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong
+        return value
+    if base is float:
+        if isinstance(value, str):  # YAML 1.1 reads 2e-4 (no dot) as a string; take it as the number meant
+            try:
+                value = float(value)
+            except ValueError:
+                raise wrong from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise wrong
+        return float(value)
+    if base is str:
+        if not isinstance(value, str):
+            raise wrong
+        return value
+    raise TypeError(f"config field {key} has an unsupported type {base}")  # a programming error, not input
+
+
+def _check_range(key: str, value: Any, base: type, meta: dict) -> None:
+    low, high, above, choices = meta.get("min"), meta.get("max"), meta.get("above"), meta.get("choices")
+    if (choices and value not in choices) or (low is not None and value < low) \
+            or (high is not None and value > high) or (above is not None and value <= above):
+        raise ConfigError(f"{key} must be {_describe(base, meta)}, got {value!r}", field=key)
+
+
+def _describe(base: type, meta: dict) -> str:
+    """What a field allows, in words: 'an integer from 1 to 100', 'one of 1, 3', ..."""
+    if meta.get("choices"):
+        return "one of " + ", ".join(repr(c) for c in meta["choices"])
+    noun = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[base]
+    low, high, above = meta.get("min"), meta.get("max"), meta.get("above")
+    if above is not None:
+        noun += f" above {above:g}" + (f" and at most {high:g}" if high is not None else "")
+    elif low is not None and high is not None:
+        noun += f" from {low:g} to {high:g}"
+    elif low is not None:
+        noun += f" of at least {low:g}"
+    return noun
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
     """Read a TOML, YAML or JSON file into a nested dict (sections data/model/loss/train)."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"config file {path} not found; pass an existing .toml, .yaml or .json file")
-    text = path.read_text()
+        raise ConfigError(f"config file {path} not found; pass an existing .toml, .yaml or .json file",
+                          field="config")
     try:
+        text = path.read_text(encoding="utf-8")
         if path.suffix == ".toml":
             try:
                 import tomllib
@@ -192,13 +251,13 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
 
             values = yaml.safe_load(text) or {}
         else:
-            raise ConfigError(f"config file {path} must end in .toml, .yaml, .yml or .json")
+            raise ConfigError(f"config file {path} must end in .toml, .yaml, .yml or .json", field="config")
     except ConfigError:
         raise
     except Exception as exc:  # parser errors differ by library; report them in one line
-        raise ConfigError(f"cannot parse {path}: {exc}".splitlines()[0]) from exc
+        raise ConfigError(f"cannot parse {path}: {exc}".splitlines()[0], field="config") from exc
     if not isinstance(values, dict):
-        raise ConfigError(f"config file {path} must hold sections like [train] and [model]")
+        raise ConfigError(f"config file {path} must hold sections like [train] and [model]", field="config")
     return values
 
 
@@ -213,12 +272,14 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build_config(*layers: dict[str, Any]) -> Config:
-    """Resolve a config from layers (file, flags, ...), with the model's preset beneath them."""
-    from couturier.models import model_preset
-
-    combined: dict[str, Any] = {}
-    for layer in layers:
-        combined = merge(combined, layer)
-    name = combined.get("model", {}).get("name", ModelConfig.name)
-    return Config.from_dict(merge(model_preset(name), combined))
+def difference(values: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The entries of a nested dict that differ from the defaults (what a config file needs to say)."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            inner = difference(value, defaults.get(key, {}))
+            if inner:
+                out[key] = inner
+        elif defaults.get(key, object()) != value:
+            out[key] = value
+    return out

@@ -14,14 +14,13 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.distributed as dist
 from torch import nn
 
-from couturier.config import ConfigError
+from couturier.errors import ConfigError
+from couturier.noise import Noise
 
 
 @dataclass(frozen=True)
@@ -40,29 +39,25 @@ class Placement:
     def distributed(self) -> bool:
         return self.world > 1
 
+    @property
+    def noise(self) -> Noise:
+        """Per-sample randomness for this rank's share of the global batch."""
+        return Noise(self.rank, self.world)
+
 
 def launched_by_torchrun() -> bool:
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
-def restarted_by_torchrun(run_dir) -> bool:
-    """True when torchrun restarted the workers after a failure and the run has a checkpoint."""
-    from couturier.train.checkpoint import list_checkpoints
-
-    restarts = int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0"))
-    return restarts > 0 and bool(list_checkpoints(Path(run_dir) / "checkpoints"))
+def restart_count() -> int:
+    """How often torchrun restarted the workers after a failure (0 outside torchrun)."""
+    return int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0"))
 
 
 def check_batch_split(batch_size: int, world: int) -> None:
     if batch_size % world:
-        raise ConfigError(f"--batch-size {batch_size} is the global batch and must split evenly over {world} "
-                          f"processes; use a multiple of {world}")
-
-
-def rank_and_world() -> tuple[int, int]:
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_rank(), dist.get_world_size()
-    return 0, 1
+        raise ConfigError(f"train.batch_size {batch_size} is the global batch and must split evenly over {world} "
+                          f"processes; use a multiple of {world}", field="train.batch_size")
 
 
 def setup(device: torch.device) -> Placement:
@@ -73,7 +68,7 @@ def setup(device: torch.device) -> Placement:
     if device.type == "cuda":
         if local_rank >= torch.cuda.device_count():
             raise ConfigError(f"local rank {local_rank} has no GPU (this machine has {torch.cuda.device_count()}); "
-                              f"use --nproc-per-node <= the number of GPUs")
+                              f"start at most one process per GPU", field="train.device")
         device = torch.device("cuda", local_rank)  # "cuda" under torchrun means this rank's own GPU
         torch.cuda.set_device(device)
     if not dist.is_initialized():
@@ -101,18 +96,6 @@ def mean_over_ranks(values: torch.Tensor, placement: Placement) -> torch.Tensor:
     values = values.clone()
     dist.all_reduce(values)
     return values / placement.world
-
-
-def shard(draw: Callable[[int], torch.Tensor], rows: int) -> torch.Tensor:
-    """This rank's `rows` of a random draw made for the whole global batch.
-
-    Every rank has the same seed and draws all world * rows rows, keeping its own block; so
-    N processes use exactly the noise one process would, and no two ranks share noise.
-    """
-    rank, world = rank_and_world()
-    if world == 1:
-        return draw(rows)
-    return draw(rows * world)[rank * rows:(rank + 1) * rows]
 
 
 class CpuSyncBatchNorm(nn.modules.batchnorm._BatchNorm):

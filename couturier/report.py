@@ -15,7 +15,7 @@ import jinja2
 from couturier.data.images import make_grid
 from couturier.fileio import write_text
 from couturier.sampling import generate, load_generator, sample
-from couturier.train.checkpoint import resolve_checkpoint
+from couturier.checkpoint import resolve_checkpoint
 
 _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("couturier", "templates"),
                                 autoescape=jinja2.select_autoescape(["html", "j2"]))

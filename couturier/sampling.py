@@ -9,11 +9,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from couturier.config import Config, ConfigError
+from couturier.checkpoint import load_checkpoint, load_module
+from couturier.config import Config
 from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
+from couturier.errors import CheckpointError, ConfigError
 from couturier.fileio import atomic_path
-from couturier.models import build_models
-from couturier.train.checkpoint import CheckpointError, load_checkpoint, load_module
+from couturier.models import get_model
 
 
 @dataclass
@@ -40,39 +41,35 @@ class LoadedGenerator:
             lowered = [c.lower() for c in self.class_names]
             if str(name).lower() in lowered:
                 return lowered.index(str(name).lower())
-        raise ConfigError(f"unknown class {name!r}; valid classes: {', '.join(self.class_names)}")
+        raise ConfigError(f"unknown class {name!r}; valid classes: {', '.join(self.class_names)}", field="class_name")
 
 
 def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) -> LoadedGenerator:
     """Rebuild G from a run folder or checkpoint; the EMA weights are used when the run kept them."""
     checkpoint = load_checkpoint(path)
     try:
-        config = Config.from_dict(checkpoint.config)
+        config = Config.from_saved(checkpoint.config)
     except (ConfigError, TypeError) as exc:
         raise CheckpointError(f"{path}: the checkpoint's config is not valid for this version ({exc})") from exc
-    generator, _ = build_models(config)
+    model = get_model(config.model.name).from_meta(config, checkpoint.meta)
+    generator, _ = model.build()
     prefix = "G_ema" if use_ema and checkpoint.has("G_ema") else "G"
     load_module(generator, checkpoint, prefix, str(path))
     generator.to(device).eval().requires_grad_(False)
-    names = tuple(checkpoint.meta.get("class_names") or [])
-    encoder = None
-    if config.model.task == "text2image":
-        from couturier.text.encoders import load_text_encoder
-
-        encoder = load_text_encoder(checkpoint.meta.get("text_encoder"))
-    return LoadedGenerator(generator, config, names, checkpoint.step, torch.device(device), encoder,
+    encoder = getattr(model, "encoder", None)  # text-to-image models carry their text encoder
+    return LoadedGenerator(generator, config, model.class_names, checkpoint.step, torch.device(device), encoder,
                            tuple(checkpoint.meta.get("prompts") or ()))
 
 
 def latents(n: int, z_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:
     """Standard-normal noise from a seed; with truncation T, values beyond +-T are redrawn."""
     if n <= 0:
-        raise ConfigError(f"--n must be positive, got {n}")
+        raise ConfigError(f"n must be positive, got {n}", field="n")
     generator = torch.Generator().manual_seed(seed)
     z = torch.randn(n, z_dim, generator=generator)
     if truncation is not None:
         if truncation <= 0:
-            raise ConfigError(f"--truncation must be positive, got {truncation}")
+            raise ConfigError(f"truncation must be positive, got {truncation}", field="truncation")
         outside = z.abs() > truncation
         while outside.any():
             z[outside] = torch.randn(int(outside.sum()), generator=generator)
@@ -95,7 +92,7 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
     """Draw n images (uint8 N,C,H,W). Conditional models spread them evenly over the classes,
     in class order, unless one class is asked for."""
     if loaded.text_encoder is not None:
-        raise ConfigError("this is a text-to-image model: use `couturier generate RUN \"a description\"`")
+        raise ConfigError("this is a text-to-image model: generate from descriptions (prompts) instead", field="run")
     z = latents(n, loaded.config.model.z_dim, seed, truncation)
     labels = None
     if loaded.conditional:
@@ -105,7 +102,7 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
             per_class = math.ceil(n / len(loaded.class_names))
             labels = torch.arange(len(loaded.class_names)).repeat_interleave(per_class)[:n]
     elif class_name is not None:
-        raise ConfigError("--class needs a conditional model (trained with --conditional)")
+        raise ConfigError("a class needs a class-conditional model (model.conditional)", field="class_name")
     images = _run(loaded, z, labels)
     return images, (labels.numpy() if labels is not None else None)
 
@@ -115,8 +112,8 @@ def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int 
     """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j uses the
     same noise in every row, so rows differ only by their words."""
     if loaded.text_encoder is None:
-        raise ConfigError("this model was not trained on descriptions; use `couturier sample` "
-                          "(or train with --task text2image)")
+        raise ConfigError("this model was not trained on descriptions; sample it by class or noise instead "
+                          "(text needs a model with model.task 'text2image')", field="run")
     text = loaded.text_encoder.encode(prompts)
     z = latents(n, loaded.config.model.z_dim, seed, truncation).repeat(len(prompts), 1)
     return _run(loaded, z, text.repeat_interleave(n, dim=0))
@@ -127,9 +124,9 @@ def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, s
     """Walk from one description to another (their embeddings blended linearly), one row per
     noise seed: uint8 (rows, steps, C, H, W)."""
     if loaded.text_encoder is None:
-        raise ConfigError("prompt interpolation needs a text-to-image model (trained with --task text2image)")
+        raise ConfigError("prompt interpolation needs a text-to-image model (model.task 'text2image')", field="run")
     if steps < 2 or rows < 1:
-        raise ConfigError("--steps must be at least 2 and --rows at least 1")
+        raise ConfigError("a walk needs steps of at least 2 and rows of at least 1", field="steps")
     a, b = loaded.text_encoder.encode([prompt_a, prompt_b])
     t = torch.linspace(0, 1, steps)[:, None]
     text = ((1 - t) * a + t * b).repeat(rows, 1)
@@ -143,25 +140,25 @@ def variations(loaded: LoadedGenerator, seed: int, n: int = 8, spread: float = 0
     """"More like this one": image `index` of the grid drawn with `seed` first, then n - 1 images whose
     noise is its noise plus `spread` times fresh noise, rescaled to its length. uint8 (n, C, H, W)."""
     if not 0.0 < spread <= 2.0:
-        raise ConfigError(f"spread must be in (0, 2], got {spread}")
+        raise ConfigError(f"spread must be in (0, 2], got {spread}", field="spread")
     z_dim = loaded.config.model.z_dim
     if index < 0:
-        raise ConfigError(f"index must be 0 or more, got {index}")
+        raise ConfigError(f"index must be 0 or more, got {index}", field="index")
     base = latents(index + 1, z_dim, seed)[index:]
     offsets = torch.cat([torch.zeros(1, z_dim), latents(n - 1, z_dim, seed + 1)]) if n > 1 else torch.zeros(1, z_dim)
     z = base + spread * offsets
     z = z / z.norm(dim=1, keepdim=True) * base.norm()
     if prompt is not None:
         if loaded.text_encoder is None:
-            raise ConfigError("this model was not trained on descriptions; send a class, not a prompt")
+            raise ConfigError("this model was not trained on descriptions; send a class, not a prompt", field="prompt")
         return _run(loaded, z, loaded.text_encoder.encode([prompt]).repeat(n, 1))
     if loaded.text_encoder is not None:
-        raise ConfigError("this is a text-to-image model: send a prompt")
+        raise ConfigError("this is a text-to-image model: send a prompt", field="prompt")
     y = None
     if loaded.conditional:
         y = torch.full((n,), loaded.class_index(class_name if class_name is not None else 0), dtype=torch.long)
     elif class_name is not None:
-        raise ConfigError("a class needs a conditional model (trained with --conditional)")
+        raise ConfigError("a class needs a class-conditional model (model.conditional)", field="class_name")
     return _run(loaded, z, y)
 
 
@@ -181,7 +178,7 @@ def interpolate(loaded: LoadedGenerator, seed_a: int, seed_b: int, steps: int = 
     Returns uint8 (rows, steps, C, H, W).
     """
     if steps < 2 or rows < 1:
-        raise ConfigError("--steps must be at least 2 and --rows at least 1")
+        raise ConfigError("a walk needs steps of at least 2 and rows of at least 1", field="steps")
     z_dim = loaded.config.model.z_dim
     za = torch.cat([latents(1, z_dim, seed_a + r) for r in range(rows)])
     zb = torch.cat([latents(1, z_dim, seed_b + r) for r in range(rows)])
@@ -197,7 +194,7 @@ def interpolate(loaded: LoadedGenerator, seed_a: int, seed_b: int, steps: int = 
         mix[:, b] += t
         y = mix.repeat(rows, 1)
     elif class_a is not None or class_b is not None:
-        raise ConfigError("--class-a/--class-b need a conditional model (trained with --conditional)")
+        raise ConfigError("class_a and class_b need a class-conditional model (model.conditional)", field="class_a")
     images = _run(loaded, z, y)
     return images.reshape(rows, steps, *images.shape[1:])
 
@@ -221,7 +218,7 @@ def save_samples(images: np.ndarray, labels: np.ndarray | None, out: str | Path,
                 np.savez_compressed(fh, **arrays)
         return f"{len(images)} images"
     if suffix:
-        raise ConfigError(f"--out {out}: use a .png grid, an .npz file or a folder name without a suffix")
+        raise ConfigError(f"{out}: use a .png grid, an .npz file or a folder name without a suffix", field="out")
     names = [f"{i:05d}" + (f"_{class_names[labels[i]].replace('/', '-').replace(' ', '_')}"
                            if labels is not None and class_names else "") + ".png" for i in range(len(images))]
     save_folder(images, out, names)

@@ -4,12 +4,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-import matplotlib
+from matplotlib import colormaps
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only; no display needed
-import matplotlib.pyplot as plt  # noqa: E402
+from couturier.fileio import atomic_path
 
-from couturier.fileio import atomic_path  # noqa: E402
+# Figures are built with matplotlib's object API (Figure, not pyplot): they render to files with
+# the Agg canvas and never touch the process-wide backend, so importing this module changes
+# nothing for a user's own plots.
+
+
+def _figure(rows: int, columns: int, figsize: tuple[float, float], squeeze: bool = True):
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(rows, columns, squeeze=squeeze)
 
 
 def _save_figure(fig, path: str | Path, title: str = "") -> None:
@@ -19,7 +26,6 @@ def _save_figure(fig, path: str | Path, title: str = "") -> None:
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
 
 
 def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None:
@@ -32,10 +38,10 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
         ("D output", ("d_real", "d_fake")),
         ("gradient norm", ("grad_norm_d", "grad_norm_g")),
     ]
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.2))
+    fig, axes = _figure(1, len(panels), (4.2 * len(panels), 3.2))
     for ax, (label, keys) in zip(axes, panels):
         for key in keys:
-            ax.plot(steps, [r[key] for r in rows], label=key, linewidth=1.2)
+            ax.plot(steps, [r.get(key, float("nan")) for r in rows], label=key, linewidth=1.2)
         ax.set_xlabel("step")
         ax.set_title(label)
         ax.grid(alpha=0.3)
@@ -43,26 +49,28 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
     _save_figure(fig, path, title)
 
 
-def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "") -> None:
+def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "",
+                       alarms: dict[str, float] | None = None) -> None:
     """Evaluation metrics against step: FID (log scale), the four set metrics, class statistics.
-    Dotted lines mark the mode-collapse alarms (see couturier.metrics.monitor)."""
-    from couturier.metrics.monitor import COVERAGE_ALARM, ENTROPY_ALARM
-
+    Dotted lines mark `alarms` (metric -> level), e.g. the mode-collapse alarms."""
+    alarms = alarms or {}
     if not rows:
         return
     steps = [r["step"] for r in rows]
-    fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.2))
+    fig, axes = _figure(1, 3, (12.6, 3.2))
     axes[0].plot(steps, [r["fid"] for r in rows], marker="o", markersize=3)
     axes[0].set_yscale("log")
     axes[0].set_title("FID (lower is better)")
     for key in ("precision", "recall", "density", "coverage"):
         axes[1].plot(steps, [r[key] for r in rows], marker="o", markersize=3, label=key)
-    axes[1].axhline(COVERAGE_ALARM, color="grey", linestyle=":", linewidth=1)
+    if "coverage" in alarms:
+        axes[1].axhline(alarms["coverage"], color="grey", linestyle=":", linewidth=1)
     axes[1].set_title("fidelity and diversity")
     for key in ("class_entropy", "class_consistency", "largest_class_share"):
         if key in rows[-1]:
             axes[2].plot(steps, [r.get(key, float("nan")) for r in rows], marker="o", markersize=3, label=key)
-    axes[2].axhline(ENTROPY_ALARM, color="grey", linestyle=":", linewidth=1)
+    if "class_entropy" in alarms:
+        axes[2].axhline(alarms["class_entropy"], color="grey", linestyle=":", linewidth=1)
     axes[2].set_ylim(0, 1.05)
     axes[2].set_title("classes")
     for ax in axes:
@@ -77,7 +85,7 @@ def plot_nearest_neighbours(samples, neighbours, distances, threshold: float, pa
     """The samples closest to a training image (top) above that image (bottom). Distances under
     the memorisation threshold are red: those samples are likely copies."""
     columns = len(samples)
-    fig, axes = plt.subplots(2, columns, figsize=(1.2 * columns, 2.9), squeeze=False)
+    fig, axes = _figure(2, columns, (1.2 * columns, 2.9), squeeze=False)
     for i in range(columns):
         for row, image in ((0, samples[i]), (1, neighbours[i])):
             axes[row, i].imshow(image, cmap="gray", vmin=0, vmax=255)
@@ -94,10 +102,10 @@ def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | P
     """One small bar chart per metric, one bar per run: runs side by side at a glance."""
     columns = min(4, len(metrics))
     grid_rows = -(-len(metrics) // columns)
-    fig, axes = plt.subplots(grid_rows, columns, figsize=(3.4 * columns, 2.6 * grid_rows), squeeze=False)
+    fig, axes = _figure(grid_rows, columns, (3.4 * columns, 2.6 * grid_rows), squeeze=False)
     names = [r["run"] for r in rows]
     for ax, metric in zip(axes.flat, metrics):
-        ax.bar(range(len(rows)), [r[metric] for r in rows], color=plt.cm.tab10.colors[:len(rows)])
+        ax.bar(range(len(rows)), [r[metric] for r in rows], color=colormaps["tab10"].colors[:len(rows)])
         ax.set_title(metric, fontsize=9)
         ax.set_xticks(range(len(rows)), names, rotation=30, ha="right", fontsize=7)
         ax.grid(axis="y", alpha=0.3)
@@ -108,7 +116,7 @@ def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | P
 
 def plot_panel(pictures: Sequence[tuple[str, object]], path: str | Path, title: str = "") -> None:
     """Before/after: pictures (PIL images or HxWx3 arrays) side by side, each under its caption."""
-    fig, axes = plt.subplots(1, len(pictures), figsize=(3.6 * len(pictures), 3.9))
+    fig, axes = _figure(1, len(pictures), (3.6 * len(pictures), 3.9))
     for ax, (caption, picture) in zip(axes, pictures):
         ax.imshow(picture)
         ax.set_title(caption, fontsize=10)

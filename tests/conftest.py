@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from couturier.config import build_config
+from couturier.presets import build_config
 from couturier.data import ImageDataset
 from couturier.data.fashion_mnist import CLASS_NAMES, SYSTEM_DIR
 

@@ -9,7 +9,7 @@ from couturier import interpolate, load_generator, sample, save_samples
 from couturier.config import ConfigError
 from couturier.sampling import latents, save_walk
 from couturier.train import CheckpointError, Trainer
-from couturier.train.checkpoint import list_checkpoints
+from couturier.checkpoint import list_checkpoints
 
 
 @pytest.fixture(scope="module")

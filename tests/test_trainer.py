@@ -6,7 +6,7 @@ from PIL import Image
 
 from conftest import tiny_config
 from couturier.train import CheckpointError, RunDirError, Trainer, TrainingDiverged, load_checkpoint
-from couturier.train.checkpoint import list_checkpoints
+from couturier.checkpoint import list_checkpoints
 
 
 def _final_tensors(run_dir):

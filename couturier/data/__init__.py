@@ -39,17 +39,19 @@ def load_dataset(cfg: DataConfig, split: str = "train") -> ImageDataset:
     """Load Fashion-MNIST or a folder of images at cfg.resolution / cfg.channels."""
     if cfg.dataset == "fashion-mnist":
         if cfg.resolution != 28 or cfg.channels != 1:
-            raise DataError("Fashion-MNIST is 28x28 grayscale: use --resolution 28 and --channels 1")
+            raise DataError("Fashion-MNIST is 28x28 grayscale: set data.resolution to 28 and data.channels to 1",
+                            field="data.resolution")
         images, labels = load_fashion_mnist(split, cfg.data_dir)
         return ImageDataset(torch.from_numpy(images.copy()).unsqueeze(1),
                             torch.from_numpy(labels.astype(np.int64)), CLASS_NAMES)
     folder = Path(cfg.dataset)
     if not folder.is_dir():
-        raise DataError(f"dataset {cfg.dataset!r} is neither 'fashion-mnist' nor an existing folder of images")
+        raise DataError(f"dataset {cfg.dataset!r} is neither 'fashion-mnist' nor an existing folder of images",
+                        field="data.dataset")
     try:
         images, labels, names, skipped = load_folder(folder, cfg.resolution, cfg.channels)
     except FileNotFoundError as exc:
-        raise DataError(str(exc)) from exc
+        raise DataError(str(exc), field="data.dataset") from exc
     return ImageDataset(torch.from_numpy(images), torch.from_numpy(labels), names, skipped)
 
 
@@ -64,7 +66,7 @@ class BatchSampler:
     def __init__(self, dataset: ImageDataset, batch_size: int, seed: int, rank: int = 0, world: int = 1):
         if batch_size * world > len(dataset):
             raise DataError(f"batch size {batch_size * world} exceeds the dataset's {len(dataset)} images; "
-                            f"lower --batch-size")
+                            f"lower train.batch_size", field="train.batch_size")
         self.dataset = dataset
         self.batch_size = batch_size
         self.seed = seed

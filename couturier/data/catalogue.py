@@ -1,6 +1,6 @@
 """Catalogues: images with descriptions, for text-to-image.
 
-Accepted layouts (`--data PATH`):
+Accepted layouts (`data.dataset`):
 - a CSV or JSONL file with an image column (a path, or an id that names `<image_dir>/<id>.jpg`),
   an optional free-text column and optional attribute columns;
 - a folder holding `styles.csv` and `images/<id>.jpg` (the fashion product catalogue's layout:
@@ -146,8 +146,8 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
     columns = list(rows[0].keys())
     image_col = _pick(columns, image_column, IMAGE_COLUMNS, "image", table)
     if image_col is None:
-        raise DataError(f"{table} has no image column; name it with --image-column (columns found: "
-                        f"{', '.join(columns)})")
+        raise DataError(f"{table} has no image column; name it in data.image_column (columns found: "
+                        f"{', '.join(columns)})", field="data.image_column")
     text_col = _pick(columns, text_column, TEXT_COLUMNS, "text", table)
     if attribute_columns:
         attributes = tuple(a.strip() for a in attribute_columns.split(",") if a.strip())
@@ -156,8 +156,8 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
     else:
         attributes = tuple(c for c in CATALOGUE_ATTRIBUTES if c in columns)
     if text_col is None and not attributes:
-        raise DataError(f"{table} has neither a text column nor attribute columns; name one with --text-column "
-                        f"(columns found: {', '.join(columns)})")
+        raise DataError(f"{table} has neither a text column nor attribute columns; name one in data.text_column "
+                        f"(columns found: {', '.join(columns)})", field="data.text_column")
 
     key = hashlib.sha256(f"{table.resolve()}|{table.stat().st_mtime_ns}|{images_folder.resolve()}|{size}|"
                          f"{image_col}".encode()).hexdigest()[:16]
@@ -174,7 +174,7 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
                     np.savez(fh, kept=kept, images=pixels, missing=missing, unreadable=unreadable)
     if len(kept) == 0:
         raise DataError(f"none of the {len(rows)} rows of {table} matched a readable image in {images_folder} "
-                        f"(column {image_col!r}); check --image-dir and --image-column")
+                        f"(column {image_col!r}); check data.image_dir and data.image_column", field="data.image_dir")
     chosen = [rows[i] for i in kept]
     texts = [_description(row, text_col, attributes) for row in chosen]
     return Catalogue(pixels, texts, {a: [(row.get(a) or "").strip() for row in chosen] for a in attributes},

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from couturier.errors import DataError
 from couturier.fileio import user_cache_dir, write_bytes
 
 CLASS_NAMES = (
@@ -47,9 +48,6 @@ FILES = {
 }
 
 
-class DataError(RuntimeError):
-    """Data is missing or damaged; the message names the file and what to do."""
-
 
 def cache_dir() -> Path:
     return user_cache_dir("fashion-mnist")
@@ -78,7 +76,8 @@ def _download(idx: IdxFile) -> Path:
     except OSError as exc:
         raise DataError(
             f"Fashion-MNIST file {idx.name} not found locally and the download from {url} failed ({exc}); "
-            f"install it with `apt-get install dataset-fashion-mnist` or pass --data-dir FOLDER"
+            f"install the Debian package dataset-fashion-mnist or set data.data_dir to a folder of the IDX files",
+            field="data.data_dir"
         ) from exc
     _check_content(gzip.decompress(payload), idx, url)  # verify before anything is written
     write_bytes(target, payload)
@@ -130,7 +129,8 @@ def load_idx(split: str, kind: str, data_dir: str | Path | None = None, download
             where = data_dir or f"{SYSTEM_DIR} or {cache_dir()}"
             raise DataError(
                 f"Fashion-MNIST file {idx.name}(.gz) not found in {where}; "
-                f"run `apt-get install dataset-fashion-mnist` or point --data-dir at the IDX files"
+                f"install the Debian package dataset-fashion-mnist or set data.data_dir to the IDX files' folder",
+                field="data.data_dir"
             )
         path = _download(idx)
     raw = _read_bytes(path)

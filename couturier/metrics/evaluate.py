@@ -11,15 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from couturier.errors import SampleError
 from couturier.data.fashion_mnist import load_fashion_mnist
 from couturier.fileio import atomic_path, user_cache_dir
 from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
                                          precision_recall_density_coverage)
 from couturier.metrics.features import FeatureNet, load_feature_net
 
-
-class SampleError(ValueError):
-    """Samples given to evaluate are unreadable or of the wrong shape or type."""
 
 
 def _cache_dir() -> Path:
@@ -168,7 +166,7 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0,
     (and optional `labels`), an .npy of images, or a folder of image files."""
     from couturier.data.images import load_folder
     from couturier.sampling import load_generator, sample
-    from couturier.train.checkpoint import META, resolve_checkpoint
+    from couturier.checkpoint import META, resolve_checkpoint
 
     source = Path(source)
     if not source.exists():

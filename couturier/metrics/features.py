@@ -18,15 +18,13 @@ import torch
 from safetensors.torch import load_file
 from torch import nn
 
+from couturier.errors import FeatureNetError
 from couturier.fileio import sha256_file
 
 WEIGHTS = Path(__file__).with_name("weights") / "fashion_classifier.safetensors"
 # Checked on every load, so a damaged or swapped file is an error rather than wrong metrics.
 WEIGHTS_SHA256 = "63901a29035c3a30019743a13f28b8568b0e91efbf66cb223545d95308f5cc11"
 
-
-class FeatureNetError(RuntimeError):
-    """The feature network's weights are missing or fail their checksum."""
 
 
 class FashionClassifier(nn.Module):
@@ -108,7 +106,7 @@ FEATURE_CHOICES = ("fashion (default), FILE.safetensors (the same classifier ret
 
 
 def load_feature_net(name: str = "fashion") -> FeatureNet:
-    """Resolve --features: see FEATURE_CHOICES."""
+    """A feature network by name: see FEATURE_CHOICES."""
     if name == "fashion":
         return _classifier_net(WEIGHTS)
     if name.startswith("inception:"):

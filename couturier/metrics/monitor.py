@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from couturier.config import ConfigError
+from couturier.errors import ConfigError
 from couturier.data.images import to_uint8
 from couturier.metrics.evaluate import class_statistics, reference_features
 from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
@@ -24,6 +24,7 @@ from couturier.metrics.features import load_feature_net
 ENTROPY_ALARM = 0.90  # normalised class entropy below this: a class or more has (nearly) vanished
 COVERAGE_ALARM = 0.30  # coverage below this while density is at least DENSITY_REALISTIC: few distinct images
 DENSITY_REALISTIC = 0.5
+ALARMS = {"class_entropy": ENTROPY_ALARM, "coverage": COVERAGE_ALARM}  # dotted lines on the curves
 
 EVAL_COLUMNS = ("fid", "kid_mean", "precision", "recall", "density", "coverage", "class_entropy",
                 "largest_class_share", "class_consistency", "collapse")
@@ -71,8 +72,9 @@ class TrainingMonitor:
     def check_data(data) -> None:
         """The feature network and the reference split are Fashion-MNIST's."""
         if data.dataset != "fashion-mnist":
-            raise ConfigError("--eval-every judges samples against Fashion-MNIST's test split; it works only "
-                              f"with --data fashion-mnist (this run trains on {data.dataset}); drop --eval-every")
+            raise ConfigError("train.eval_every judges samples against Fashion-MNIST's test split; it works only "
+                              f"with data.dataset 'fashion-mnist' (this run trains on {data.dataset}); set it to 0",
+                              field="train.eval_every")
 
     @torch.no_grad()
     def samples(self, generator: torch.nn.Module, z_dim: int, num_classes: int | None,

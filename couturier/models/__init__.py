@@ -1,5 +1,6 @@
-"""GAN architectures, chosen by name. Importing this package registers them all."""
-from couturier.models.registry import build_models, get_model_spec, model_names, model_preset, register_model
-from couturier.models import dcgan, mlp, sngan, text2image  # noqa: F401  (registration side effect)
+"""GAN architectures, chosen by name: one file per model, each registering a `GAN` subclass
+(see base.py for what a model provides)."""
+from couturier.models.base import GAN
+from couturier.models.registry import get_model, model_names, model_preset, register_model
 
-__all__ = ["build_models", "get_model_spec", "model_names", "model_preset", "register_model"]
+__all__ = ["GAN", "get_model", "model_names", "model_preset", "register_model"]

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from torch import nn
 
-from couturier.config import Config
 from couturier.models.layers import (ConditionalBatchNorm2d, LabelConcat, ProjectionHead,
                                      init_dcgan_weights, resolution_plan)
+from couturier.models.base import GAN
 from couturier.models.registry import register_model
 
 
@@ -75,11 +75,11 @@ class DCGANDiscriminator(nn.Module):
             "train": {"batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.5, "beta2": 0.999}},
     summary="convolutional GAN with BatchNorm (Radford et al. 2016)",
 )
-def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
-    d, m = cfg.data, cfg.model
-    classes = m.num_classes if m.conditional else None
-    generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width, classes)
-    discriminator = DCGANDiscriminator(d.channels, d.resolution, m.width, classes)
-    init_dcgan_weights(generator)
-    init_dcgan_weights(discriminator)
-    return generator, discriminator
+class DCGAN(GAN):
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        d, m = self.cfg.data, self.cfg.model
+        generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width, self.num_classes)
+        discriminator = DCGANDiscriminator(d.channels, d.resolution, m.width, self.num_classes)
+        init_dcgan_weights(generator)
+        init_dcgan_weights(discriminator)
+        return generator, discriminator

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from couturier.config import ConfigError
+from couturier.errors import ConfigError
 
 
 def resolution_plan(resolution: int) -> tuple[int, int]:
@@ -16,7 +16,8 @@ def resolution_plan(resolution: int) -> tuple[int, int]:
         size //= 2
         doublings += 1
     if not 4 <= size <= 7 or doublings == 0:
-        raise ConfigError(f"resolution {resolution} is not base*2^k with base 4..7: use 28, 32, 64 or 128")
+        raise ConfigError(f"data.resolution {resolution} is not base*2^k with base 4..7: use 28, 32, 64 or 128",
+                          field="data.resolution")
     return size, doublings
 
 

@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from couturier.config import Config
+from couturier.models.base import GAN
 from couturier.models.layers import LabelConcat, ProjectionHead
 from couturier.models.registry import register_model
 
@@ -53,7 +53,8 @@ class MLPDiscriminator(nn.Module):
             "train": {"batch_size": 32, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.5, "beta2": 0.999}},
     summary="the original design's dense GAN (baseline)",
 )
-def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
-    shape = (cfg.data.channels, cfg.data.resolution, cfg.data.resolution)
-    classes = cfg.model.num_classes if cfg.model.conditional else None
-    return MLPGenerator(cfg.model.z_dim, shape, classes), MLPDiscriminator(shape, classes)
+class MLPGAN(GAN):
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        d = self.cfg.data
+        shape = (d.channels, d.resolution, d.resolution)
+        return MLPGenerator(self.cfg.model.z_dim, shape, self.num_classes), MLPDiscriminator(shape, self.num_classes)

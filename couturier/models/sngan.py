@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from couturier.config import Config
+from couturier.models.base import GAN
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import ProjectionHead, init_dcgan_weights, maybe_sn, resolution_plan
 from couturier.models.registry import register_model
@@ -45,10 +45,11 @@ class SNDiscriminator(nn.Module):
                       "ema_decay": 0.999, "diffaugment": "auto"}},
     summary="spectral-norm D, hinge loss, EMA generator, DiffAugment (Miyato et al. 2018)",
 )
-def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
-    d, m = cfg.data, cfg.model
-    classes = m.num_classes if m.conditional else None
-    generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width * 2, classes, class_norm=True)
-    init_dcgan_weights(generator)
-    discriminator = SNDiscriminator(d.channels, d.resolution, m.width, classes)
-    return generator, discriminator
+class SNGAN(GAN):
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        d, m = self.cfg.data, self.cfg.model
+        generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width * 2, self.num_classes,
+                                  class_norm=True)
+        init_dcgan_weights(generator)
+        discriminator = SNDiscriminator(d.channels, d.resolution, m.width, self.num_classes)
+        return generator, discriminator

@@ -19,15 +19,23 @@ runs at a quarter of the pixels.
 """
 from __future__ import annotations
 
+import dataclasses
+from typing import Callable
+
 import torch
 from torch import nn
 
 from couturier.config import Config
-from couturier.distributed import shard
+from couturier.data import ImageDataset
+from couturier.models.base import GAN, Judge
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
 from couturier.models.sngan import SNDiscriminator
+from couturier.noise import Noise
+from couturier.text.encoders import TextEncoder, build_text_encoder, load_text_encoder
+
+CODE_DIM = 64  # the conditioning-augmentation code fed to G
 
 
 class ConditioningAugmentation(nn.Module):
@@ -35,13 +43,14 @@ class ConditioningAugmentation(nn.Module):
         super().__init__()
         self.fc = nn.Linear(text_dim, 2 * code_dim)
 
-    def forward(self, text: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, text: torch.Tensor, eps: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(code, KL to N(0, I)). Without `eps` (sampling) the code is the mean, so a seed and a
+        prompt fix the image; in training `eps` is standard-normal noise drawn by the objective."""
         mu, logvar = self.fc(text).chunk(2, dim=1)
         logvar = logvar.clamp(-8.0, 8.0)
-        if not self.training:  # sampling: the mean, so a seed and a prompt fix the image
+        if eps is None:
             return mu, mu.new_zeros(())
-        noise = shard(lambda rows: torch.randn(rows, mu.shape[1], dtype=mu.dtype, device=mu.device), len(mu))
-        code = mu + noise * (0.5 * logvar).exp()
+        code = mu + eps.to(mu.dtype) * (0.5 * logvar).exp()
         # mean over the code's dimensions, as StackGAN does: summed over 64 dimensions the KL
         # outweighs the adversarial loss and pushes every description onto the same N(0, I)
         kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).mean()
@@ -69,22 +78,23 @@ class TextBatchNorm(nn.Module):
 
 
 class TextGenerator(nn.Module):
+    """G(z, text) -> image; G(z, text, eps) -> (image, KL of the conditioning augmentation)."""
+
     def __init__(self, z_dim: int, text_dim: int, channels: int, resolution: int, width: int,
-                 code_dim: int = 64, kl_weight: float = 1.0):
+                 code_dim: int = CODE_DIM):
         super().__init__()
-        self.z_dim, self.kl_weight = z_dim, kl_weight
+        self.z_dim = z_dim
         self.augment = ConditioningAugmentation(text_dim, code_dim)
         self.body = ConvGenerator(z_dim + code_dim, channels, resolution, width, None,
                                   make_norm=lambda ch: TextBatchNorm(ch, code_dim))
-        self.aux_loss = torch.zeros(())  # the trainer adds this to G's loss after each forward
 
-    def features(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        code, kl = self.augment(text)
-        self.aux_loss = self.kl_weight * kl
-        return self.body.features(torch.cat([z, code], dim=1), code)
+    def render(self, h: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.body.to_image(h))
 
-    def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        return torch.tanh(self.body.to_image(self.features(z, text)))
+    def forward(self, z: torch.Tensor, text: torch.Tensor, eps: torch.Tensor | None = None):
+        code, kl = self.augment(text, eps)
+        image = self.render(self.body.features(torch.cat([z, code], dim=1), code))
+        return image if eps is None else (image, kl)
 
 
 class TextDiscriminator(nn.Module):
@@ -113,13 +123,12 @@ class GrowingTextGenerator(TextGenerator):
     def set_alpha(self, alpha: float) -> None:
         self.alpha.fill_(alpha)
 
-    def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        h = self.features(z, text)
+    def render(self, h: torch.Tensor) -> torch.Tensor:
         alpha = float(self.alpha)
         half = nn.functional.interpolate(torch.tanh(self.to_half(h)), scale_factor=2, mode="nearest")
         if alpha <= 0.0:
             return half
-        full = torch.tanh(self.body.to_image(h))
+        full = super().render(h)
         return full if alpha >= 1.0 else torch.lerp(half, full, alpha)
 
 
@@ -161,14 +170,91 @@ def growth_alpha(step: int, grow_steps: int) -> float:
                       "ema_decay": 0.999, "diffaugment": "auto"}},
     summary="text-conditional GAN: conditioning augmentation in G, projection + mismatch-aware D",
 )
-def build(cfg: Config) -> tuple[nn.Module, nn.Module]:
-    d, m = cfg.data, cfg.model
-    growing = m.grow_steps > 0
-    generator = (GrowingTextGenerator if growing else TextGenerator)(m.z_dim, m.text_dim, d.channels,
-                                                                     d.resolution, m.width)
-    init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
-    for norm in generator.body.norms:
-        norm.reset_parameters()  # start as plain BatchNorm (DCGAN's init drew random text weights)
-    discriminator = (GrowingTextDiscriminator if growing else TextDiscriminator)(d.channels, d.resolution,
-                                                                               m.width, m.text_dim)
-    return generator, discriminator
+class TextToImage(GAN):
+    """Conditioned on the embedding of each image's description; the encoder is fitted on the
+    training descriptions and saved in checkpoint meta, so a checkpoint is self-contained."""
+
+    kl_weight = 1.0
+
+    def __init__(self, cfg: Config, encoder: TextEncoder, prompts: tuple[str, ...] = ()):
+        super().__init__(cfg)
+        self.encoder = encoder
+        self.prompts = list(prompts)  # the descriptions of the progress grid's rows
+
+    @classmethod
+    def prepare(cls, cfg: Config, dataset: ImageDataset | None = None,
+                log: Callable[[str], None] = print) -> tuple["TextToImage", ImageDataset]:
+        """Fit the encoder on the catalogue's descriptions (or a given dataset's texts) and make
+        their embeddings the labels. TF-IDF fitting is deterministic, so a resumed run gets the same."""
+        if dataset is None:
+            from couturier.text.data import text_dataset
+
+            dataset, encoder = text_dataset(cfg, log)
+        else:
+            encoder = build_text_encoder(cfg.model.text_encoder).fit(dataset.texts)
+            dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.texts)))
+        return cls(cfg, encoder), dataset
+
+    @classmethod
+    def from_meta(cls, cfg: Config, meta: dict) -> "TextToImage":
+        return cls(cfg, load_text_encoder(meta.get("text_encoder")), tuple(meta.get("prompts") or ()))
+
+    def meta(self) -> dict:
+        return {**super().meta(), "text_encoder": self.encoder.state(), "text_dim": self.encoder.dim,
+                "prompts": list(self.prompts)}
+
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        d, m = self.cfg.data, self.cfg.model
+        growing = m.grow_steps > 0
+        text_dim = self.encoder.dim
+        generator = (GrowingTextGenerator if growing else TextGenerator)(m.z_dim, text_dim, d.channels,
+                                                                         d.resolution, m.width)
+        init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
+        for norm in generator.body.norms:
+            norm.reset_parameters()  # start as plain BatchNorm (DCGAN's init drew random text weights)
+        discriminator = (GrowingTextDiscriminator if growing else TextDiscriminator)(d.channels, d.resolution,
+                                                                                   m.width, text_dim)
+        return generator, discriminator
+
+    # ----- the objective --------------------------------------------------------------------
+    def real_condition(self, labels: torch.Tensor) -> torch.Tensor:
+        return labels
+
+    def fake_condition(self, n: int, noise: Noise, pool: torch.Tensor) -> torch.Tensor:
+        """The descriptions of random catalogue images."""
+        return pool[noise.integers(pool.shape[0], n, pool.device)]
+
+    def generate(self, generator, z, condition, noise: Noise):
+        eps = noise.normal(z.shape[0], CODE_DIM, device=z.device)
+        fake, kl = generator(z, condition, eps)
+        return fake, self.kl_weight * kl
+
+    def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition, mismatched):
+        """GAN-INT-CLS: real images with another image's description count as fake too."""
+        real_logits, fake_logits, mismatch_logits = judge((real, real_condition), (fake, fake_condition),
+                                                          (real, mismatched()))
+        return real_logits, fake_logits, torch.cat([fake_logits, mismatch_logits])
+
+    def before_step(self, step: int, generator: nn.Module, discriminator: nn.Module) -> None:
+        if self.cfg.model.grow_steps:  # progressive growing: the fade-in follows the step
+            alpha = growth_alpha(step, self.cfg.model.grow_steps)
+            generator.set_alpha(alpha)
+            discriminator.set_alpha(alpha)
+
+    @property
+    def has_unused_parameters(self) -> bool:
+        return self.cfg.model.grow_steps > 0  # the fading-out branch is unused at alpha 0 or 1
+
+    def grid_inputs(self, columns: int, seed: int, dataset: ImageDataset):
+        """One row per description: the first distinct ones of a seeded shuffle of the catalogue."""
+        g = torch.Generator().manual_seed(seed + 12345)
+        rows = 10
+        z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
+        self.prompts = []
+        for i in torch.randperm(len(dataset), generator=g).tolist():
+            if dataset.texts[i] not in self.prompts:
+                self.prompts.append(dataset.texts[i])
+            if len(self.prompts) == rows:
+                break
+        y = self.encoder.encode(self.prompts).repeat_interleave(columns, dim=0)
+        return z[:len(y)], y

@@ -26,12 +26,12 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from couturier import sampling
-from couturier.config import ConfigError
+from couturier.errors import ConfigError
 from couturier.data.images import make_grid
 from couturier.serve.models import ModelCache, UnknownModel
 from couturier.style.images import MIN_SIDE, StyleInputError
 from couturier.text.encoders import TextEncoderError
-from couturier.train.checkpoint import CheckpointError
+from couturier.checkpoint import CheckpointError
 
 STATIC = Path(__file__).with_name("static")
 OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "application/json"}

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from couturier.sampling import LoadedGenerator, load_generator
-from couturier.train.checkpoint import list_checkpoints
+from couturier.checkpoint import list_checkpoints
 
 
 class UnknownModel(LookupError):

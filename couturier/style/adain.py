@@ -79,8 +79,8 @@ def load_fast_stylizer(path: str | Path | None = None) -> FastStylizer:
     path = Path(path) if path else DECODER_WEIGHTS
     meta_path = path.with_suffix(".json")
     if not path.is_file() or not meta_path.is_file():
-        raise StyleInputError(f"no fast-stylizer weights at {path} (and its .json); train them with "
-                              f"`couturier train-stylizer` or drop --fast")
+        raise StyleInputError(f"no fast-stylizer weights at {path} (and its .json); train a decoder with "
+                              f"train_decoder, or use the optimising transfer", field="stylizer")
     meta = json.loads(meta_path.read_text())
     if sha256_file(path) != meta.get("sha256"):
         raise StyleInputError(f"{path} does not match the checksum in {meta_path.name}; retrain or reinstall it")

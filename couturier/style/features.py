@@ -22,6 +22,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from couturier.errors import StyleNetError
 from couturier.fileio import sha256_file, user_cache_dir, write_bytes
 
 VGG19_URL = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth"
@@ -38,9 +39,6 @@ CONTENT_LAYER = "relu4_2"
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
-
-class StyleNetError(RuntimeError):
-    """The VGG weights are missing, fail their checksum, or do not fit VGG-19."""
 
 
 class VGGFeatures(nn.Module):
@@ -108,8 +106,8 @@ def _download_vgg19(target: Path) -> None:
         with urllib.request.urlopen(VGG19_URL, timeout=60) as response:
             payload = response.read()
     except OSError as exc:
-        raise StyleNetError(f"cannot download VGG-19 weights from {VGG19_URL} ({exc}); pass --vgg FILE with "
-                            f"torchvision's vgg19-dcbb9e9d.pth, or use the default --features random") from exc
+        raise StyleNetError(f"cannot download VGG-19 weights from {VGG19_URL} ({exc}); give the file "
+                            f"torchvision's vgg19-dcbb9e9d.pth, or use the random features", field="vgg") from exc
     digest = hashlib.sha256(payload).hexdigest()
     if not digest.startswith(VGG19_SHA256_PREFIX):
         raise StyleNetError(f"the download from {VGG19_URL} has sha256 {digest[:8]}..., expected "

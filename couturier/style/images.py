@@ -12,13 +12,11 @@ import torch
 from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
+from couturier.errors import StyleInputError
 from couturier.data.images import save_image, to_mode
 
 DEFAULT_MAX_PIXELS = 50_000_000  # a 7,000 x 7,000 photo; decoding more takes GBs of memory
 
-
-class StyleInputError(ValueError):
-    """An input picture or mask that cannot be used as given."""
 
 
 def read_rgb(path: str | Path, size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -43,7 +41,7 @@ def _decode(source, name: str, size: int | None, max_pixels: int, enlarge: bool)
             pixels = image.width * image.height
             if pixels > max_pixels:  # checked from the header, before decoding
                 raise StyleInputError(f"{name} has {pixels:,} pixels, over the cap of {max_pixels:,}; "
-                                      f"shrink it or raise the cap with --max-pixels")
+                                      f"shrink it or raise max_pixels", field="max_pixels")
             rgb = to_mode(image, 3)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise StyleInputError(f"{name} is not a readable image ({exc.__class__.__name__})") from exc
@@ -61,7 +59,7 @@ def require_min_side(x: torch.Tensor, what: str) -> None:
     height, width = x.shape[-2:]
     if min(height, width) < MIN_SIDE:
         raise StyleInputError(f"the {what} is {width}x{height}; the style network needs at least {MIN_SIDE} "
-                              f"pixels a side: use a bigger picture or --size")
+                              f"pixels a side: use a bigger picture or a larger size", field="size")
 
 
 def from_pil(image: Image.Image) -> torch.Tensor:
@@ -101,12 +99,13 @@ def auto_mask(x: torch.Tensor, threshold: float = 0.12, feather: float = 1.5) ->
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     background = np.median(border, axis=0)
     if np.abs(border - background).max(axis=1).mean() > threshold:
-        raise StyleInputError("the background is not plain enough to find the garment; give --mask MASK.png")
+        raise StyleInputError("the background is not plain enough to find the garment; give a mask picture",
+                              field="mask")
     foreground = np.abs(image - background).max(axis=2) > threshold
     foreground = ndimage.binary_opening(foreground, iterations=2)
     foreground = ndimage.binary_fill_holes(foreground)
     if foreground.mean() < 0.01:
-        raise StyleInputError("found no garment against the background; give --mask MASK.png")
+        raise StyleInputError("found no garment against the background; give a mask picture", field="mask")
     soft = ndimage.gaussian_filter(foreground.astype(np.float32), feather)
     soft[soft < 0.01] = 0.0  # the Gaussian's far tail would tint the whole background by a hair
     return torch.from_numpy(soft)[None, None]

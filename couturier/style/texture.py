@@ -6,7 +6,7 @@
 2. Gram-matrix synthesis (Gatys, Ecker & Bethge 2015) from there adds what a spectrum cannot hold:
    edges and fibres, the network's higher-order statistics. Started from noise, as in the paper,
    our quarter-width random network still drew coloured static after 120 L-BFGS steps; started from
-   spot noise it needs tens. With --tileable every convolution pads circularly, so the network sees
+   spot noise it needs tens. When tileable, every convolution pads circularly, so the network sees
    a torus and the fabric stays seamless.
 
 Why not patch-based quilting: it copies the swatch's patches (visible repeats on a 512px piece cut
@@ -51,11 +51,12 @@ def synthesize_texture(swatch: torch.Tensor, net: VGGFeatures, size: int = 512, 
                        progress: bool = True) -> StyleResult:
     """swatch: (1, 3, h, w) in [0, 1] -> a new (1, 3, size, size) piece of the same fabric."""
     if tileable and size % 16:
-        raise StyleInputError(f"--size {size} with --tileable must be a multiple of 16 (the network halves "
-                              f"the image four times and must stay periodic)")
+        raise StyleInputError(f"a tileable fabric's size must be a multiple of 16, got {size} (the network halves "
+                              f"the image four times and must stay periodic)", field="size")
     require_min_side(swatch, "swatch")
     if size < MIN_SIDE:
-        raise StyleInputError(f"--size {size} is too small; the fabric needs at least {MIN_SIDE} pixels a side")
+        raise StyleInputError(f"size {size} is too small; the fabric needs at least {MIN_SIDE} pixels a side",
+                              field="size")
     start = time.perf_counter()
     with torch.no_grad():
         targets = {k: gram(v) for k, v in net(swatch, STYLE_LAYERS).items()}

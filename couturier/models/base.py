@@ -1,0 +1,105 @@
+"""What every model gives the training loop: its networks and its objective.
+
+A model is a subclass of `GAN` in its own file, registered by name with `@register_model`. It
+owns what is specific to it: what G and D are conditioned on, how fakes are drawn and judged,
+extra loss terms, per-step schedules, what its progress grid shows and what goes into checkpoint
+meta. The trainer owns what is common: steps, optimizers, backward passes, EMA, AMP, DDP,
+penalties, checkpoints and logging.
+
+Why this split (stylegan2-ada's `Loss` rather than mimicry's `train_step`): the model returns
+logits and loss terms, the loop does the optimisation. A model's file then holds no optimizer,
+autocast or DDP code, and every model gets the same NaN checks, gradient norms and
+process-count-independent noise for free.
+
+The base class is an image GAN, unconditional or class-conditional; a new architecture
+usually only implements `build`.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+from torch import nn
+
+from couturier.config import Config
+from couturier.data import ImageDataset, load_dataset
+from couturier.noise import Noise
+
+# judge(*(images, condition) pairs) -> D's logits for each pair, after augmentation
+Judge = Callable[..., list[torch.Tensor]]
+
+
+class GAN:
+    name = ""  # set by @register_model
+    preset: dict[str, Any] = {}  # hyper-parameters the model was designed with
+    summary = ""
+
+    def __init__(self, cfg: Config, class_names: tuple[str, ...] = ()):
+        self.cfg = cfg
+        self.class_names = tuple(class_names)
+
+    # ----- building ------------------------------------------------------------------------
+    @classmethod
+    def prepare(cls, cfg: Config, dataset: ImageDataset | None = None,
+                log: Callable[[str], None] = print) -> tuple["GAN", ImageDataset]:
+        """The model for its training data, and that data (loaded from cfg.data unless given)."""
+        if dataset is None:
+            dataset = load_dataset(cfg.data)
+            if dataset.skipped:
+                log(f"skipped {dataset.skipped} unreadable image(s) in {cfg.data.dataset}")
+        return cls(cfg, dataset.class_names), dataset
+
+    @classmethod
+    def from_meta(cls, cfg: Config, meta: dict) -> "GAN":
+        """The model as a checkpoint describes it (see `meta`)."""
+        return cls(cfg, tuple(meta.get("class_names") or ()))
+
+    def meta(self) -> dict:
+        """What sampling needs besides the weights and the config."""
+        return {"model": self.name, "class_names": list(self.class_names), "num_classes": self.num_classes}
+
+    @property
+    def num_classes(self) -> int | None:
+        """Classes G and D are conditioned on (None: unconditional)."""
+        return len(self.class_names) if self.cfg.model.conditional else None
+
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        """(generator, discriminator), freshly initialised. G is called as G(z, condition)."""
+        raise NotImplementedError
+
+    # ----- the objective --------------------------------------------------------------------
+    def real_condition(self, labels: torch.Tensor) -> torch.Tensor | None:
+        return labels if self.num_classes else None
+
+    def fake_condition(self, n: int, noise: Noise, pool: torch.Tensor) -> torch.Tensor | None:
+        """Conditions for n fakes; `pool` holds every training label on the training device."""
+        return noise.integers(self.num_classes, n, pool.device) if self.num_classes else None
+
+    def generate(self, generator: Callable, z: torch.Tensor, condition: torch.Tensor | None,
+                 noise: Noise) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Fakes for a training step, and an extra term for G's loss (or None)."""
+        return generator(z, condition), None
+
+    def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition,
+                             mismatched: Callable[[], torch.Tensor]) -> tuple[torch.Tensor, ...]:
+        """(real logits, fake logits, the logits D's loss counts as fake). `fake` is detached."""
+        real_logits, fake_logits = judge((real, real_condition), (fake, fake_condition))
+        return real_logits, fake_logits, fake_logits
+
+    def before_step(self, step: int, generator: nn.Module, discriminator: nn.Module) -> None:
+        """Per-step schedules (e.g. progressive growing)."""
+
+    @property
+    def has_unused_parameters(self) -> bool:
+        """True when some parameters get no gradient in a step (DDP must then look for them)."""
+        return False
+
+    # ----- what the progress grid shows ----------------------------------------------------
+    def grid_inputs(self, columns: int, seed: int, dataset: ImageDataset) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Fixed noise (and conditions) for the progress grids: one row per class when conditional,
+        else ten rows. Its own RNG, so it never moves the training stream."""
+        g = torch.Generator().manual_seed(seed + 12345)
+        rows = self.num_classes or 10
+        z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
+        y = torch.arange(rows).repeat_interleave(columns) if self.num_classes else None
+        return z, y

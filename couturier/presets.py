@@ -1,0 +1,48 @@
+"""Resolve a config from its layers, with the chosen model's preset beneath them.
+
+    defaults < model preset < config file < flags  (each later layer wins)
+
+Also checks the names the config chooses (model, loss, text encoder, DiffAugment policy)
+against their registries, so an unknown name fails here rather than later. Kept apart from
+couturier.config so that the config stays a leaf that data and models can import.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from couturier.augment import parse_policy
+from couturier.config import Config, ModelConfig, merge
+from couturier.errors import ConfigError
+from couturier.losses import LOSSES
+from couturier.models.registry import get_model, model_preset
+from couturier.text.encoders import ENCODERS
+
+
+def build_config(*layers: dict[str, Any]) -> Config:
+    """The config for these layers (lowest first), checked by type, range and name."""
+    combined: dict[str, Any] = {}
+    for layer in layers:
+        combined = merge(combined, layer)
+    model = combined.get("model") if isinstance(combined.get("model"), dict) else {}
+    name = model.get("name")
+    if name is None and model.get("task") == "text2image":  # the task picks its model
+        name = "text2image"
+    name = name or ModelConfig.name
+    if not isinstance(name, str):
+        raise ConfigError(f"model.name must be a string, got {name!r}", field="model.name")
+    combined = merge(combined, {"model": {"name": name}})
+    config = Config.from_dict(merge(model_preset(name), combined))
+    check_names(config)
+    return config
+
+
+def check_names(config: Config) -> None:
+    """Every name the config chooses exists, and the model and task agree."""
+    get_model(config.model.name)
+    LOSSES.get(config.loss.name)
+    ENCODERS.get(config.model.text_encoder)
+    if config.train.diffaugment != "auto":
+        parse_policy(config.train.diffaugment)
+    if (config.model.task == "text2image") != (config.model.name == "text2image"):
+        raise ConfigError("model.task 'text2image' goes with model.name 'text2image' (the default for that task)",
+                          field="model.task")

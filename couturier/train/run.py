@@ -1,0 +1,65 @@
+"""A run folder's life before the loop starts: which device, whether the folder may be written,
+which config a resumed run continues with, and the DiffAugment policy the data calls for."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+from couturier.errors import CheckpointError, ConfigError, RunDirError
+from couturier.checkpoint import list_checkpoints, read_meta
+
+SMALL_DATASET = 10_000  # below this many images, "auto" turns DiffAugment on
+
+
+def resolve_diffaugment(policy: str, dataset_size: int) -> str:
+    """'auto' augments small datasets only: on Fashion-MNIST's 60,000 images translation+cutout
+    slowed early training visibly (blocky samples at 400 steps), while D overfitting, which
+    DiffAugment prevents, is a small-data problem."""
+    if policy != "auto":
+        return policy
+    return "color,translation,cutout" if dataset_size < SMALL_DATASET else ""
+
+
+def pick_device(name: str) -> torch.device:
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError("train.device is cuda but no CUDA GPU is available; use cpu", field="train.device")
+    if name not in ("cpu", "mps") and not name.startswith("cuda"):
+        raise ConfigError(f"unknown device {name!r}; use cpu or cuda[:N]", field="train.device")
+    return torch.device(name)
+
+
+def prepare_run_dir(run_dir: Path, resume: bool) -> None:
+    """Refuse to write into a folder that holds something else, or over a finished run."""
+    is_run = (run_dir / "config.json").is_file()
+    if resume:
+        if not list_checkpoints(run_dir / "checkpoints"):
+            raise RunDirError(f"{run_dir} has no checkpoint to resume from; start a new run instead",
+                              field="resume")
+        return
+    if run_dir.exists() and is_run:
+        raise RunDirError(f"{run_dir} already holds a run; resume it or choose another run folder", field="out")
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+        raise RunDirError(f"{run_dir} exists and is not a run folder; choose another run folder", field="out")
+
+
+def resumed_config(run_dir: str | Path) -> dict:
+    """The config a run continues with: its latest checkpoint's, so that values changed at an
+    earlier resume persist (config.json is the fallback for folders written by older versions)."""
+    run_dir = Path(run_dir)
+    found = list_checkpoints(run_dir / "checkpoints")
+    if found:
+        try:
+            return read_meta(found[-1])["config"]
+        except (CheckpointError, KeyError):
+            pass
+    path = run_dir / "config.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunDirError(f"cannot read {path} ({exc}); is {run_dir} a run folder?", field="out") from exc
+
+
+def has_checkpoint(run_dir: str | Path) -> bool:
+    return bool(list_checkpoints(Path(run_dir) / "checkpoints"))

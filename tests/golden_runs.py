@@ -1,0 +1,103 @@
+"""Golden runs: a few hundred training steps whose final weights must never change by accident.
+
+The digests in golden_weights.json were written by the code before the objective/config redesign
+(commit d9019dc) and the redesign reproduced them bit for bit. A change that alters training
+numerics on purpose regenerates them, and says so in its commit:
+
+    python tests/golden_runs.py --write
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+GOLDEN_FILE = Path(__file__).with_name("golden_weights.json")
+STEPS = 300
+
+# name -> (config layer, which dataset fixture): the three model families the trainer serves,
+# with the loss paths (gradient penalty, R1, two D steps) and schedules (growing) besides.
+GOLDEN_RUNS = {
+    "dcgan": ({"model": {"name": "dcgan", "width": 8, "z_dim": 16}}, "fmnist"),
+    "sngan-conditional": ({"model": {"name": "sngan", "conditional": True, "width": 8, "z_dim": 16}}, "fmnist"),
+    "dcgan-wgan-gp-r1": ({"model": {"name": "dcgan", "conditional": True, "width": 8, "z_dim": 16},
+                         "loss": {"name": "wgan-gp", "r1_gamma": 1.0}, "train": {"d_steps": 2}}, "fmnist"),
+    "text2image-growing": ({"model": {"name": "text2image", "task": "text2image", "width": 8, "z_dim": 16,
+                                      "grow_steps": 100},
+                            "data": {"resolution": 32}}, "catalogue"),
+}
+
+
+def run_config(name: str, catalogue_dir: Path | None = None) -> dict:
+    layer, data = GOLDEN_RUNS[name]
+    train = {"steps": STEPS, "batch_size": 16, "log_every": 50, "sample_every": 1000, "checkpoint_every": 1000,
+             "grid_columns": 4, "seed": 3, "threads": 1}
+    layer = {**layer, "train": {**train, **layer.get("train", {})}}
+    if data == "catalogue":
+        layer["data"] = {**layer.get("data", {}), "dataset": str(catalogue_dir)}
+    return layer
+
+
+def weights_digest(tensors: dict[str, torch.Tensor]) -> str:
+    """SHA-256 over the networks' tensors (G, D and G_ema), keys sorted; optimizer and RNG left out."""
+    digest = hashlib.sha256()
+    for key in sorted(k for k in tensors if k.split(".", 1)[0] in ("G", "D", "G_ema")):
+        digest.update(key.encode())
+        digest.update(tensors[key].contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def cpu_signature() -> str:
+    """Kernels differ by instruction set, so digests are comparable only on the same one."""
+    return f"torch {torch.__version__} {torch.backends.cpu.get_cpu_capability()}"
+
+
+def train_and_digest(name: str, out: Path, dataset, catalogue_dir: Path | None) -> str:
+    try:
+        from couturier.presets import build_config
+    except ImportError:  # the code before the redesign, which wrote the digests
+        from couturier.config import build_config
+    from couturier.train import Trainer, load_checkpoint
+
+    threads = torch.get_num_threads()
+    try:
+        cfg = build_config(run_config(name, catalogue_dir))
+        Trainer(cfg, out, dataset=dataset if GOLDEN_RUNS[name][1] == "fmnist" else None,
+                log=lambda _: None).fit(progress=False)
+    finally:
+        torch.set_num_threads(threads)
+    return weights_digest(load_checkpoint(out).tensors)
+
+
+def main() -> None:  # pragma: no cover - the writer, run by hand
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import conftest
+
+    if "--write" not in sys.argv:
+        sys.exit(__doc__)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        dataset = conftest.fmnist_slice.__wrapped__()
+        catalogue_dir = conftest.catalogue.__wrapped__(_Factory(tmp))
+        digests = {name: train_and_digest(name, tmp / name, dataset, catalogue_dir) for name in GOLDEN_RUNS}
+    GOLDEN_FILE.write_text(json.dumps({"cpu": cpu_signature(), "steps": STEPS, "digests": digests}, indent=2) + "\n")
+    print(json.dumps(digests, indent=2))
+
+
+class _Factory:  # stands in for pytest's tmp_path_factory outside pytest
+    def __init__(self, root: Path):
+        self.root = root
+
+    def mktemp(self, name: str) -> Path:
+        path = self.root / name
+        path.mkdir()
+        return path
+
+
+if __name__ == "__main__":
+    main()
