@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from couturier.config import build_config
+from couturier.presets import build_config
 from couturier.data import ImageDataset
 from couturier.train import Trainer
 

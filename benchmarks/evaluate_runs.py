@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from couturier.fileio import write_text
-from couturier.metrics.evaluate import evaluate, load_samples, save_evaluation
+from couturier.metrics.evaluate import evaluate
+from couturier.samples import load_samples, save_evaluation
 from couturier.metrics.features import load_feature_net
 
 COLUMNS = ("fid", "kid_mean", "precision", "recall", "density", "coverage", "class_entropy",

@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from couturier.config import build_config  # noqa: E402
+from couturier.presets import build_config  # noqa: E402
 from couturier.data.images import make_grid  # noqa: E402
 from couturier.fileio import atomic_path, write_text  # noqa: E402
 from couturier.sampling import load_generator, sample  # noqa: E402

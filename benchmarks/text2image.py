@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from couturier.config import build_config
+from couturier.presets import build_config
 from couturier.data.catalogue import load_catalogue
 from couturier.data.images import save_grid
 from couturier.fileio import write_text

@@ -22,7 +22,7 @@ import time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from couturier.config import build_config
+from couturier.presets import build_config
 from couturier.data import load_dataset
 from couturier.train import Trainer
 

@@ -40,7 +40,9 @@ def check_names(config: Config) -> None:
     """Every name the config chooses exists, and the model and task agree."""
     get_model(config.model.name)
     LOSSES.get(config.loss.name)
-    ENCODERS.get(config.model.text_encoder)
+    if config.model.text_encoder not in ENCODERS.names():
+        raise ConfigError(f"unknown text encoder {config.model.text_encoder!r}; valid text encoders: "
+                          f"{', '.join(ENCODERS.names())}", field="model.text_encoder")
     if config.train.diffaugment != "auto":
         parse_policy(config.train.diffaugment)
     if (config.model.task == "text2image") != (config.model.name == "text2image"):

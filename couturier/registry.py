@@ -9,14 +9,16 @@ import importlib
 import pkgutil
 from typing import Callable, Generic, TypeVar
 
-from couturier.errors import ConfigError
+from couturier.errors import ConfigError, CouturierError
 
 T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    def __init__(self, kind: str, package: str | None = None, field: str | None = None):
-        self.kind, self.package, self.field = kind, package, field
+    def __init__(self, kind: str, package: str | None = None, field: str | None = None,
+                 error: type[CouturierError] = ConfigError):
+        self.kind, self.package, self.field, self.error = kind, package, field, error
+        self.plural = kind + ("es" if kind.endswith("s") else "s")
         self._items: dict[str, T] = {}
         self._discovered = package is None
 
@@ -37,8 +39,8 @@ class Registry(Generic[T]):
     def get(self, name: str) -> T:
         self._discover()
         if name not in self._items:
-            raise ConfigError(f"unknown {self.kind} {name!r}; valid {self.kind}s: {', '.join(self.names())}",
-                              field=self.field)
+            raise self.error(f"unknown {self.kind} {name!r}; valid {self.plural}: {', '.join(self.names())}",
+                             field=self.field)
         return self._items[name]
 
     def items(self) -> list[tuple[str, T]]:

@@ -100,7 +100,7 @@ def compare_runs(runs: list[str | Path], out: str | Path | None = None) -> tuple
     for run in runs:
         run = Path(run)
         if not (run / "metrics.csv").is_file():
-            raise FileNotFoundError(f"{run} has no metrics.csv; pass run folders written by `couturier train`")
+            raise FileNotFoundError(f"{run} has no metrics.csv; pass run folders written by training (metrics.csv is missing)")
         values = {k: float(v) for k, v in _last_metrics(run) if _is_number(v)}
         table.append({"run": run.name, **values})
     skip = {"step", "elapsed_s"}

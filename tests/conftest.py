@@ -32,15 +32,18 @@ def fmnist_slice() -> ImageDataset:
                         CLASS_NAMES)
 
 
-def tiny_config(model: str = "dcgan", **train):
+def tiny_config(model: str = "dcgan", data: dict | None = None, r1: float | None = None, **train):
     """A config small enough for a test: narrow nets, few steps, frequent outputs."""
     conditional = train.pop("conditional", False)
     loss = train.pop("loss", None)
     layer = {"model": {"name": model, "conditional": conditional, "width": 8, "z_dim": 16},
              "train": {"steps": 6, "batch_size": 16, "log_every": 2, "sample_every": 3,
                        "checkpoint_every": 3, "grid_columns": 4, **train}}
-    if loss:
-        layer["loss"] = {"name": loss}
+    if model == "text2image":
+        layer["model"]["task"] = "text2image"
+    if data:
+        layer["data"] = data
+    layer["loss"] = {k: v for k, v in (("name", loss), ("r1_gamma", r1)) if v is not None}
     return build_config(layer)
 
 

@@ -52,10 +52,11 @@ def test_train_sample_interpolate_resume(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("args, message", [
     (["train", "--model", "gan9000"], "valid models: dcgan, mlp, sngan"),
     (["train", "--loss", "l2"], "valid losses: bce, hinge, wgan-gp"),
-    (["train", "--steps", "0"], "train.steps must be a positive integer"),
-    (["train", "--batch-size", "-1"], "train.batch_size must be a positive integer"),
+    (["train", "--steps", "0"], "train.steps must be an integer of at least 1, got 0 [--steps]"),
+    (["train", "--batch-size", "-1"], "train.batch_size must be an integer from 1 to 65536, got -1 [--batch-size]"),
+    (["train", "--set", "model.conditional=\"no\""], "model.conditional must be true or false, got 'no'"),
     (["train", "--data", "/nonexistent/folder"], "neither 'fashion-mnist' nor an existing folder"),
-    (["train", "--data-dir", "/nonexistent", "--steps", "1"], "apt-get install dataset-fashion-mnist"),
+    (["train", "--data-dir", "/nonexistent", "--steps", "1"], "dataset-fashion-mnist or set data.data_dir"),
     (["sample", "/nonexistent/run", "--out", "x.png"], "does not exist"),
 ])
 def test_bad_input_is_one_line_and_non_zero(tmp_path, monkeypatch, capsys, args, message):
@@ -120,3 +121,45 @@ def test_evaluate_prints_json(tmp_path, monkeypatch, capsys):
     code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "floats.npy", "--features",
                            tmp_path / "net.safetensors")
     assert code == 2 and "uint8" in err
+
+
+@needs_data
+def test_values_given_on_resume_persist_into_later_resumes(tmp_path, monkeypatch, capsys):
+    import json
+
+    from couturier.checkpoint import load_checkpoint
+
+    run = tmp_path / "run"
+    common = ["--model", "mlp", "--batch-size", "16", "--checkpoint-every", "2", "--out", run, "--no-progress"]
+    assert run_cli(monkeypatch, capsys, "train", "--steps", 2, *common)[0] == 0
+    assert run_cli(monkeypatch, capsys, "train", "--resume", "--steps", 4, "--lr", "0.001", "--out", run,
+                   "--no-progress")[0] == 0
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--resume", "--steps", 6, "--out", run, "--no-progress")
+    assert code == 0, err
+    config = load_checkpoint(run).config["train"]
+    assert (config["steps"], config["lr_g"], config["lr_d"], config["batch_size"]) == (6, 0.001, 0.001, 16)
+    assert json.loads((run / "config.json").read_text())["train"]["lr_g"] == 0.001
+
+
+@needs_data
+def test_a_run_shorter_than_the_log_interval_still_writes_its_metrics_and_curves(tmp_path, monkeypatch, capsys):
+    run = tmp_path / "run"
+    code, out, err = run_cli(monkeypatch, capsys, "train", "--model", "mlp", "--steps", 3, "--out", run,
+                             "--no-progress")  # log_every is 50
+    assert code == 0, err
+    rows = (run / "metrics.csv").read_text().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("3,")
+    assert (run / "loss_curves.png").is_file() and "loss_curves.png" in out
+
+
+def test_set_reaches_any_config_key_and_errors_name_the_flag(tmp_path, monkeypatch, capsys):
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--set", "train.beta2=1.5", "--out", tmp_path / "r")
+    assert code == 2 and "train.beta2 must be a number from 0 to 0.9999, got 1.5" in err
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--set", "beta2", "--out", tmp_path / "r")
+    assert code == 2 and "SECTION.KEY=VALUE" in err and not (tmp_path / "r").exists()
+
+
+def test_a_missing_extra_is_one_line_naming_it(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if couturier[serve] were not installed
+    code, _, err = run_cli(monkeypatch, capsys, "serve", "--runs", ".")
+    assert code == 2 and err.strip() == "error: couturier serve needs the 'serve' extra: pip install 'couturier[serve]'"

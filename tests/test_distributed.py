@@ -19,6 +19,7 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from couturier import distributed
+from couturier.noise import Noise
 from couturier.data import BatchSampler, ImageDataset
 
 # ----- in one process -------------------------------------------------------------------------
@@ -45,11 +46,13 @@ def test_each_rank_sees_its_own_share_of_an_epoch():
     assert sorted(torch.cat(seen).tolist()) == list(range(64))
 
 
-def test_shard_is_the_plain_draw_on_one_process():
+def test_noise_is_the_plain_draw_on_one_process_and_a_block_of_it_on_many():
     torch.manual_seed(1)
-    expected = torch.rand(5, 3)
+    expected = torch.rand(10, 3)
     torch.manual_seed(1)
-    assert torch.equal(distributed.shard(lambda rows: torch.rand(rows, 3), 5), expected)
+    assert torch.equal(Noise().uniform(5, 3), expected[:5])
+    torch.manual_seed(1)
+    assert torch.equal(Noise(rank=1, world=2).uniform(5, 3), expected[5:])
 
 
 def test_cpu_sync_batchnorm_keeps_batchnorm_state_dict():

@@ -55,7 +55,7 @@ def test_parse_idx_checks_magic_shape_and_length():
 
 
 def test_missing_files_in_explicit_folder_say_what_to_do(tmp_path):
-    with pytest.raises(DataError, match="apt-get install dataset-fashion-mnist"):
+    with pytest.raises(DataError, match="dataset-fashion-mnist or set data.data_dir"):
         load_fashion_mnist("train", data_dir=tmp_path)
 
 

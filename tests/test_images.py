@@ -59,8 +59,8 @@ def test_training_on_a_folder_of_rgb_garments(tmp_path):
         for i in range(20):
             pixels = rng.integers(0, 255, (50, 40, 3), dtype=np.uint8)
             Image.fromarray(pixels).save(tmp_path / "shop" / label / f"{i}.jpg")
-    cfg = tiny_config("sngan", conditional=True, steps=2)
-    cfg.data.dataset, cfg.data.resolution, cfg.data.channels = str(tmp_path / "shop"), 32, 3
+    cfg = tiny_config("sngan", conditional=True, steps=2,
+                      data={"dataset": str(tmp_path / "shop"), "resolution": 32, "channels": 3})
     Trainer(cfg, tmp_path / "run").fit(progress=False)
     generator = load_generator(tmp_path / "run")
     images, labels = sample(generator, n=4, class_name="shoes")

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from couturier.metrics.evaluate import SampleError, class_statistics, memorisation, nearest_training_distances
+from couturier.errors import SampleError
+from couturier.metrics.classes import class_statistics
+from couturier.metrics.memorisation import memorisation, nearest_training_distances
 
 
 def test_class_statistics_flag_collapse():
@@ -41,7 +43,8 @@ def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
     from safetensors.torch import save_file
 
     from couturier.data.fashion_mnist import load_fashion_mnist
-    from couturier.metrics.evaluate import evaluate, load_samples
+    from couturier.metrics.evaluate import evaluate
+    from couturier.samples import load_samples
     from couturier.metrics.features import FashionClassifier, load_feature_net
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -66,7 +69,7 @@ def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
 def test_bad_samples_are_refused_with_the_reason(tmp_path):
     from PIL import Image
 
-    from couturier.metrics.evaluate import load_samples
+    from couturier.samples import load_samples
 
     floats = np.zeros((200, 28, 28), np.float32)
     floats[3, 4, 5] = np.nan

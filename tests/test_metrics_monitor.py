@@ -3,7 +3,8 @@ import csv
 import pytest
 
 from conftest import tiny_config
-from couturier.config import ConfigError, build_config
+from couturier.errors import ConfigError
+from couturier.presets import build_config
 from couturier.metrics.monitor import COVERAGE_ALARM, ENTROPY_ALARM, collapse_warning
 from couturier.sampling import load_generator
 from couturier.train import Trainer

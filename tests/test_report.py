@@ -34,7 +34,8 @@ def test_compare_table_and_figure(two_runs, tmp_path):
 
 @needs_data
 def test_report_shows_evaluation_curves_and_nearest_neighbours(tmp_path, fmnist_slice, monkeypatch):
-    from couturier.metrics.evaluate import evaluate, load_samples, save_evaluation
+    from couturier.metrics.evaluate import evaluate
+    from couturier.samples import load_samples, save_evaluation
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     run = tmp_path / "run"

@@ -28,9 +28,8 @@ def runs(tmp_path_factory, fmnist_slice, catalogue):
     """Two tiny trained runs: a class-conditional dcgan and a text-to-image model."""
     root = tmp_path_factory.mktemp("runs")
     Trainer(tiny_config("dcgan", conditional=True, steps=2), root / "dcgan", dataset=fmnist_slice).fit(progress=False)
-    cfg = tiny_config("text2image", steps=2, batch_size=8)
-    cfg.data.dataset, cfg.data.resolution, cfg.data.channels = str(catalogue), 32, 3
-    cfg.model.task = "text2image"
+    cfg = tiny_config("text2image", steps=2, batch_size=8,
+                      data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
     Trainer(cfg, root / "text").fit(progress=False)
     (root / "not-a-run").mkdir()
     return root

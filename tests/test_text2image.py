@@ -57,7 +57,7 @@ def test_text_model_bad_input(catalogue, tmp_path, monkeypatch, capsys):
 def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, monkeypatch):
     import torch
 
-    from couturier.config import build_config
+    from couturier.presets import build_config
     from couturier.models.text2image import growth_alpha
     from couturier.sampling import generate, load_generator
     from couturier.train import Trainer

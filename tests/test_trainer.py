@@ -33,7 +33,8 @@ def test_stopped_and_resumed_run_ends_with_identical_weights(tmp_path, fmnist_sl
             continue
         assert torch.equal(a[key], b[key]), key
     rows = list(csv.DictReader((tmp_path / "split" / "metrics.csv").open()))
-    assert [int(r["step"]) for r in rows] == [2, 4, 6]  # resumed log continues without duplicates
+    # the stopped run's last row (step 3) stays; the resumed log continues without duplicates
+    assert [int(r["step"]) for r in rows] == [2, 3, 4, 6]
 
 
 def test_run_folder_outputs(tmp_path, fmnist_slice):
@@ -84,8 +85,7 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, fmnist_slice):
 
 @pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
 def test_other_losses_and_r1_train(tmp_path, fmnist_slice, loss):
-    cfg = tiny_config("dcgan", loss=loss, steps=2)
-    cfg.loss.r1_gamma = 1.0
+    cfg = tiny_config("dcgan", loss=loss, steps=2, r1=1.0)
     row = Trainer(cfg, tmp_path / "run", dataset=fmnist_slice).fit(progress=False)
     assert row["step"] == 2 and all(v == v for v in row.values())  # no NaN
 
@@ -100,7 +100,7 @@ def test_out_folder_guards(tmp_path, fmnist_slice):
     with pytest.raises(RunDirError, match="no checkpoint"):
         Trainer(tiny_config(), tmp_path / "fresh", resume=True, dataset=fmnist_slice)
     Trainer(tiny_config(steps=3), tmp_path / "run", dataset=fmnist_slice).fit(progress=False)
-    with pytest.raises(RunDirError, match="--resume"):
+    with pytest.raises(RunDirError, match="already holds a run; resume it"):
         Trainer(tiny_config(), tmp_path / "run", dataset=fmnist_slice)
 
 

@@ -153,7 +153,7 @@ class InceptionV3(nn.Module):
 def load_inception(path: str | Path) -> Callable[[torch.Tensor], torch.Tensor]:
     """Load a torchvision- or pytorch-fid-layout state dict (.pth or .safetensors); returns
     an `embed` for FeatureNet: grayscale 28x28 in [-1, 1] -> 2048-d pool features."""
-    from couturier.metrics.features import FeatureNetError
+    from couturier.errors import FeatureNetError
 
     path = Path(path)
     try:

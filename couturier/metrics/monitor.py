@@ -16,10 +16,12 @@ import torch
 
 from couturier.errors import ConfigError
 from couturier.data.images import to_uint8
-from couturier.metrics.evaluate import class_statistics, reference_features
-from couturier.metrics.distances import (frechet_distance, kernel_inception_distance, mean_and_covariance,
-                                         precision_recall_density_coverage)
+from couturier.metrics.evaluate import reference
 from couturier.metrics.features import load_feature_net
+from couturier.metrics.registry import Judgement, judge
+
+# what an evaluation during training computes: the same code as `evaluate`, less memorisation
+MONITOR_METRICS = ["fid", "kid", "prdc", "classes"]
 
 ENTROPY_ALARM = 0.90  # normalised class entropy below this: a class or more has (nearly) vanished
 COVERAGE_ALARM = 0.30  # coverage below this while density is at least DENSITY_REALISTIC: few distinct images
@@ -59,12 +61,7 @@ class TrainingMonitor:
     def __init__(self, n: int = 10000, ref: str = "test", seed: int = 0, data_dir=None):
         self.net = load_feature_net("fashion")
         self.n, self.seed = n, seed
-        ref_features, _ = reference_features(self.net, ref, data_dir)
-        self.ref_features = ref_features
-        self.ref_stats = mean_and_covariance(ref_features)
-        size = min(n, len(ref_features))
-        rng = np.random.default_rng(seed)
-        self.ref_subset = ref_features[rng.choice(len(ref_features), size, replace=False)]
+        self.reference = reference(self.net, ref, data_dir)  # features and their statistics, kept
         self.best_fid = float("inf")
         self.previous: dict | None = None  # the last evaluation, for the collapse alarm's trend
 
@@ -94,14 +91,7 @@ class TrainingMonitor:
 
     def evaluate(self, images: np.ndarray, requested: np.ndarray | None) -> dict:
         features, probs = self.net.extract(images)
-        results = {"fid": frechet_distance(*mean_and_covariance(features), *self.ref_stats)}
-        results["kid_mean"], _ = kernel_inception_distance(self.ref_features, features, subsets=20,
-                                                           subset_size=min(1000, len(features)), seed=self.seed)
-        results.update(precision_recall_density_coverage(self.ref_subset[:len(features)],
-                                                         features[:len(self.ref_subset)]))
-        stats = class_statistics(probs, requested)
-        results.update({k: stats[k] for k in ("class_entropy", "largest_class_share", "class_consistency")
-                        if k in stats})
+        results = judge(Judgement(images, features, self.reference, probs, requested, self.seed), MONITOR_METRICS)
         warning = collapse_warning(results, self.previous)
         self.previous = results
         results["collapse"] = 1.0 if warning else 0.0

@@ -26,15 +26,21 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from couturier import sampling
-from couturier.errors import ConfigError
 from couturier.data.images import make_grid
+from couturier.errors import ConfigError, CouturierError, StyleInputError
 from couturier.serve.models import ModelCache, UnknownModel
-from couturier.style.images import MIN_SIDE, StyleInputError
-from couturier.text.encoders import TextEncoderError
-from couturier.checkpoint import CheckpointError
+from couturier.style.images import MIN_SIDE
 
 STATIC = Path(__file__).with_name("static")
 OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "application/json"}
+
+
+class Refused(Exception):
+    """A library error on its way to a 400 response."""
+
+    def __init__(self, error: CouturierError):
+        super().__init__(str(error))
+        self.error = error
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Limits:
 
 class Problem(BaseModel):
     detail: str = Field(description="one line: what was wrong and what to do")
+    field: str | None = Field(None, description="the request field (or the model's config key) it is about")
 
 
 # Our own refusals carry one line of text; 422 stays FastAPI's list of schema violations.
@@ -150,6 +157,10 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                   version=_version(), responses=ERRORS)
     app.state.cache, app.state.limits = cache, limits
 
+    @app.exception_handler(Refused)
+    async def refused(_request: Request, exc: Refused) -> JSONResponse:
+        return JSONResponse({"detail": str(exc.error), "field": exc.error.field}, status_code=400)
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
         if token and request.url.path != "/health":
@@ -175,8 +186,8 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                                      f"images") from exc
         except UnknownModel as exc:
             raise HTTPException(404, str(exc).strip('"')) from exc
-        except (ConfigError, TextEncoderError, CheckpointError, StyleInputError) as exc:
-            raise HTTPException(400, str(exc)) from exc
+        except CouturierError as exc:  # the library's one line, and the field it names
+            raise Refused(exc) from exc
 
     def check_n(n: int, rows: int = 1) -> None:
         if n * rows > limits.max_n:
@@ -220,7 +231,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
             loaded = cache.get(body.model)
             if body.prompt_a or body.prompt_b:
                 if not (body.prompt_a and body.prompt_b):
-                    raise ConfigError("send both prompt_a and prompt_b")
+                    raise ConfigError("send both prompt_a and prompt_b", field="prompt_b")
                 return sampling.interpolate_prompts(loaded, body.prompt_a, body.prompt_b, body.steps,
                                                     body.rows, body.seed_a)
             return sampling.interpolate(loaded, body.seed_a, body.seed_b, body.steps, body.rows,

@@ -22,7 +22,8 @@ from couturier.registry import Registry
 
 
 
-ENCODERS: Registry[type["TextEncoder"]] = Registry("text encoder", field="model.text_encoder")
+ENCODERS: Registry[type["TextEncoder"]] = Registry("text encoder", field="model.text_encoder",
+                                                      error=TextEncoderError)
 
 
 class TextEncoder:

@@ -1,0 +1,69 @@
+"""`couturier evaluate`, `report` and `compare`: numbers and pages about runs."""
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.argument("source", type=click.Path())
+@click.option("--n", "n", type=int, default=10000, show_default=True, help="Samples to draw from a run.")
+@click.option("--ref", type=click.Choice(["test", "train"]), default="test", show_default=True)
+@click.option("--features", default="fashion", show_default=True,
+              help="Feature network: 'fashion' (shipped), FILE.safetensors, inception:FILE, FILE.pt or FILE.onnx.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--save", is_flag=True, help="Also write evaluation.json and nearest_neighbours.png into the run.")
+@click.option("--device", default="cpu", show_default=True)
+def evaluate(source, n, ref, features, seed, no_memorisation, as_json, save, device) -> None:
+    """Judge samples (a run, an .npz/.npy or an image folder): FID, KID, PRDC, classes, copying."""
+    import json
+
+    from couturier.metrics.evaluate import evaluate as run_evaluation
+    from couturier.metrics.registry import table_columns
+    from couturier.samples import load_samples, save_evaluation
+    from couturier.metrics.features import load_feature_net
+
+    net = load_feature_net(features)
+    images, requested = load_samples(source, n, seed, device)
+    results = run_evaluation(images, net, ref, requested, seed, check_memorisation=not no_memorisation)
+    if save:
+        written = save_evaluation(source, images, results)
+        click.echo(f"wrote {', '.join(str(p) for p in written)}", err=as_json)
+    if as_json:
+        click.echo(json.dumps(results))
+        return
+    click.echo(f"{source}: {results['n']} images against the {ref} split")
+    for key in table_columns():
+        if key in results:
+            click.echo(f"  {key:22s} {results[key]:.4f}")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@click.option("--out", type=click.Path(), help="HTML file (default RUN/report.html).")
+def report(run, out) -> None:
+    """Write one self-contained HTML report of a run."""
+    from couturier.report import build_report
+
+    click.echo(f"wrote {build_report(run, out)}")
+
+
+@click.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path())
+@click.option("--out", type=click.Path(), help="Also draw the metrics side by side into this PNG.")
+def compare(runs, out) -> None:
+    """Print (and plot) several runs' final metrics side by side."""
+    from couturier.report import compare_runs
+
+    names, table = compare_runs(list(runs), out)
+    width = max(len(r["run"]) for r in table) + 2
+    click.echo("metric".ljust(22) + "".join(r["run"].rjust(width) for r in table))
+    for name in names:
+        click.echo(name.ljust(22) + "".join(f"{r[name]:.4g}".rjust(width) for r in table))
+    if out:
+        click.echo(f"figure: {out}")
+
+
+
+COMMANDS = (evaluate, report, compare)

@@ -1,0 +1,93 @@
+"""Command-line flags made from the config's dataclasses, and back into config layers.
+
+Every field of DataConfig, ModelConfig, LossConfig and TrainConfig becomes a flag named after
+its key (or the names in its metadata), typed and documented by its dataclass; `--set
+section.key=value` reaches any field too. Flags left unset override nothing.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import click
+
+from couturier.config import SECTIONS, config_fields
+from couturier.errors import ConfigError
+
+# Library fields that are not config keys, and the flags that set them.
+ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out", "resume": "--resume",
+                  "stylizer": "--stylizer", "max_pixels": "--max-pixels", "vgg": "--vgg", "mask": "--mask",
+                  "n": "--n", "truncation": "--truncation", "steps": "--steps", "size": "--size",
+                  "class_a": "--class-a"}
+
+
+def _flag_names(section: str, field) -> list[str]:
+    return [f"--{name.replace('_', '-')}" for name in (field.metadata.get("flags") or (field.name,))]
+
+
+def config_flag_table() -> dict[str, str]:
+    """config key ("train.batch_size") -> its first flag ("--batch-size")."""
+    return {f"{section}.{f.name}": _flag_names(section, f)[0]
+            for section, cls in SECTIONS.items() for f, _ in config_fields(cls)}
+
+
+def flag_for(field: str | None) -> str | None:
+    if not field:
+        return None
+    return config_flag_table().get(field) or ARGUMENT_FLAGS.get(field)
+
+
+def config_options(command: Callable) -> Callable:
+    """Decorate a click command with one option per config field (dest: section__key)."""
+    options = []
+    for section, cls in SECTIONS.items():
+        for f, kind in config_fields(cls):
+            names, dest = _flag_names(section, f), f"{section}__{f.name}"
+            help_text = f.metadata.get("help", "") + f" [{section}.{f.name}]"
+            base = next((k for k in getattr(kind, "__args__", (kind,)) if k is not type(None)), kind)
+            if base is bool:
+                option = click.option(f"{names[0]}/--no-{names[0][2:]}", dest, default=None, help=help_text)
+            else:
+                choices = f.metadata.get("choices")
+                kind_ = click.Choice([str(c) for c in choices]) if choices and base is str else base
+                option = click.option(*names, dest, type=kind_, default=None, help=help_text)
+            options.append(option)
+    options.append(click.option("--lr", type=float, help="Learning rate for both G and D."))
+    options.append(click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
+                                help="Set any config value, e.g. --set train.beta2=0.99 (repeatable)."))
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def flags_to_layer(flags: dict[str, Any]) -> dict[str, Any]:
+    """The flags that were given, as a config layer {section: {key: value}}."""
+    layer: dict[str, dict] = {}
+    for dest, value in flags.items():
+        if "__" in dest and value is not None:
+            section, key = dest.split("__", 1)
+            layer.setdefault(section, {})[key] = value
+    if flags.get("lr") is not None:
+        layer.setdefault("train", {}).update(lr_g=flags["lr"], lr_d=flags["lr"])
+    for item in flags.get("overrides") or ():
+        section, key, value = _parse_override(item)
+        layer.setdefault(section, {})[key] = value
+    train = layer.get("train", {})
+    if train.get("minutes") is not None and "steps" not in train:  # one budget at a time
+        train["steps"] = None
+    elif train.get("steps") is not None and "minutes" not in train:
+        train["minutes"] = None
+    return layer
+
+
+def _parse_override(item: str) -> tuple[str, str, Any]:
+    key, sep, raw = item.partition("=")
+    section, dot, name = key.strip().partition(".")
+    if not sep or not dot or section not in SECTIONS:
+        raise ConfigError(f"--set takes SECTION.KEY=VALUE with a section of {', '.join(SECTIONS)}; got {item!r}",
+                          field="set")
+    try:
+        value = json.loads(raw)  # numbers, true/false, null, "quoted strings"
+    except ValueError:
+        value = raw  # a bare word is a string
+    return section, name.strip(), value

@@ -1,0 +1,99 @@
+"""`couturier sample`, `interpolate` and `generate`: pictures from a trained run."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from couturier.errors import ConfigError
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force and (path.is_file() or any(path.iterdir())):
+        raise FileExistsError(f"{path} already exists; choose another --out or pass --force to replace it")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="grid.png, samples.npz or a folder/")
+@click.option("--n", "n", type=int, default=64, show_default=True)
+@click.option("--class", "class_name", help="Class name or index (conditional models).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
+@click.option("--columns", type=int, help="Grid columns (default 10, or per-class when conditional).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--no-ema", is_flag=True, help="Use G's raw weights even when the run kept an EMA.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def sample(run, out, n, class_name, seed, truncation, columns, device, no_ema, force) -> None:
+    """Generate images from a run or checkpoint."""
+    from couturier import sampling
+
+    out = Path(out)
+    refuse_existing(out, force)
+    loaded = sampling.load_generator(run, device, use_ema=not no_ema)
+    images, labels = sampling.sample(loaded, n, seed, class_name, truncation)
+    if columns is None:
+        columns = 10
+        if loaded.conditional and class_name is None:
+            columns = -(-n // len(loaded.class_names))
+    written = sampling.save_samples(images, labels, out, loaded.class_names, columns)
+    click.echo(f"wrote {written} to {out} (step {loaded.step} of {loaded.config.model.name})")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="walk.png; walk.gif is written beside it")
+@click.option("--seed-a", type=int, default=0, show_default=True)
+@click.option("--seed-b", type=int, default=1, show_default=True)
+@click.option("--class-a", help="Start class (conditional models).")
+@click.option("--class-b", help="End class (conditional models).")
+@click.option("--steps", type=int, default=10, show_default=True, help="Images per walk.")
+@click.option("--rows", type=int, default=4, show_default=True, help="Walks (row r uses seeds +r).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--force", is_flag=True, help="Replace the outputs if they exist.")
+def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device, force) -> None:
+    """Walk the latent space between two seeds (and two classes) as a grid and a GIF."""
+    from couturier import sampling
+
+    out = Path(out)
+    for path in (out.with_suffix(".png"), out.with_suffix(".gif")):
+        refuse_existing(path, force)
+    loaded = sampling.load_generator(run, device)
+    walk = sampling.interpolate(loaded, seed_a, seed_b, steps, rows, class_a, class_b)
+    png, gif = sampling.save_walk(walk, out)
+    click.echo(f"wrote {png} and {gif}")
+
+
+@click.command()
+@click.argument("run", type=click.Path())
+@click.argument("prompts", nargs=-1, required=True)
+@click.option("--out", type=click.Path(), required=True, help="grid.png (one row per prompt)")
+@click.option("--n", "n", type=int, default=8, show_default=True, help="Images per prompt.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
+@click.option("--interpolate", is_flag=True, help="Walk from the first prompt to the second instead.")
+@click.option("--steps", type=int, default=8, show_default=True, help="Images per walk (--interpolate).")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def generate(run, prompts, out, n, seed, truncation, interpolate, steps, device, force) -> None:
+    """Generate garments from descriptions with a text-to-image run."""
+    from couturier import sampling
+    from couturier.data.images import save_grid
+
+    out = Path(out)
+    refuse_existing(out, force)
+    loaded = sampling.load_generator(run, device)
+    if interpolate:
+        if len(prompts) != 2:
+            raise ConfigError("--interpolate walks between exactly two prompts", field="interpolate")
+        walk = sampling.interpolate_prompts(loaded, prompts[0], prompts[1], steps, rows=n, seed=seed)
+        png, gif = sampling.save_walk(walk, out)
+        click.echo(f"wrote {png} and {gif}")
+        return
+    images = sampling.generate(loaded, list(prompts), n, seed, truncation)
+    save_grid(images, out, n, scale=2)
+    click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
+
+
+
+COMMANDS = (sample, interpolate, generate)

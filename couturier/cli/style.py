@@ -1,0 +1,149 @@
+"""`couturier stylize`, `texture` and `train-stylizer`: fabrics on garments, new fabric."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from couturier.cli.generate import refuse_existing
+from couturier.errors import ConfigError
+
+
+STYLE_FEATURES = click.Choice(["random", "vgg19"])
+
+
+def _panel_path(out: Path) -> Path:
+    return out.with_name(out.stem + "-panel.png")
+
+
+@click.command()
+@click.argument("content", type=click.Path())
+@click.argument("style", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="Result picture (.png or .jpg).")
+@click.option("--size", type=click.IntRange(32, 8192), default=512, show_default=True, help="Long side of the result in pixels.")
+@click.option("--steps", type=click.IntRange(0), default=150, show_default=True, help="L-BFGS steps (optimisation mode).")
+@click.option("--content-weight", type=float, default=1.0, show_default=True)
+@click.option("--style-weight", type=float, default=100.0, show_default=True)
+@click.option("--tv-weight", type=float, default=1.0, show_default=True, help="Smoothness (total variation).")
+@click.option("--mask", type=click.Path(), help="White = garment: only it takes the fabric.")
+@click.option("--auto-mask", is_flag=True, help="Find the garment on a plain background.")
+@click.option("--preserve-color", is_flag=True, help="Keep the garment's colours; transfer texture only.")
+@click.option("--fast", is_flag=True, help="One forward pass of the AdaIN stylizer instead of optimising.")
+@click.option("--alpha", type=float, default=1.0, show_default=True, help="Fast mode: 0 = content, 1 = full style.")
+@click.option("--stylizer", type=click.Path(), help="Fast mode: decoder weights from `train-stylizer`.")
+@click.option("--features", type=STYLE_FEATURES, default="random", show_default=True,
+              help="random (offline) or vgg19 (ImageNet weights, downloaded once or --vgg FILE).")
+@click.option("--vgg", type=click.Path(), help="torchvision's vgg19-dcbb9e9d.pth.")
+@click.option("--max-pixels", type=int, default=50_000_000, show_default=True, help="Refuse bigger inputs.")
+@click.option("--panel/--no-panel", default=True, show_default=True, help="Also write OUT-panel.png.")
+@click.option("--threads", type=int, help="CPU threads (default: all).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--progress/--no-progress", default=True)
+def stylize(content, style, out, size, steps, content_weight, style_weight, tv_weight, mask, auto_mask,
+            preserve_color, fast, alpha, stylizer, features, vgg, max_pixels, panel, threads, force, progress):
+    """Put the fabric or style of STYLE on the garment in CONTENT."""
+    import torch
+
+    from couturier import style as styling
+
+    out = Path(out)
+    refuse_existing(out, force)
+    if threads:
+        torch.set_num_threads(threads)
+    if mask and auto_mask:
+        raise ConfigError("give --mask or --auto-mask, not both", field="mask")
+    content_image = styling.read_rgb(content, size, max_pixels)
+    style_image = styling.read_rgb(style, size, max_pixels)
+    height, width = content_image.shape[-2:]
+    region = (styling.read_mask(mask, height, width) if mask else
+              styling.auto_mask(content_image) if auto_mask else None)
+    if fast:
+        result = styling.stylize_fast(content_image, style_image, styling.load_fast_stylizer(stylizer),
+                                      alpha, region, preserve_color)
+    else:
+        net = styling.load_style_net(features, vgg)
+        result = styling.stylize(content_image, style_image, net, steps, content_weight, style_weight,
+                                 tv_weight, region, preserve_color, progress)
+    styling.save_rgb(result.image, out)
+    message = f"wrote {out} in {result.seconds:.1f} s"
+    if not fast:
+        message += f" (content loss {result.content_loss:.3f}, style loss {result.style_loss:.4f})"
+    if panel:
+        from couturier.viz import plot_panel
+
+        plot_panel([("content", styling.to_pil(content_image)), ("style", styling.to_pil(style_image)),
+                    ("result", styling.to_pil(result.image))], _panel_path(out))
+        message += f"; panel {_panel_path(out)}"
+    click.echo(message)
+
+
+@click.command()
+@click.argument("swatch", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="The new fabric (.png).")
+@click.option("--size", type=click.IntRange(32, 8192), default=512, show_default=True, help="Side of the square result.")
+@click.option("--tileable", is_flag=True, help="Wrap seamlessly when tiled (size a multiple of 16).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--steps", type=click.IntRange(0), default=40, show_default=True, help="L-BFGS refinement steps.")
+@click.option("--features", type=STYLE_FEATURES, default="random", show_default=True)
+@click.option("--vgg", type=click.Path(), help="torchvision's vgg19-dcbb9e9d.pth.")
+@click.option("--max-pixels", type=int, default=50_000_000, show_default=True, help="Refuse bigger swatches.")
+@click.option("--panel/--no-panel", default=True, show_default=True,
+              help="Also write OUT-panel.png (swatch, result, result tiled 2x2).")
+@click.option("--threads", type=int, help="CPU threads (default: all).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--progress/--no-progress", default=True)
+def texture(swatch, out, size, tileable, seed, steps, features, vgg, max_pixels, panel, threads, force, progress):
+    """Grow a new, larger piece of fabric from a small SWATCH."""
+    import torch
+
+    from couturier import style as styling
+
+    out = Path(out)
+    refuse_existing(out, force)
+    if threads:
+        torch.set_num_threads(threads)
+    swatch_image = styling.read_rgb(swatch, size, max_pixels, enlarge=False)
+    net = styling.load_style_net(features, vgg)
+    result = styling.synthesize_texture(swatch_image, net, size, tileable, seed, steps, progress=progress)
+    styling.save_rgb(result.image, out)
+    message = (f"wrote {out} in {result.seconds:.1f} s (style loss {result.style_loss:.4f}, "
+               f"seam ratio {styling.seam_ratio(result.image):.2f})")
+    if panel:
+        from couturier.viz import plot_panel
+
+        tiled = torch.cat([torch.cat([result.image] * 2, 3)] * 2, 2)
+        plot_panel([("swatch", styling.to_pil(swatch_image)), ("new fabric", styling.to_pil(result.image)),
+                    ("tiled 2x2", styling.to_pil(tiled))], _panel_path(out))
+        message += f"; panel {_panel_path(out)}"
+    click.echo(message)
+
+
+@click.command("train-stylizer")
+@click.option("--content", "content_dir", type=click.Path(), required=True, help="Folder of content pictures.")
+@click.option("--styles", "style_dir", type=click.Path(), required=True, help="Folder of style/fabric pictures.")
+@click.option("--out", type=click.Path(), required=True, help="Weights file (.safetensors; a .json goes beside).")
+@click.option("--steps", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--size", type=click.IntRange(32), default=128, show_default=True, help="Training crop size.")
+@click.option("--batch-size", type=int, default=8, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, help="CPU threads (default: all).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--progress/--no-progress", default=True)
+def train_stylizer(content_dir, style_dir, out, steps, size, batch_size, seed, threads, force, progress):
+    """Train the fast (AdaIN) stylizer's decoder; use it with `stylize --fast --stylizer OUT`."""
+    import json
+
+    import torch
+
+    from couturier.style import train_decoder
+
+    out = Path(out).with_suffix(".safetensors")
+    refuse_existing(out, force)
+    if threads:
+        torch.set_num_threads(threads)
+    meta = train_decoder(content_dir, style_dir, out, steps, size, batch_size, seed=seed, progress=progress)
+    click.echo(f"wrote {out}: {json.dumps({k: meta[k] for k in ('final_content_loss', 'final_style_loss')})}")
+
+
+
+COMMANDS = (stylize, texture, train_stylizer)
