@@ -40,7 +40,8 @@ def main() -> None:
     results, timings = {}, []
     for run in args.runs:
         start = time.perf_counter()
-        images, requested = load_samples(run, args.n)
+        samples = load_samples(run, args.n)
+        images, requested = samples.images, samples.requested
         results[Path(run).name] = evaluate(images, net, requested=requested)
         timings.append(time.perf_counter() - start)
         save_evaluation(run, images, results[Path(run).name])

@@ -1,81 +1,162 @@
-"""Samples to judge, and where their judgement is saved. Samples come from wherever they are: a run or checkpoint (sampled now, classes balanced),
-an .npz with `images` (and optional `labels`), an .npy of images, or a folder of image files.
+"""What `evaluate` compares: samples and a real reference set, from wherever they are, and where
+the judgement is saved.
+
+Samples: a run or checkpoint (sampled now: classes balanced; a text-to-image run draws one image
+per reference description), an .npz with `images` (and optional `labels`), an .npy of images, or
+a folder of image files. References: a split of Fashion-MNIST ("test", "train"), a catalogue (a
+table or folder that `couturier.data.catalogue` reads), a folder of images, or an .npz/.npy.
 
 Kept out of couturier.metrics, which judge arrays and know nothing of runs or files.
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
-
-import json
 
 from couturier.checkpoint import META, resolve_checkpoint
 from couturier.data.fashion_mnist import load_fashion_mnist
 from couturier.data.images import list_images, load_folder
 from couturier.errors import SampleError
 from couturier.fileio import write_text
-from couturier.sampling import load_generator, sample
+from couturier.sampling import generate_each, load_generator, sample
 from couturier.viz import plot_nearest_neighbours
 
+SPLITS = ("test", "train")
+CATALOGUE_TABLES = (".csv", ".jsonl")
 
-def load_samples(source: str | Path, n: int = 10000, seed: int = 0,
-                 device: str = "cpu") -> tuple[np.ndarray, np.ndarray | None]:
-    """Images to judge, uint8 (N, 1, 28, 28), and the classes asked for (conditional runs, labelled npz).
 
-    `source` is a run folder or checkpoint (sampled now, classes balanced), an .npz with `images`
-    (and optional `labels`), an .npy of images, or a folder of image files."""
+@dataclass
+class RealSet:
+    """Real images to compare with: uint8 (N, C, H, W), and their descriptions and attributes
+    when they come from a catalogue."""
+    name: str
+    images: np.ndarray
+    texts: list[str] = field(default_factory=list)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_fashion_mnist(self) -> bool:
+        return self.name in SPLITS
+
+
+@dataclass
+class Samples:
+    images: np.ndarray  # uint8 (N, C, H, W)
+    requested: np.ndarray | None = None  # classes asked for (conditional runs, labelled npz)
+    wanted: dict[str, list[str]] = field(default_factory=dict)  # attributes asked for (text-to-image)
+
+
+def load_reference(ref: str | Path, data_dir=None, size: int = 64) -> RealSet:
+    """A split of Fashion-MNIST by name, or real images at a path (see the module docstring).
+    Catalogue images are read as `size`-pixel squares."""
+    if str(ref) in SPLITS:
+        images, _ = load_fashion_mnist(str(ref), data_dir)
+        return RealSet(str(ref), images[:, None])
+    path = Path(ref)
+    if not path.exists():
+        raise FileNotFoundError(f"reference {ref} is neither 'test', 'train' nor an existing path")
+    if path.suffix in (".npz", ".npy"):
+        return RealSet(path.name, _read_array(path)[0])
+    if _is_catalogue(path):
+        from couturier.data.catalogue import load_catalogue
+
+        catalogue = load_catalogue(path, size, progress=False)
+        return RealSet(path.name, catalogue.images, catalogue.texts, catalogue.attributes)
+    images, _, _, _ = load_folder(path, size, 3)
+    return RealSet(path.name, images)
+
+
+def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str = "cpu",
+                 reference: RealSet | None = None) -> Samples:
+    """Samples to judge from `source` (see the module docstring). Files and folders must match the
+    reference's image shape (28x28 grayscale for Fashion-MNIST): resized images are not comparable."""
     source = Path(source)
+    shape = reference.images.shape[1:] if reference is not None else (1, 28, 28)
     if not source.exists():
         raise FileNotFoundError(f"{source} does not exist; pass a run folder, an .npz/.npy file or an image folder")
     if source.suffix in (".npz", ".npy"):
-        try:
-            data = np.load(source)
-        except (OSError, ValueError) as exc:
-            raise SampleError(f"{source} is not a readable numpy file ({exc})") from exc
-        images = data["images"] if source.suffix == ".npz" else data
-        labels = data["labels"] if source.suffix == ".npz" and "labels" in data else None
-        if labels is not None and (labels < 0).any():
-            labels = None
-        return _as_gray28(np.asarray(images), source), labels
+        images, labels = _read_array(source)
+        return Samples(_check_shape(images, shape, source), labels)
     if source.is_dir() and ((source / "config.json").is_file() or (source / META).is_file()
                             or (source / "checkpoints").is_dir()):
         resolve_checkpoint(source)  # a clear error when a run has no checkpoint yet
-        generator = load_generator(source, device)
-        return sample(generator, n=n, seed=seed)
+        return _sample_run(load_generator(source, device), n, seed, reference)
     if source.is_dir():
-        _check_folder_size(source)
-        images, _, _, _ = load_folder(source, 28, 1)
-        return images, None
+        _check_folder_size(source, shape)
+        images, _, _, _ = load_folder(source, shape[-1], shape[0])
+        return Samples(images)
     raise FileNotFoundError(f"{source}: use a run folder, an .npz/.npy file or a folder of images")
 
 
-def _check_folder_size(folder: Path) -> None:
+def _sample_run(loaded, n: int, seed: int, reference: RealSet | None) -> Samples:
+    if loaded.text_encoder is None:
+        images, requested = sample(loaded, n=n, seed=seed)
+        return Samples(images, requested)
+    # a text-to-image run draws the reference's descriptions (cycled to n), or its own grid prompts
+    texts = (reference.texts if reference is not None and reference.texts else list(loaded.prompts))
+    if not texts:
+        raise SampleError("a text-to-image run needs descriptions to draw: compare it with a catalogue",
+                          field="ref")
+    order = np.resize(np.random.default_rng(seed).permutation(len(texts)), n)
+    wanted = {name: [values[i] for i in order] for name, values in (reference.attributes if reference else {}).items()}
+    return Samples(generate_each(loaded, [texts[i] for i in order], seed), None, wanted)
+
+
+def _read_array(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    try:
+        data = np.load(path)
+    except (OSError, ValueError) as exc:
+        raise SampleError(f"{path} is not a readable numpy file ({exc})") from exc
+    images = np.asarray(data["images"] if path.suffix == ".npz" else data)
+    labels = data["labels"] if path.suffix == ".npz" and "labels" in data else None
+    if labels is not None and (labels < 0).any():
+        labels = None
+    _check_pixels(images, path)
+    if images.ndim == 3:
+        images = images[:, None]
+    elif images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3):
+        images = images.transpose(0, 3, 1, 2)  # (N, H, W, C) as `couturier sample` writes RGB
+    return images, labels
+
+
+def _check_pixels(images: np.ndarray, source: Path) -> None:
+    if images.dtype.kind == "f" and np.isnan(images).any():
+        raise SampleError(f"{source}: {int(np.isnan(images).sum())} pixel(s) are NaN; "
+                          f"the generator diverged or the file is damaged")
+    if images.dtype != np.uint8:
+        raise SampleError(f"{source}: images must be uint8 (0-255), got {images.dtype}")
+
+
+def _check_shape(images: np.ndarray, shape: tuple, source: Path) -> np.ndarray:
+    if images.ndim != 4 or images.shape[1:] != tuple(shape):
+        wanted = "(N, 28, 28) or (N, 1, 28, 28)" if tuple(shape) == (1, 28, 28) else f"(N, {', '.join(map(str, shape))})"
+        raise SampleError(f"{source}: expected images shaped {wanted} like the reference, got {images.shape}",
+                          field="source")
+    return images
+
+
+def _is_catalogue(path: Path) -> bool:
+    if path.is_file():
+        return path.suffix in CATALOGUE_TABLES
+    return any((path / name).is_file() for name in ("styles.csv", "captions.csv", "captions.jsonl"))
+
+
+def _check_folder_size(folder: Path, shape: tuple) -> None:
     """Refuse rather than silently resize: metrics of resized images are not comparable."""
+    side = shape[-1]
     for path in list_images(folder)[:20]:
         try:
             with Image.open(path) as image:
                 size = image.size
         except (OSError, UnidentifiedImageError):
             continue
-        if size != (28, 28):
-            raise SampleError(f"{path} is {size[0]}x{size[1]}; evaluate judges 28x28 images like "
-                              f"Fashion-MNIST: sample or resize to 28x28 first")
-
-
-def _as_gray28(images: np.ndarray, source: Path) -> np.ndarray:
-    if images.dtype.kind == "f" and np.isnan(images).any():
-        raise SampleError(f"{source}: {int(np.isnan(images).sum())} pixel(s) are NaN; "
-                          f"the generator diverged or the file is damaged")
-    if images.dtype != np.uint8:
-        raise SampleError(f"{source}: images must be uint8 (0-255), got {images.dtype}")
-    if images.ndim == 3:
-        images = images[:, None]
-    if images.ndim != 4 or images.shape[1:] != (1, 28, 28):
-        raise SampleError(f"{source}: expected images shaped (N, 28, 28) or (N, 1, 28, 28), got {images.shape}")
-    return images
+        if size != (side, side):
+            raise SampleError(f"{path} is {size[0]}x{size[1]}; the reference holds {side}x{side} images: "
+                              f"sample or resize to {side}x{side} first", field="source")
 
 
 def save_evaluation(source: str | Path, images: np.ndarray, results: dict, data_dir=None) -> list[Path]:

@@ -119,6 +119,16 @@ def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int 
     return _run(loaded, z, text.repeat_interleave(n, dim=0))
 
 
+def generate_each(loaded: LoadedGenerator, prompts: list[str], seed: int = 0,
+                  truncation: float | None = None) -> np.ndarray:
+    """One image per prompt, each with its own noise (for judging a model over many descriptions):
+    uint8 (len(prompts), C, H, W)."""
+    if loaded.text_encoder is None:
+        raise ConfigError("this model was not trained on descriptions", field="run")
+    z = latents(len(prompts), loaded.config.model.z_dim, seed, truncation)
+    return _run(loaded, z, loaded.text_encoder.encode(prompts))
+
+
 def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, steps: int = 8,
                         rows: int = 2, seed: int = 0) -> np.ndarray:
     """Walk from one description to another (their embeddings blended linearly), one row per

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
-from couturier.presets import build_config
+from couturier.cli import main
 from couturier.data import ImageDataset
 from couturier.data.fashion_mnist import CLASS_NAMES, SYSTEM_DIR
+from couturier.presets import build_config
 
 torch.set_num_threads(min(2, os.cpu_count() or 1))
 
@@ -70,3 +72,50 @@ def catalogue(tmp_path_factory):
         writer.writeheader()
         writer.writerows(rows)
     return root
+
+
+def run_cli(monkeypatch, capsys, *args):
+    """Run `couturier ARGS` through the console entry point; (exit status, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["couturier", *map(str, args)])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+needs_data = pytest.mark.skipif(not (SYSTEM_DIR / "train-images-idx3-ubyte.gz").is_file(),
+                                reason="Debian package dataset-fashion-mnist not installed")
+
+
+def garment_picture(size: int = 64) -> Image.Image:
+    """A dark-red T-shirt shape on a white background."""
+    array = np.full((size, size, 3), 255, np.uint8)
+    s = size // 8
+    array[2 * s:7 * s, 3 * s:5 * s] = (150, 20, 30)  # body
+    array[2 * s:3 * s, 1 * s:7 * s] = (150, 20, 30)  # sleeves
+    return Image.fromarray(array)
+
+
+def fabric_picture(size: int = 48) -> Image.Image:
+    """Blue and yellow diagonal stripes with a little noise: a fabric with clear structure."""
+    yy, xx = np.mgrid[:size, :size]
+    stripes = ((xx + yy) // 4) % 2
+    rng = np.random.default_rng(0)
+    array = np.where(stripes[..., None] == 1, (30, 60, 200), (230, 200, 40)).astype(np.float64)
+    return Image.fromarray(np.clip(array + rng.normal(0, 8, array.shape), 0, 255).astype(np.uint8))
+
+
+@pytest.fixture
+def pictures(tmp_path):
+    garment, fabric = tmp_path / "garment.png", tmp_path / "fabric.png"
+    garment_picture().save(garment)
+    fabric_picture().save(fabric)
+    return garment, fabric
+
+
+def save_picture(image: Image.Image, path):
+    image.save(path)
+    return path

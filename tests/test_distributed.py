@@ -19,40 +19,8 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from couturier import distributed
-from couturier.noise import Noise
-from couturier.data import BatchSampler, ImageDataset
 
 # ----- in one process -------------------------------------------------------------------------
-
-
-def test_rank_batches_together_are_the_one_process_batch(fmnist_slice):
-    one = BatchSampler(fmnist_slice, 32, seed=3)
-    ranks = [BatchSampler(fmnist_slice, 8, seed=3, rank=r, world=4) for r in range(4)]
-    for step in (0, 5, one.per_epoch + 2):  # the first epoch and the next
-        pixels, labels = one.batch(step)
-        shares = [sampler.batch(step) for sampler in ranks]
-        assert torch.equal(torch.cat([p for p, _ in shares]), pixels)
-        assert torch.equal(torch.cat([y for _, y in shares]), labels)
-        assert torch.equal(torch.cat([s.mismatched_labels(step) for s in ranks]), labels.roll(1))
-
-
-def test_each_rank_sees_its_own_share_of_an_epoch():
-    dataset = ImageDataset(torch.zeros(64, 1, 2, 2, dtype=torch.uint8), torch.arange(64), ("x",))
-    seen = []
-    for rank in range(2):
-        sampler = BatchSampler(dataset, 4, seed=0, rank=rank, world=2)
-        seen.append(torch.cat([sampler.batch(step)[1] for step in range(sampler.per_epoch)]))
-    assert len(set(seen[0].tolist()) & set(seen[1].tolist())) == 0
-    assert sorted(torch.cat(seen).tolist()) == list(range(64))
-
-
-def test_noise_is_the_plain_draw_on_one_process_and_a_block_of_it_on_many():
-    torch.manual_seed(1)
-    expected = torch.rand(10, 3)
-    torch.manual_seed(1)
-    assert torch.equal(Noise().uniform(5, 3), expected[:5])
-    torch.manual_seed(1)
-    assert torch.equal(Noise(rank=1, world=2).uniform(5, 3), expected[5:])
 
 
 def test_cpu_sync_batchnorm_keeps_batchnorm_state_dict():
@@ -191,13 +159,13 @@ def test_bad_process_counts_are_refused_before_launch(garment_folder, tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: --batch-size 15 is the global batch and must split evenly over 2 processes; use a multiple of 2"]
+        "error: train.batch_size 15 is the global batch and must split evenly over 2 processes; use a multiple of 2 [--batch-size]"]
     assert not out.exists()
 
 
 def test_a_torchrun_restart_carries_on_from_the_checkpoint(garment_folder, tmp_path, monkeypatch, capsys):
     """torchrun --max-restarts reruns the same command; with a checkpoint there it resumes."""
-    from test_cli import run_cli
+    from conftest import run_cli
 
     args = ["train", "--data", garment_folder, "--resolution", "28", "--channels", "1", "--width", "8",
             "--z-dim", "16", "--batch-size", "16", "--checkpoint-every", "2", "--no-progress", "--out", tmp_path / "run"]

@@ -3,9 +3,9 @@ with the very weights (SHA-256) the code before the objective redesign produced.
 import json
 
 import pytest
+from golden_runs import GOLDEN_FILE, GOLDEN_RUNS, cpu_signature, train_and_digest
 
 from couturier.data.fashion_mnist import SYSTEM_DIR
-from golden_runs import GOLDEN_FILE, GOLDEN_RUNS, cpu_signature, train_and_digest
 
 GOLDEN = json.loads(GOLDEN_FILE.read_text())
 

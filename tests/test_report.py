@@ -1,9 +1,8 @@
 import pytest
+from conftest import needs_data, tiny_config
 
-from conftest import tiny_config
 from couturier.report import build_report, compare_runs
 from couturier.train import Trainer
-from test_metrics_evaluate import needs_data
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,8 @@ def test_report_shows_evaluation_curves_and_nearest_neighbours(tmp_path, fmnist_
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     run = tmp_path / "run"
     Trainer(tiny_config("dcgan", steps=4, eval_every=2, eval_n=200), run, dataset=fmnist_slice).fit(progress=False)
-    images, requested = load_samples(run, n=200)
+    samples = load_samples(run, n=200)
+    images, requested = samples.images, samples.requested
     save_evaluation(run, images, evaluate(images, requested=requested))
     html = build_report(run).read_text()
     assert "Nearest training images" in html and "memorisation_share" in html

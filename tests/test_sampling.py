@@ -2,14 +2,14 @@ import json
 
 import numpy as np
 import pytest
+from conftest import tiny_config
 from PIL import Image
 
-from conftest import tiny_config
 from couturier import interpolate, load_generator, sample, save_samples
+from couturier.checkpoint import list_checkpoints
 from couturier.config import ConfigError
 from couturier.sampling import latents, save_walk
 from couturier.train import CheckpointError, Trainer
-from couturier.checkpoint import list_checkpoints
 
 
 @pytest.fixture(scope="module")

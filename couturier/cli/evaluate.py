@@ -7,34 +7,44 @@ import click
 @click.command()
 @click.argument("source", type=click.Path())
 @click.option("--n", "n", type=int, default=10000, show_default=True, help="Samples to draw from a run.")
-@click.option("--ref", type=click.Choice(["test", "train"]), default="test", show_default=True)
+@click.option("--ref", default="test", show_default=True,
+              help="Real images to compare with: 'test' or 'train' (Fashion-MNIST), a catalogue (CSV, JSONL or "
+                   "a folder with styles.csv), a folder of images, or an .npz/.npy.")
 @click.option("--features", default="fashion", show_default=True,
-              help="Feature network: 'fashion' (shipped), FILE.safetensors, inception:FILE, FILE.pt or FILE.onnx.")
+              help="Feature network: 'fashion' (shipped), FILE.safetensors, inception:FILE, attributes:FILE "
+                   "(a catalogue's attribute classifier), FILE.pt or FILE.onnx.")
+@click.option("--size", type=int, default=64, show_default=True, help="Side of catalogue images as read (--ref).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--save", is_flag=True, help="Also write evaluation.json and nearest_neighbours.png into the run.")
 @click.option("--device", default="cpu", show_default=True)
-def evaluate(source, n, ref, features, seed, no_memorisation, as_json, save, device) -> None:
-    """Judge samples (a run, an .npz/.npy or an image folder): FID, KID, PRDC, classes, copying."""
+def evaluate(source, n, ref, features, size, seed, no_memorisation, as_json, save, device) -> None:
+    """Judge samples (a run, an .npz/.npy or an image folder) against real images: FID, KID, PRDC,
+    classes, copying, and attribute match for text-to-image runs judged against a catalogue."""
     import json
 
     from couturier.metrics.evaluate import evaluate as run_evaluation
-    from couturier.metrics.registry import table_columns
-    from couturier.samples import load_samples, save_evaluation
+    from couturier.metrics.evaluate import reference_of
     from couturier.metrics.features import load_feature_net
+    from couturier.metrics.registry import table_columns
+    from couturier.samples import load_reference, load_samples, save_evaluation
 
     net = load_feature_net(features)
-    images, requested = load_samples(source, n, seed, device)
-    results = run_evaluation(images, net, ref, requested, seed, check_memorisation=not no_memorisation)
+    real = load_reference(ref, size=size)
+    samples = load_samples(source, n, seed, device, real)
+    reference = ref if real.is_fashion_mnist else reference_of(net, real.images, real.name)
+    extra = {"attributes": samples.wanted} if samples.wanted else {}
+    results = run_evaluation(samples.images, net, reference, samples.requested, seed,
+                             check_memorisation=not no_memorisation, extra=extra)
     if save:
-        written = save_evaluation(source, images, results)
+        written = save_evaluation(source, samples.images, results)
         click.echo(f"wrote {', '.join(str(p) for p in written)}", err=as_json)
     if as_json:
         click.echo(json.dumps(results))
         return
-    click.echo(f"{source}: {results['n']} images against the {ref} split")
-    for key in table_columns():
+    click.echo(f"{source}: {results['n']} images against {results['ref']} in the {results['features']} features")
+    for key in table_columns() + sorted(k for k in results if k.startswith("attribute_match_")):
         if key in results:
             click.echo(f"  {key:22s} {results[key]:.4f}")
 

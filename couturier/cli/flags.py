@@ -18,7 +18,8 @@ from couturier.errors import ConfigError
 ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out", "resume": "--resume",
                   "stylizer": "--stylizer", "max_pixels": "--max-pixels", "vgg": "--vgg", "mask": "--mask",
                   "n": "--n", "truncation": "--truncation", "steps": "--steps", "size": "--size",
-                  "class_a": "--class-a"}
+                  "class_a": "--class-a", "features": "--features", "ref": "--ref", "interpolate": "--interpolate",
+                  "nproc": "--nproc"}
 
 
 def _flag_names(section: str, field) -> list[str]:

@@ -64,6 +64,13 @@ class AttributeJudge:
                 predicted[name] += [values[i] for i in logits[name].argmax(1).tolist()]
         return np.concatenate(features), predicted
 
+    @torch.no_grad()
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """Features of a float batch in [-1, 1] (N, 3, H, W), at the 64x64 the net judges."""
+        if x.shape[-1] != 64:
+            x = nn.functional.interpolate(x, size=(64, 64), mode="area")
+        return self.net(x)[0]
+
     def save(self, path: Path) -> None:
         state = {k: v.contiguous() for k, v in self.net.state_dict().items()}
         with atomic_path(path) as tmp:

@@ -10,7 +10,7 @@ from couturier.metrics.registry import Judgement, register_metric
 
 @register_metric("classes", columns=("class_entropy", "largest_class_share", "smallest_class_share",
                                      "classifier_score", "class_consistency"),
-                 applies=lambda j: j.probs is not None)
+                 applies=lambda j: j.probs is not None, order=40)
 def classes(j: Judgement) -> dict:
     return class_statistics(j.probs, j.requested)
 

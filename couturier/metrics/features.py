@@ -18,7 +18,7 @@ import torch
 from safetensors.torch import load_file
 from torch import nn
 
-from couturier.errors import FeatureNetError
+from couturier.errors import FeatureNetError, SampleError
 from couturier.fileio import sha256_file
 
 WEIGHTS = Path(__file__).with_name("weights") / "fashion_classifier.safetensors"
@@ -83,10 +83,21 @@ class FeatureNet:
     embed: Callable[[torch.Tensor], torch.Tensor | tuple[torch.Tensor, torch.Tensor]]
     fashion_classes: bool = False
     batch_size: int = 1000
+    input_shape: tuple[int, int, int] | None = None  # (C, H, W) it judges; None: whatever it is given
+    attribute_judge: object | None = None  # an AttributeJudge, for the attribute-match metric
+
+    def check(self, images: np.ndarray) -> None:
+        """Refuse images of another shape than the network judges (resized images are not comparable)."""
+        shape = images.shape[1:] if images.ndim == 4 else (1, *images.shape[1:])
+        if self.input_shape is not None and tuple(shape) != self.input_shape:
+            c, h, w = self.input_shape
+            raise SampleError(f"the {self.name} features judge {h}x{w} images with {c} channel(s), got "
+                              f"{tuple(shape)}; for catalogue images use the features of an attribute "
+                              f"classifier (attributes:FILE) or a network of your own", field="features")
 
     @torch.no_grad()
     def extract(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """uint8 (N, 1, 28, 28) or (N, 28, 28) -> (features float32 (N, D), class probabilities or None)."""
+        """uint8 (N, C, H, W) (or (N, 28, 28)) -> (features float32 (N, D), class probabilities or None)."""
         if images.ndim == 3:
             images = images[:, None]
         features, probs = [], []
@@ -102,6 +113,7 @@ class FeatureNet:
 
 FEATURE_CHOICES = ("fashion (default), FILE.safetensors (the same classifier retrained), "
                    "inception:FILE (Inception-v3 weights, torchvision or pytorch-fid layout), "
+                   "attributes:FILE (a catalogue's attribute classifier, for RGB catalogue images), "
                    "FILE.pt / FILE.ts (TorchScript), FILE.pt2 (torch.export) or FILE.onnx")
 
 
@@ -113,7 +125,10 @@ def load_feature_net(name: str = "fashion") -> FeatureNet:
         from couturier.metrics.inception import load_inception
 
         path = _existing(name.split(":", 1)[1])
-        return FeatureNet("inception-v3", "inception-" + sha256_of(path)[:16], load_inception(path), batch_size=100)
+        return FeatureNet("inception-v3", "inception-" + sha256_of(path)[:16], load_inception(path), batch_size=100,
+                          input_shape=(1, 28, 28))
+    if name.startswith("attributes:"):
+        return _attribute_net(_existing(name.split(":", 1)[1]))
     path = Path(name)
     if path.suffix == ".safetensors":
         return _classifier_net(_existing(name))
@@ -145,7 +160,21 @@ def _classifier_net(path: Path) -> FeatureNet:
     model = load_fashion_classifier(path)
     cache_id = sha256_of(path)[:16]
     return FeatureNet("fashion" if path == WEIGHTS else path.name, cache_id, model.features_and_logits,
-                      fashion_classes=True)
+                      fashion_classes=True, input_shape=(1, 28, 28))
+
+
+def _attribute_net(path: Path) -> FeatureNet:
+    """The attribute classifier of a catalogue (couturier.metrics.attributes): its penultimate layer
+    as the feature space, and its heads for the attribute-match metric."""
+    from couturier.metrics.attributes import AttributeJudge
+
+    try:
+        judge = AttributeJudge.load(path)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise FeatureNetError(f"{path} is not an attribute classifier with its .json class lists "
+                              f"({str(exc).splitlines()[0][:120]})") from exc
+    return FeatureNet(f"attributes:{path.name}", "attr-" + sha256_of(path)[:16], judge.embed, batch_size=500,
+                      attribute_judge=judge)
 
 
 def _onnx_embed(path: Path) -> Callable[[torch.Tensor], torch.Tensor]:

@@ -3,6 +3,6 @@ from couturier.metrics.distances import frechet_distance, mean_and_covariance
 from couturier.metrics.registry import Judgement, register_metric
 
 
-@register_metric("fid", columns=("fid",))
+@register_metric("fid", columns=("fid",), order=10)
 def fid(j: Judgement) -> dict:
     return {"fid": frechet_distance(*mean_and_covariance(j.features), *j.reference.stats)}

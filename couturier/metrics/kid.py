@@ -5,7 +5,7 @@ from couturier.metrics.registry import Judgement, register_metric
 SUBSETS, SUBSET_SIZE = 50, 1000
 
 
-@register_metric("kid", columns=("kid_mean", "kid_std"))
+@register_metric("kid", columns=("kid_mean", "kid_std"), order=20)
 def kid(j: Judgement) -> dict:
     mean, std = kernel_inception_distance(j.reference.features, j.features, subsets=SUBSETS,
                                           subset_size=min(SUBSET_SIZE, len(j.features), len(j.reference.features)),

@@ -10,7 +10,7 @@ from couturier.metrics.registry import Judgement, register_metric
 
 
 @register_metric("memorisation", columns=("memorisation_share",),
-                 applies=lambda j: "training_images" in j.extra)
+                 applies=lambda j: "training_images" in j.extra, order=50)
 def memorisation_metric(j: Judgement) -> dict:
     images = j.images[:, 0] if j.images.ndim == 4 and j.images.shape[1] == 1 else j.images
     return memorisation(images, j.extra["training_images"], j.extra.get("test_images"),

@@ -64,22 +64,24 @@ class Metric:
     compute: Callable[[Judgement], dict]
     columns: tuple[str, ...]  # the values it reports, in table order
     applies: Callable[[Judgement], bool]  # whether the judgement holds what it needs
+    order: int = 100  # place in tables: fidelity first, then diversity, classes, copying
 
 
 METRICS: Registry[Metric] = Registry("metric", package="couturier.metrics")
 
 
-def register_metric(name: str, columns: tuple[str, ...],
-                    applies: Callable[[Judgement], bool] = lambda j: True) -> Callable:
+def register_metric(name: str, columns: tuple[str, ...], applies: Callable[[Judgement], bool] = lambda j: True,
+                    order: int = 100) -> Callable:
     def decorator(compute: Callable[[Judgement], dict]) -> Callable[[Judgement], dict]:
-        METRICS.register(name)(Metric(name, compute, columns, applies))
+        METRICS.register(name)(Metric(name, compute, columns, applies, order))
         return compute
 
     return decorator
 
 
 def metric_names() -> list[str]:
-    return METRICS.names()
+    """Every registered metric, in table order."""
+    return sorted(METRICS.names(), key=lambda name: (METRICS.get(name).order, name))
 
 
 def table_columns(names: list[str] | None = None) -> list[str]:

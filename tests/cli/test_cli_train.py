@@ -1,27 +1,11 @@
-"""The command line, end to end, through the same entry point the `couturier` script uses."""
+"""`couturier train` and `couturier models` end to end, through the console entry point."""
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from conftest import needs_data, run_cli
 from PIL import Image
-
-from couturier.cli import main
-from couturier.data.fashion_mnist import SYSTEM_DIR
-
-needs_data = pytest.mark.skipif(not (SYSTEM_DIR / "train-images-idx3-ubyte.gz").is_file(),
-                                reason="Debian package dataset-fashion-mnist not installed")
-
-
-def run_cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["couturier", *map(str, args)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @needs_data
@@ -90,40 +74,6 @@ def test_console_script_lists_models():
 
 
 @needs_data
-def test_evaluate_prints_json(tmp_path, monkeypatch, capsys):
-    import json
-
-    import torch
-    from safetensors.torch import save_file
-
-    from couturier.data.fashion_mnist import load_fashion_mnist
-    from couturier.metrics.features import FashionClassifier
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    torch.manual_seed(0)
-    save_file(FashionClassifier().state_dict(), str(tmp_path / "net.safetensors"))
-    images, _ = load_fashion_mnist("test")
-    np.save(tmp_path / "real.npy", images[:300])
-    code, out, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npy", "--features",
-                             tmp_path / "net.safetensors", "--json", "--no-memorisation")
-    assert code == 0, err
-    result = json.loads(out)
-    assert result["n"] == 300 and result["fid"] >= 0 and 0 <= result["coverage"] <= 1
-    code, out, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npy", "--features",
-                             tmp_path / "net.safetensors", "--save")
-    assert code == 0, err
-    assert "memorisation_share" in out and (tmp_path / "real.nearest_neighbours.png").stat().st_size > 1000
-    saved = json.loads((tmp_path / "real.evaluation.json").read_text())
-    assert saved["memorisation_share"] < 0.05  # test images: about 1% by the rule's construction
-    code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npy", "--features", "vgg")
-    assert code == 2 and "unknown feature network" in err
-    np.save(tmp_path / "floats.npy", images[:10].astype(np.float32))
-    code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "floats.npy", "--features",
-                           tmp_path / "net.safetensors")
-    assert code == 2 and "uint8" in err
-
-
-@needs_data
 def test_values_given_on_resume_persist_into_later_resumes(tmp_path, monkeypatch, capsys):
     import json
 
@@ -158,8 +108,3 @@ def test_set_reaches_any_config_key_and_errors_name_the_flag(tmp_path, monkeypat
     code, _, err = run_cli(monkeypatch, capsys, "train", "--set", "beta2", "--out", tmp_path / "r")
     assert code == 2 and "SECTION.KEY=VALUE" in err and not (tmp_path / "r").exists()
 
-
-def test_a_missing_extra_is_one_line_naming_it(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if couturier[serve] were not installed
-    code, _, err = run_cli(monkeypatch, capsys, "serve", "--runs", ".")
-    assert code == 2 and err.strip() == "error: couturier serve needs the 'serve' extra: pip install 'couturier[serve]'"

@@ -1,14 +1,14 @@
+"""metrics/test_monitor.py"""
 import csv
 
 import pytest
+from conftest import needs_data, tiny_config
 
-from conftest import tiny_config
 from couturier.errors import ConfigError
-from couturier.presets import build_config
 from couturier.metrics.monitor import COVERAGE_ALARM, ENTROPY_ALARM, collapse_warning
+from couturier.presets import build_config
 from couturier.sampling import load_generator
 from couturier.train import Trainer
-from test_metrics_evaluate import needs_data
 
 
 def test_collapse_warning_names_the_failing_measure_and_ignores_a_rising_one():
@@ -51,3 +51,4 @@ def test_training_with_eval_every_logs_metrics_and_keeps_best(tmp_path, fmnist_s
     best = load_generator(tmp_path / "run" / "best")
     assert best.step == int(best_step) and best.conditional
     assert any("FID" in line for line in said)  # the final evaluation is reported (bar lines go to tqdm)
+

@@ -1,3 +1,4 @@
+"""text/test_encoders.py"""
 import importlib.util
 
 import pytest
@@ -33,3 +34,4 @@ def test_sentence_encoder_places_paraphrases_together():
     assert encoder.dim == 384 and torch.isclose(red_dress.norm(), torch.tensor(1.0), atol=1e-4)
     assert red_dress @ crimson_frock > red_dress @ boots
     assert load_text_encoder(encoder.state()).checksum == encoder.checksum
+

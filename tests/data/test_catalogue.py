@@ -1,3 +1,4 @@
+"""data/test_catalogue.py"""
 import csv
 import json
 from pathlib import Path
@@ -9,8 +10,10 @@ from PIL import Image
 from couturier.data.catalogue import compose_description, load_catalogue, pad_to_square
 from couturier.data.fashion_mnist import DataError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products"
+
 needs_catalogue = pytest.mark.skipif(not (SHARED / "styles.csv").is_file(), reason="../shared catalogue absent")
+
 COLUMNS = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
            "usage", "productDisplayName"]
 
@@ -88,3 +91,4 @@ def test_real_catalogue_slice_is_cached(tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "couturier" / "catalogues").glob("*.npz"))
     again = load_catalogue(tmp_path / "slice.csv", 32, image_dir=str(SHARED / "images"), progress=False)
     assert np.array_equal(first.images, again.images) and first.texts == again.texts
+

@@ -1,13 +1,12 @@
+"""data/test_fashion_mnist.py"""
 import gzip
 
 import numpy as np
 import pytest
+from conftest import needs_data
 
 from couturier.data import fashion_mnist as fm
 from couturier.data.fashion_mnist import DataError, load_fashion_mnist, parse_idx
-
-needs_data = pytest.mark.skipif(not (fm.SYSTEM_DIR / "t10k-images-idx3-ubyte.gz").is_file(),
-                                reason="Debian package dataset-fashion-mnist not installed")
 
 
 @needs_data
@@ -91,3 +90,4 @@ def test_download_verifies_and_caches(tmp_path, monkeypatch):
     # a second load reads the cache, with no server running
     again, _ = load_fashion_mnist("test")
     assert np.array_equal(images, again)
+

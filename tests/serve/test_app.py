@@ -13,12 +13,12 @@ import zipfile
 import numpy as np
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
+from conftest import tiny_config
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from PIL import Image
+from schemathesis.checks import positive_data_acceptance
 
-from conftest import tiny_config
 from couturier.serve.app import Limits, create_app
 from couturier.train import Trainer
 
@@ -222,3 +222,4 @@ def test_page_in_headless_chromium(runs, tmp_path):
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float32)
     assert pixels.std() > 10  # not a blank page
     assert status.startswith("variations of image 1"), status
+

@@ -1,8 +1,13 @@
+"""metrics/test_distances.py"""
 import numpy as np
 import pytest
 
-from couturier.metrics import (frechet_distance, kernel_inception_distance, mean_and_covariance,
-                               precision_recall_density_coverage)
+from couturier.metrics import (
+    frechet_distance,
+    kernel_inception_distance,
+    mean_and_covariance,
+    precision_recall_density_coverage,
+)
 
 
 def _gaussian(n, d, shift=0.0, scale=1.0, seed=0):
@@ -40,3 +45,4 @@ def test_collapsed_fakes_have_precision_but_no_coverage():
     scores = precision_recall_density_coverage(real, collapsed)
     assert scores["precision"] == 1.0
     assert scores["coverage"] < 0.05 and scores["recall"] < 0.05
+
