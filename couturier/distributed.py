@@ -20,7 +20,6 @@ import torch.distributed as dist
 from torch import nn
 
 from couturier.errors import ConfigError
-from couturier.noise import Noise
 
 
 @dataclass(frozen=True)
@@ -38,11 +37,6 @@ class Placement:
     @property
     def distributed(self) -> bool:
         return self.world > 1
-
-    @property
-    def noise(self) -> Noise:
-        """Per-sample randomness for this rank's share of the global batch."""
-        return Noise(self.rank, self.world)
 
 
 def launched_by_torchrun() -> bool:

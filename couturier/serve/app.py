@@ -35,6 +35,10 @@ STATIC = Path(__file__).with_name("static")
 OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "application/json"}
 
 
+# the library's argument names that the API spells otherwise
+API_FIELDS = {"class_name": "class", "run": "model"}
+
+
 class Refused(Exception):
     """A library error on its way to a 400 response."""
 
@@ -159,7 +163,8 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
     @app.exception_handler(Refused)
     async def refused(_request: Request, exc: Refused) -> JSONResponse:
-        return JSONResponse({"detail": str(exc.error), "field": exc.error.field}, status_code=400)
+        field = API_FIELDS.get(exc.error.field, exc.error.field)
+        return JSONResponse({"detail": str(exc.error), "field": field}, status_code=400)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):

@@ -24,6 +24,7 @@ from couturier.errors import CheckpointError, RunDirError, TrainingDiverged
 from couturier.fileio import write_text
 from couturier.losses import get_loss, gradient_penalty, r1_penalty
 from couturier.models import get_model
+from couturier.noise import Noise
 from couturier.checkpoint import (Checkpoint, flatten_state, load_checkpoint, load_module, optimizer_from_flat,
                                         optimizer_to_flat, save_checkpoint, write_checkpoint_folder)
 from couturier.train.logging import MetricsLog
@@ -111,7 +112,8 @@ class Trainer:
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
         self._wrap_for_training(t.compile)
         self.step, self.elapsed = 0, 0.0
-        self.noise = self.placement.noise
+        # every draw of the step comes from here: the seeded stream, continued after the networks' init
+        self.noise = Noise.continuing_global(self.placement.rank, self.placement.world, self.device)
         fixed_z, fixed_y = self.model.grid_inputs(t.grid_columns, t.seed, self.dataset)
         self.fixed_z, self.fixed_y = fixed_z.to(self.device), (fixed_y.to(self.device) if fixed_y is not None else None)
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
@@ -335,9 +337,7 @@ class Trainer:
         opt_d_tensors, opt_d_meta = optimizer_to_flat("D", self.opt_d)
         tensors.update(opt_g_tensors)
         tensors.update(opt_d_tensors)
-        tensors["rng.cpu"] = torch.get_rng_state()
-        if self.cuda:
-            tensors["rng.cuda"] = torch.cuda.get_rng_state(self.device)
+        tensors.update({f"rng.{kind}": state for kind, state in self.noise.state().items()})
         meta = {**self.model.meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
         checkpoint = Checkpoint(self.step, self.cfg.to_dict(), tensors, meta)
         return save_checkpoint(self.run_dir / "checkpoints", checkpoint, self.cfg.train.keep_checkpoints)
@@ -353,8 +353,7 @@ class Trainer:
             load_module(self.G_ema, checkpoint, "G_ema", source)
         self.opt_g.load_state_dict(optimizer_from_flat("G", checkpoint))
         self.opt_d.load_state_dict(optimizer_from_flat("D", checkpoint))
-        torch.set_rng_state(checkpoint.tensors["rng.cpu"])
-        if self.cuda and "rng.cuda" in checkpoint.tensors:
-            torch.cuda.set_rng_state(checkpoint.tensors["rng.cuda"], self.device)
+        self.noise.restore({key[len("rng."):]: value for key, value in checkpoint.tensors.items()
+                            if key.startswith("rng.")})
         self.step = checkpoint.step
         self.elapsed = float(checkpoint.meta.get("elapsed_s", 0.0))

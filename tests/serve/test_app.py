@@ -95,6 +95,11 @@ def test_bad_requests_are_4xx_with_a_message(client):
         assert response.status_code == status, (body, response.text)
         assert words in json.dumps(response.json()["detail"]), body
     assert client.post("/generate", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
+    # the library's refusals name the request field they are about, and no command-line flag
+    refused = client.post("/generate", json={"model": "dcgan", "n": 2, "class": "cape"}).json()
+    assert refused["field"] == "class" and "--" not in refused["detail"]
+    refused = client.post("/generate", json={"model": "text", "n": 2}).json()
+    assert refused["field"] == "model" and "descriptions" in refused["detail"] and "--" not in refused["detail"]
 
 
 def test_body_size_cap_and_token(runs):

@@ -127,3 +127,10 @@ def test_training_on_a_folder_of_rgb_garments(tmp_path):
     assert generator.class_names == ("shirts", "shoes")
     assert images.shape == (4, 3, 32, 32) and labels.tolist() == [1] * 4
 
+
+
+def test_training_leaves_the_global_rng_alone(tmp_path, fmnist_slice):
+    trainer = Trainer(tiny_config("sngan", steps=3), tmp_path / "run", dataset=fmnist_slice)  # DiffAugment on
+    before = torch.get_rng_state()
+    trainer.fit(progress=False)
+    assert torch.equal(torch.get_rng_state(), before)
