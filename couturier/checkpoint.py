@@ -3,29 +3,40 @@
 A checkpoint is `checkpoints/step-00001000/` holding `weights.safetensors` (the
 networks, the EMA generator, optimizer moments, RNG states, the fixed noise) and
 `meta.json` (format, model name, full config, step, class names, optimizer
-hyper-parameters). It is written into a hidden temporary folder and renamed into
-place, so a crash never leaves a half-written checkpoint under a real name.
+hyper-parameters, the weights file's SHA-256).
+
+Durable as a database keeps its files: the folder is written under a hidden temporary name and
+flushed to disk, an older copy under the same name is renamed aside (never deleted first), the
+new folder is renamed in and the parent flushed, and only then is the old copy removed. A kill at
+any moment leaves a complete checkpoint under the real name, or the previous one aside, which
+`recover` puts back. Loading verifies the checksum; a run whose latest checkpoint is damaged
+falls back to the one before, with a one-line warning.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from couturier.errors import CheckpointError
+from couturier.fileio import fsync_dir, fsync_file, sha256_file
 
 FORMAT = "couturier-checkpoint/1"
 WEIGHTS, META = "weights.safetensors", "meta.json"
 _STEP_DIR = re.compile(r"^step-(\d+)$")
+_ASIDE = re.compile(r"^\.old-(.+)-\d+$")
+MAX_STEP = 10 ** 12
 
 
 
@@ -71,20 +82,59 @@ def optimizer_from_flat(name: str, checkpoint: Checkpoint) -> dict:
 
 
 def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:
-    """Write one checkpoint folder atomically: into a hidden sibling, then renamed over `final`."""
+    """Write one checkpoint folder durably (see the module docstring)."""
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{final.name}-{os.getpid()}"
+    parent = final.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".tmp-{final.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
-                saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     save_file(checkpoint.tensors, str(tmp / WEIGHTS), metadata={"format": FORMAT})
-    (tmp / META).write_text(json.dumps(meta, indent=2))
-    if final.exists():  # same step saved again (e.g. the final step of a resumed run), or a new best
-        shutil.rmtree(final)
+    fsync_file(tmp / WEIGHTS)
+    meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
+                weights_sha256=sha256_file(tmp / WEIGHTS), saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    (tmp / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    fsync_file(tmp / META)
+    fsync_dir(tmp)
+    fault_point("checkpoint-written")
+    aside = None
+    if final.exists():  # same step saved again (the last step of a resumed run), or a new best
+        aside = parent / f".old-{final.name}-{os.getpid()}"
+        os.replace(final, aside)
+        fsync_dir(parent)
+        fault_point("checkpoint-aside")
     os.replace(tmp, final)
+    fsync_dir(parent)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
     return final
+
+
+def recover(folder: str | Path) -> list[str]:
+    """After a crash: put back a copy moved aside whose replacement never arrived, and remove
+    half-written temporaries. Returns what was done, in words."""
+    folder, done = Path(folder), []
+    if not folder.is_dir():
+        return done
+    for path in sorted(folder.iterdir()):
+        aside = _ASIDE.match(path.name)
+        if aside and not (folder / aside.group(1)).exists():
+            os.replace(path, folder / aside.group(1))
+            done.append(f"restored {aside.group(1)}")
+        elif aside or path.name.startswith(".tmp-"):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            done.append(f"removed {path.name}")
+    if done:
+        fsync_dir(folder)
+    return done
+
+
+def fault_point(name: str) -> None:
+    """A place where the fault tests kill the process: with COUTURIER_PAUSE_AT=name the process
+    announces itself by creating COUTURIER_PAUSE_FILE and waits there to be killed."""
+    if os.environ.get("COUTURIER_PAUSE_AT") == name:
+        Path(os.environ["COUTURIER_PAUSE_FILE"]).touch()
+        time.sleep(3600)
 
 
 def save_checkpoint(folder: str | Path, checkpoint: Checkpoint, keep: int) -> Path:
@@ -101,7 +151,8 @@ def list_checkpoints(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if _STEP_DIR.match(p.name) and (p / META).is_file()]
+    found = [p for p in folder.iterdir() if _STEP_DIR.match(p.name) and (p / META).is_file()
+             and (p / WEIGHTS).is_file()]
     return sorted(found, key=lambda p: int(_STEP_DIR.match(p.name).group(1)))
 
 
@@ -122,25 +173,75 @@ def resolve_checkpoint(path: str | Path) -> Path:
 
 
 def read_meta(folder: str | Path) -> dict:
-    """A checkpoint folder's meta.json, checked to be ours."""
+    """A checkpoint folder's meta.json, checked to be ours and to hold a valid step and config."""
     folder = Path(folder)
     try:
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CheckpointError(f"{folder / META} is unreadable or corrupt ({exc}); use an older checkpoint") from exc
+        raise CheckpointError(f"{folder / META} is unreadable or corrupt ({str(exc)[:120]})") from exc
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{folder} is not a couturier checkpoint (format {FORMAT} expected)")
+    step = meta.get("step")
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_STEP:
+        raise CheckpointError(f"{folder / META} holds no valid step (got {step!r})")
+    if not isinstance(meta.get("config"), dict):
+        raise CheckpointError(f"{folder / META} holds no config")
+    elapsed = meta.get("elapsed_s", 0.0)
+    if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)) or not math.isfinite(elapsed) or elapsed < 0:
+        raise CheckpointError(f"{folder / META} holds no valid elapsed_s (got {elapsed!r})")
     return meta
 
 
-def load_checkpoint(path: str | Path) -> Checkpoint:
-    folder = resolve_checkpoint(path)
+def load_checkpoint(path: str | Path, training_state: bool = False,
+                    warn: Callable[[str], None] | None = None) -> Checkpoint:
+    """The checkpoint at `path`: a checkpoint folder, or the newest good one of a run (a damaged
+    newest checkpoint is skipped with a one-line warning). `training_state` also requires what
+    resuming needs: optimizer state and random state."""
+    path = Path(path)
+    explicit = path.is_file() or (path / META).is_file()
+    candidates = [resolve_checkpoint(path)] if explicit else list(reversed(_run_checkpoints(path)))
+    if not candidates:
+        resolve_checkpoint(path)  # raises the right "not found" error
+    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
+    first_error = None
+    for folder in candidates:
+        try:
+            checkpoint = _load_folder(folder, training_state)
+        except CheckpointError as exc:
+            first_error = first_error or exc
+            if folder != candidates[-1]:
+                warn(f"{exc}; falling back to the checkpoint before it")
+            continue
+        return checkpoint
+    raise first_error
+
+
+def _run_checkpoints(path: Path) -> list[Path]:
+    for folder in (path / "checkpoints", path):
+        found = list_checkpoints(folder)
+        if found:
+            return found
+    return []
+
+
+def _load_folder(folder: Path, training_state: bool) -> Checkpoint:
     meta = read_meta(folder)
+    expected = meta.get("weights_sha256")  # absent in checkpoints of older versions
+    if expected is not None and (not (folder / WEIGHTS).is_file() or sha256_file(folder / WEIGHTS) != expected):
+        raise CheckpointError(f"{folder / WEIGHTS} is missing or fails its SHA-256 check (damaged on disk)")
     try:
         tensors = load_file(str(folder / WEIGHTS))
     except (OSError, SafetensorError) as exc:
-        raise CheckpointError(f"{folder / WEIGHTS} is truncated or corrupt ({exc}); use an older checkpoint") from exc
-    return Checkpoint(step=int(meta["step"]), config=meta["config"], tensors=tensors, meta=meta)
+        raise CheckpointError(f"{folder / WEIGHTS} is truncated or corrupt ({str(exc)[:120]})") from exc
+    if training_state:
+        optimizers = meta.get("optimizers")
+        if not (isinstance(optimizers, dict) and all(isinstance(optimizers.get(n), dict)
+                                                      and isinstance(optimizers[n].get("param_groups"), list)
+                                                      for n in ("G", "D"))):
+            raise CheckpointError(f"{folder / META} lacks the optimizer state a resume needs")
+        if "rng.cpu" not in tensors:
+            raise CheckpointError(f"{folder / WEIGHTS} lacks the random state a resume needs")
+    return Checkpoint(step=meta["step"], config=meta["config"], tensors=tensors, meta=meta)
 
 
 def load_module(module: torch.nn.Module, checkpoint: Checkpoint, prefix: str, source: str = "") -> None:

@@ -1,6 +1,8 @@
-"""Atomic file writes: a temporary file in the same folder, then a rename.
+"""Atomic, durable file writes: a temporary file in the same folder, flushed to disk, renamed
+over the target, and the folder's entry flushed too.
 
-A crash mid-write leaves the old file (or nothing), never a half-written one.
+A crash or power cut mid-write leaves the old file (or nothing), never a half-written one, and a
+write that returned is on disk.
 """
 from __future__ import annotations
 
@@ -29,10 +31,36 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        fsync_file(tmp_path)
         os.replace(tmp_path, path)
+        fsync_dir(path.parent)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def fsync_file(path: str | Path) -> None:
+    """Flush a file's contents to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: str | Path) -> None:
+    """Flush a folder's entries (a rename into it, a new file) to disk; a no-op where folders
+    cannot be opened (Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def user_cache_dir(*parts: str) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
 
 from couturier.fileio import write_text
@@ -16,6 +17,39 @@ from couturier.viz import plot_metric_curves, plot_training_curves
 TRAIN_COLUMNS = ("step", "loss_d", "loss_g", "d_real", "d_fake", "grad_norm_d", "grad_norm_g",
                  "images_per_s", "elapsed_s")
 COLUMNS = TRAIN_COLUMNS + EVAL_COLUMNS
+
+
+LOGGED = ("loss_d", "loss_g", "d_real", "d_fake")  # averaged over the steps between two rows
+
+
+class LogWindow:
+    """The steps since the last metrics.csv row: summed losses and D outputs, images and seconds.
+    Checkpoints carry it, so the first row after a resume covers the same steps as it would have
+    in an uninterrupted run."""
+
+    def __init__(self, state: dict | None = None):
+        state = state or {}
+        self.sums = [float(v) for v in state.get("sums", [0.0] * len(LOGGED))]
+        self.steps, self.images = int(state.get("steps", 0)), int(state.get("images", 0))
+        self.started = time.perf_counter() - float(state.get("seconds", 0.0))
+
+    def add(self, values: list[float], images: int) -> None:
+        self.sums = [a + b for a, b in zip(self.sums, values)]
+        self.steps += 1
+        self.images += images
+
+    def means(self) -> dict[str, float]:
+        return {name: total / max(self.steps, 1) for name, total in zip(LOGGED, self.sums)}
+
+    def images_per_s(self) -> float:
+        return self.images / max(time.perf_counter() - self.started, 1e-9)
+
+    def reset(self) -> None:
+        self.__init__()
+
+    def state(self) -> dict:
+        return {"sums": self.sums, "steps": self.steps, "images": self.images,
+                "seconds": time.perf_counter() - self.started}
 
 
 class MetricsLog:

@@ -31,16 +31,17 @@ def pick_device(name: str) -> torch.device:
 
 
 def prepare_run_dir(run_dir: Path, resume: bool) -> None:
-    """Refuse to write into a folder that holds something else, or over a finished run."""
+    """Refuse to write into a folder that holds something else, or over a run with checkpoints.
+    A run stopped before its first checkpoint holds nothing to lose: it can be resumed (from step
+    0, with its config) or started again."""
     is_run = (run_dir / "config.json").is_file()
     if resume:
-        if not list_checkpoints(run_dir / "checkpoints"):
-            raise RunDirError(f"{run_dir} has no checkpoint to resume from; start a new run instead",
-                              field="resume")
+        if not is_run and not list_checkpoints(run_dir / "checkpoints"):
+            raise RunDirError(f"{run_dir} holds no run to resume; start a new run instead", field="resume")
         return
-    if run_dir.exists() and is_run:
+    if run_dir.exists() and is_run and list_checkpoints(run_dir / "checkpoints"):
         raise RunDirError(f"{run_dir} already holds a run; resume it or choose another run folder", field="out")
-    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+    if run_dir.exists() and not is_run and (not run_dir.is_dir() or any(run_dir.iterdir())):
         raise RunDirError(f"{run_dir} exists and is not a run folder; choose another run folder", field="out")
 
 

@@ -26,9 +26,9 @@ from couturier.losses import get_loss, gradient_penalty, r1_penalty
 from couturier.models import get_model
 from couturier.noise import Noise
 from couturier.checkpoint import (Checkpoint, flatten_state, load_checkpoint, load_module, optimizer_from_flat,
-                                        optimizer_to_flat, save_checkpoint, write_checkpoint_folder)
-from couturier.train.logging import MetricsLog
-from couturier.train.run import pick_device, prepare_run_dir, resolve_diffaugment
+                                  optimizer_to_flat, recover, save_checkpoint, write_checkpoint_folder)
+from couturier.train.logging import LogWindow, MetricsLog
+from couturier.train.run import has_checkpoint, pick_device, prepare_run_dir, resolve_diffaugment
 
 __all__ = ["Trainer", "TrainingDiverged", "RunDirError"]
 
@@ -72,6 +72,9 @@ class Trainer:
         self.log = log if self.main else (lambda message: None)
         distributed.check_batch_split(t.batch_size, self.placement.world)
         prepare_run_dir(self.run_dir, resume)
+        if self.main:  # a crash may have left a checkpoint aside, or half-written temporaries
+            for done in recover(self.run_dir / "checkpoints") + recover(self.run_dir):
+                self.log(f"{self.run_dir}: {done} (left by an interrupted save)")
         distributed.barrier(self.placement)  # every rank has checked the folder before rank 0 writes to it
         self.monitor = None
         if t.eval_every:  # checked and set up before the training data is loaded
@@ -116,9 +119,11 @@ class Trainer:
         self.noise = Noise.continuing_global(self.placement.rank, self.placement.world, self.device)
         fixed_z, fixed_y = self.model.grid_inputs(t.grid_columns, t.seed, self.dataset)
         self.fixed_z, self.fixed_y = fixed_z.to(self.device), (fixed_y.to(self.device) if fixed_y is not None else None)
+        self.window = LogWindow()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
+        if resume and has_checkpoint(self.run_dir):  # a run stopped before its first checkpoint starts at 0
+            self._restore(load_checkpoint(self.run_dir, training_state=True, warn=self.log))
         if resume:
-            self._restore(load_checkpoint(self.run_dir))
             self.metrics.load(self.step)
             if self.monitor:
                 self.monitor.best_fid = self.metrics.best_fid()
@@ -215,7 +220,6 @@ class Trainer:
         bar = self._progress_bar(total_steps, budget_s, progress)
         self.G.train()
         self.D.train()
-        window_start, window_images, window_sum, window_steps = time.perf_counter(), 0, 0.0, 0
         last_saved = self.step
         while True:
             if total_steps is not None and self.step >= total_steps:
@@ -239,20 +243,15 @@ class Trainer:
                     f"(train.lr_g, train.lr_d) or change loss.name, then resume", field="train.lr_g"
                 )
             self.step += 1
-            window_sum, window_steps = window_sum + scalars, window_steps + 1
-            window_images += t.batch_size * t.d_steps
-            now = time.perf_counter()
+            self.window.add(scalars.tolist(), t.batch_size * t.d_steps)
             self.elapsed += seconds
             bar.update(1 if budget_s is None else min(seconds, max(bar.total - bar.n, 0)))
             if not self.main:  # rank 0 alone writes the run folder
                 continue
             if want_stats:  # losses and D outputs are means over the window; gradient norms are this step's
-                rate = window_images / max(now - window_start, 1e-9)
-                means = (window_sum / window_steps).tolist()
-                self._log_row(dict(zip(("loss_d", "loss_g", "d_real", "d_fake"), means)), stats, rate)
-                bar.set_postfix(step=self.step, D=f"{means[0]:.3f}", G=f"{means[1]:.3f}", img_s=f"{rate:.0f}",
-                                refresh=False)
-                window_start, window_images, window_sum, window_steps = now, 0, 0.0, 0
+                row = self._log_row(stats)
+                bar.set_postfix(step=self.step, D=f"{row['loss_d']:.3f}", G=f"{row['loss_g']:.3f}",
+                                img_s=f"{row['images_per_s']:.0f}", refresh=False)
             if self.step % t.sample_every == 0:
                 self.write_samples()
             if self.monitor and self.step % t.eval_every == 0:
@@ -262,10 +261,8 @@ class Trainer:
                 last_saved = self.step
         bar.close()
         if self.main:
-            if window_steps:  # the steps since the last row, so that even a short run has its row and curves
-                means = (window_sum / window_steps).tolist()
-                rate = window_images / max(time.perf_counter() - window_start, 1e-9)
-                self._log_row(dict(zip(("loss_d", "loss_g", "d_real", "d_fake"), means)), stats, rate)
+            if self.window.steps:  # the steps since the last row, so that even a short run has its row and curves
+                self._log_row(stats)
             self.write_samples()
             evaluated = self.metrics.evaluations()
             if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
@@ -284,11 +281,15 @@ class Trainer:
                     mininterval=0.5, dynamic_ncols=True,
                     bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")
 
-    def _log_row(self, means: dict, stats: StepStats, rate: float) -> None:
-        row = {"step": self.step, "images_per_s": round(rate, 1), "elapsed_s": round(self.elapsed, 2), **means}
+    def _log_row(self, stats: StepStats) -> dict:
+        row = {"step": self.step, "images_per_s": round(self.window.images_per_s(), 1),
+               "elapsed_s": round(self.elapsed, 2), **self.window.means()}
         if stats.grad_norm_d is not None:  # a time budget's last step is not known to be last in advance
             row.update(grad_norm_d=float(stats.grad_norm_d), grad_norm_g=float(stats.grad_norm_g))
-        self.metrics.append({k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()})
+        row = {k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()}
+        self.metrics.append(row)
+        self.window.reset()
+        return row
 
     # ----- outputs ----------------------------------------------------------------------------
     def evaluate(self, say: Callable[[str], None] = print) -> dict:
@@ -338,7 +339,8 @@ class Trainer:
         tensors.update(opt_g_tensors)
         tensors.update(opt_d_tensors)
         tensors.update({f"rng.{kind}": state for kind, state in self.noise.state().items()})
-        meta = {**self.model.meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta}}
+        meta = {**self.model.meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta},
+                "log_window": self.window.state()}
         checkpoint = Checkpoint(self.step, self.cfg.to_dict(), tensors, meta)
         return save_checkpoint(self.run_dir / "checkpoints", checkpoint, self.cfg.train.keep_checkpoints)
 
@@ -357,3 +359,5 @@ class Trainer:
                             if key.startswith("rng.")})
         self.step = checkpoint.step
         self.elapsed = float(checkpoint.meta.get("elapsed_s", 0.0))
+        window = checkpoint.meta.get("log_window")
+        self.window = LogWindow(window if isinstance(window, dict) else None)
