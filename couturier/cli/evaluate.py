@@ -13,13 +13,16 @@ import click
 @click.option("--features", default="fashion", show_default=True,
               help="Feature network: 'fashion' (shipped), FILE.safetensors, inception:FILE, attributes:FILE "
                    "(a catalogue's attribute classifier), FILE.pt or FILE.onnx.")
+@click.option("--trust-code", is_flag=True,
+              help="Allow TorchScript (.pt/.ts) and torch.export (.pt2) feature networks: loading them runs "
+                   "code from the file.")
 @click.option("--size", type=int, default=64, show_default=True, help="Side of catalogue images as read (--ref).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--save", is_flag=True, help="Also write evaluation.json and nearest_neighbours.png into the run.")
 @click.option("--device", default="cpu", show_default=True)
-def evaluate(source, n, ref, features, size, seed, no_memorisation, as_json, save, device) -> None:
+def evaluate(source, n, ref, features, trust_code, size, seed, no_memorisation, as_json, save, device) -> None:
     """Judge samples (a run, an .npz/.npy or an image folder) against real images: FID, KID, PRDC,
     classes, copying, and attribute match for text-to-image runs judged against a catalogue."""
     import json
@@ -30,7 +33,7 @@ def evaluate(source, n, ref, features, size, seed, no_memorisation, as_json, sav
     from couturier.metrics.registry import table_columns
     from couturier.samples import load_reference, load_samples, save_evaluation
 
-    net = load_feature_net(features)
+    net = load_feature_net(features, trust_code)
     real = load_reference(ref, size=size)
     samples = load_samples(source, n, seed, device, real)
     reference = ref if real.is_fashion_mnist else reference_of(net, real.images, real.name)

@@ -18,7 +18,7 @@ from couturier.errors import ConfigError
 ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out", "resume": "--resume",
                   "stylizer": "--stylizer", "max_pixels": "--max-pixels", "vgg": "--vgg", "mask": "--mask",
                   "n": "--n", "truncation": "--truncation", "steps": "--steps", "size": "--size",
-                  "class_a": "--class-a", "features": "--features", "ref": "--ref", "interpolate": "--interpolate",
+                  "class_a": "--class-a", "features": "--features", "trust_code": "--trust-code", "ref": "--ref", "interpolate": "--interpolate",
                   "nproc": "--nproc"}
 
 

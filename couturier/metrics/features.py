@@ -117,7 +117,10 @@ FEATURE_CHOICES = ("fashion (default), FILE.safetensors (the same classifier ret
                    "FILE.pt / FILE.ts (TorchScript), FILE.pt2 (torch.export) or FILE.onnx")
 
 
-def load_feature_net(name: str = "fashion") -> FeatureNet:
+CODE_FORMATS = {".pt": "TorchScript", ".ts": "TorchScript", ".pth": "TorchScript", ".pt2": "torch.export"}
+
+
+def load_feature_net(name: str = "fashion", trust_code: bool = False) -> FeatureNet:
     """A feature network by name: see FEATURE_CHOICES."""
     if name == "fashion":
         return _classifier_net(WEIGHTS)
@@ -130,6 +133,12 @@ def load_feature_net(name: str = "fashion") -> FeatureNet:
     if name.startswith("attributes:"):
         return _attribute_net(_existing(name.split(":", 1)[1]))
     path = Path(name)
+    if path.suffix in CODE_FORMATS and not trust_code:
+        # TorchScript runs the file's own code, and a torch.export archive holds pickles: loading
+        # either runs whatever its author put there. safetensors and ONNX files hold no code.
+        raise FeatureNetError(f"{name} is a {CODE_FORMATS[path.suffix]} file, and loading one runs code from "
+                              f"the file; allow it (trust_code) only for files you made or trust, or export "
+                              f"the network to ONNX", field="trust_code")
     if path.suffix == ".safetensors":
         return _classifier_net(_existing(name))
     if path.suffix in (".pt", ".ts", ".pth"):

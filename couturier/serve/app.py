@@ -2,8 +2,10 @@
 
     couturier serve --runs runs --port 8000 [--token T]
 
-Every route but /health needs the token when one is set (header `Authorization: Bearer T`, or
-`?token=T` for the page). Work runs in worker threads under a time limit; the library's one-line
+Every data route needs the token when one is set, in the header `Authorization: Bearer T` only:
+a token in a URL's query string would land in access logs. The page and its static files carry
+no data and load without it; the page reads the token from the URL's fragment (`/#token=T`),
+which browsers never send to a server. Work runs in worker threads under a time limit; the library's one-line
 errors become 4xx responses with that line as `detail`.
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ from couturier.serve.models import ModelCache, UnknownModel
 from couturier.style.images import MIN_SIDE
 
 STATIC = Path(__file__).with_name("static")
+OPEN_PATHS = ("/health", "/")  # no data behind them: the page asks for the token itself
 OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "application/json"}
 
 
@@ -168,9 +171,8 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if token and request.url.path != "/health":
+        if token and request.url.path not in OPEN_PATHS and not request.url.path.startswith("/static/"):
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            given = given or request.query_params.get("token", "")
             if not secrets.compare_digest(given.encode(), token.encode()):
                 return JSONResponse({"detail": "missing or wrong token; send 'Authorization: Bearer TOKEN'"},
                                     status_code=401)

@@ -73,3 +73,10 @@ def test_a_text_to_image_run_is_judged_against_its_catalogue(catalogue, tmp_path
 
     code, _, err = run_cli(monkeypatch, capsys, "evaluate", run, "--ref", catalogue, "--size", 32, "--n", 120)
     assert code == 2 and "the fashion features judge 28x28 images" in err and "[--features]" in err
+
+
+def test_a_feature_network_that_carries_code_needs_trust_code(tmp_path, monkeypatch, capsys):
+    (tmp_path / "net.pt2").write_bytes(b"PK")
+    np.save(tmp_path / "s.npy", np.zeros((100, 28, 28), np.uint8))
+    code, _, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "s.npy", "--features", tmp_path / "net.pt2")
+    assert code == 2 and "runs code from the file" in err and err.strip().endswith("[--trust-code]")

@@ -1,4 +1,6 @@
 """metrics/test_features.py"""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import needs_data
@@ -49,13 +51,13 @@ def test_user_feature_networks_torchscript_and_onnx(tmp_path):
     expected = net(torch.tensor(images, dtype=torch.float32) / 127.5 - 1).detach().numpy()
 
     torch.jit.script(net).save(str(tmp_path / "net.pt"))
-    scripted = load_feature_net(str(tmp_path / "net.pt"))
+    scripted = load_feature_net(str(tmp_path / "net.pt"), trust_code=True)
     features, probs = scripted.extract(images)
     assert np.allclose(features, expected, atol=1e-5) and probs is None  # class stats fall back to the classifier
 
     torch.export.save(torch.export.export(net, (torch.zeros(2, 1, 28, 28),),
                                           dynamic_shapes=({0: torch.export.Dim("n")},)), str(tmp_path / "net.pt2"))
-    features, _ = load_feature_net(str(tmp_path / "net.pt2")).extract(images)
+    features, _ = load_feature_net(str(tmp_path / "net.pt2"), trust_code=True).extract(images)
     assert np.allclose(features, expected, atol=1e-5)
 
     torch.onnx.export(net, (torch.zeros(2, 1, 28, 28),), str(tmp_path / "net.onnx"), dynamo=False,
@@ -73,8 +75,33 @@ def test_bad_feature_network_names_are_one_line_errors(tmp_path):
     with pytest.raises(FeatureNetError, match="not found"):
         load_feature_net("inception:/nonexistent/pt_inception.pth")
     (tmp_path / "junk.pt").write_bytes(b"not a model")
-    with pytest.raises(FeatureNetError, match="TorchScript"):
-        load_feature_net(str(tmp_path / "junk.pt"))
+    with pytest.raises(FeatureNetError, match="not a TorchScript file"):
+        load_feature_net(str(tmp_path / "junk.pt"), trust_code=True)
+
+
+class _Payload:
+    """What an attacker pickles: unpickling it creates a file (it could run anything)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize("suffix", [".pt2", ".pt", ".ts"])
+def test_files_that_carry_code_are_refused_unless_trusted(tmp_path, suffix):
+    import pickle
+    import zipfile
+
+    from couturier.metrics.features import load_feature_net
+
+    marker, evil = tmp_path / "pwned", tmp_path / f"evil{suffix}"
+    with zipfile.ZipFile(evil, "w") as archive:  # the layout of a torch.export / TorchScript archive
+        archive.writestr("evil/data.pkl", pickle.dumps(_Payload(marker)))
+    with pytest.raises(FeatureNetError, match="runs code from the file") as caught:
+        load_feature_net(str(evil))
+    assert caught.value.field == "trust_code" and not marker.exists()
 
 
 def test_inception_v3_matches_torchvision_layout_and_loads_user_weights(tmp_path):

@@ -107,9 +107,10 @@ def test_body_size_cap_and_token(runs):
     assert small.post("/generate", json={"model": "dcgan", "prompt": "x" * 2000}).status_code == 413
     guarded = TestClient(create_app(runs, token="s3cret"))
     assert guarded.get("/health").status_code == 200
-    assert guarded.get("/models").status_code == 401 and guarded.get("/").status_code == 401
+    assert guarded.get("/models").status_code == 401 and guarded.get("/").status_code == 200  # the page: no data
     assert guarded.get("/models", headers={"Authorization": "Bearer s3cret"}).status_code == 200
-    assert guarded.get("/models?token=s3cret").status_code == 200
+    assert guarded.get("/models?token=s3cret").status_code == 401  # never from a URL: URLs are logged
+    assert guarded.post("/generate?token=s3cret", json={"model": "dcgan", "n": 1}).status_code == 401
     assert guarded.get("/models", headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 

@@ -1,6 +1,8 @@
 // The designer's page: plain JavaScript over the REST API, no build step, no network beyond this server.
 "use strict";
-const token = new URLSearchParams(location.search).get("token");
+// The token comes in the URL's fragment (/#token=T): browsers never send a fragment to the server,
+// so it cannot end up in an access log. Requests carry it in the Authorization header.
+const token = new URLSearchParams(location.hash.slice(1)).get("token");
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 const $ = (id) => document.getElementById(id);
 let models = [];
