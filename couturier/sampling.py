@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from couturier import deadline
 from couturier.checkpoint import load_checkpoint, load_module
 from couturier.config import Config
 from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
@@ -61,15 +62,21 @@ def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) 
                            tuple(checkpoint.meta.get("prompts") or ()))
 
 
+MIN_TRUNCATION = 0.1  # below this nearly every draw is redrawn, and all samples look alike anyway
+MAX_PIXELS = 2 ** 31  # samples held in memory at once: n * channels * height * width bytes
+
+
 def latents(n: int, z_dim: int, seed: int, truncation: float | None = None) -> torch.Tensor:
-    """Standard-normal noise from a seed; with truncation T, values beyond +-T are redrawn."""
+    """Standard-normal noise from a seed; with truncation T (at least MIN_TRUNCATION), values
+    beyond +-T are redrawn. At T >= 0.1 each round keeps at least 8% of the values it redraws, so
+    the loop ends within a few hundred rounds."""
     if n <= 0:
         raise ConfigError(f"n must be positive, got {n}", field="n")
     generator = torch.Generator().manual_seed(seed)
     z = torch.randn(n, z_dim, generator=generator)
     if truncation is not None:
-        if truncation <= 0:
-            raise ConfigError(f"truncation must be positive, got {truncation}", field="truncation")
+        if not truncation >= MIN_TRUNCATION:  # also refuses NaN
+            raise ConfigError(f"truncation must be at least {MIN_TRUNCATION}, got {truncation}", field="truncation")
         outside = z.abs() > truncation
         while outside.any():
             z[outside] = torch.randn(int(outside.sum()), generator=generator)
@@ -77,10 +84,20 @@ def latents(n: int, z_dim: int, seed: int, truncation: float | None = None) -> t
     return z
 
 
+def check_count(loaded: "LoadedGenerator", n: int) -> None:
+    """Refuse a request for more images than fit in memory at once, before any work."""
+    d = loaded.config.data
+    if n * d.channels * d.resolution ** 2 > MAX_PIXELS:
+        most = MAX_PIXELS // (d.channels * d.resolution ** 2)
+        raise ConfigError(f"n {n:,} images of {d.resolution}x{d.resolution} would not fit in memory; "
+                          f"ask for at most {most:,} at a time", field="n")
+
+
 @torch.no_grad()
 def _run(loaded: LoadedGenerator, z: torch.Tensor, y: torch.Tensor | None, batch_size: int = 500) -> np.ndarray:
     out = []
     for start in range(0, z.shape[0], batch_size):
+        deadline.check()
         zb = z[start:start + batch_size].to(loaded.device)
         yb = y[start:start + batch_size].to(loaded.device) if y is not None else None
         out.append(to_uint8(loaded.generator(zb, yb)))
@@ -93,6 +110,7 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
     in class order, unless one class is asked for."""
     if loaded.text_encoder is not None:
         raise ConfigError("this is a text-to-image model: generate from descriptions (prompts) instead", field="run")
+    check_count(loaded, n)
     z = latents(n, loaded.config.model.z_dim, seed, truncation)
     labels = None
     if loaded.conditional:
@@ -114,6 +132,7 @@ def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int 
     if loaded.text_encoder is None:
         raise ConfigError("this model was not trained on descriptions; sample it by class or noise instead "
                           "(text needs a model with model.task 'text2image')", field="run")
+    check_count(loaded, n * len(prompts))
     text = loaded.text_encoder.encode(prompts)
     z = latents(n, loaded.config.model.z_dim, seed, truncation).repeat(len(prompts), 1)
     return _run(loaded, z, text.repeat_interleave(n, dim=0))
@@ -125,6 +144,7 @@ def generate_each(loaded: LoadedGenerator, prompts: list[str], seed: int = 0,
     uint8 (len(prompts), C, H, W)."""
     if loaded.text_encoder is None:
         raise ConfigError("this model was not trained on descriptions", field="run")
+    check_count(loaded, len(prompts))
     z = latents(len(prompts), loaded.config.model.z_dim, seed, truncation)
     return _run(loaded, z, loaded.text_encoder.encode(prompts))
 

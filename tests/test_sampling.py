@@ -39,9 +39,20 @@ def test_class_by_name_and_errors(conditional_run):
         sample(g, n=0)
 
 
-def test_truncation_bounds_noise():
-    z = latents(200, 16, seed=0, truncation=0.5)
-    assert z.abs().max() <= 0.5
+def test_truncation_bounds_noise_and_has_a_floor_that_keeps_the_redraw_loop_short():
+    z = latents(200, 16, seed=0, truncation=0.1)
+    assert z.abs().max() <= 0.1 and z.std() > 0.03
+    for too_small in (1e-30, 0.0, -1.0, float("nan")):
+        with pytest.raises(ConfigError, match="truncation must be at least 0.1") as caught:
+            latents(4, 16, seed=0, truncation=too_small)
+        assert caught.value.field == "truncation"
+
+
+def test_more_images_than_fit_in_memory_are_refused_before_any_work(conditional_run):
+    generator = load_generator(conditional_run)
+    with pytest.raises(ConfigError, match="would not fit in memory; ask for at most 2,739,137") as caught:
+        sample(generator, n=100_000_000)
+    assert caught.value.field == "n"
 
 
 def test_outputs_png_npz_folder(conditional_run, tmp_path):

@@ -8,16 +8,13 @@ no data and load without it; the page reads the token from the URL's fragment (`
 which browsers never send to a server. Work runs in worker threads under a time limit; the library's one-line
 errors become 4xx responses with that line as `detail`.
 """
-from __future__ import annotations
-
 import base64
 import io
 import secrets
 import threading
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import anyio
 import numpy as np
@@ -25,12 +22,13 @@ from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from PIL import Image
-from pydantic import BaseModel, ConfigDict, Field
 
 from couturier import sampling
 from couturier.data.images import make_grid
+from couturier.deadline import WorkTimeout, deadline
 from couturier.errors import ConfigError, CouturierError, StyleInputError
 from couturier.serve.models import ModelCache, UnknownModel
+from couturier.serve.schemas import ERRORS, Limits, request_models
 from couturier.style.images import MIN_SIDE
 
 STATIC = Path(__file__).with_name("static")
@@ -48,77 +46,6 @@ class Refused(Exception):
     def __init__(self, error: CouturierError):
         super().__init__(str(error))
         self.error = error
-
-
-@dataclass
-class Limits:
-    max_body_bytes: int = 8 * 1024 * 1024
-    max_n: int = 64
-    max_upload_pixels: int = 4096 * 4096
-    max_side: int = 1024  # stylize / texture output
-    max_steps: int = 300
-    timeout_s: float = 120.0
-
-
-class Problem(BaseModel):
-    detail: str = Field(description="one line: what was wrong and what to do")
-    field: str | None = Field(None, description="the request field (or the model's config key) it is about")
-
-
-# Our own refusals carry one line of text; 422 stays FastAPI's list of schema violations.
-ERRORS = {400: {"model": Problem, "description": "a valid request the model cannot serve (unknown class, "
-                                                 "prompt for a class model, over a limit)"},
-          401: {"model": Problem, "description": "missing or wrong token"},
-          404: {"model": Problem, "description": "unknown model"},
-          411: {"model": Problem, "description": "no Content-Length"},
-          413: {"model": Problem, "description": "request body over the cap"},
-          415: {"model": Problem, "description": "an upload that is not a readable picture"},
-          503: {"model": Problem, "description": "over the time limit"}}
-
-
-# ----- request bodies ----------------------------------------------------------------------------
-Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
-Prompt = Annotated[str, Field(min_length=1, max_length=300)]
-ClassName = Annotated[str | int, Field(description="class name (case-insensitive) or index")]
-Format = Literal["png", "zip", "json"]
-
-
-class GenerateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    model: str = Field(max_length=200)
-    n: int = Field(16, ge=1, description="images (per prompt); capped by the server")
-    class_name: ClassName | None = Field(None, alias="class")
-    prompt: Prompt | None = None
-    prompts: list[Prompt] | None = Field(None, min_length=1, max_length=16)
-    seed: Seed = 0
-    truncation: float | None = Field(None, gt=0, le=10)
-    format: Format | None = Field(None, description="png grid, zip of PNGs, or json with base64 PNGs")
-
-
-class InterpolateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    model: str = Field(max_length=200)
-    seed_a: Seed = 0
-    seed_b: Seed = 1
-    steps: int = Field(8, ge=2, le=32)
-    rows: int = Field(1, ge=1, le=8)
-    class_a: ClassName | None = None
-    class_b: ClassName | None = None
-    prompt_a: Prompt | None = None
-    prompt_b: Prompt | None = None
-    format: Format | None = None
-
-
-class VariationsRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    model: str = Field(max_length=200)
-    seed: Seed = 0
-    index: int = Field(0, ge=0, le=1024, description="which image of the grid drawn with `seed`")
-    n: int = Field(8, ge=1)
-    spread: float = Field(0.5, gt=0, le=2)
-    class_name: ClassName | None = Field(None, alias="class")
-    prompt: Prompt | None = None
-    format: Format | None = None
 
 
 # ----- responses -----------------------------------------------------------------------------------
@@ -159,6 +86,7 @@ def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str
 def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: Limits | None = None,
                device: str = "cpu") -> FastAPI:
     limits = limits or Limits()
+    bodies = request_models(limits)
     cache = ModelCache(runs_dir, device)
     app = FastAPI(title="couturier", summary="Generate garments, put fabrics on them, grow new fabric.",
                   version=_version(), responses=ERRORS)
@@ -184,11 +112,16 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         return await call_next(request)
 
     async def run(fn, *args):
-        """Library work in a worker thread, so the server keeps answering, under the time limit."""
+        """Library work in a worker thread, so the server keeps answering, under the time limit. The
+        work itself checks the deadline and stops; the outer limit answers even if some step does not."""
+        def timed():
+            with deadline(limits.timeout_s):
+                return fn(*args)
+
         try:
-            with anyio.fail_after(limits.timeout_s):
-                return await anyio.to_thread.run_sync(fn, *args)
-        except TimeoutError as exc:
+            with anyio.fail_after(limits.timeout_s + 5.0):
+                return await anyio.to_thread.run_sync(timed)
+        except (TimeoutError, WorkTimeout) as exc:
             raise HTTPException(503, f"the request took over {limits.timeout_s:g} s; ask for fewer or smaller "
                                      f"images") from exc
         except UnknownModel as exc:
@@ -211,7 +144,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
     @app.post("/generate", tags=["models"], response_class=Response,
               responses={200: {"content": {m: {} for m in OUTPUT_TYPES.values()},
                                "description": "PNG grid (one row per prompt), zip of PNGs, or JSON"}})
-    async def generate(body: GenerateRequest, request: Request) -> Response:
+    async def generate(body: bodies.generate, request: Request) -> Response:
         prompts = body.prompts or ([body.prompt] if body.prompt else None)
         check_n(body.n, len(prompts) if prompts else 1)
         fmt = _pick_format(body.format, request.headers.get("accept", ""))
@@ -230,7 +163,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
     @app.post("/interpolate", tags=["models"], response_class=Response,
               responses={200: {"content": {m: {} for m in OUTPUT_TYPES.values()}}})
-    async def interpolate(body: InterpolateRequest, request: Request) -> Response:
+    async def interpolate(body: bodies.interpolate, request: Request) -> Response:
         check_n(body.steps, body.rows)
         fmt = _pick_format(body.format, request.headers.get("accept", ""))
 
@@ -249,7 +182,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
     @app.post("/variations", tags=["models"], response_class=Response,
               responses={200: {"content": {m: {} for m in OUTPUT_TYPES.values()}}})
-    async def variations(body: VariationsRequest, request: Request) -> Response:
+    async def variations(body: bodies.variations, request: Request) -> Response:
         check_n(body.n)
         fmt = _pick_format(body.format, request.headers.get("accept", ""))
         images = await run(lambda: sampling.variations(cache.get(body.model), body.seed, body.n, body.spread,
@@ -275,8 +208,9 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
               responses={200: {"content": {"image/png": {}}, "description": "the stylised garment"}})
     async def stylize(content: Annotated[UploadFile, File(description="the garment picture")],
                       style: Annotated[UploadFile, File(description="the fabric or style picture")],
-                      size: Annotated[int, Form()] = 512, fast: Annotated[bool, Form()] = True,
-                      steps: Annotated[int, Form()] = 150, auto_mask: Annotated[bool, Form()] = False,
+                      size: Annotated[int, Form(ge=MIN_SIDE, le=limits.max_side)] = 512,
+                      fast: Annotated[bool, Form()] = True,
+                      steps: Annotated[int, Form(ge=0, le=limits.max_steps)] = 150, auto_mask: Annotated[bool, Form()] = False,
                       preserve_color: Annotated[bool, Form()] = False,
                       alpha: Annotated[float, Form(ge=0, le=1)] = 1.0) -> Response:
         from couturier import style as styling
@@ -299,9 +233,10 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
     @app.post("/texture", tags=["style"], response_class=Response,
               responses={200: {"content": {"image/png": {}}, "description": "the new fabric"}})
     async def texture(swatch: Annotated[UploadFile, File(description="a small piece of fabric")],
-                      size: Annotated[int, Form()] = 256, tileable: Annotated[bool, Form()] = True,
+                      size: Annotated[int, Form(ge=MIN_SIDE, le=limits.max_side)] = 256,
+                      tileable: Annotated[bool, Form()] = True,
                       seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
-                      steps: Annotated[int, Form()] = 40) -> Response:
+                      steps: Annotated[int, Form(ge=0, le=limits.max_steps)] = 40) -> Response:
         from couturier import style as styling
 
         check_side(size, steps)

@@ -5,6 +5,7 @@ import json
 import threading
 from pathlib import Path
 
+from couturier.errors import CouturierError
 from couturier.sampling import LoadedGenerator, load_generator
 from couturier.checkpoint import list_checkpoints
 
@@ -46,12 +47,17 @@ class ModelCache:
             return self._loaded[name]
 
     def describe(self, name: str) -> dict:
-        loaded = self.get(name)
+        """What the page and clients need to know of a model; a run that cannot be loaded is listed
+        as damaged (with the reason), without hiding the others."""
+        try:
+            loaded = self.get(name)
+        except (CouturierError, OSError, ValueError) as exc:
+            return {"name": name, "damaged": str(exc).splitlines()[0][:300]}
         cfg = loaded.config
         info = {"name": name, "task": cfg.model.task, "model": cfg.model.name,
                 "classes": list(loaded.class_names) if loaded.conditional else [],
                 "image_size": cfg.data.resolution, "channels": cfg.data.channels, "step": loaded.step,
-                "example_prompts": list(loaded.prompts[:8]), "metrics": None}
+                "example_prompts": list(loaded.prompts[:8]), "metrics": None, "damaged": None}
         evaluation = self.runs_dir / name / "evaluation.json"
         if evaluation.is_file():
             try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 from tqdm import tqdm
 
+from couturier import deadline
 from couturier.style.features import CONTENT_LAYER, STYLE_LAYERS, VGGFeatures
 from couturier.style.images import composite, keep_colours, require_min_side
 from couturier.style.losses import content_loss, gram, style_loss, total_variation
@@ -37,6 +38,7 @@ def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progre
                                   tolerance_grad=1e-9, tolerance_change=1e-12, line_search_fn="strong_wolfe")
     with tqdm(total=steps * 5 // 4, desc=desc, unit="eval", disable=not progress, dynamic_ncols=True) as bar:
         def closure():
+            deadline.check()  # a server's time limit stops the optimisation between evaluations
             optimiser.zero_grad()
             loss, parts = objective(image.clamp(0.0, 1.0))
             loss.backward()

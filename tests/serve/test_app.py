@@ -13,7 +13,7 @@ import zipfile
 import numpy as np
 import pytest
 import schemathesis
-from conftest import tiny_config
+from conftest import fabric_picture, garment_picture, tiny_config
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from PIL import Image
@@ -44,12 +44,26 @@ def png_size(content: bytes) -> tuple[int, int]:
     return Image.open(io.BytesIO(content)).size
 
 
-def test_health_and_models(client):
+def test_health_and_models(client, runs):
     assert client.get("/health").json() == {"status": "ok"}
     models = {m["name"]: m for m in client.get("/models").json()}
-    assert set(models) == {"dcgan", "text"}
+    assert set(models) == {"dcgan", "text"} and models["dcgan"]["damaged"] is None
     assert models["dcgan"]["classes"][9].lower() == "ankle boot" and models["dcgan"]["image_size"] == 28
     assert models["text"]["task"] == "text2image" and models["text"]["step"] == 2
+
+
+def test_a_damaged_run_is_listed_as_damaged_without_hiding_the_others(runs, tmp_path):
+    import shutil
+
+    copy = tmp_path / "runs"
+    shutil.copytree(runs, copy)
+    meta = next((copy / "dcgan" / "checkpoints").glob("step-*")) / "meta.json"
+    for checkpoint in (copy / "dcgan" / "checkpoints").glob("step-*"):
+        (checkpoint / "meta.json").write_bytes(b"\xff not json")
+    assert meta.read_bytes().startswith(b"\xff")
+    listed = {m["name"]: m for m in TestClient(create_app(copy)).get("/models").json()}
+    assert set(listed) == {"dcgan", "text"} and listed["text"]["damaged"] is None
+    assert "unreadable or corrupt" in listed["dcgan"]["damaged"]
 
 
 def test_generate_in_three_formats(client):
@@ -85,7 +99,8 @@ def test_bad_requests_are_4xx_with_a_message(client):
         ({"model": "../dcgan", "n": 2}, 404, "unknown model"),
         ({"model": "not-a-run", "n": 2}, 404, "unknown model"),
         ({"model": "dcgan", "n": 2, "class": "cape"}, 400, "valid classes"),
-        ({"model": "dcgan", "n": 1000}, 400, "at most 32"),
+        ({"model": "dcgan", "n": 1000}, 422, "less than or equal to 32"),  # the limit is in the schema
+        ({"model": "dcgan", "n": 2, "truncation": 1e-30}, 422, "greater than or equal to 0.1"),
         ({"model": "text", "n": 2, "prompt": ""}, 422, ""),
         ({"model": "dcgan", "n": 2, "prompt": "red dress"}, 400, "not trained on descriptions"),
         ({"model": "dcgan", "n": 2, "colour": "red"}, 422, ""),
@@ -161,7 +176,7 @@ def test_stylize_and_texture_uploads(client):
     bad = client.post("/stylize", files={"content": ("x.png", b"not an image", "image/png"),
                                          "style": _upload(fabric)}, data={"size": "32"})
     assert bad.status_code == 415 and "content: " in bad.json()["detail"]
-    assert client.post("/texture", files={"swatch": _upload(fabric)}, data={"size": "5000"}).status_code == 400
+    assert client.post("/texture", files={"swatch": _upload(fabric)}, data={"size": "5000"}).status_code == 422
     assert client.post("/texture", files={"swatch": _upload(fabric)},
                        data={"size": "50", "tileable": "true"}).status_code == 400
 
@@ -229,3 +244,24 @@ def test_page_in_headless_chromium(runs, tmp_path):
     assert pixels.std() > 10  # not a blank page
     assert status.startswith("variations of image 1"), status
 
+
+
+def test_the_time_limit_stops_the_work_itself(runs, monkeypatch):
+    """A worker thread cannot be killed: the library's loops check the request's deadline and stop."""
+    from couturier import style as styling
+
+    finished = threading.Event()
+    real = styling.stylize
+
+    def watched(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(styling, "stylize", watched)
+    slow = TestClient(create_app(runs, limits=Limits(timeout_s=0.5)))
+    files = {"content": _upload(garment_picture(64)), "style": _upload(fabric_picture(48))}
+    response = slow.post("/stylize", files=files, data={"size": "256", "fast": "false", "steps": "300"})
+    assert response.status_code == 503 and "took over 0.5 s" in response.json()["detail"]
+    assert finished.wait(20)  # the optimisation stopped, rather than running its 300 steps

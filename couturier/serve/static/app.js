@@ -109,7 +109,10 @@ async function upload(event, path, target) {
 
 async function start() {
   try {
-    models = await (await call("/models")).json();
+    const listed = await (await call("/models")).json();
+    const damaged = listed.filter((m) => m.damaged);
+    models = listed.filter((m) => !m.damaged);
+    if (damaged.length) status(`skipped ${damaged.map((m) => `${m.name} (${m.damaged})`).join("; ")}`);
   } catch (error) { status(`error: ${error.message}`); return; }
   $("model").replaceChildren(...models.map((m) => new Option(`${m.name} (${m.task})`, m.name)));
   if (!models.length) status("no trained runs found; train one with `couturier train`");
