@@ -63,6 +63,44 @@ def fsync_dir(path: str | Path) -> None:
         os.close(fd)
 
 
+def check_output(path: str | Path, folder: bool = False) -> Path:
+    """Where an output may go: its existing parents are folders, and a file output is not a
+    folder already (or a folder output a file). Checked before any work."""
+    from couturier.errors import ConfigError
+
+    path = Path(path)
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError(f"cannot write {path}: {parent} is a file, not a folder", field="out")
+    if path.exists() and path.is_dir() != folder:
+        what = "a folder" if path.is_dir() else "a file"
+        raise ConfigError(f"{path} is {what}; give a {'folder' if folder else 'file'} name there", field="out")
+    return path
+
+
+def replace_folder(final: str | Path, write) -> Path:
+    """Fill a new folder with `write(folder)` and put it in place of `final` whole: the old folder's
+    files are never merged with the new ones, and a crash leaves the old folder or the new one."""
+    import shutil
+
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f".tmp-{final.name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        write(tmp)
+        aside = final.parent / f".old-{final.name}-{os.getpid()}"
+        if final.exists():
+            os.replace(final, aside)
+        os.replace(tmp, final)
+        fsync_dir(final.parent)
+        shutil.rmtree(aside, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
 def user_cache_dir(*parts: str) -> Path:
     """~/.cache/couturier/... (or under $XDG_CACHE_HOME): downloads and reference statistics."""
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

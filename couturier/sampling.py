@@ -14,7 +14,7 @@ from couturier.checkpoint import load_checkpoint, load_module
 from couturier.config import Config
 from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
 from couturier.errors import CheckpointError, ConfigError
-from couturier.fileio import atomic_path
+from couturier.fileio import atomic_path, check_output, replace_folder
 from couturier.models import get_model
 
 
@@ -209,6 +209,9 @@ def interpolate(loaded: LoadedGenerator, seed_a: int, seed_b: int, steps: int = 
     """
     if steps < 2 or rows < 1:
         raise ConfigError("a walk needs steps of at least 2 and rows of at least 1", field="steps")
+    if loaded.text_encoder is not None:
+        raise ConfigError("this is a text-to-image model: walk between two descriptions instead",
+                          field="prompt_a")
     z_dim = loaded.config.model.z_dim
     za = torch.cat([latents(1, z_dim, seed_a + r) for r in range(rows)])
     zb = torch.cat([latents(1, z_dim, seed_b + r) for r in range(rows)])
@@ -236,6 +239,7 @@ def save_samples(images: np.ndarray, labels: np.ndarray | None, out: str | Path,
     Returns what was written, in words."""
     out = Path(out)
     suffix = out.suffix.lower()
+    check_output(out, folder=not suffix)
     if suffix in (".png", ".jpg", ".jpeg"):
         save_grid(images, out, columns, scale=2)
         return f"grid of {len(images)} images"
@@ -251,7 +255,7 @@ def save_samples(images: np.ndarray, labels: np.ndarray | None, out: str | Path,
         raise ConfigError(f"{out}: use a .png grid, an .npz file or a folder name without a suffix", field="out")
     names = [f"{i:05d}" + (f"_{class_names[labels[i]].replace('/', '-').replace(' ', '_')}"
                            if labels is not None and class_names else "") + ".png" for i in range(len(images))]
-    save_folder(images, out, names)
+    replace_folder(out, lambda folder: save_folder(images, folder, names))  # replaced whole, never merged
     return f"{len(images)} PNG files"
 
 

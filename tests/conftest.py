@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
+import struct
 import sys
+import zlib
 
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from couturier.cli import main
 from couturier.data import ImageDataset
@@ -119,3 +122,23 @@ def pictures(tmp_path):
 def save_picture(image: Image.Image, path):
     image.save(path)
     return path
+
+
+def huge_header_png(width=30000, height=30000) -> bytes:
+    """A tiny file whose header declares a picture of width x height."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4:ihdr + 12] = struct.pack(">II", width, height)
+    data[ihdr + 17:ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr:ihdr + 17])))
+    return bytes(data)
+
+
+def text_bomb_png() -> bytes:
+    """A small PNG with a compressed text chunk that inflates to 20 MB."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("comment", "x" * 20_000_000, zip=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()

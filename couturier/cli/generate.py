@@ -8,7 +8,11 @@ import click
 from couturier.errors import ConfigError
 
 
-def refuse_existing(path: Path, force: bool) -> None:
+def refuse_existing(path: Path, force: bool, folder: bool | None = None) -> None:
+    """Before any work: the output's place is usable, and nothing there is replaced without --force."""
+    from couturier.fileio import check_output
+
+    check_output(path, folder=not path.suffix if folder is None else folder)
     if path.exists() and not force and (path.is_file() or any(path.iterdir())):
         raise FileExistsError(f"{path} already exists; choose another --out or pass --force to replace it")
 

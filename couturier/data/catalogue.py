@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from couturier.data.fashion_mnist import CLASS_NAMES, DataError, load_fashion_mnist
-from couturier.data.images import to_mode
+from couturier.data.images import UNREADABLE, list_images, open_picture
 from couturier.fileio import atomic_path, user_cache_dir
 
 # Column names tried, in order, when the user names none.
@@ -78,16 +78,27 @@ def pad_to_square(image: Image.Image) -> Image.Image:
 
 
 def load_square(path: Path, size: int) -> np.ndarray:
-    with Image.open(path) as image:
-        rgb = to_mode(image, 3)
+    rgb = open_picture(path, 3)
     square = pad_to_square(rgb).resize((size, size), Image.Resampling.LANCZOS)
     return np.asarray(square, dtype=np.uint8).transpose(2, 0, 1)
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        return _parse_rows(path)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text (byte {exc.start}); save the table as UTF-8",
+                        field="data.dataset") from exc
+    except csv.Error as exc:
+        raise DataError(f"{path} is not a readable CSV table ({exc})", field="data.dataset") from exc
+
+
+def _parse_rows(path: Path) -> list[dict[str, str]]:
+    # utf-8-sig: spreadsheet programs start CSV files with a byte-order mark, which would
+    # otherwise become part of the first column's name ("\ufeffid")
     if path.suffix.lower() == ".jsonl":
         rows = []
-        with path.open(encoding="utf-8") as fh:
+        with path.open(encoding="utf-8-sig") as fh:
             for number, line in enumerate(fh, 1):
                 if line.strip():
                     try:
@@ -95,7 +106,7 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
                     except (json.JSONDecodeError, AttributeError) as exc:
                         raise DataError(f"{path}:{number} is not a JSON object ({exc})") from exc
         return rows
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -160,7 +171,7 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
                         f"(columns found: {', '.join(columns)})", field="data.text_column")
 
     key = hashlib.sha256(f"{table.resolve()}|{table.stat().st_mtime_ns}|{images_folder.resolve()}|{size}|"
-                         f"{image_col}".encode()).hexdigest()[:16]
+                         f"{image_col}|{_folder_stamp(images_folder)}".encode()).hexdigest()[:16]
     cached = user_cache_dir("catalogues") / f"{key}.npz"
     if cache and cached.is_file():
         with np.load(cached) as stored:
@@ -179,6 +190,15 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
     texts = [_description(row, text_col, attributes) for row in chosen]
     return Catalogue(pixels, texts, {a: [(row.get(a) or "").strip() for row in chosen] for a in attributes},
                      [(row.get(image_col) or "").strip() for row in chosen], unreadable, missing)
+
+
+def _folder_stamp(folder: Path) -> str:
+    """Names, sizes and modification times of the pictures: replacing one invalidates the cache."""
+    digest = hashlib.sha256()
+    for path in list_images(folder):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _description(row: dict[str, str], text_col: str | None, attributes: tuple[str, ...]) -> str:
@@ -201,7 +221,7 @@ def _decode(rows, image_col, folder: Path, size: int, progress: bool):
             continue
         try:
             pixels.append(load_square(path, size))
-        except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        except UNREADABLE:
             unreadable += 1
             continue
         kept.append(index)

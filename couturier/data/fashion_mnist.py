@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,13 +85,21 @@ def _download(idx: IdxFile) -> Path:
     return target
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, idx: IdxFile) -> bytes:
+    """The file's bytes, read no further than an IDX file of its shape can be: a gzip bomb in its
+    place is refused after that many bytes, not after it has filled the memory."""
+    limit = 4 + 4 * len(idx.shape) + int(np.prod(idx.shape))
     try:
         if path.suffix == ".gz":
             with gzip.open(path, "rb") as fh:
-                return fh.read()
-        return path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raw = fh.read(limit + 1)
+        else:
+            with path.open("rb") as fh:
+                raw = fh.read(limit + 1)
+        if len(raw) > limit:
+            raise DataError(f"{path} holds more than the {limit:,} bytes of a {idx.name} file; replace it")
+        return raw
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise DataError(f"{path} is truncated or corrupt ({exc}); delete it and reinstall or re-download") from exc
 
 
@@ -133,7 +142,7 @@ def load_idx(split: str, kind: str, data_dir: str | Path | None = None, download
                 field="data.data_dir"
             )
         path = _download(idx)
-    raw = _read_bytes(path)
+    raw = _read_bytes(path, idx)
     _check_content(raw, idx, path)
     return parse_idx(raw, idx, path)
 

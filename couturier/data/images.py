@@ -13,6 +13,25 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from couturier.fileio import atomic_path
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+MAX_SOURCE_PIXELS = 64 * 1024 * 1024  # pictures declaring more are refused from their header, before decoding
+
+# What a damaged, hostile or merely odd picture raises while being read. ValueError covers PIL's
+# "Decompressed Data Too Large" for text/ICC chunks that inflate without bound.
+UNREADABLE = (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError)
+
+
+class ImageTooLarge(ValueError):
+    """A picture's header declares more pixels than we decode."""
+
+
+def open_picture(source, channels: int, max_pixels: int = MAX_SOURCE_PIXELS) -> Image.Image:
+    """Decode one picture as L or RGB, upright as its EXIF orientation says (phones store photos
+    sideways and mark them). Raises one of UNREADABLE, or ImageTooLarge from the header alone."""
+    with Image.open(source) as image:
+        if image.width * image.height > max_pixels:
+            raise ImageTooLarge(f"{image.width}x{image.height} pixels, over the cap of {max_pixels:,}")
+        upright = ImageOps.exif_transpose(image) or image
+        return to_mode(upright, channels)
 
 
 def to_mode(image: Image.Image, channels: int) -> Image.Image:
@@ -33,9 +52,7 @@ def to_mode(image: Image.Image, channels: int) -> Image.Image:
 
 def load_image(path: str | Path, resolution: int, channels: int) -> np.ndarray:
     """Read one image, centre-crop it square and resize it: uint8 (C, H, W)."""
-    with Image.open(path) as image:
-        image = to_mode(image, channels)
-        image = ImageOps.fit(image, (resolution, resolution), Image.Resampling.LANCZOS)
+    image = ImageOps.fit(open_picture(path, channels), (resolution, resolution), Image.Resampling.LANCZOS)
     array = np.asarray(image, dtype=np.uint8)
     return array[None] if channels == 1 else array.transpose(2, 0, 1)
 
@@ -65,7 +82,7 @@ def load_folder(folder: str | Path, resolution: int, channels: int):
     for path in paths:
         try:
             images.append(load_image(path, resolution, channels))
-        except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        except UNREADABLE:  # damaged, hostile or huge: skipped and counted, never the end of the run
             skipped += 1
             continue
         relative = path.parent.relative_to(folder).as_posix()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from couturier.errors import SampleError
 from couturier.data.fashion_mnist import load_fashion_mnist

@@ -9,6 +9,7 @@ which browsers never send to a server. Work runs in worker threads under a time 
 errors become 4xx responses with that line as `detail`.
 """
 import base64
+import math
 import io
 import secrets
 import threading
@@ -18,6 +19,7 @@ from typing import Annotated
 
 import anyio
 import numpy as np
+from fastapi.exceptions import RequestValidationError
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -82,6 +84,18 @@ def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str
     return Response(_png(make_grid(images, columns)), media_type="image/png")
 
 
+def _json_safe(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)[:200]
+
+
 # ----- the app -------------------------------------------------------------------------------------
 def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: Limits | None = None,
                device: str = "cpu") -> FastAPI:
@@ -91,6 +105,11 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
     app = FastAPI(title="couturier", summary="Generate garments, put fabrics on them, grow new fabric.",
                   version=_version(), responses=ERRORS)
     app.state.cache, app.state.limits = cache, limits
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422, with values JSON cannot carry (NaN, Infinity, 1e400, bytes) written as text."""
+        return JSONResponse({"detail": _json_safe(exc.errors())}, status_code=422)
 
     @app.exception_handler(Refused)
     async def refused(_request: Request, exc: Refused) -> JSONResponse:

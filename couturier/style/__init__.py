@@ -15,8 +15,19 @@ import torch
 
 from couturier.style.adain import FastStylizer, load_fast_stylizer, train_decoder
 from couturier.style.features import StyleNetError, load_style_net
-from couturier.style.images import (StyleInputError, auto_mask, composite, from_pil, keep_colours, read_mask, read_rgb,
-                                    save_rgb, seam_ratio, to_pil)
+from couturier.style.images import (
+    StyleInputError,
+    auto_mask,
+    composite,
+    from_pil,
+    keep_colours,
+    read_mask,
+    read_rgb,
+    require_min_side,
+    save_rgb,
+    seam_ratio,
+    to_pil,
+)
 from couturier.style.texture import synthesize_texture
 from couturier.style.transfer import StyleResult, stylize
 
@@ -24,6 +35,8 @@ from couturier.style.transfer import StyleResult, stylize
 def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStylizer, alpha: float = 1.0,
                  mask: torch.Tensor | None = None, preserve_color: bool = False) -> StyleResult:
     """The one-pass AdaIN version of `stylize`, with the same mask and colour options."""
+    require_min_side(content, "content picture")
+    require_min_side(style, "style picture")
     start = time.perf_counter()
     result = stylizer(content, style, alpha)
     if preserve_color:

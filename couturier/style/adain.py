@@ -19,7 +19,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm import tqdm
 
-from couturier.data.images import list_images, to_mode
+from couturier.data.images import UNREADABLE, list_images, open_picture
 from couturier.fileio import atomic_path, sha256_file, write_text
 from couturier.style.features import VGGFeatures, random_vgg
 from couturier.style.images import StyleInputError
@@ -94,9 +94,8 @@ def _load_crops(folder: Path, size: int) -> list[np.ndarray]:
     images = []
     for path in list_images(folder):
         try:
-            with Image.open(path) as image:
-                rgb = to_mode(image, 3)
-        except OSError:
+            rgb = open_picture(path, 3)
+        except UNREADABLE:
             continue  # an unreadable file among many training pictures is skipped
         scale = size * 1.25 / min(rgb.size)
         rgb = rgb.resize((max(size, round(rgb.width * scale)), max(size, round(rgb.height * scale))),

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from scipy import ndimage
 
 from couturier.errors import StyleInputError
-from couturier.data.images import save_image, to_mode
+from couturier.data.images import UNREADABLE, ImageTooLarge, open_picture, save_image
 
 DEFAULT_MAX_PIXELS = 50_000_000  # a 7,000 x 7,000 photo; decoding more takes GBs of memory
 
@@ -37,13 +37,10 @@ def read_rgb_bytes(data: bytes, size: int | None = None, max_pixels: int = DEFAU
 
 def _decode(source, name: str, size: int | None, max_pixels: int, enlarge: bool) -> torch.Tensor:
     try:
-        with Image.open(source) as image:
-            pixels = image.width * image.height
-            if pixels > max_pixels:  # checked from the header, before decoding
-                raise StyleInputError(f"{name} has {pixels:,} pixels, over the cap of {max_pixels:,}; "
-                                      f"shrink it or raise max_pixels", field="max_pixels")
-            rgb = to_mode(image, 3)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        rgb = open_picture(source, 3, max_pixels)  # the size is checked from the header, before decoding
+    except ImageTooLarge as exc:
+        raise StyleInputError(f"{name} has {exc}; shrink it or raise max_pixels", field="max_pixels") from exc
+    except UNREADABLE as exc:
         raise StyleInputError(f"{name} is not a readable image ({exc.__class__.__name__})") from exc
     if size is not None and (enlarge or max(rgb.size) > size):
         scale = size / max(rgb.size)
@@ -79,13 +76,12 @@ def read_mask(path: str | Path, height: int, width: int) -> torch.Tensor:
     """A mask picture (white = garment) of exactly the content's size."""
     path = Path(path)
     try:
-        with Image.open(path) as image:
-            if image.size != (width, height):
-                raise StyleInputError(f"mask {path} is {image.width}x{image.height} but the content is "
-                                      f"{width}x{height}; give a mask of the content's size")
-            grey = to_mode(image, 1)
-    except (UnidentifiedImageError, OSError) as exc:
+        grey = open_picture(path, 1)
+    except UNREADABLE as exc:
         raise StyleInputError(f"mask {path} is not a readable image ({exc.__class__.__name__})") from exc
+    if grey.size != (width, height):
+        raise StyleInputError(f"mask {path} is {grey.width}x{grey.height} but the content is "
+                              f"{width}x{height}; give a mask of the content's size", field="mask")
     return torch.from_numpy(np.asarray(grey, dtype=np.float32) / 255.0)[None, None]
 
 

@@ -13,7 +13,7 @@ import zipfile
 import numpy as np
 import pytest
 import schemathesis
-from conftest import fabric_picture, garment_picture, tiny_config
+from conftest import fabric_picture, garment_picture, text_bomb_png, tiny_config
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from PIL import Image
@@ -265,3 +265,19 @@ def test_the_time_limit_stops_the_work_itself(runs, monkeypatch):
     response = slow.post("/stylize", files=files, data={"size": "256", "fast": "false", "steps": "300"})
     assert response.status_code == 503 and "took over 0.5 s" in response.json()["detail"]
     assert finished.wait(20)  # the optimisation stopped, rather than running its 300 steps
+
+
+def test_hostile_requests_get_4xx_not_500(client):
+    shirt = Image.new("RGB", (64, 64), "white")
+    files = {"content": ("a.png", text_bomb_png(), "image/png"), "style": _upload(shirt)}
+    bomb = client.post("/stylize", files=files, data={"size": "64"})
+    assert bomb.status_code == 415 and "not a readable image" in bomb.json()["detail"]
+    thin = client.post("/stylize", files={"content": _upload(Image.new("RGB", (10, 2000))), "style": _upload(shirt)},
+                       data={"size": "512"})
+    assert thin.status_code == 400 and "at least 32" in thin.json()["detail"]
+    for raw in (b'{"model": "dcgan", "n": 2, "truncation": NaN}', b'{"model": "dcgan", "seed": 1e400}',
+                b'{"model": "dcgan", "n": Infinity}'):
+        response = client.post("/generate", content=raw, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422 and response.json()["detail"], raw
+    walk = client.post("/interpolate", json={"model": "text"})
+    assert walk.status_code == 400 and walk.json()["field"] == "prompt_a"
