@@ -1,6 +1,7 @@
 """The REST API under load on loopback: requests/s and latency percentiles, then memory after many requests.
 
     python benchmarks/serve.py --runs runs/bench --model dcgan-10min [--seconds 20] [--requests 10000]
+    python benchmarks/serve.py --runs runs/bench --model dcgan-rel --clients 32 --seconds 60 --out docs/reliability-load.json
 
 Starts `couturier serve` in a subprocess (its own cores' worth of threads), then for 1, 8 and 32
 concurrent clients sends `POST /generate` (n=16) for a bounded time, and the same for
@@ -98,10 +99,10 @@ async def main_async(args) -> dict:
         async with httpx.AsyncClient(base_url=url, timeout=300) as client:
             await gen(client)
             await stylize(client)  # load the model and the stylizer before timing
-        for clients in (1, 8, 32):
+        for clients in args.clients:
             results["generate"].append(await load(url, gen, clients, args.seconds))
             print(json.dumps(results["generate"][-1]), flush=True)
-        for clients in (1, 8, 32):
+        for clients in args.clients:
             results["stylize_fast"].append(await load(url, stylize, clients, args.seconds))
             print(json.dumps(results["stylize_fast"][-1]), flush=True)
         before = rss_mb(server.pid)
@@ -129,10 +130,13 @@ def main() -> None:
     parser.add_argument("--model", default="dcgan-10min")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--requests", type=int, default=10000)
+    parser.add_argument("--clients", type=lambda v: [int(c) for c in v.split(",")], default=[1, 8, 32],
+                        help="comma-separated numbers of concurrent clients")
+    parser.add_argument("--out", default="docs/serve.json")
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
     results.update(date=time.strftime("%Y-%m-%d"), cores=os.cpu_count(), model=args.model)
-    write_text(Path("docs/serve.json"), json.dumps(results, indent=2))
+    write_text(Path(args.out), json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 
 

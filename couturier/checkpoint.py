@@ -203,17 +203,19 @@ def load_checkpoint(path: str | Path, training_state: bool = False,
     if not candidates:
         resolve_checkpoint(path)  # raises the right "not found" error
     warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
-    first_error = None
+    errors = []
     for folder in candidates:
         try:
             checkpoint = _load_folder(folder, training_state)
         except CheckpointError as exc:
-            first_error = first_error or exc
-            if folder != candidates[-1]:
-                warn(f"{exc}; falling back to the checkpoint before it")
+            errors.append(exc)
             continue
+        for error in errors:  # said only when an older checkpoint stands in
+            warn(f"{error}; falling back to the checkpoint before it")
         return checkpoint
-    raise first_error
+    if len(errors) > 1:
+        raise CheckpointError(f"{errors[0]} (and the {len(errors) - 1} older checkpoint(s) are damaged too)")
+    raise errors[0]
 
 
 def _run_checkpoints(path: Path) -> list[Path]:
