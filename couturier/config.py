@@ -68,8 +68,9 @@ class LossConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    steps: int | None = option(2000, "generator steps to train", min=1)
-    minutes: float | None = option(None, "wall-clock budget in minutes; replaces steps when set", above=0.0)
+    steps: int | None = option(2000, "generator steps to train", min=1, max=10 ** 9)
+    minutes: float | None = option(None, "wall-clock budget in minutes; replaces steps when set", above=0.0,
+                                   max=525_600.0)
     batch_size: int = option(64, "global batch size", min=1, max=65536)
     lr_g: float = option(2e-4, "generator learning rate", above=0.0, max=1.0)
     lr_d: float = option(2e-4, "discriminator learning rate", above=0.0, max=1.0)

@@ -142,3 +142,15 @@ def text_bomb_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), "white").save(buffer, format="PNG", pnginfo=info)
     return buffer.getvalue()
+
+
+def make_image_folder(root):
+    """Two class folders of pictures in every mode PIL knows, and one broken file."""
+    (root / "dress").mkdir(parents=True)
+    (root / "boot").mkdir()
+    Image.new("RGB", (60, 80), (200, 10, 10)).save(root / "dress" / "a.jpg")
+    Image.new("RGBA", (40, 40), (0, 0, 255, 0)).save(root / "dress" / "b.png")  # fully transparent
+    Image.new("P", (30, 50)).save(root / "boot" / "c.png")
+    Image.new("CMYK", (64, 64), (0, 255, 255, 0)).save(root / "boot" / "d.jpg")
+    Image.fromarray(np.full((20, 20), 65535, np.uint16)).save(root / "boot" / "e.png")  # 16-bit
+    (root / "boot" / "broken.png").write_bytes(b"not a png")

@@ -13,9 +13,10 @@ from couturier.errors import MissingExtra
               help="Folder whose run folders are served as models.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 opens it to the network.")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--token", envvar="COUTURIER_TOKEN", help="Require this token on every route but /health.")
-@click.option("--max-n", type=int, default=64, show_default=True, help="Images per request.")
-@click.option("--timeout", "timeout_s", type=float, default=120.0, show_default=True, help="Seconds per request.")
+@click.option("--token", envvar="COUTURIER_TOKEN", help="Require this token (Authorization: Bearer) on every data route.")
+@click.option("--max-n", type=click.IntRange(1, 1024), default=64, show_default=True, help="Images per request.")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(0.1, 86400), default=120.0, show_default=True,
+              help="Seconds per request; the work stops when they are up.")
 @click.option("--device", default="cpu", show_default=True)
 def serve(runs_dir, host, port, token, max_n, timeout_s, device) -> None:
     """Serve the REST API (docs at /docs) and the designer's page (/)."""

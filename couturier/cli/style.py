@@ -21,7 +21,8 @@ def _panel_path(out: Path) -> Path:
 @click.argument("style", type=click.Path())
 @click.option("--out", type=click.Path(), required=True, help="Result picture (.png or .jpg).")
 @click.option("--size", type=click.IntRange(32, 8192), default=512, show_default=True, help="Long side of the result in pixels.")
-@click.option("--steps", type=click.IntRange(0), default=150, show_default=True, help="L-BFGS steps (optimisation mode).")
+@click.option("--steps", type=click.IntRange(0, 10_000), default=150, show_default=True,
+              help="L-BFGS steps (optimisation mode).")
 @click.option("--content-weight", type=float, default=1.0, show_default=True)
 @click.option("--style-weight", type=float, default=100.0, show_default=True)
 @click.option("--tv-weight", type=float, default=1.0, show_default=True, help="Smoothness (total variation).")
@@ -83,7 +84,8 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
 @click.option("--size", type=click.IntRange(32, 8192), default=512, show_default=True, help="Side of the square result.")
 @click.option("--tileable", is_flag=True, help="Wrap seamlessly when tiled (size a multiple of 16).")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--steps", type=click.IntRange(0), default=40, show_default=True, help="L-BFGS refinement steps.")
+@click.option("--steps", type=click.IntRange(0, 10_000), default=40, show_default=True,
+              help="L-BFGS refinement steps.")
 @click.option("--features", type=STYLE_FEATURES, default="random", show_default=True)
 @click.option("--vgg", type=click.Path(), help="torchvision's vgg19-dcbb9e9d.pth.")
 @click.option("--max-pixels", type=int, default=50_000_000, show_default=True, help="Refuse bigger swatches.")
@@ -122,7 +124,7 @@ def texture(swatch, out, size, tileable, seed, steps, features, vgg, max_pixels,
 @click.option("--content", "content_dir", type=click.Path(), required=True, help="Folder of content pictures.")
 @click.option("--styles", "style_dir", type=click.Path(), required=True, help="Folder of style/fabric pictures.")
 @click.option("--out", type=click.Path(), required=True, help="Weights file (.safetensors; a .json goes beside).")
-@click.option("--steps", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--steps", type=click.IntRange(1, 1_000_000), default=3000, show_default=True)
 @click.option("--size", type=click.IntRange(32), default=128, show_default=True, help="Training crop size.")
 @click.option("--batch-size", type=int, default=8, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)

@@ -1,10 +1,10 @@
 """data/__init__.py: the in-memory dataset and its deterministic, rank-sharded batches."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
-from PIL import Image
+
+from conftest import make_image_folder
 
 from couturier.config import DataConfig
 from couturier.data import BatchSampler, DataError, ImageDataset, load_dataset
@@ -31,19 +31,8 @@ def test_each_rank_sees_its_own_share_of_an_epoch():
     assert sorted(torch.cat(seen).tolist()) == list(range(64))
 
 
-def _make_folder(root):
-    (root / "dress").mkdir(parents=True)
-    (root / "boot").mkdir()
-    Image.new("RGB", (60, 80), (200, 10, 10)).save(root / "dress" / "a.jpg")
-    Image.new("RGBA", (40, 40), (0, 0, 255, 0)).save(root / "dress" / "b.png")  # fully transparent
-    Image.new("P", (30, 50)).save(root / "boot" / "c.png")
-    Image.new("CMYK", (64, 64), (0, 255, 255, 0)).save(root / "boot" / "d.jpg")
-    Image.fromarray(np.full((20, 20), 65535, np.uint16)).save(root / "boot" / "e.png")  # 16-bit
-    (root / "boot" / "broken.png").write_bytes(b"not a png")
-
-
 def test_dataset_from_folder_and_bad_paths(tmp_path):
-    _make_folder(tmp_path / "shop")
+    make_image_folder(tmp_path / "shop")
     ds = load_dataset(DataConfig(dataset=str(tmp_path / "shop"), resolution=32, channels=3))
     assert len(ds) == 5 and ds.skipped == 1
     with pytest.raises(DataError, match="neither 'fashion-mnist' nor an existing folder"):

@@ -1,23 +1,13 @@
 """data/images.py: image folders, grids and the uint8 mapping."""
 import numpy as np
-from PIL import Image
+
+from conftest import make_image_folder
 
 from couturier.data.images import load_folder, make_grid, to_uint8
 
 
-def _make_folder(root):
-    (root / "dress").mkdir(parents=True)
-    (root / "boot").mkdir()
-    Image.new("RGB", (60, 80), (200, 10, 10)).save(root / "dress" / "a.jpg")
-    Image.new("RGBA", (40, 40), (0, 0, 255, 0)).save(root / "dress" / "b.png")  # fully transparent
-    Image.new("P", (30, 50)).save(root / "boot" / "c.png")
-    Image.new("CMYK", (64, 64), (0, 255, 255, 0)).save(root / "boot" / "d.jpg")
-    Image.fromarray(np.full((20, 20), 65535, np.uint16)).save(root / "boot" / "e.png")  # 16-bit
-    (root / "boot" / "broken.png").write_bytes(b"not a png")
-
-
 def test_folder_of_mixed_images_loads_and_counts_skips(tmp_path):
-    _make_folder(tmp_path)
+    make_image_folder(tmp_path)
     images, labels, names, skipped = load_folder(tmp_path, 32, 3)
     assert images.shape == (5, 3, 32, 32) and images.dtype == np.uint8
     assert names == ("boot", "dress") and skipped == 1

@@ -134,3 +134,23 @@ def test_training_leaves_the_global_rng_alone(tmp_path, fmnist_slice):
     before = torch.get_rng_state()
     trainer.fit(progress=False)
     assert torch.equal(torch.get_rng_state(), before)
+
+
+def test_the_first_row_after_a_resume_covers_the_whole_window(tmp_path, fmnist_slice):
+    """A run killed after a mid-window checkpoint: its resumed row averages the same steps as an
+    uninterrupted run's (the window travels in the checkpoint)."""
+    import shutil
+
+    straight = Trainer(tiny_config(steps=4, log_every=4, checkpoint_every=2), tmp_path / "straight",
+                       dataset=fmnist_slice)
+    straight.fit(progress=False)
+    Trainer(tiny_config(steps=3, log_every=4, checkpoint_every=2), tmp_path / "killed",
+            dataset=fmnist_slice).fit(progress=False)
+    shutil.rmtree(tmp_path / "killed" / "checkpoints" / "step-00000003")  # as if killed after step 2's save
+    assert load_checkpoint(tmp_path / "killed").meta["log_window"]["steps"] == 2
+    resumed = Trainer(tiny_config(steps=4, log_every=4, checkpoint_every=2), tmp_path / "killed", resume=True,
+                      dataset=fmnist_slice)
+    resumed.fit(progress=False)
+    a, b = straight.metrics.rows[-1], resumed.metrics.rows[-1]
+    assert a["step"] == b["step"] == 4
+    assert all(a[k] == b[k] for k in ("loss_d", "loss_g", "d_real", "d_fake"))
