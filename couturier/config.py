@@ -221,14 +221,21 @@ def _describe(base: type, meta: dict) -> str:
     if meta.get("choices"):
         return "one of " + ", ".join(repr(c) for c in meta["choices"])
     noun = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[base]
-    low, high, above = meta.get("min"), meta.get("max"), meta.get("above")
+    low, high, above = (_number(meta.get(k)) for k in ("min", "max", "above"))
     if above is not None:
-        noun += f" above {above:g}" + (f" and at most {high:g}" if high is not None else "")
+        noun += f" above {above}" + (f" and at most {high}" if high is not None else "")
     elif low is not None and high is not None:
-        noun += f" from {low:g} to {high:g}"
+        noun += f" from {low} to {high}"
     elif low is not None:
-        noun += f" of at least {low:g}"
+        noun += f" of at least {low}"
     return noun
+
+
+def _number(value: float | None) -> str | None:
+    """1000000000 -> '1,000,000,000', 0.0001 -> '0.0001'."""
+    if value is None:
+        return None
+    return f"{int(value):,}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:g}"
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:

@@ -36,8 +36,8 @@ def test_train_sample_interpolate_resume(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("args, message", [
     (["train", "--model", "gan9000"], "valid models: dcgan, mlp, sngan"),
     (["train", "--loss", "l2"], "valid losses: bce, hinge, wgan-gp"),
-    (["train", "--steps", "0"], "train.steps must be an integer of at least 1, got 0 [--steps]"),
-    (["train", "--batch-size", "-1"], "train.batch_size must be an integer from 1 to 65536, got -1 [--batch-size]"),
+    (["train", "--steps", "0"], "train.steps must be an integer from 1 to 1,000,000,000, got 0 [--steps]"),
+    (["train", "--batch-size", "-1"], "train.batch_size must be an integer from 1 to 65,536, got -1 [--batch-size]"),
     (["train", "--set", "model.conditional=\"no\""], "model.conditional must be true or false, got 'no'"),
     (["train", "--data", "/nonexistent/folder"], "neither 'fashion-mnist' nor an existing folder"),
     (["train", "--data-dir", "/nonexistent", "--steps", "1"], "dataset-fashion-mnist or set data.data_dir"),

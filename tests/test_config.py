@@ -1,0 +1,68 @@
+"""config.py: types, ranges, frozen values, files, older runs' configs."""
+import dataclasses
+
+import pytest
+
+from couturier.config import Config, load_config_file
+from couturier.errors import ConfigError
+from couturier.presets import build_config
+
+
+def test_yaml_files_and_round_trip(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("model:\n  name: sngan\n  conditional: true\ntrain:\n  lr_g: 2e-4\n")
+    cfg = build_config(load_config_file(path))
+    assert cfg.loss.name == "hinge" and cfg.train.ema_decay > 0
+    assert cfg.train.lr_g == 2e-4  # PyYAML reads "2e-4" as a string; the config takes the number meant
+    assert Config.from_dict(cfg.to_dict()) == cfg
+
+
+def test_config_is_frozen():
+    cfg = build_config({})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.train.batch_size = 3
+    assert cfg.replace("train", batch_size=3).train.batch_size == 3 and cfg.train.batch_size == 64
+
+
+@pytest.mark.parametrize("layer, field, message", [
+    ({"train": {"steps": 0}}, "train.steps", "train.steps must be an integer from 1 to 1,000,000,000, got 0"),
+    ({"train": {"batch_size": -4}}, "train.batch_size", "train.batch_size must be an integer from 1"),
+    ({"train": {"bogus": 1}}, "train.bogus", "unknown key"),
+    ({"model": {"name": "stylegan9"}}, "model.name", "valid models: dcgan, mlp, sngan, text2image"),
+    ({"loss": {"name": "l2"}}, "loss.name", "valid losses: bce, hinge, wgan-gp"),
+    ({"model": {"text_encoder": "bert"}}, "model.text_encoder", "unknown text encoder 'bert'"),
+    ({"train": {"diffaugment": "rotate"}}, "train.diffaugment", "unknown DiffAugment policy"),
+    ({"data": {"channels": 2}}, "data.channels", "data.channels must be one of 1, 3, got 2"),
+    ({"train": {"steps": 1.5}}, "train.steps", "must be an integer"),
+    ({"train": {"threads": -1}}, "train.threads", "train.threads"),
+    ({"model": {"conditional": "no"}}, "model.conditional", "model.conditional must be true or false, got 'no'"),
+    ({"train": {"lr_g": "fast"}}, "train.lr_g", "train.lr_g must be a number above 0"),
+    ({"train": {"lr_d": float("nan")}}, "train.lr_d", "train.lr_d must be a number"),
+    ({"train": {"ema_decay": 1.0}}, "train.ema_decay", "train.ema_decay"),
+    ({"model": {"task": "video"}}, "model.task", "one of 'image', 'text2image'"),
+    ({"model": {"grow_steps": 10}}, "model.grow_steps", "text2image models only"),
+    ({"train": {"steps": None, "minutes": None}}, "train.steps", "needs a budget"),
+    ({"train": {"eval_n": 10}}, "train.eval_n", "at least 100"),
+    ({"data": "fashion"}, "data", "must be a table"),
+])
+def test_bad_values_name_the_key_the_value_and_what_is_allowed(layer, field, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
+        build_config(layer)
+    assert caught.value.field == field
+
+
+def test_saved_configs_of_older_versions_still_load():
+    values = build_config({}).to_dict()
+    values["model"].update(num_classes=10, text_dim=256)  # derived values older runs stored in their config
+    assert Config.from_saved(values) == build_config({})
+    with pytest.raises(ConfigError, match="unknown key"):
+        Config.from_dict(values)  # a user's file may not set them
+
+
+def test_bad_config_files(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config_file(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[train\nsteps = ")
+    with pytest.raises(ConfigError, match="cannot parse"):
+        load_config_file(broken)
