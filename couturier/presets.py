@@ -38,13 +38,14 @@ def build_config(*layers: dict[str, Any]) -> Config:
 
 def check_names(config: Config) -> None:
     """Every name the config chooses exists, and the model and task agree."""
-    get_model(config.model.name)
+    model = get_model(config.model.name)
     LOSSES.get(config.loss.name)
     if config.model.text_encoder not in ENCODERS.names():
         raise ConfigError(f"unknown text encoder {config.model.text_encoder!r}; valid text encoders: "
                           f"{', '.join(ENCODERS.names())}", field="model.text_encoder")
     if config.train.diffaugment != "auto":
         parse_policy(config.train.diffaugment)
-    if (config.model.task == "text2image") != (config.model.name == "text2image"):
-        raise ConfigError("model.task 'text2image' goes with model.name 'text2image' (the default for that task)",
-                          field="model.task")
+    if config.model.task != model.task:
+        raise ConfigError(f"model {config.model.name!r} is for the task {model.task!r}, but model.task is "
+                          f"{config.model.task!r}; the text2image task takes a text model (text2image, "
+                          f"projected-text2image)", field="model.task")

@@ -31,6 +31,7 @@ Judge = Callable[..., list[torch.Tensor]]
 
 class GAN:
     name = ""  # set by @register_model
+    task = "image"  # what it generates from: "image" (noise, maybe a class) or "text2image" (descriptions)
     preset: dict[str, Any] = {}  # hyper-parameters the model was designed with
     summary = ""
 

@@ -174,6 +174,7 @@ class TextToImage(GAN):
     """Conditioned on the embedding of each image's description; the encoder is fitted on the
     training descriptions and saved in checkpoint meta, so a checkpoint is self-contained."""
 
+    task = "text2image"
     kl_weight = 1.0
 
     def __init__(self, cfg: Config, encoder: TextEncoder, prompts: tuple[str, ...] = ()):

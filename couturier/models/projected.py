@@ -1,0 +1,154 @@
+"""Projected GAN (Sauer et al., "Projected GANs converge faster", 2021): D judges images in the
+feature space of a frozen ImageNet network (EfficientNet-Lite0, couturier.backbones).
+
+The image (after DiffAugment) is resized to the backbone's working size and passed through it;
+four of its stages (strides 4, 8, 16, 32) go through random, fixed 1x1 projections that mix
+channels (CCM) and a random, fixed top-down path that mixes scales (CSM), as in the paper. A
+light spectral-norm discriminator per scale scores each projected map, for realism plus, by
+projection (Miyato & Koyama 2018), agreement with the condition: a class or a text embedding.
+The four scores are summed into one logit, so the usual losses (hinge) and the trainer's
+matching-aware pairs apply unchanged.
+
+The backbone is held outside the module tree: its 4.7 M frozen weights then stay out of
+checkpoints, optimizers and DDP, and BatchNorm inside it stays in eval mode when D trains.
+
+Registered twice: `projected` (images; unconditional or class-conditional) and
+`projected-text2image` (catalogue descriptions, the text-to-image objective with this D).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from couturier.backbones import load_backbone, normalise
+from couturier.errors import ConfigError
+from couturier.models.base import GAN
+from couturier.models.dcgan import ConvGenerator
+from couturier.models.layers import init_dcgan_weights, maybe_sn
+from couturier.models.registry import register_model
+from couturier.models.text2image import TextToImage
+
+STAGES = (1, 2, 3, 5)  # Lite0 stages at strides 4, 8, 16, 32 (24, 40, 80, 192 channels)
+STAGE_CHANNELS = (24, 40, 80, 192)
+PROJECTED = (32, 64, 128, 256)  # channels after cross-channel mixing
+
+
+def feature_size(resolution: int) -> int:
+    """The backbone's working size: twice the image, so the coarsest of the four maps keeps a few
+    pixels, at least 64 and at most 224 (ImageNet's size; a CPU cannot afford more)."""
+    return min(224, max(64, 2 * resolution))
+
+
+class RandomProjection(nn.Module):
+    """CCM and CSM: fixed random 1x1 channel mixing per scale, then a top-down path adding each
+    coarser (upsampled, fixed-random 3x3-mixed) map into the finer one. Never trained: random
+    projections spread the features D sees over all channels, so D cannot latch onto a few."""
+
+    def __init__(self):
+        super().__init__()
+        self.mix = nn.ModuleList(nn.Conv2d(c, p, 1) for c, p in zip(STAGE_CHANNELS, PROJECTED))
+        self.down = nn.ModuleList(nn.Conv2d(PROJECTED[i + 1], PROJECTED[i], 3, padding=1)
+                                  for i in range(len(PROJECTED) - 1))
+        for layer in [*self.mix, *self.down]:  # Kaiming-uniform, as torch initialises; seeded with the model
+            nn.init.kaiming_uniform_(layer.weight, a=5 ** 0.5)
+        self.requires_grad_(False)
+
+    def forward(self, stages: list[torch.Tensor]) -> list[torch.Tensor]:
+        mixed = [mix(stage) for mix, stage in zip(self.mix, stages)]
+        for i in range(len(mixed) - 2, -1, -1):
+            coarse = F.interpolate(mixed[i + 1], size=mixed[i].shape[-2:], mode="bilinear", align_corners=False)
+            mixed[i] = mixed[i] + self.down[i](coarse)
+        return mixed
+
+
+class ScaleDiscriminator(nn.Module):
+    """A light D for one scale: stride-2 spectral-norm convolutions down to at most 4x4, then a
+    sum-pooled realism score plus a projection of the condition."""
+
+    def __init__(self, channels: int, size: int, width: int, condition: str, condition_dim: int):
+        super().__init__()
+        layers, ch = [], channels
+        while size > 4:
+            out = min(width * 4, max(width, ch))
+            layers += [maybe_sn(nn.Conv2d(ch, out, 4, 2, 1), True), nn.LeakyReLU(0.2)]
+            ch, size = out, size // 2
+        layers += [maybe_sn(nn.Conv2d(ch, width * 4, 3, 1, 1), True), nn.LeakyReLU(0.2)]
+        self.body = nn.Sequential(*layers)
+        self.score = maybe_sn(nn.Linear(width * 4, 1), True)
+        self.condition = condition
+        if condition == "class":
+            self.embed = maybe_sn(nn.Embedding(condition_dim, width * 4), True)
+        elif condition == "text":
+            self.embed = maybe_sn(nn.Linear(condition_dim, width * 4, bias=False), True)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        h = self.body(x).sum(dim=(2, 3))
+        out = self.score(h).squeeze(1)
+        if self.condition != "none":
+            out = out + (self.embed(y) * h).sum(dim=1)
+        return out
+
+
+class ProjectedDiscriminator(nn.Module):
+    def __init__(self, channels: int, resolution: int, width: int, condition: str = "none",
+                 condition_dim: int = 0):
+        super().__init__()
+        self.channels, self.size = channels, feature_size(resolution)
+        self._backbone = [load_backbone()]  # a list: kept out of the module tree (see the module docstring)
+        self.project = RandomProjection()
+        sizes = [self.size // stride for stride in (4, 8, 16, 32)]
+        self.heads = nn.ModuleList(ScaleDiscriminator(c, max(s, 1), width, condition, condition_dim)
+                                   for c, s in zip(PROJECTED, sizes))
+
+    @property
+    def backbone(self) -> nn.Module:
+        return self._backbone[0]
+
+    def _apply(self, fn, recurse: bool = True):
+        # .to(device) / .half() move the frozen backbone with the rest (it is shared, and moved once)
+        self._backbone[0] = self._backbone[0]._apply(fn)
+        return super()._apply(fn, recurse)
+
+    def features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        if self.channels == 1:
+            x = x.expand(-1, 3, -1, -1)
+        if x.shape[-1] != self.size:
+            x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
+        stages = self.backbone.stages(normalise(x))
+        return self.project([stages[i] for i in STAGES])
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return sum(head(h, y) for head, h in zip(self.heads, self.features(x)))
+
+
+PRESET = {"loss": {"name": "hinge"},
+          "train": {"batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.0, "beta2": 0.99,
+                    "ema_decay": 0.999, "diffaugment": "color,translation,cutout"}}
+
+
+@register_model("projected", preset={"model": {"width": 16}, **PRESET},
+                summary="D in the features of frozen EfficientNet-Lite0 (Projected GAN), hinge, EMA, DiffAugment")
+class ProjectedGAN(GAN):
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        d, m = self.cfg.data, self.cfg.model
+        generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width * 2, self.num_classes, class_norm=True)
+        init_dcgan_weights(generator)
+        condition = "class" if self.num_classes else "none"
+        return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, condition, self.num_classes or 0)
+
+
+@register_model("projected-text2image",
+                preset={"model": {"width": 16, "task": "text2image"}, "data": {"resolution": 64, "channels": 3},
+                        **PRESET},
+                summary="text-to-image with the projected D: frozen EfficientNet-Lite0 features, text projection")
+class ProjectedTextToImage(TextToImage):
+    """The text-to-image objective (conditioning augmentation, matching-aware pairs) with the projected D."""
+
+    def build(self) -> tuple[nn.Module, nn.Module]:
+        if self.cfg.model.grow_steps:
+            raise ConfigError("the projected D judges the full-size image; progressive growing (model.grow_steps) "
+                              "is for the text2image model", field="model.grow_steps")
+        generator, _ = super().build()
+        d, m = self.cfg.data, self.cfg.model
+        return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim)

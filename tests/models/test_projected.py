@@ -1,0 +1,55 @@
+"""models/projected.py: D in the features of a frozen pretrained network."""
+import pytest
+import torch
+
+from couturier.data.fashion_mnist import CLASS_NAMES
+from couturier.errors import ConfigError
+from couturier.models import get_model
+from couturier.presets import build_config
+
+
+def _networks(conditional=True):
+    torch.manual_seed(0)
+    cfg = build_config({"model": {"name": "projected", "conditional": conditional, "width": 8, "z_dim": 16}})
+    return get_model("projected")(cfg, CLASS_NAMES).build()
+
+
+def test_the_backbone_is_frozen_shared_and_kept_out_of_checkpoints_and_optimisers():
+    _, D = _networks()
+    backbone_weights = sum(p.numel() for p in D.backbone.parameters())
+    assert backbone_weights > 3_000_000 and not any(p.requires_grad for p in D.backbone.parameters())
+    assert not any(key.startswith("_backbone") or "_blocks" in key for key in D.state_dict())
+    trainable = {name.split(".")[0] for name, p in D.named_parameters() if p.requires_grad}
+    assert trainable == {"heads"}  # the random projections (CCM, CSM) stay fixed, as in the paper
+    D.train()
+    assert not D.backbone.training  # its BatchNorm statistics never move
+    _, again = _networks()
+    assert again.backbone is D.backbone
+
+
+def test_gradients_reach_the_image_through_the_frozen_network_and_the_class_matters():
+    G, D = _networks()
+    z, y = torch.randn(4, 16), torch.tensor([0, 3, 7, 9])
+    images = G(z, y)
+    logits = D(images, y)
+    assert logits.shape == (4,)
+    logits.sum().backward()
+    assert G.to_image.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        assert not torch.allclose(D(images, y), D(images, (y + 1) % 10))
+
+
+def test_the_text_variant_refuses_progressive_growing():
+    cfg = build_config({"model": {"name": "projected-text2image", "grow_steps": 4}, "data": {"resolution": 128}})
+    model = get_model("projected-text2image").__new__(get_model("projected-text2image"))
+    model.cfg = cfg
+    with pytest.raises(ConfigError, match="progressive growing") as caught:
+        model.build()
+    assert caught.value.field == "model.grow_steps"
+
+
+def test_the_task_must_be_the_models():
+    with pytest.raises(ConfigError, match="'projected' is for the task 'image', but model.task is 'text2image'") as caught:
+        build_config({"model": {"name": "projected", "task": "text2image"}})
+    assert caught.value.field == "model.task"
+    assert build_config({"model": {"name": "projected-text2image"}}).model.task == "text2image"
