@@ -2,6 +2,7 @@
 
     python benchmarks/text2image.py --minutes 10 --encoders tfidf,sentence --sizes 64 [--threads 2]
     python benchmarks/text2image.py --minutes 10 --encoders tfidf,sentence --sizes 64 --judge-only
+    python benchmarks/text2image.py --minutes 10 --encoders sentence --sizes 64 --model projected-text2image
 
 1. Splits ../shared/data/fashion-products 90/10 (seed 0) and writes the training split's table
    into runs/bench/t2i/ (the images are read from ../shared, never copied).
@@ -116,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--encoders", default="tfidf,sentence")
+    parser.add_argument("--model", default="text2image", help="text2image or projected-text2image")
     parser.add_argument("--sizes", default="64")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--width", type=int, default=16, help="channel multiplier (preset 16)")
@@ -157,9 +159,10 @@ def main() -> None:
     for size in map(int, args.sizes.split(",")):
         for encoder in args.encoders.split(","):
             grow = args.grow_steps if size > 64 else 0
-            run = root / f"{encoder}-{size}-w{args.width}{f'-grow{grow}' if grow else ''}-{args.minutes:g}min"
+            kind = "" if args.model == "text2image" else f"{args.model}-"
+            run = root / f"{kind}{encoder}-{size}-w{args.width}{f'-grow{grow}' if grow else ''}-{args.minutes:g}min"
             if not args.judge_only:
-                cfg = build_config({"model": {"name": "text2image", "text_encoder": encoder, "width": args.width,
+                cfg = build_config({"model": {"name": args.model, "text_encoder": encoder, "width": args.width,
                                               "grow_steps": grow},
                                     "data": {"dataset": str(table), "image_dir": str(SHARED / "images"),
                                              "resolution": size},
