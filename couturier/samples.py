@@ -42,12 +42,27 @@ class RealSet:
     def is_fashion_mnist(self) -> bool:
         return self.name in SPLITS
 
+    def groups(self) -> np.ndarray | None:
+        """A group id per image: the images sharing all their attribute values (for variety)."""
+        return group_ids(self.attributes) if self.attributes else None
+
 
 @dataclass
 class Samples:
     images: np.ndarray  # uint8 (N, C, H, W)
     requested: np.ndarray | None = None  # classes asked for (conditional runs, labelled npz)
     wanted: dict[str, list[str]] = field(default_factory=dict)  # attributes asked for (text-to-image)
+
+    def groups(self) -> np.ndarray | None:
+        """A group id per sample: the samples asked for with the same attributes (for variety)."""
+        return group_ids(self.wanted) if self.wanted else None
+
+
+def group_ids(attributes: dict[str, list[str]]) -> np.ndarray:
+    """The same id for the rows whose values agree in every attribute."""
+    keys = list(zip(*attributes.values()))
+    index: dict[tuple, int] = {}
+    return np.asarray([index.setdefault(key, len(index)) for key in keys])
 
 
 def load_reference(ref: str | Path, data_dir=None, size: int = 64) -> RealSet:

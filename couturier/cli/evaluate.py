@@ -37,7 +37,9 @@ def evaluate(source, n, ref, features, trust_code, size, seed, no_memorisation, 
     real = load_reference(ref, size=size)
     samples = load_samples(source, n, seed, device, real)
     reference = ref if real.is_fashion_mnist else reference_of(net, real.images, real.name)
-    extra = {"attributes": samples.wanted} if samples.wanted else {}
+    extra = {}
+    if samples.wanted:  # a text-to-image run drawn from catalogue descriptions
+        extra = {"attributes": samples.wanted, "groups": samples.groups(), "reference_groups": real.groups()}
     results = run_evaluation(samples.images, net, reference, samples.requested, seed,
                              check_memorisation=not no_memorisation, extra=extra)
     if save:

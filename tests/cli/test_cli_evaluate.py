@@ -63,6 +63,7 @@ def test_a_text_to_image_run_is_judged_against_its_catalogue(catalogue, tmp_path
     generated = json.loads(out)
     assert generated["n"] == 120 and generated["fid"] > 0 and 0 <= generated["attribute_match"] <= 1
     assert "attribute_match_gender" in generated and "class_entropy" not in generated
+    assert generated["variety"] >= 0 and "variety_ratio" in generated  # seeds within one description
     assert "memorisation_share" not in generated  # pixel copying is judged against Fashion-MNIST only
 
     np.savez(tmp_path / "real.npz", images=np.concatenate([real.images] * 3))  # the catalogue itself

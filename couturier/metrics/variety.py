@@ -1,0 +1,34 @@
+"""Variety: do different seeds give different garments of one description? The mean distance of
+samples to their group's centre in feature space, where a group is the samples asked for with the
+same attributes (colour, article type, gender...), beside the same spread among real photos that
+share those attributes. A generator that ignores its noise scores near 0; real photos set the
+scale, and `variety_ratio` compares the two.
+
+Needs `extra["groups"]` (a group id per sample) and, for the real scale, `extra["reference_groups"]`
+(a group id per reference image); groups with fewer than two members are left out.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from couturier.metrics.registry import Judgement, register_metric
+
+
+def within_group_spread(features: np.ndarray, groups: np.ndarray) -> float:
+    """Mean over groups (two members or more) of the mean distance to the group's centre."""
+    spreads = []
+    for group in np.unique(groups):
+        members = features[groups == group]
+        if len(members) >= 2:
+            spreads.append(float(np.linalg.norm(members - members.mean(axis=0), axis=1).mean()))
+    return float(np.mean(spreads)) if spreads else float("nan")
+
+
+@register_metric("variety", columns=("variety", "variety_real", "variety_ratio"),
+                 applies=lambda j: "groups" in j.extra, order=35)
+def variety(j: Judgement) -> dict:
+    spread = within_group_spread(j.features, np.asarray(j.extra["groups"]))
+    real = float("nan")
+    if "reference_groups" in j.extra:
+        real = within_group_spread(j.reference.features, np.asarray(j.extra["reference_groups"]))
+    return {"variety": spread, "variety_real": real, "variety_ratio": spread / real if real > 0 else float("nan")}
