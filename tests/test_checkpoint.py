@@ -5,8 +5,15 @@ import pytest
 import torch
 from conftest import tiny_config
 
-from couturier.checkpoint import (META, WEIGHTS, Checkpoint, list_checkpoints, load_checkpoint, recover,
-                                  write_checkpoint_folder)
+from couturier.checkpoint import (
+    META,
+    WEIGHTS,
+    Checkpoint,
+    list_checkpoints,
+    load_checkpoint,
+    recover,
+    write_checkpoint_folder,
+)
 from couturier.errors import CheckpointError
 from couturier.train import Trainer
 

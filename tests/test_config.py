@@ -5,6 +5,7 @@ import pytest
 
 from couturier.config import Config, load_config_file
 from couturier.errors import ConfigError
+from couturier.models import model_names
 from couturier.presets import build_config
 
 
@@ -28,7 +29,7 @@ def test_config_is_frozen():
     ({"train": {"steps": 0}}, "train.steps", "train.steps must be an integer from 1 to 1,000,000,000, got 0"),
     ({"train": {"batch_size": -4}}, "train.batch_size", "train.batch_size must be an integer from 1"),
     ({"train": {"bogus": 1}}, "train.bogus", "unknown key"),
-    ({"model": {"name": "stylegan9"}}, "model.name", "valid models: dcgan, mlp, sngan, text2image"),
+    ({"model": {"name": "stylegan9"}}, "model.name", "valid models: " + ", ".join(model_names())),
     ({"loss": {"name": "l2"}}, "loss.name", "valid losses: bce, hinge, wgan-gp"),
     ({"model": {"text_encoder": "bert"}}, "model.text_encoder", "unknown text encoder 'bert'"),
     ({"train": {"diffaugment": "rotate"}}, "train.diffaugment", "unknown DiffAugment policy"),

@@ -7,6 +7,8 @@ import pytest
 from conftest import needs_data, run_cli
 from PIL import Image
 
+from couturier.models import model_names
+
 
 @needs_data
 def test_train_sample_interpolate_resume(tmp_path, monkeypatch, capsys):
@@ -34,7 +36,7 @@ def test_train_sample_interpolate_resume(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["train", "--model", "gan9000"], "valid models: dcgan, mlp, sngan"),
+    (["train", "--model", "gan9000"], "valid models: " + ", ".join(model_names())),
     (["train", "--loss", "l2"], "valid losses: bce, hinge, wgan-gp"),
     (["train", "--steps", "0"], "train.steps must be an integer from 1 to 1,000,000,000, got 0 [--steps]"),
     (["train", "--batch-size", "-1"], "train.batch_size must be an integer from 1 to 65,536, got -1 [--batch-size]"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from conftest import make_image_folder
 
 from couturier.config import DataConfig

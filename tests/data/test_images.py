@@ -1,6 +1,5 @@
 """data/images.py: image folders, grids and the uint8 mapping."""
 import numpy as np
-
 from conftest import make_image_folder
 
 from couturier.data.images import load_folder, make_grid, to_uint8

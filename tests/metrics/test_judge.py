@@ -3,7 +3,14 @@ import numpy as np
 import pytest
 
 from couturier.errors import ConfigError
-from couturier.metrics.registry import METRICS, Judgement, Reference, judge, register_metric, table_columns
+from couturier.metrics.registry import (
+    METRICS,
+    Judgement,
+    Reference,
+    judge,
+    register_metric,
+    table_columns,
+)
 
 
 def _judgement(**extra):
