@@ -152,6 +152,6 @@ class ProjectedTextToImage(TextToImage):
         if self.cfg.model.grow_steps:
             raise ConfigError("the projected D judges the full-size image; progressive growing (model.grow_steps) "
                               "is for the text2image model", field="model.grow_steps")
-        generator, _ = super().build()
         d, m = self.cfg.data, self.cfg.model
+        generator = self.build_generator()
         return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim)

@@ -205,17 +205,20 @@ class TextToImage(GAN):
                 "prompts": list(self.prompts)}
 
     def build(self) -> tuple[nn.Module, nn.Module]:
+        generator = self.build_generator()  # G first: initialisation draws from the seeded stream in order
         d, m = self.cfg.data, self.cfg.model
-        growing = m.grow_steps > 0
-        text_dim = self.encoder.dim
-        generator = (GrowingTextGenerator if growing else TextGenerator)(m.z_dim, text_dim, d.channels,
-                                                                         d.resolution, m.width)
+        discriminator = (GrowingTextDiscriminator if m.grow_steps > 0 else TextDiscriminator)(
+            d.channels, d.resolution, m.width, self.encoder.dim)
+        return generator, discriminator
+
+    def build_generator(self) -> nn.Module:
+        d, m = self.cfg.data, self.cfg.model
+        generator = (GrowingTextGenerator if m.grow_steps > 0 else TextGenerator)(m.z_dim, self.encoder.dim,
+                                                                                  d.channels, d.resolution, m.width)
         init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
         for norm in generator.body.norms:
             norm.reset_parameters()  # start as plain BatchNorm (DCGAN's init drew random text weights)
-        discriminator = (GrowingTextDiscriminator if growing else TextDiscriminator)(d.channels, d.resolution,
-                                                                                   m.width, text_dim)
-        return generator, discriminator
+        return generator
 
     # ----- the objective --------------------------------------------------------------------
     def real_condition(self, labels: torch.Tensor) -> torch.Tensor:
