@@ -30,12 +30,11 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from couturier.errors import CheckpointError
-from couturier.fileio import fsync_dir, fsync_file, sha256_file
+from couturier.fileio import recover, replace_folder, sha256_file  # noqa: F401  (recover: part of this API)
 
 FORMAT = "couturier-checkpoint/1"
 WEIGHTS, META = "weights.safetensors", "meta.json"
 _STEP_DIR = re.compile(r"^step-(\d+)$")
-_ASIDE = re.compile(r"^\.old-(.+)-\d+$")
 MAX_STEP = 10 ** 12
 
 
@@ -82,51 +81,14 @@ def optimizer_from_flat(name: str, checkpoint: Checkpoint) -> dict:
 
 
 def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:
-    """Write one checkpoint folder durably (see the module docstring)."""
-    final = Path(final)
-    parent = final.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".tmp-{final.name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    save_file(checkpoint.tensors, str(tmp / WEIGHTS), metadata={"format": FORMAT})
-    fsync_file(tmp / WEIGHTS)
-    meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
-                weights_sha256=sha256_file(tmp / WEIGHTS), saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    (tmp / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    fsync_file(tmp / META)
-    fsync_dir(tmp)
-    fault_point("checkpoint-written")
-    aside = None
-    if final.exists():  # same step saved again (the last step of a resumed run), or a new best
-        aside = parent / f".old-{final.name}-{os.getpid()}"
-        os.replace(final, aside)
-        fsync_dir(parent)
-        fault_point("checkpoint-aside")
-    os.replace(tmp, final)
-    fsync_dir(parent)
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
-    return final
+    """Write one checkpoint folder durably (fileio.replace_folder: see the module docstring)."""
+    def write(folder: Path) -> None:
+        save_file(checkpoint.tensors, str(folder / WEIGHTS), metadata={"format": FORMAT})
+        meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
+                    weights_sha256=sha256_file(folder / WEIGHTS), saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        (folder / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
-
-def recover(folder: str | Path) -> list[str]:
-    """After a crash: put back a copy moved aside whose replacement never arrived, and remove
-    half-written temporaries. Returns what was done, in words."""
-    folder, done = Path(folder), []
-    if not folder.is_dir():
-        return done
-    for path in sorted(folder.iterdir()):
-        aside = _ASIDE.match(path.name)
-        if aside and not (folder / aside.group(1)).exists():
-            os.replace(path, folder / aside.group(1))
-            done.append(f"restored {aside.group(1)}")
-        elif aside or path.name.startswith(".tmp-"):
-            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-            done.append(f"removed {path.name}")
-    if done:
-        fsync_dir(folder)
-    return done
+    return replace_folder(final, write, pause=lambda stage: fault_point(f"checkpoint-{stage}"))
 
 
 def fault_point(name: str) -> None:

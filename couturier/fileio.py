@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 # mkstemp creates files readable by the owner only; give outputs the permissions open() would.
 _UMASK = os.umask(0)
@@ -78,27 +80,61 @@ def check_output(path: str | Path, folder: bool = False) -> Path:
     return path
 
 
-def replace_folder(final: str | Path, write) -> Path:
-    """Fill a new folder with `write(folder)` and put it in place of `final` whole: the old folder's
-    files are never merged with the new ones, and a crash leaves the old folder or the new one."""
-    import shutil
+_ASIDE = re.compile(r"^\.old-(.+)-\d+$")
 
+
+def replace_folder(final: str | Path, write: Callable[[Path], None],
+                   pause: Callable[[str], None] = lambda stage: None) -> Path:
+    """Fill a new folder with `write(folder)` and put it in place of `final` whole, durably: the
+    new folder is written under a hidden name and flushed, an old `final` is renamed aside (never
+    deleted first), the new one renamed in, and only then the old one removed. A crash at any
+    moment leaves the new folder, the old one, or the old one aside, which `recover` puts back;
+    the files are never merged. `pause(stage)` ("written", "aside") is where fault tests kill."""
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{final.name}-{os.getpid()}"
+    parent = final.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".tmp-{final.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
         write(tmp)
-        aside = final.parent / f".old-{final.name}-{os.getpid()}"
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                fsync_file(path)
+        fsync_dir(tmp)
+        pause("written")
+        aside = None
         if final.exists():
+            aside = parent / f".old-{final.name}-{os.getpid()}"
             os.replace(final, aside)
+            fsync_dir(parent)
+            pause("aside")
         os.replace(tmp, final)
-        fsync_dir(final.parent)
-        shutil.rmtree(aside, ignore_errors=True)
+        fsync_dir(parent)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return final
+
+
+def recover(folder: str | Path) -> list[str]:
+    """After a crash inside `replace_folder`: put back a copy moved aside whose replacement never
+    arrived, and remove half-written temporaries. Returns what was done, in words."""
+    folder, done = Path(folder), []
+    if not folder.is_dir():
+        return done
+    for path in sorted(folder.iterdir()):
+        aside = _ASIDE.match(path.name)
+        if aside and not (folder / aside.group(1)).exists():
+            os.replace(path, folder / aside.group(1))
+            done.append(f"restored {aside.group(1)}")
+        elif aside or path.name.startswith(".tmp-"):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            done.append(f"removed {path.name}")
+    if done:
+        fsync_dir(folder)
+    return done
 
 
 def user_cache_dir(*parts: str) -> Path:
