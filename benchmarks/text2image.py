@@ -24,12 +24,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from couturier.config import load_config_file, merge
 from couturier.presets import build_config
 from couturier.data.catalogue import load_catalogue
 from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
+from couturier.metrics.variety import within_group_spread
 from couturier.sampling import generate, load_generator
 from couturier.train import Trainer
 
@@ -91,7 +93,19 @@ def text_influence(loaded) -> float:
     return float(x.std(0).mean() / x.std(1).mean())
 
 
-def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray) -> dict:
+def variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tuple[np.ndarray, np.ndarray],
+            descriptions: int = 100, seeds: int = 4) -> dict:
+    """Spread across seeds of one description (in the judge's features) against the spread of real
+    photos that share colour, article type and gender: near 0 when G ignores its noise."""
+    images = generate(loaded, prompts[:descriptions], n=seeds, seed=0)
+    features, _ = judge.predict(images)
+    spread = within_group_spread(features, np.repeat(np.arange(descriptions), seeds))
+    real = within_group_spread(*real_groups)
+    return {"variety": spread, "variety_real": real, "variety_ratio": spread / real}
+
+
+def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray,
+              real_groups: tuple[np.ndarray, np.ndarray]) -> dict:
     loaded = load_generator(run)
     results = {"step": loaded.step, "text_influence": text_influence(loaded)}
     for name, (prompts, wanted) in prompt_sets.items():
@@ -105,6 +119,7 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
             results["held-out, shuffled (chance)"] = match_rates(
                 predicted, {a: [v[i] for i in order] for a, v in wanted.items()}, judge.classes)
             results["fid"] = frechet_distance(*mean_and_covariance(features), *mean_and_covariance(real_features))
+    results.update(variety(loaded, judge, prompt_sets["held-out"][0], real_groups))
     start = time.perf_counter()
     generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0)
     results["images_per_s"] = 1000 / (time.perf_counter() - start)
@@ -113,9 +128,36 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
     return results
 
 
+def planned_runs(args, root: Path, table: Path) -> list[tuple[Path, dict]]:
+    """(run folder, config layer) for each run: one per config file given, else one per (size, encoder)."""
+    data = {"dataset": str(table), "image_dir": str(SHARED / "images")}
+    train = {"steps": None, "threads": args.threads, "sample_every": 250, "checkpoint_every": 500}
+    if args.configs:
+        runs = []
+        for path in args.configs.split(","):
+            layer = merge(load_config_file(path), {"data": data, "train": train})
+            if args.minutes_given:
+                layer = merge(layer, {"train": {"minutes": args.minutes}})
+            runs.append((root / Path(path).stem, layer))
+        return runs
+    runs = []
+    for size in map(int, args.sizes.split(",")):
+        for encoder in args.encoders.split(","):
+            grow = args.grow_steps if size > 64 else 0
+            kind = "" if args.model == "text2image" else f"{args.model}-"
+            run = root / f"{kind}{encoder}-{size}-w{args.width}{f'-grow{grow}' if grow else ''}-{args.minutes:g}min"
+            runs.append((run, {"model": {"name": args.model, "text_encoder": encoder, "width": args.width,
+                                         "grow_steps": grow},
+                               "data": {**data, "resolution": size},
+                               "train": {**train, "minutes": args.minutes}}))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--minutes", type=float, default=None, help="training budget (default 10, or the config's)")
+    parser.add_argument("--configs", default="", help="comma-separated config files (configs/text2image/*.toml), "
+                        "one run each, named after the file")
     parser.add_argument("--encoders", default="tfidf,sentence")
     parser.add_argument("--model", default="text2image", help="text2image or projected-text2image")
     parser.add_argument("--sizes", default="64")
@@ -127,6 +169,8 @@ def main() -> None:
     parser.add_argument("--judge-only", action="store_true", help="skip training; judge finished runs")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
     args = parser.parse_args()
+    args.minutes_given = args.minutes is not None
+    args.minutes = 10.0 if args.minutes is None else args.minutes
     if args.threads:
         torch.set_num_threads(args.threads)
     root = Path(args.root)
@@ -144,6 +188,10 @@ def main() -> None:
         judge.save(judge_path)
     real_features, real_predicted = judge.predict(catalogue.images[held_ids])
     held_values = [{a: str(attrs[a][i]) for a in JUDGED} for i in held_ids]
+    # real photos grouped by (colour, article type, gender): the scale variety is judged against
+    all_features, _ = judge.predict(catalogue.images)
+    triples = ["|".join(str(attrs[a][i]) for a in JUDGED) for i in range(len(catalogue.texts))]
+    real_groups = (all_features, np.unique(triples, return_inverse=True)[1])
     report = {"ceiling (real held-out images)": match_rates(real_predicted, {a: list(attrs[a][held_ids])
                                                                               for a in JUDGED}, judge.classes)}
     seen_rows = train_ids[np.random.default_rng(1).choice(len(train_ids), 500, replace=False)]
@@ -156,21 +204,11 @@ def main() -> None:
     }
     print(f"prompts: {', '.join(f'{k} {len(v[0])}' for k, v in prompt_sets.items())}; e.g. {para[0][0]!r}")
 
-    for size in map(int, args.sizes.split(",")):
-        for encoder in args.encoders.split(","):
-            grow = args.grow_steps if size > 64 else 0
-            kind = "" if args.model == "text2image" else f"{args.model}-"
-            run = root / f"{kind}{encoder}-{size}-w{args.width}{f'-grow{grow}' if grow else ''}-{args.minutes:g}min"
-            if not args.judge_only:
-                cfg = build_config({"model": {"name": args.model, "text_encoder": encoder, "width": args.width,
-                                              "grow_steps": grow},
-                                    "data": {"dataset": str(table), "image_dir": str(SHARED / "images"),
-                                             "resolution": size},
-                                    "train": {"minutes": args.minutes, "steps": None, "threads": args.threads,
-                                              "sample_every": 250, "checkpoint_every": 500}})
-                Trainer(cfg, run).fit()
-            report[run.name] = judge_run(run, judge, prompt_sets, real_features)
-            print(json.dumps({run.name: report[run.name]}), flush=True)
+    for run, layer in planned_runs(args, root, table):
+        if not args.judge_only:
+            Trainer(build_config(layer), run).fit()
+        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups)
+        print(json.dumps({run.name: report[run.name]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
     results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there
     merged = json.loads(results.read_text()) if results.is_file() else {}

@@ -44,6 +44,9 @@ class DataConfig:
     text_column: str = option("", "catalogue column with the free-text description")
     attribute_columns: str = option("", "comma-separated catalogue columns to compose descriptions from")
     image_dir: str = option("", "folder of the catalogue's images (default: images/ beside the table)")
+    vary_wording: bool = option(True, "text2image: describe a third of the images by their attribute columns "
+                                "alone and a third by their free text alone, so short and unseen phrasings "
+                                "land near the same looks")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,16 @@ class ModelConfig:
     text_encoder: str = option("tfidf", "text encoder, by registered name (text2image)", flags=("encoder",))
     grow_steps: int = option(0, "text2image: train the last doubling at half size for N steps, then fade "
                              "it in over N (0 = off)", min=0)
+    generator: str = option("transposed", "text2image: how G doubles its maps: 'transposed' (DCGAN's 4x4 transposed "
+                            "convolutions) or 'upsample' (nearest + 3x3 convolution, FastGAN's skip-layer excitation)",
+                            choices=("transposed", "upsample"))
+    attribute_weight: float = option(0.0, "text2image: weight of D's auxiliary classifier of the catalogue's "
+                                     "attribute columns, which G must satisfy (TAC-GAN; 0 = off)", min=0.0, max=100.0)
+    reconstruction_weight: float = option(0.0, "text2image: fakes are drawn for the real batch's own descriptions "
+                                          "and their 16x16 average must match the paired photo's (L1); teaches "
+                                          "colour and silhouette in few steps (0 = off)", min=0.0, max=1000.0)
+    variety_weight: float = option(0.0, "text2image: weight of the mode-seeking term that makes different seeds "
+                                   "of one description differ (MSGAN; 0 = off)", min=0.0, max=100.0)
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,8 @@ class TrainConfig:
     sample_every: int = option(500, "steps between sample grids", min=1)
     checkpoint_every: int = option(1000, "steps between checkpoints", min=1)
     keep_checkpoints: int = option(2, "older checkpoints kept besides the latest", min=0)
-    eval_every: int = option(0, "evaluate every N steps and keep the best weights (0 = never)", min=0)
+    eval_every: int = option(0, "evaluate every N steps (Fashion-MNIST: FID and classes, keeping the best weights; "
+                             "text2image: variety across seeds) and watch for collapse (0 = never)", min=0)
     eval_n: int = option(10000, "samples per evaluation during training", min=100)
     grid_columns: int = option(10, "columns of the progress grids", min=1, max=64)
 

@@ -14,12 +14,12 @@ from couturier.fileio import atomic_path
 # nothing for a user's own plots.
 
 
-def _figure(rows: int, columns: int, figsize: tuple[float, float], squeeze: bool = True):
+def new_figure(rows: int, columns: int, figsize: tuple[float, float], squeeze: bool = True):
     fig = Figure(figsize=figsize)
     return fig, fig.subplots(rows, columns, squeeze=squeeze)
 
 
-def _save_figure(fig, path: str | Path, title: str = "") -> None:
+def save_figure(fig, path: str | Path, title: str = "") -> None:
     """Lay out, write atomically as PNG, and free the figure."""
     if title:
         fig.suptitle(title)
@@ -38,7 +38,7 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
         ("D output", ("d_real", "d_fake")),
         ("gradient norm", ("grad_norm_d", "grad_norm_g")),
     ]
-    fig, axes = _figure(1, len(panels), (4.2 * len(panels), 3.2))
+    fig, axes = new_figure(1, len(panels), (4.2 * len(panels), 3.2))
     for ax, (label, keys) in zip(axes, panels):
         for key in keys:
             ax.plot(steps, [r.get(key, float("nan")) for r in rows], label=key, linewidth=1.2)
@@ -46,7 +46,7 @@ def plot_training_curves(rows: Sequence[dict], path: str | Path, title: str = ""
         ax.set_title(label)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    _save_figure(fig, path, title)
+    save_figure(fig, path, title)
 
 
 def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "",
@@ -57,7 +57,20 @@ def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "",
     if not rows:
         return
     steps = [r["step"] for r in rows]
-    fig, axes = _figure(1, 3, (12.6, 3.2))
+    if "fid" not in rows[-1]:  # a text-to-image run: variety across seeds is what is watched
+        fig, axes = new_figure(1, 1, (5.4, 3.2), squeeze=False)
+        ax = axes[0, 0]
+        ax.plot(steps, [r["variety_ratio"] for r in rows], marker="o", markersize=3, label="seeds / real photos")
+        if "variety_ratio" in alarms:
+            ax.axhline(alarms["variety_ratio"], color="grey", linestyle=":", linewidth=1, label="collapse alarm")
+        ax.set_title("variety across seeds of one description")
+        ax.set_xlabel("step")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        save_figure(fig, path, title)
+        return
+    fig, axes = new_figure(1, 3, (12.6, 3.2))
     axes[0].plot(steps, [r["fid"] for r in rows], marker="o", markersize=3)
     axes[0].set_yscale("log")
     axes[0].set_title("FID (lower is better)")
@@ -78,14 +91,14 @@ def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "",
         ax.grid(alpha=0.3)
     for ax in axes[1:]:
         ax.legend(fontsize=8)
-    _save_figure(fig, path, title)
+    save_figure(fig, path, title)
 
 
 def plot_nearest_neighbours(samples, neighbours, distances, threshold: float, path: str | Path) -> None:
     """The samples closest to a training image (top) above that image (bottom). Distances under
     the memorisation threshold are red: those samples are likely copies."""
     columns = len(samples)
-    fig, axes = _figure(2, columns, (1.2 * columns, 2.9), squeeze=False)
+    fig, axes = new_figure(2, columns, (1.2 * columns, 2.9), squeeze=False)
     for i in range(columns):
         for row, image in ((0, samples[i]), (1, neighbours[i])):
             axes[row, i].imshow(image, cmap="gray", vmin=0, vmax=255)
@@ -95,14 +108,14 @@ def plot_nearest_neighbours(samples, neighbours, distances, threshold: float, pa
     axes[0, 0].set_ylabel("sample", fontsize=8)
     axes[1, 0].set_ylabel("nearest\ntraining", fontsize=8)
     fig.suptitle(f"Closest pairs (pixel L2; copies are below {threshold:.2f}, red)", fontsize=9)
-    _save_figure(fig, path)
+    save_figure(fig, path)
 
 
 def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | Path) -> None:
     """One small bar chart per metric, one bar per run: runs side by side at a glance."""
     columns = min(4, len(metrics))
     grid_rows = -(-len(metrics) // columns)
-    fig, axes = _figure(grid_rows, columns, (3.4 * columns, 2.6 * grid_rows), squeeze=False)
+    fig, axes = new_figure(grid_rows, columns, (3.4 * columns, 2.6 * grid_rows), squeeze=False)
     names = [r["run"] for r in rows]
     for ax, metric in zip(axes.flat, metrics):
         ax.bar(range(len(rows)), [r[metric] for r in rows], color=colormaps["tab10"].colors[:len(rows)])
@@ -111,14 +124,14 @@ def plot_metric_bars(rows: Sequence[dict], metrics: Sequence[str], path: str | P
         ax.grid(axis="y", alpha=0.3)
     for ax in list(axes.flat)[len(metrics):]:
         ax.axis("off")
-    _save_figure(fig, path)
+    save_figure(fig, path)
 
 
 def plot_panel(pictures: Sequence[tuple[str, object]], path: str | Path, title: str = "") -> None:
     """Before/after: pictures (PIL images or HxWx3 arrays) side by side, each under its caption."""
-    fig, axes = _figure(1, len(pictures), (3.6 * len(pictures), 3.9))
+    fig, axes = new_figure(1, len(pictures), (3.6 * len(pictures), 3.9))
     for ax, (caption, picture) in zip(axes, pictures):
         ax.imshow(picture)
         ax.set_title(caption, fontsize=10)
         ax.axis("off")
-    _save_figure(fig, path, title)
+    save_figure(fig, path, title)

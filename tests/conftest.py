@@ -7,6 +7,7 @@ import os
 import struct
 import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -154,3 +155,45 @@ def make_image_folder(root):
     Image.new("CMYK", (64, 64), (0, 255, 255, 0)).save(root / "boot" / "d.jpg")
     Image.fromarray(np.full((20, 20), 65535, np.uint16)).save(root / "boot" / "e.png")  # 16-bit
     (root / "boot" / "broken.png").write_bytes(b"not a png")
+
+
+# ----- sales histories with known answers (trend forecasting) -----
+HISTORY_SEASONS = ("Spring", "Summer", "Fall", "Winter")
+HISTORY_COLOURS = ("Navy Blue", "Black", "White", "Red")
+
+
+def write_history(path: Path, shares_of, years=range(2016, 2021), rows_per_period: int = 400, seed: int = 0,
+                  genders=("Men", "Women")) -> Path:
+    """A catalogue CSV whose colour shares in period t are shares_of(t); articles and usage random."""
+    rng = np.random.default_rng(seed)
+    rows, t = [], 0
+    for year in years:
+        for season in HISTORY_SEASONS:
+            shares = np.asarray(shares_of(t), dtype=float)
+            colours = rng.choice(len(HISTORY_COLOURS), size=rows_per_period, p=shares / shares.sum())
+            for c in colours:
+                rows.append({"id": len(rows), "gender": genders[len(rows) % len(genders)],
+                             "articleType": ("Shirts", "Tshirts", "Jeans")[rng.integers(3)],
+                             "baseColour": HISTORY_COLOURS[c], "season": season, "year": year, "usage": "Casual"})
+            t += 1
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def rising_navy(t: int) -> list[float]:
+    """Navy Blue climbs from 10% to 48% over 20 seasons, taken evenly from the others."""
+    navy = 0.10 + 0.02 * t
+    return [navy, *([(1 - navy) / 3] * 3)]
+
+
+@pytest.fixture
+def trending(tmp_path) -> Path:
+    return write_history(tmp_path / "trending.csv", rising_navy)
+
+
+@pytest.fixture
+def flat(tmp_path) -> Path:
+    return write_history(tmp_path / "flat.csv", lambda t: [0.25, 0.25, 0.25, 0.25])

@@ -18,7 +18,8 @@ def test_every_benchmark_config_is_valid_and_says_only_what_differs():
 
     from couturier.config import difference
 
-    files = sorted((Path(__file__).resolve().parents[1] / "configs").rglob("*.toml"))
+    files = sorted(p for p in (Path(__file__).resolve().parents[1] / "configs").rglob("*.toml")
+                   if p.parent.name != "trends")  # trends/ holds forecasting settings, not training configs
     assert len(files) >= 20
     for path in files:
         layer = load_config_file(path)
@@ -27,3 +28,18 @@ def test_every_benchmark_config_is_valid_and_says_only_what_differs():
         said = {s: {k: v for k, v in values.items() if not (s == "model" and k == "name")} for s, values in layer.items()}
         assert difference(said, preset) == {s: v for s, v in said.items() if v}, path.name
 
+
+
+def test_trend_configs_name_a_catalogue_and_its_columns():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "configs" / "trends").glob("*.toml"))
+    assert len(files) == 3
+    for path in files:
+        spec = load_config_file(path)
+        assert set(spec) <= {"catalogue", "attribute", "by", "horizon", "top", "min_rows"}, path.name
+        table = root / spec["catalogue"]
+        if table.is_file():  # ../shared is beside the repository in CI
+            header = table.open(encoding="utf-8").readline().strip().split(",")
+            assert spec["attribute"] in header, path.name

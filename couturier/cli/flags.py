@@ -19,7 +19,9 @@ ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out",
                   "stylizer": "--stylizer", "max_pixels": "--max-pixels", "vgg": "--vgg", "mask": "--mask",
                   "n": "--n", "truncation": "--truncation", "steps": "--steps", "size": "--size",
                   "class_a": "--class-a", "features": "--features", "trust_code": "--trust-code", "ref": "--ref", "interpolate": "--interpolate",
-                  "nproc": "--nproc"}
+                  "nproc": "--nproc", "attribute": "--attribute", "by": "--by", "time": "--time",
+                  "weight": "--weight", "horizon": "--horizon", "level": "--level", "min_rows": "--min-rows",
+                  "method": "--method"}
 
 
 def _flag_names(section: str, field) -> list[str]:

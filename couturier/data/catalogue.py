@@ -83,14 +83,15 @@ def load_square(path: Path, size: int) -> np.ndarray:
     return np.asarray(square, dtype=np.uint8).transpose(2, 0, 1)
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
+def read_table(path: Path, field: str = "data.dataset") -> list[dict[str, str]]:
+    """The rows of a CSV or JSONL table as dicts of strings."""
     try:
         return _parse_rows(path)
     except UnicodeDecodeError as exc:
         raise DataError(f"{path} is not UTF-8 text (byte {exc.start}); save the table as UTF-8",
-                        field="data.dataset") from exc
+                        field=field) from exc
     except csv.Error as exc:
-        raise DataError(f"{path} is not a readable CSV table ({exc})", field="data.dataset") from exc
+        raise DataError(f"{path} is not a readable CSV table ({exc})", field=field) from exc
 
 
 def _parse_rows(path: Path) -> list[dict[str, str]]:
@@ -151,7 +152,7 @@ def load_catalogue(data: str | Path, size: int = 64, image_column: str = "", tex
         return _fashion_mnist_catalogue(size)
     table, images_folder = _resolve_layout(Path(data))
     images_folder = Path(image_dir) if image_dir else images_folder
-    rows = _read_rows(table)
+    rows = read_table(table)
     if not rows:
         raise DataError(f"{table} has no rows")
     columns = list(rows[0].keys())
@@ -206,6 +207,22 @@ def _description(row: dict[str, str], text_col: str | None, attributes: tuple[st
     composed = compose_description(row, attributes) if attributes else ""
     # The free text of a catalogue (a product name) rarely says colour or gender; keep both.
     return ". ".join(t for t in (composed, text) if t) or "garment"
+
+
+def vary_wording(catalogue: Catalogue) -> list[str]:
+    """The same looks under several wordings, from the catalogue's own fields: a third of the
+    images keep the full description, a third are described by their attributes alone ("Blue
+    Tshirts for Men, Sports, Summer"), a third by their free text alone (the product name). A
+    model that saw only the long form treats a short or new phrasing as far from every look.
+    Which third an image is in follows from its key, so a resumed run words it the same."""
+    names = tuple(catalogue.attributes)
+    varied = []
+    for i, (text, key) in enumerate(zip(catalogue.texts, catalogue.keys)):
+        composed = compose_description({a: catalogue.attributes[a][i] for a in names}, names) if names else ""
+        free = text[len(composed) + 2:] if composed and text.startswith(composed + ". ") else ""
+        choice = int(hashlib.sha256(f"{key}|{i}".encode()).hexdigest(), 16) % 3
+        varied.append((text, composed or text, free or text)[choice])
+    return varied
 
 
 def _decode(rows, image_col, folder: Path, size: int, progress: bool):

@@ -19,6 +19,7 @@ from couturier.data.images import to_uint8
 from couturier.metrics.evaluate import reference
 from couturier.metrics.features import load_feature_net
 from couturier.metrics.registry import Judgement, judge
+from couturier.metrics.text_monitor import VARIETY_ALARM
 
 # what an evaluation during training computes: the same code as `evaluate`, less memorisation
 MONITOR_METRICS = ["fid", "kid", "prdc", "classes"]
@@ -26,10 +27,11 @@ MONITOR_METRICS = ["fid", "kid", "prdc", "classes"]
 ENTROPY_ALARM = 0.90  # normalised class entropy below this: a class or more has (nearly) vanished
 COVERAGE_ALARM = 0.30  # coverage below this while density is at least DENSITY_REALISTIC: few distinct images
 DENSITY_REALISTIC = 0.5
-ALARMS = {"class_entropy": ENTROPY_ALARM, "coverage": COVERAGE_ALARM}  # dotted lines on the curves
+ALARMS = {"class_entropy": ENTROPY_ALARM, "coverage": COVERAGE_ALARM,  # dotted lines on the curves
+          "variety_ratio": VARIETY_ALARM}
 
 EVAL_COLUMNS = ("fid", "kid_mean", "precision", "recall", "density", "coverage", "class_entropy",
-                "largest_class_share", "class_consistency", "collapse")
+                "largest_class_share", "class_consistency", "variety", "variety_real", "variety_ratio", "collapse")
 
 
 RISING = 0.01  # a measure that gained more than this since the last evaluation is recovering
@@ -64,6 +66,11 @@ class TrainingMonitor:
         self.reference = reference(self.net, ref, data_dir)  # features and their statistics, kept
         self.best_fid = float("inf")
         self.previous: dict | None = None  # the last evaluation, for the collapse alarm's trend
+
+    @staticmethod
+    def summary(results: dict) -> str:
+        return (f"FID {results['fid']:.1f}, density {results['density']:.2f}, coverage {results['coverage']:.2f}, "
+                f"class entropy {results['class_entropy']:.3f}")
 
     @staticmethod
     def check_data(data) -> None:

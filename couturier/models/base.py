@@ -72,13 +72,16 @@ class GAN:
     def real_condition(self, labels: torch.Tensor) -> torch.Tensor | None:
         return labels if self.num_classes else None
 
-    def fake_condition(self, n: int, noise: Noise, pool: torch.Tensor) -> torch.Tensor | None:
-        """Conditions for n fakes; `pool` holds every training label on the training device."""
+    def fake_condition(self, n: int, noise: Noise, pool: torch.Tensor,
+                       real_condition: torch.Tensor | None) -> torch.Tensor | None:
+        """Conditions for n fakes; `pool` holds every training label on the training device, and
+        `real_condition` is the real batch's (for models whose fakes pair with the real images)."""
         return noise.integers(self.num_classes, n, pool.device) if self.num_classes else None
 
     def generate(self, generator: Callable, z: torch.Tensor, condition: torch.Tensor | None,
-                 noise: Noise) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Fakes for a training step, and an extra term for G's loss (or None)."""
+                 noise: Noise, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Fakes for a training step, and an extra term for G's loss (or None); `real` is the step's
+        real batch, for terms that compare a fake with its paired photo."""
         return generator(z, condition), None
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition,
@@ -86,6 +89,11 @@ class GAN:
         """(real logits, fake logits, the logits D's loss counts as fake). `fake` is detached."""
         real_logits, fake_logits = judge((real, real_condition), (fake, fake_condition))
         return real_logits, fake_logits, fake_logits
+
+    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
+        """A D that returns (N, 1 + K) has K auxiliary outputs after its logit; this turns them into a
+        loss term, for D on real images and for G on its fakes (e.g. attribute classes, TAC-GAN)."""
+        raise NotImplementedError(f"{self.name}'s D returned auxiliary outputs but the model scores none")
 
     def before_step(self, step: int, generator: nn.Module, discriminator: nn.Module) -> None:
         """Per-step schedules (e.g. progressive growing)."""

@@ -24,11 +24,12 @@ from torch import nn
 
 from couturier.backbones import load_backbone, normalise
 from couturier.errors import ConfigError
+from couturier.models.attributes import AttributeHead
 from couturier.models.base import GAN
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
-from couturier.models.text2image import TextToImage
+from couturier.models.text2image import TEXT_AUGMENT, TEXT_BATCH, TEXT_OBJECTIVE, TextToImage
 
 STAGES = (1, 2, 3, 5)  # Lite0 stages at strides 4, 8, 16, 32 (24, 40, 80, 192 channels)
 STAGE_CHANNELS = (24, 40, 80, 192)
@@ -85,24 +86,28 @@ class ScaleDiscriminator(nn.Module):
         elif condition == "text":
             self.embed = maybe_sn(nn.Linear(condition_dim, width * 4, bias=False), True)
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(score, pooled features)."""
         h = self.body(x).mean(dim=(2, 3))
         out = self.score(h).squeeze(1)
         if self.condition != "none":
             out = out + (self.embed(y) * h).sum(dim=1)
-        return out
+        return out, h
 
 
 class ProjectedDiscriminator(nn.Module):
     def __init__(self, channels: int, resolution: int, width: int, condition: str = "none",
-                 condition_dim: int = 0):
+                 condition_dim: int = 0, attribute_sizes: tuple[int, ...] = ()):
         super().__init__()
         self.channels, self.size = channels, feature_size(resolution)
+        self.condition, self.condition_dim = condition, condition_dim
         self._backbone = [load_backbone()]  # a list: kept out of the module tree (see the module docstring)
         self.project = RandomProjection()
         sizes = [self.size // stride for stride in (4, 8, 16, 32)]
         self.heads = nn.ModuleList(ScaleDiscriminator(c, max(s, 1), width, condition, condition_dim)
                                    for c, s in zip(PROJECTED, sizes))
+        # text conditions may carry attribute ids after the embedding (couturier.models.attributes)
+        self.attributes = AttributeHead(width * 4 * len(PROJECTED), attribute_sizes) if attribute_sizes else None
 
     @property
     def backbone(self) -> nn.Module:
@@ -122,7 +127,13 @@ class ProjectedDiscriminator(nn.Module):
         return self.project([stages[i] for i in STAGES])
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        return sum(head(h, y) for head, h in zip(self.heads, self.features(x)))
+        if self.condition == "text":
+            y = y[:, :self.condition_dim]
+        scores, pooled = zip(*(head(h, y) for head, h in zip(self.heads, self.features(x))))
+        logit = sum(scores)
+        if self.attributes is None:
+            return logit
+        return torch.cat([logit[:, None], self.attributes(torch.cat(pooled, dim=1))], dim=1)
 
 
 PRESET = {"loss": {"name": "hinge"},
@@ -142,8 +153,10 @@ class ProjectedGAN(GAN):
 
 
 @register_model("projected-text2image",
-                preset={"model": {"width": 16, "task": "text2image"}, "data": {"resolution": 64, "channels": 3},
-                        **PRESET},
+                # variety 0.5: at 0.1 this D let G draw one picture per description (0.12 of the real spread)
+                preset={"model": {"width": 16, "task": "text2image", **TEXT_OBJECTIVE, "variety_weight": 0.5},
+                        "data": {"resolution": 64, "channels": 3}, **PRESET,
+                        "train": {**PRESET["train"], "batch_size": TEXT_BATCH, "diffaugment": TEXT_AUGMENT}},
                 summary="text-to-image with the projected D: frozen EfficientNet-Lite0 features, text projection")
 class ProjectedTextToImage(TextToImage):
     """The text-to-image objective (conditioning augmentation, matching-aware pairs) with the projected D."""
@@ -154,4 +167,5 @@ class ProjectedTextToImage(TextToImage):
                               "is for the text2image model", field="model.grow_steps")
         d, m = self.cfg.data, self.cfg.model
         generator = self.build_generator()
-        return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim)
+        return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim,
+                                                 self.attribute_sizes)

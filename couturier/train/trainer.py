@@ -43,6 +43,11 @@ class StepStats:
     grad_norm_g: torch.Tensor
 
 
+def split_outputs(out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """D returns (N,) logits, or (N, 1 + K): the logit, then K auxiliary outputs the model scores."""
+    return (out, None) if out.dim() == 1 else (out[:, 0], out[:, 1:])
+
+
 def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
     grads = [p.grad for p in module.parameters() if p.grad is not None]
     return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
@@ -77,7 +82,7 @@ class Trainer:
                 self.log(f"{self.run_dir}: {done} (left by an interrupted save)")
         distributed.barrier(self.placement)  # every rank has checked the folder before rank 0 writes to it
         self.monitor = None
-        if t.eval_every:  # checked and set up before the training data is loaded
+        if t.eval_every and cfg.model.task != "text2image":  # checked and set up before the data is loaded
             from couturier.metrics.monitor import TrainingMonitor
 
             TrainingMonitor.check_data(cfg.data)
@@ -89,6 +94,10 @@ class Trainer:
         # the model decides what it is conditioned on, and so how its data is read and labelled
         self.model, self.dataset = get_model(cfg.model.name).prepare(cfg, dataset, self.log)
         self.class_names = self.dataset.class_names
+        if t.eval_every and cfg.model.task == "text2image" and self.main:  # variety of fixed descriptions
+            from couturier.metrics.text_monitor import TextMonitor
+
+            self.monitor = TextMonitor(self.dataset.texts, self.dataset.images, self.model.encode_prompts, t.seed)
         world = self.placement.world
         self.sampler = BatchSampler(self.dataset.to(self.device), t.batch_size // world, t.seed,
                                     self.placement.rank, world)
@@ -159,6 +168,10 @@ class Trainer:
         conditions = torch.cat([y for _, y in pairs]) if pairs[0][1] is not None else None
         return list(self.d_forward(images, conditions).float().split([x.shape[0] for x, _ in pairs]))
 
+    def _d_logits(self, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        """D's adversarial logits alone, for the gradient penalties."""
+        return split_outputs(self.d_forward(x, y))[0]
+
     def train_step(self, step: int, want_stats: bool) -> StepStats:
         t, lc, model = self.cfg.train, self.cfg.loss, self.model
         model.before_step(step, self.G, self.D)
@@ -167,16 +180,19 @@ class Trainer:
             real, labels = self.sampler.batch(index)
             y_real = model.real_condition(labels)
             z = self.noise.normal(real.shape[0], self.cfg.model.z_dim, device=self.device)
-            y_fake = model.fake_condition(real.shape[0], self.noise, self.sampler.dataset.labels)
+            y_fake = model.fake_condition(real.shape[0], self.noise, self.sampler.dataset.labels, y_real)
             with self._autocast():
-                fake, g_extra = model.generate(self.g_forward, z, y_fake, self.noise)
-                real_logits, fake_logits, negatives = model.discriminator_logits(
+                fake, g_extra = model.generate(self.g_forward, z, y_fake, self.noise, real)
+                real_out, fake_out, negatives_out = model.discriminator_logits(
                     self._judge, real, y_real, fake.detach(), y_fake, lambda: self.sampler.mismatched_labels(index))
-                loss_d = self.loss.d_loss(real_logits, negatives)
+                (real_logits, real_aux), fake_logits = split_outputs(real_out), split_outputs(fake_out)[0]
+                loss_d = self.loss.d_loss(real_logits, split_outputs(negatives_out)[0])
+                if real_aux is not None:  # the model's auxiliary task on real images, e.g. attributes
+                    loss_d = loss_d + model.auxiliary_loss(real_aux, y_real)
                 if self.loss.uses_gradient_penalty:
-                    loss_d = loss_d + lc.gp_weight * gradient_penalty(self.d_forward, real, fake, y_real, self.noise)
+                    loss_d = loss_d + lc.gp_weight * gradient_penalty(self._d_logits, real, fake, y_real, self.noise)
                 if lc.r1_gamma > 0:
-                    loss_d = loss_d + 0.5 * lc.r1_gamma * r1_penalty(self.d_forward, real, y_real)
+                    loss_d = loss_d + 0.5 * lc.r1_gamma * r1_penalty(self._d_logits, real, y_real)
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             grad_norm_d = _grad_norm(self.D) if want_stats else None
@@ -184,8 +200,10 @@ class Trainer:
 
         self.D.requires_grad_(False)  # G's step needs gradients through D, not for D's weights
         with self._autocast():
-            fake_logits_g = self.d_for_g(self._augment(fake), y_fake).float()
+            fake_logits_g, fake_aux = split_outputs(self.d_for_g(self._augment(fake), y_fake).float())
             loss_g = self.loss.g_loss(fake_logits_g)
+            if fake_aux is not None:  # G must satisfy D's auxiliary task too
+                loss_g = loss_g + model.auxiliary_loss(fake_aux, y_fake)
             if g_extra is not None:  # the model's own term, e.g. the KL of conditioning augmentation
                 loss_g = loss_g + g_extra
         self.opt_g.zero_grad(set_to_none=True)
@@ -299,8 +317,7 @@ class Trainer:
                                                  self.model.num_classes, self.device)
         results = self.monitor.evaluate(images, requested)
         self.metrics.record_evaluation(self.step, results)
-        say(f"step {self.step}: FID {results['fid']:.1f}, density {results['density']:.2f}, "
-            f"coverage {results['coverage']:.2f}, class entropy {results['class_entropy']:.3f}"
+        say(f"step {self.step}: {self.monitor.summary(results)}"
             + (f"  ** {results['warning']} **" if results["warning"] else "")
             + ("  (best so far)" if results["is_best"] else ""))
         if results["is_best"]:

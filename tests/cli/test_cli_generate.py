@@ -41,6 +41,10 @@ def test_text_model_bad_input(catalogue, tmp_path, monkeypatch, capsys):
     assert code == 0, err
     code, _, err = run_cli(monkeypatch, capsys, "generate", run, "  ", "--out", tmp_path / "g.png")
     assert code == 2 and "empty" in err and not (tmp_path / "g.png").exists()
+    # words the encoder never saw, another language and script, not a garment: still pictures
+    code, _, err = run_cli(monkeypatch, capsys, "generate", run, "robe rouge pour femme", "红色连衣裙",
+                           "a spaceship over the moon", "--n", "2", "--out", tmp_path / "odd.png")
+    assert code == 0 and Image.open(tmp_path / "odd.png").size[0] > 0, err
     code, _, err = run_cli(monkeypatch, capsys, "sample", run, "--out", tmp_path / "s.png")
     assert code == 2 and "text-to-image" in err
     code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue,

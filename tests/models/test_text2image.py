@@ -15,7 +15,7 @@ def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, m
                         "data": {"dataset": str(catalogue), "resolution": 32},
                         "train": {"steps": 5, "batch_size": 8, "checkpoint_every": 5, "sample_every": 5}})
     trainer = Trainer(cfg, tmp_path / "grow", log=lambda _: None)
-    z, text = torch.randn(2, 16), trainer.sampler.dataset.labels[:2]
+    z, text = torch.randn(2, 16), trainer.sampler.dataset.labels[:2, :trainer.model.encoder.dim]  # ids follow
     trainer.G.eval()
     trainer.G.set_alpha(0.0)
     half = trainer.G(z, text)
@@ -28,3 +28,36 @@ def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, m
     assert float(loaded.generator.alpha) == growth_alpha(4, 2) == 1.0  # the checkpoint carries the fade
     assert generate(loaded, ["Red Dresses for Women"], n=2).shape == (2, 3, 32, 32)
 
+
+
+def test_upsample_generator_draws_without_a_checkerboard_and_its_coarse_map_gates_the_fine_one():
+    import torch
+
+    from couturier.models.text2image import TextBatchNorm
+    from couturier.models.upsample_generator import UpsampleGenerator
+
+    torch.manual_seed(0)
+    body = UpsampleGenerator(24, 3, 64, 4, make_norm=lambda ch: TextBatchNorm(ch, 8))
+    z, code = torch.randn(4, 24), torch.randn(4, 8)
+    h = body.features(z, code)
+    assert h.shape == (4, 8, 32, 32) and body.to_image(h).shape == (4, 3, 64, 64)
+    assert not any(isinstance(m, torch.nn.ConvTranspose2d) and m.stride == (2, 2) for m in body.modules())
+    gates = []
+    body.excite.body[-1].register_forward_hook(lambda _m, _i, out: gates.append(out))
+    body.features(z, code)
+    assert gates[0].shape == (4, 8, 1, 1) and 0 < gates[0].min() and gates[0].max() < 1
+
+
+def test_conditioning_augmentation_lets_descriptions_differ_as_much_as_its_noise():
+    """Unit-length text embeddings are scaled up: the code's mean must move between descriptions
+    by about as much as the training noise (std 1), or G learns to ignore the words."""
+    import torch
+    import torch.nn.functional as F
+
+    from couturier.models.text2image import ConditioningAugmentation
+
+    torch.manual_seed(0)
+    augment = ConditioningAugmentation(384, 64)
+    texts = F.normalize(torch.randn(32, 384), dim=1)
+    mu, _ = augment(texts)
+    assert mu.std(dim=0).mean() > 0.3

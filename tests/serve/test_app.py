@@ -287,3 +287,17 @@ def test_hostile_requests_get_4xx_not_500(client):
         assert response.status_code == 422 and response.json()["detail"], raw
     walk = client.post("/interpolate", json={"model": "text"})
     assert walk.status_code == 400 and walk.json()["field"] == "prompt_a"
+
+
+def test_trends_forecasts_an_uploaded_table_and_draws_it(client, trending):
+    files = {"catalogue": ("sales.csv", trending.read_bytes(), "text/csv")}
+    response = client.post("/trends", files=files, data={"attribute": "baseColour", "by": "gender", "model": "text",
+                                                         "looks": "2", "per_look": "2"})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert {g["group"] for g in report["summary"]} == {"Men", "Women"}
+    assert base64.b64decode(report["forecast_png"]).startswith(b"\x89PNG")
+    assert len(report["collection"]) == 4 and base64.b64decode(report["collection_png"]).startswith(b"\x89PNG")
+    bad = client.post("/trends", files=files, data={"attribute": "colour"})
+    assert bad.status_code == 400 and "columns found" in bad.json()["detail"]
+    assert bad.json()["field"] == "attribute"

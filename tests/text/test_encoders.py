@@ -35,3 +35,17 @@ def test_sentence_encoder_places_paraphrases_together():
     assert red_dress @ crimson_frock > red_dress @ boots
     assert load_text_encoder(encoder.state()).checksum == encoder.checksum
 
+
+
+def test_sentence_encodings_of_a_catalogue_are_cached_on_disk(tmp_path, monkeypatch):
+    import couturier.text.encoders as encoders
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(encoders, "CACHED_FROM", 2)
+    encoder = build_text_encoder("sentence")
+    texts = ["Blue Tshirts for Men", "Red Dresses for Women", "Black Watches for Men"]
+    first = encoder.encode(texts)
+    assert encoder.encode(["Green Shirts for Men"]).shape == (1, 384)  # below the threshold: not cached
+    assert len(list((tmp_path / "couturier" / "embeddings").glob("*.npy"))) == 1
+    monkeypatch.setattr(encoder, "_encode", lambda texts: (_ for _ in ()).throw(AssertionError("not cached")))
+    assert torch.equal(encoder.encode(texts), first)

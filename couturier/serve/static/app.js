@@ -107,6 +107,29 @@ async function upload(event, path, target) {
   finally { button.disabled = false; }
 }
 
+async function forecastTrends(event) {
+  event.preventDefault();
+  const form = event.target, button = form.querySelector("button");
+  const data = new FormData(form);
+  const model = currentModel();
+  if ($("trends-draw").checked && model && model.task === "text2image") data.set("model", model.name);
+  button.disabled = true; status("forecasting…");
+  try {
+    const report = await (await call("/trends", { method: "POST", body: data })).json();
+    $("trends-verdicts").replaceChildren(...report.summary.map((g) => {
+      const item = document.createElement("li");
+      const top = g.top.map((t) => `${t.value} ${(t.share * 100).toFixed(1)}%`).join(", ");
+      item.textContent = `${g.group || "all"}: ${top}. ${g.verdict}`;
+      return item;
+    }));
+    const pictures = [`data:image/png;base64,${report.forecast_png}`];
+    if (report.collection_png) pictures.push(`data:image/png;base64,${report.collection_png}`);
+    show($("trends"), pictures, null);
+    status("forecast done");
+  } catch (error) { status(`error: ${error.message}`); }
+  finally { button.disabled = false; }
+}
+
 async function start() {
   try {
     const listed = await (await call("/models")).json();
@@ -123,4 +146,5 @@ $("model").addEventListener("change", chooseModel);
 $("generate-form").addEventListener("submit", generate);
 $("stylize-form").addEventListener("submit", (e) => upload(e, "/stylize", $("stylized")));
 $("texture-form").addEventListener("submit", (e) => upload(e, "/texture", $("fabric")));
+$("trends-form").addEventListener("submit", forecastTrends);
 start();

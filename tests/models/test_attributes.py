@@ -1,0 +1,70 @@
+"""models/attributes.py: the catalogue's attribute columns as D's auxiliary task (TAC-GAN)."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from couturier.models.attributes import (
+    MISSING,
+    attribute_ids,
+    attribute_loss,
+    attribute_vocabulary,
+)
+
+
+def test_vocabulary_keeps_columns_with_classes_and_ids_mark_missing_cells():
+    columns = {"baseColour": ["Red", "Blue", "", "Red"], "masterCategory": ["Apparel"] * 4,
+               "usage": ["Casual", "NA", "Sports", "Casual"]}
+    vocabulary = attribute_vocabulary(columns)
+    assert vocabulary == {"baseColour": ("Blue", "Red"), "usage": ("Casual", "Sports")}  # one value: nothing to learn
+    ids = attribute_ids(columns, vocabulary)
+    assert ids.tolist() == [[1, 0], [0, MISSING], [MISSING, 1], [1, 0]]
+
+
+def test_loss_is_the_mean_cross_entropy_and_skips_missing_targets():
+    torch.manual_seed(0)
+    logits = torch.randn(4, 5)  # colour: 2 classes, usage: 3
+    ids = torch.tensor([[1, 0], [0, MISSING], [MISSING, 2], [1, 1]])
+    expected = (F.cross_entropy(logits[[0, 1, 3], :2], torch.tensor([1, 0, 1]))
+                + F.cross_entropy(logits[[0, 2, 3], 2:], torch.tensor([0, 2, 1]))) / 2
+    assert torch.allclose(attribute_loss(logits, ids, (2, 3)), expected)
+    all_missing = torch.full((4, 2), MISSING)
+    assert attribute_loss(logits, all_missing, (2, 3)).item() == 0.0  # not NaN
+
+
+def test_text_model_with_attribute_head_trains_and_samples_from_words_alone(catalogue, tmp_path):
+    from conftest import tiny_config
+
+    from couturier.sampling import generate, load_generator
+    from couturier.train import Trainer
+
+    cfg = tiny_config("text2image", steps=4, batch_size=8, data={"dataset": str(catalogue), "resolution": 32,
+                                                                 "channels": 3})
+    cfg = cfg.replace("model", attribute_weight=1.0, variety_weight=0.5)
+    trainer = Trainer(cfg, tmp_path / "tac", log=lambda _: None)
+    dim = trainer.model.encoder.dim
+    assert trainer.model.attributes == {"gender": ("Men", "Women"), "articleType": ("Boots", "Dresses", "Shirts"),
+                                        "baseColour": ("Black", "Blue", "Green", "Red")}
+    labels = trainer.sampler.dataset.labels
+    assert labels.shape[1] == dim + 3  # the embedding, then the ids
+    out = trainer.D(torch.zeros(2, 3, 32, 32), labels[:2])
+    assert out.shape == (2, 1 + 2 + 3 + 4)
+    trainer.fit(progress=False)
+    from couturier.checkpoint import load_checkpoint
+
+    assert load_checkpoint(tmp_path / "tac").meta["attributes"]["baseColour"] == ["Black", "Blue", "Green", "Red"]
+    loaded = load_generator(tmp_path / "tac")
+    assert generate(loaded, ["Red Dresses for Women"], n=2).shape == (2, 3, 32, 32)
+
+
+def test_pairs_of_the_mode_seeking_term_share_their_descriptions(catalogue):
+    from conftest import tiny_config
+
+    from couturier.models.registry import get_model
+    from couturier.noise import Noise
+
+    cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
+    model = get_model("text2image")(cfg.replace("model", variety_weight=1.0), encoder=None)
+    pool = torch.arange(40.0)[:, None]
+    rows = model.fake_condition(9, Noise(), pool, pool[:9])
+    assert torch.equal(rows[:4], rows[4:8]) and rows.shape == (9, 1)

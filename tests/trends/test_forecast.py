@@ -1,0 +1,50 @@
+"""The forecast finds a planted trend and beats the naive baselines; on a flat history it invents none."""
+from __future__ import annotations
+
+import numpy as np
+
+from couturier.trends import forecast, load_history
+from couturier.trends.forecast import backtest
+
+
+def _navy(fc) -> int:
+    return fc.history.values.index("Navy Blue")
+
+
+def test_planted_trend_is_found_and_beats_every_naive_baseline(trending):
+    (fc,) = forecast(load_history(trending, "baseColour"), horizon=2)
+    assert fc.method == "multinomial"
+    errors = {t.method: t.mae for t in fc.backtests}
+    assert all(errors["multinomial"] < errors[name] for name in ("last", "seasonal", "overall"))
+    assert "multinomial beats last, overall, seasonal" in fc.verdict
+    k = _navy(fc)
+    last_seen = fc.history.shares[-1, k]  # about 48%
+    assert fc.shares[0, k] > last_seen - 0.02 and fc.shares[1, k] > fc.shares[0, k]  # the climb goes on
+    assert 0.45 < fc.shares[0, k] < 0.60
+    np.testing.assert_allclose(fc.shares.sum(axis=1), 1.0, atol=1e-6)
+    assert np.all(fc.low[:, k] <= fc.shares[:, k]) and np.all(fc.shares[:, k] <= fc.high[:, k])
+    assert np.all(fc.high[1] - fc.low[1] >= fc.high[0] - fc.low[0] - 1e-9)  # farther ahead, wider
+
+
+def test_flat_history_gives_a_flat_forecast(flat):
+    (fc,) = forecast(load_history(flat, "baseColour"), horizon=4)
+    assert np.abs(fc.shares - 0.25).max() < 0.03  # within sampling noise of 400 rows a season
+    assert fc.method in ("overall", "multinomial")  # last/seasonal chase noise; they must not win
+
+
+def test_asking_for_a_method_uses_it_and_says_whether_it_is_the_best(flat):
+    (fc,) = forecast(load_history(flat, "baseColour"), method="last")
+    assert fc.method == "last" and fc.verdict.endswith("forecasting with last (asked for)")
+
+
+def test_groups_are_forecast_separately(trending):
+    forecasts = forecast(load_history(trending, "baseColour", by="gender"))
+    assert sorted(fc.history.group for fc in forecasts) == ["Men", "Women"]
+    assert all(fc.method == "multinomial" for fc in forecasts)
+
+
+def test_backtest_scores_every_origin_after_the_first_three(trending):
+    shares = load_history(trending, "baseColour").groups[0]
+    result = backtest(shares, "last")
+    assert result.origins == len(shares.periods) - 3
+    assert result.residuals.shape == (result.origins, len(shares.values))
