@@ -13,6 +13,13 @@ classifier, and the trainer also shows D real images with mismatched description
 (GAN-INT-CLS, Reed et al. 2016), which teaches it to check the agreement directly rather than
 realism alone. Hinge loss, EMA generator and DiffAugment as in sngan.
 
+What made the words stick on a CPU budget (each a config value; BENCHMARKS.md has the probes): D
+also classifies the catalogue's attribute columns and G must satisfy it (models/attributes.py);
+fakes are drawn for the real batch's own descriptions and their 16x16 average must match the
+paired photo's (colour and silhouette in a few hundred steps); two seeds of one description
+must differ (mode seeking); and G may upsample with skip-layer excitation instead of transposed
+convolutions (models/upsample_generator.py).
+
 128x128 (or any size) can grow progressively: with `model.grow_steps = K` the last doubling is
 trained at half resolution for K steps, then faded in over K steps (ProGAN), so early training
 runs at a quarter of the pixels.

@@ -1,0 +1,75 @@
+"""What a text-to-image training step costs, and the frozen network's share of it.
+
+    python benchmarks/step_cost.py --configs configs/text2image/sentence-64px-w16-10min.toml,configs/text2image/projected-sentence-64px-w16-10min.toml
+
+For each config: seconds per training step (median of 10 after 3 warm-up steps), and for the
+projected D the frozen EfficientNet-Lite0 alone on the same images: forward on D's step
+(real, fake and mismatched batches, no gradient) and forward + backward to the pixels on G's
+step. Needs the split table benchmarks/text2image.py writes.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from couturier.config import load_config_file, merge
+from couturier.presets import build_config
+from couturier.train import Trainer
+
+
+def _median_seconds(fn, repeats: int = 10, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(path: str, threads: int) -> dict:
+    layer = merge(load_config_file(path), {"train": {"threads": threads, "steps": 100}})
+    cfg = build_config(layer)
+    with tempfile.TemporaryDirectory() as folder:
+        trainer = Trainer(cfg, Path(folder) / "run", log=lambda _: None)
+        step = iter(range(10 ** 6))
+        result = {"config": Path(path).stem, "batch": cfg.train.batch_size,
+                  "step_s": _median_seconds(lambda: trainer.train_step(next(step), False))}
+        if hasattr(trainer.D, "backbone"):
+            from couturier.backbones import normalise
+
+            n = cfg.train.batch_size
+            images = torch.rand(3 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
+
+            def frozen_forward():
+                with torch.no_grad():
+                    trainer.D.backbone.stages(normalise(images))
+
+            def frozen_backward():
+                x = images[:n].clone().requires_grad_(True)
+                sum(h.sum() for h in trainer.D.backbone.stages(normalise(x))).backward()
+
+            result["frozen_d_step_s"] = _median_seconds(frozen_forward)
+            result["frozen_g_step_s"] = _median_seconds(frozen_backward)
+            result["frozen_share"] = (result["frozen_d_step_s"] + result["frozen_g_step_s"]) / result["step_s"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", required=True)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    for path in args.configs.split(","):
+        row = measure(path, args.threads)
+        print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
