@@ -210,7 +210,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.skipif(shutil.which("chromedriver") is None, reason="needs chromium-driver (scripts/test.sh installs it)")
-def test_page_in_headless_chromium(runs, tmp_path):
+def test_page_in_headless_chromium(runs, tmp_path, trending):
     import uvicorn
     from selenium import webdriver
     from selenium.webdriver.common.by import By
@@ -242,6 +242,11 @@ def test_page_in_headless_chromium(runs, tmp_path):
         shot = tmp_path / "page.png"
         driver.save_screenshot(str(shot))
         status = driver.find_element(By.ID, "status").text
+        # next season: upload a sales history, see the verdicts and the forecast plot
+        driver.find_element(By.CSS_SELECTOR, "#trends-form input[name=catalogue]").send_keys(str(trending))
+        driver.find_element(By.CSS_SELECTOR, "#trends-form button").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#trends img"))
+        verdicts = [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#trends-verdicts li")]
     finally:
         driver.quit()
         server.should_exit = True
@@ -249,6 +254,7 @@ def test_page_in_headless_chromium(runs, tmp_path):
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float32)
     assert pixels.std() > 10  # not a blank page
     assert status.startswith("variations of image 1"), status
+    assert [v.split(":")[0] for v in verdicts] == ["Men", "Women"] and "multinomial beats" in verdicts[0]
 
 
 
