@@ -69,6 +69,8 @@ def trends(catalogue, attribute, by, horizon, method, time_, frequency, weight, 
             return {"collection": [{"group": x.group, "description": x.description, "share": round(x.share, 4)}
                                    for x in chosen]}
     tables = write_trends(history, forecasts, out, extra)
+    if history.unforecast:
+        click.echo(f"not forecast (fewer than two periods of {min_rows}+ rows): {', '.join(history.unforecast)}")
     for line in tables["summary"]:
         top_values = ", ".join(f"{t['value']} {t['share'] * 100:.1f}%" for t in line["top"])
         click.echo(f"{line['group'] or 'all'}: {line['verdict']}\n  next: {top_values}")

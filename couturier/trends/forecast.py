@@ -112,4 +112,14 @@ def forecast(history: History, horizon: int = 2, method: str = "auto", level: fl
         raise DataError(f"horizon {horizon}: forecast 1 to 12 periods ahead", field="horizon")
     if not 0.5 <= level < 1.0:
         raise DataError(f"interval level {level}: give one from 0.5 to 0.99", field="level")
-    return [forecast_group(shares, history.time, horizon, method, level) for shares in history.groups]
+    forecasts, thin = [], []
+    for shares in history.groups:
+        try:
+            forecasts.append(forecast_group(shares, history.time, horizon, method, level))
+        except DataError:  # a small group (few solid periods) is left out, and said so, not fatal
+            thin.append(shares.group)
+    history.unforecast = thin
+    if not forecasts:
+        raise DataError("no group has two periods with enough rows; lower the minimum rows per period "
+                        "(min_rows) or use a coarser time column", field="min_rows")
+    return forecasts

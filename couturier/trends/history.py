@@ -67,6 +67,7 @@ class History:
     time: str  # how periods were read: "year+season", "year", "date:quarter", "date:month"
     groups: list[Shares] = field(default_factory=list)
     skipped: int = 0  # rows without a readable period or value
+    unforecast: list[str] = field(default_factory=list)  # groups with too few solid periods to forecast
 
 
 def read_rows(path: str | Path) -> tuple[list[dict[str, str]], list[str]]:

@@ -38,6 +38,7 @@ def trend_tables(history: History, forecasts: list[GroupForecast]) -> dict:
         summary.append({"group": g, "method": fc.method, "verdict": fc.verdict,
                         "top": [{"value": v, "share": round(s, 4)} for v, s in fc.top(5)]})
     return {"attribute": history.attribute, "by": history.by, "time": history.time, "skipped_rows": history.skipped,
+            "unforecast_groups": list(history.unforecast),
             "summary": summary, "history": rows_history, "forecast": rows_forecast, "backtest": rows_backtest}
 
 

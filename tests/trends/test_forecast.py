@@ -48,3 +48,13 @@ def test_backtest_scores_every_origin_after_the_first_three(trending):
     result = backtest(shares, "last")
     assert result.origins == len(shares.periods) - 3
     assert result.residuals.shape == (result.origins, len(shares.values))
+
+
+def test_a_group_too_small_to_forecast_is_left_out_and_named(tmp_path):
+    from conftest import rising_navy, write_history
+
+    path = write_history(tmp_path / "three.csv", rising_navy, genders=("Men", "Women", "Men", "Women", "Men",
+                                                                       "Women", "Men", "Women", "Men", "Boys"))
+    history = load_history(path, "baseColour", by="gender", min_rows=60)  # Boys: 40 rows a season
+    forecasts = forecast(history)
+    assert [fc.history.group for fc in forecasts] == ["Men", "Women"] and history.unforecast == ["Boys"]
