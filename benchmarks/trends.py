@@ -44,19 +44,15 @@ def run_config(path: Path) -> dict:
 
 
 def draw(run: str, catalogue: str) -> dict:
-    from couturier.trends.collection import (
-        collection_looks,
-        draw_collection,
-        plot_collection,
-    )
+    from couturier.sampling import load_generator
+    from couturier.trends.collection import collection_looks, draw_collection
 
     history = load_history(catalogue, "baseColour,articleType", by="gender", top=30, max_groups=2)
     forecasts = forecast(history, 1)
     looks = collection_looks(history, forecasts, 4)
-    images = draw_collection(looks, run, per_look=6)
-    plot_collection(looks, images, DOCS / "collection.png", f"Next season, drawn ({forecasts[0].periods[0].label})")
-    return {"run": run, "looks": [{"group": x.group, "description": x.description, "share": round(x.share, 4)}
-                                  for x in looks]}
+    rows = draw_collection(looks, load_generator(run), DOCS / "collection.png", per_look=6,
+                           title=f"Next season, drawn ({forecasts[0].periods[0].label})")
+    return {"run": run, "looks": rows}
 
 
 def main() -> None:

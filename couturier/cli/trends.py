@@ -45,29 +45,24 @@ def trends(catalogue, attribute, by, horizon, method, time_, frequency, weight, 
     out = Path(out)
     refuse_existing(out, force, folder=True)
     check_method(method)
-    if run:  # a run that cannot draw is refused before the forecast's work
+    loaded = None
+    if run:  # loaded, and a run that cannot draw refused, before the forecast's work
         from couturier.sampling import load_generator
 
-        if load_generator(run).config.model.task != "text2image":
+        loaded = load_generator(run)
+        if loaded.config.model.task != "text2image":
             raise ConfigError(f"--generate {run} is not a text-to-image run; train one with --task text2image")
     history = load_history(catalogue, attribute, by, time_, frequency, weight, top, min_rows, groups)
     forecasts = forecast(history, horizon, method, level)
     extra = None
-    if run:
-        from couturier.trends.collection import (
-            collection_looks,
-            draw_collection,
-            plot_collection,
-        )
+    if loaded is not None:
+        from couturier.trends.collection import collection_looks, draw_collection
 
         chosen = collection_looks(history, forecasts, looks)
 
         def extra(folder: Path) -> dict:
-            images = draw_collection(chosen, run, per_look)
-            plot_collection(chosen, images, folder / "collection.png",
-                            f"Next season, drawn ({forecasts[0].periods[0].label})")
-            return {"collection": [{"group": x.group, "description": x.description, "share": round(x.share, 4)}
-                                   for x in chosen]}
+            title = f"Next season, drawn ({forecasts[0].periods[0].label})"
+            return {"collection": draw_collection(chosen, loaded, folder / "collection.png", per_look, title=title)}
     tables = write_trends(history, forecasts, out, extra)
     if history.unforecast:
         click.echo(f"not forecast (fewer than two periods of {min_rows}+ rows): {', '.join(history.unforecast)}")

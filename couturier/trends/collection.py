@@ -36,13 +36,19 @@ def collection_looks(history: History, forecasts: list[GroupForecast], per_group
     return looks
 
 
-def draw_collection(looks: list[Look], run: str | Path, per_look: int = 6, seed: int = 0,
-                    device: str = "cpu") -> np.ndarray:
-    """uint8 (len(looks) * per_look, C, H, W): `per_look` seeds of each description."""
-    from couturier.sampling import generate, load_generator
+def draw_collection(looks: list[Look], loaded, path: str | Path, per_look: int = 6, seed: int = 0,
+                    title: str = "") -> list[dict]:
+    """Draw `per_look` seeds of each look with a loaded text-to-image generator into `path`, one
+    row per look; returns the looks as table rows."""
+    from couturier.errors import ConfigError
+    from couturier.sampling import generate
 
-    loaded = load_generator(run, device)
-    return generate(loaded, [look.description for look in looks], n=per_look, seed=seed)
+    if loaded.config.model.task != "text2image":
+        raise ConfigError("drawing the collection needs a text-to-image run; train one with task text2image",
+                          field="run")
+    images = generate(loaded, [look.description for look in looks], n=per_look, seed=seed)
+    plot_collection(looks, images, path, title)
+    return [{"group": x.group, "description": x.description, "share": round(x.share, 4)} for x in looks]
 
 
 def plot_collection(looks: list[Look], images: np.ndarray, path: str | Path, title: str = "") -> None:

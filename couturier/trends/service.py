@@ -13,7 +13,7 @@ def trends_report(data: bytes, attribute: str, by: str = "", horizon: int = 2, m
     """What `couturier trends` writes, as one JSON-ready dict; `loaded` (a text-to-image generator)
     also draws the collection."""
     from couturier.trends import forecast, load_history, trend_tables
-    from couturier.trends.collection import collection_looks, plot_collection
+    from couturier.trends.collection import collection_looks, draw_collection
     from couturier.trends.plot import plot_forecast
 
     if not data.strip():
@@ -31,12 +31,7 @@ def trends_report(data: bytes, attribute: str, by: str = "", horizon: int = 2, m
         plot_forecast(forecasts, Path(folder) / "forecast.png")
         report["forecast_png"] = base64.b64encode((Path(folder) / "forecast.png").read_bytes()).decode()
         if loaded is not None:
-            from couturier.sampling import generate
-
             chosen = collection_looks(history, forecasts, looks)
-            images = generate(loaded, [look.description for look in chosen], n=per_look, seed=0)
-            plot_collection(chosen, images, Path(folder) / "collection.png")
-            report["collection"] = [{"group": x.group, "description": x.description, "share": x.share}
-                                    for x in chosen]
+            report["collection"] = draw_collection(chosen, loaded, Path(folder) / "collection.png", per_look)
             report["collection_png"] = base64.b64encode((Path(folder) / "collection.png").read_bytes()).decode()
     return report
