@@ -9,7 +9,8 @@
 2. Trains the attribute classifier (colour, article type, gender) on the training split.
 3. Trains one text2image GAN per (encoder, size) for the same budget of training time.
 4. Judges each: attribute match for descriptions seen in training, for held-out products'
-   descriptions, and for paraphrases never seen ("crimson frock for ladies"), beside the real
+   descriptions, and for paraphrases never seen ("crimson frock for ladies"; read in the
+   catalogue's words by prompt grounding, and as written: "paraphrase (literal)"), beside the real
    held-out images (the ceiling); FID in the classifier's feature space against the held-out
    images; images per second for generation. Grids of the same prompts go to docs/t2i/.
 """
@@ -33,6 +34,7 @@ from couturier.metrics.attributes import AttributeJudge, match_rates, train_attr
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
 from couturier.metrics.variety import within_group_spread
 from couturier.sampling import generate, load_generator
+from couturier.text.grounding import PromptGrounder, catalogue_looks
 from couturier.train import Trainer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products"
@@ -105,11 +107,14 @@ def variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tupl
 
 
 def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray,
-              real_groups: tuple[np.ndarray, np.ndarray]) -> dict:
+              real_groups: tuple[np.ndarray, np.ndarray], looks: dict) -> dict:
     loaded = load_generator(run)
+    if loaded.grounder is None:  # runs trained before looks were saved: the training split's looks
+        loaded.grounder = PromptGrounder(looks, loaded.text_encoder)
     results = {"step": loaded.step, "text_influence": text_influence(loaded)}
     for name, (prompts, wanted) in prompt_sets.items():
-        images = np.concatenate([generate(loaded, prompts[i:i + 200], n=1, seed=i)
+        literal = name.endswith("(literal)")
+        images = np.concatenate([generate(loaded, prompts[i:i + 200], n=1, seed=i, literal=literal)
                                  for i in range(0, len(prompts), 200)])
         features, predicted = judge.predict(images)
         results[name] = match_rates(predicted, wanted, judge.classes)
@@ -201,13 +206,15 @@ def main() -> None:
         "held-out": ([catalogue.texts[i] for i in held_ids], {a: list(attrs[a][held_ids]) for a in JUDGED}),
         "short": ([short_prompt(v) for v in held_values], {a: [v[a] for v in held_values] for a in JUDGED}),
         "paraphrase": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
+        "paraphrase (literal)": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
     }
+    looks = catalogue_looks({a: [str(v) for v in attrs[a][train_ids]] for a in JUDGED})
     print(f"prompts: {', '.join(f'{k} {len(v[0])}' for k, v in prompt_sets.items())}; e.g. {para[0][0]!r}")
 
     for run, layer in planned_runs(args, root, table):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
-        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups)
+        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks)
         print(json.dumps({run.name: report[run.name]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
     results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there

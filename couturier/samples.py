@@ -85,8 +85,42 @@ def load_reference(ref: str | Path, data_dir=None, size: int = 64) -> RealSet:
     return RealSet(path.name, images)
 
 
+@dataclass
+class PromptSet:
+    """Descriptions to draw a text-to-image run with, and the attributes each asks for."""
+    texts: list[str]
+    attributes: dict[str, list[str]]
+
+
+PROMPT_COLUMNS = ("prompt", "description", "text")
+
+
+def load_prompts(path: str | Path) -> PromptSet:
+    """A CSV with a `prompt` (or `description`, `text`) column and one column per attribute asked
+    for (e.g. baseColour, articleType, gender): phrasings of your own, judged like the catalogue's."""
+    import csv
+
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows, columns = list(reader), list(reader.fieldnames or [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SampleError(f"{path}: cannot read it as a UTF-8 CSV ({exc})", field="prompts") from exc
+    text_column = next((c for c in PROMPT_COLUMNS if c in columns), None)
+    if text_column is None or not rows:
+        raise SampleError(f"{path}: needs a header with a 'prompt' column and at least one row; columns found: "
+                          f"{', '.join(columns) or 'none'}", field="prompts")
+    texts = [(row[text_column] or "").strip() for row in rows]
+    if not all(texts):
+        raise SampleError(f"{path}: row {texts.index('') + 2} has an empty prompt", field="prompts")
+    attributes = {c: [(row[c] or "").strip() for row in rows] for c in columns if c != text_column}
+    return PromptSet(texts, attributes)
+
+
 def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str = "cpu",
-                 reference: RealSet | None = None) -> Samples:
+                 reference: RealSet | None = None, prompts: PromptSet | None = None,
+                 literal: bool = False) -> Samples:
     """Samples to judge from `source` (see the module docstring). Files and folders must match the
     reference's image shape (28x28 grayscale for Fashion-MNIST): resized images are not comparable."""
     source = Path(source)
@@ -99,7 +133,7 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str 
     if source.is_dir() and ((source / "config.json").is_file() or (source / META).is_file()
                             or (source / "checkpoints").is_dir()):
         resolve_checkpoint(source)  # a clear error when a run has no checkpoint yet
-        return _sample_run(load_generator(source, device), n, seed, reference)
+        return _sample_run(load_generator(source, device), n, seed, reference, prompts, literal)
     if source.is_dir():
         _check_folder_size(source, shape)
         images, _, _, _ = load_folder(source, shape[-1], shape[0])
@@ -107,18 +141,24 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str 
     raise FileNotFoundError(f"{source}: use a run folder, an .npz/.npy file or a folder of images")
 
 
-def _sample_run(loaded, n: int, seed: int, reference: RealSet | None) -> Samples:
+def _sample_run(loaded, n: int, seed: int, reference: RealSet | None, prompts: PromptSet | None = None,
+                literal: bool = False) -> Samples:
     if loaded.text_encoder is None:
+        if prompts is not None:
+            raise SampleError("--prompts needs a text-to-image run", field="prompts")
         images, requested = sample(loaded, n=n, seed=seed)
         return Samples(images, requested)
-    # a text-to-image run draws the reference's descriptions (cycled to n), or its own grid prompts
-    texts = (reference.texts if reference is not None and reference.texts else list(loaded.prompts))
-    if not texts:
+    # a text-to-image run draws the given prompts or the reference's descriptions (cycled to n),
+    # or its own grid prompts
+    if prompts is None and reference is not None and reference.texts:
+        prompts = PromptSet(reference.texts, reference.attributes)
+    prompts = prompts or PromptSet(list(loaded.prompts), {})
+    if not prompts.texts:
         raise SampleError("a text-to-image run needs descriptions to draw: compare it with a catalogue",
                           field="ref")
-    order = np.resize(np.random.default_rng(seed).permutation(len(texts)), n)
-    wanted = {name: [values[i] for i in order] for name, values in (reference.attributes if reference else {}).items()}
-    return Samples(generate_each(loaded, [texts[i] for i in order], seed), None, wanted)
+    order = np.resize(np.random.default_rng(seed).permutation(len(prompts.texts)), n)
+    wanted = {name: [values[i] for i in order] for name, values in prompts.attributes.items()}
+    return Samples(generate_each(loaded, [prompts.texts[i] for i in order], seed, literal=literal), None, wanted)
 
 
 def _read_array(path: Path) -> tuple[np.ndarray, np.ndarray | None]:

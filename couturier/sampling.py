@@ -16,6 +16,8 @@ from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
 from couturier.errors import CheckpointError, ConfigError
 from couturier.fileio import atomic_path, check_output, replace_folder
 from couturier.models import get_model
+from couturier.text.encoders import check_prompts
+from couturier.text.grounding import PromptGrounder, Reading
 
 
 @dataclass
@@ -27,6 +29,7 @@ class LoadedGenerator:
     device: torch.device
     text_encoder: object | None = None  # couturier.text.TextEncoder for text-to-image models
     prompts: tuple[str, ...] = ()  # the descriptions its training grids showed
+    grounder: PromptGrounder | None = None  # reads prompts in the catalogue's words (text-to-image)
 
     @property
     def conditional(self) -> bool:
@@ -58,8 +61,10 @@ def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) 
     load_module(generator, checkpoint, prefix, str(path))
     generator.to(device).eval().requires_grad_(False)
     encoder = getattr(model, "encoder", None)  # text-to-image models carry their text encoder
+    looks = getattr(model, "looks", None)  # runs trained before looks were saved are read literally
     return LoadedGenerator(generator, config, model.class_names, checkpoint.step, torch.device(device), encoder,
-                           tuple(checkpoint.meta.get("prompts") or ()))
+                           tuple(checkpoint.meta.get("prompts") or ()),
+                           PromptGrounder(looks, encoder) if looks and encoder is not None else None)
 
 
 MIN_TRUNCATION = 0.1  # below this nearly every draw is redrawn, and all samples look alike anyway
@@ -125,28 +130,42 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
     return images, (labels.numpy() if labels is not None else None)
 
 
-def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int = 0,
-             truncation: float | None = None) -> np.ndarray:
-    """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j uses the
-    same noise in every row, so rows differ only by their words."""
+def read_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> list[Reading]:
+    """How each prompt will be read: in the catalogue's words where it names a look in other
+    words (text/grounding.py), as written with `literal` or for runs without saved looks."""
+    prompts = check_prompts(prompts)
+    if literal or loaded.grounder is None:
+        return [Reading(p, p, {}) for p in prompts]
+    return loaded.grounder.read(prompts)
+
+
+def encode_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> torch.Tensor:
     if loaded.text_encoder is None:
         raise ConfigError("this model was not trained on descriptions; sample it by class or noise instead "
                           "(text needs a model with model.task 'text2image')", field="run")
-    check_count(loaded, n * len(prompts))
-    text = loaded.text_encoder.encode(prompts)
+    return loaded.text_encoder.encode([r.text for r in read_prompts(loaded, prompts, literal)])
+
+
+def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int = 0,
+             truncation: float | None = None, literal: bool = False) -> np.ndarray:
+    """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j uses the
+    same noise in every row, so rows differ only by their words."""
+    if loaded.text_encoder is not None:
+        check_count(loaded, n * len(prompts))
+    text = encode_prompts(loaded, prompts, literal)
     z = latents(n, loaded.config.model.z_dim, seed, truncation).repeat(len(prompts), 1)
     return _run(loaded, z, text.repeat_interleave(n, dim=0))
 
 
 def generate_each(loaded: LoadedGenerator, prompts: list[str], seed: int = 0,
-                  truncation: float | None = None) -> np.ndarray:
+                  truncation: float | None = None, literal: bool = False) -> np.ndarray:
     """One image per prompt, each with its own noise (for judging a model over many descriptions):
     uint8 (len(prompts), C, H, W)."""
-    if loaded.text_encoder is None:
-        raise ConfigError("this model was not trained on descriptions", field="run")
-    check_count(loaded, len(prompts))
+    if loaded.text_encoder is not None:
+        check_count(loaded, len(prompts))
+    text = encode_prompts(loaded, prompts, literal)
     z = latents(len(prompts), loaded.config.model.z_dim, seed, truncation)
-    return _run(loaded, z, loaded.text_encoder.encode(prompts))
+    return _run(loaded, z, text)
 
 
 def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, steps: int = 8,
@@ -157,7 +176,7 @@ def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, s
         raise ConfigError("prompt interpolation needs a text-to-image model (model.task 'text2image')", field="run")
     if steps < 2 or rows < 1:
         raise ConfigError("a walk needs steps of at least 2 and rows of at least 1", field="steps")
-    a, b = loaded.text_encoder.encode([prompt_a, prompt_b])
+    a, b = encode_prompts(loaded, [prompt_a, prompt_b])
     t = torch.linspace(0, 1, steps)[:, None]
     text = ((1 - t) * a + t * b).repeat(rows, 1)
     z = torch.cat([latents(1, loaded.config.model.z_dim, seed + r) for r in range(rows)]).repeat_interleave(steps, 0)
@@ -181,7 +200,7 @@ def variations(loaded: LoadedGenerator, seed: int, n: int = 8, spread: float = 0
     if prompt is not None:
         if loaded.text_encoder is None:
             raise ConfigError("this model was not trained on descriptions; send a class, not a prompt", field="prompt")
-        return _run(loaded, z, loaded.text_encoder.encode([prompt]).repeat(n, 1))
+        return _run(loaded, z, encode_prompts(loaded, [prompt]).repeat(n, 1))
     if loaded.text_encoder is not None:
         raise ConfigError("this is a text-to-image model: send a prompt", field="prompt")
     y = None

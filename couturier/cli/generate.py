@@ -75,11 +75,13 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
 @click.option("--n", "n", type=int, default=8, show_default=True, help="Images per prompt.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
+@click.option("--literal", is_flag=True, help="Give G the prompts as written; by default a prompt in words the "
+              "catalogue never used is read as the catalogue look it names (printed).")
 @click.option("--interpolate", is_flag=True, help="Walk from the first prompt to the second instead.")
 @click.option("--steps", type=int, default=8, show_default=True, help="Images per walk (--interpolate).")
 @click.option("--device", default="cpu", show_default=True)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def generate(run, prompts, out, n, seed, truncation, interpolate, steps, device, force) -> None:
+def generate(run, prompts, out, n, seed, truncation, literal, interpolate, steps, device, force) -> None:
     """Generate garments from descriptions with a text-to-image run."""
     from couturier import sampling
     from couturier.data.images import save_grid
@@ -94,7 +96,10 @@ def generate(run, prompts, out, n, seed, truncation, interpolate, steps, device,
         png, gif = sampling.save_walk(walk, out)
         click.echo(f"wrote {png} and {gif}")
         return
-    images = sampling.generate(loaded, list(prompts), n, seed, truncation)
+    for reading in sampling.read_prompts(loaded, list(prompts), literal):
+        if reading.inferred:
+            click.echo(f"{reading.describe()} (--literal to use the words as written)")
+    images = sampling.generate(loaded, list(prompts), n, seed, truncation, literal)
     save_grid(images, out, n, scale=2)
     click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
 

@@ -45,6 +45,7 @@ from couturier.models.sngan import SNDiscriminator
 from couturier.models.upsample_generator import UpsampleGenerator
 from couturier.noise import Noise
 from couturier.text.encoders import TextEncoder, build_text_encoder, load_text_encoder
+from couturier.text.grounding import catalogue_looks
 
 CODE_DIM = 64  # the conditioning-augmentation code fed to G
 RECONSTRUCTED = 16  # side of the averaged picture the reconstruction term compares: colour and silhouette, not detail
@@ -217,12 +218,13 @@ class TextToImage(GAN):
     kl_weight = 1.0
 
     def __init__(self, cfg: Config, encoder: TextEncoder, prompts: tuple[str, ...] = (),
-                 attributes: dict[str, tuple[str, ...]] | None = None):
+                 attributes: dict[str, tuple[str, ...]] | None = None, looks: dict | None = None):
         super().__init__(cfg)
         self.encoder = encoder
         self.prompts = list(prompts)  # the descriptions of the progress grid's rows
         # the catalogue columns D's auxiliary head classifies (model.attribute_weight > 0), with their values
         self.attributes = {name: tuple(values) for name, values in (attributes or {}).items()}
+        self.looks = looks  # the catalogue's (colour, article, gender) looks, to read prompts by (text/grounding.py)
 
     @classmethod
     def prepare(cls, cfg: Config, dataset: ImageDataset | None = None,
@@ -242,16 +244,17 @@ class TextToImage(GAN):
             ids = attribute_ids(columns, attributes).to(dataset.labels.dtype)
             dataset = dataclasses.replace(dataset, labels=torch.cat([dataset.labels, ids], dim=1))
             log("attribute head: " + ", ".join(f"{name} ({len(values)})" for name, values in attributes.items()))
-        return cls(cfg, encoder, attributes=attributes), dataset
+        return cls(cfg, encoder, attributes=attributes, looks=catalogue_looks(columns)), dataset
 
     @classmethod
     def from_meta(cls, cfg: Config, meta: dict) -> "TextToImage":
         return cls(cfg, load_text_encoder(meta.get("text_encoder")), tuple(meta.get("prompts") or ()),
-                   meta.get("attributes") or {})
+                   meta.get("attributes") or {}, meta.get("looks"))
 
     def meta(self) -> dict:
         return {**super().meta(), "text_encoder": self.encoder.state(), "text_dim": self.encoder.dim,
-                "prompts": list(self.prompts), "attributes": {k: list(v) for k, v in self.attributes.items()}}
+                "prompts": list(self.prompts), "attributes": {k: list(v) for k, v in self.attributes.items()},
+                **({"looks": self.looks} if self.looks else {})}
 
     def encode_prompts(self, texts: list[str]) -> torch.Tensor:
         """G's condition for descriptions (what sampling and the training monitor feed G)."""

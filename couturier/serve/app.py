@@ -171,7 +171,9 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         def work():
             loaded = cache.get(body.model)
             if prompts:
-                return sampling.generate(loaded, prompts, body.n, body.seed, body.truncation), None
+                readings = sampling.read_prompts(loaded, prompts, body.literal)
+                images = sampling.generate(loaded, prompts, body.n, body.seed, body.truncation, body.literal)
+                return images, [r.text for r in readings for _ in range(body.n)]
             images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation)
             names = [loaded.class_names[i] for i in labels] if labels is not None else None
             return images, names

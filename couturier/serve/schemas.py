@@ -62,7 +62,9 @@ def request_models(limits: Limits) -> RequestModels:
         prompts: list[Prompt] | None = Field(None, min_length=1, max_length=16)
         seed: Seed = 0
         truncation: Truncation | None = None
-        format: Format | None = Field(None, description="png grid, zip of PNGs, or json with base64 PNGs")
+        literal: bool = Field(False, description="give G the prompts as written, not read in the catalogue's words")
+        format: Format | None = Field(None, description="png grid, zip of PNGs, or json with base64 PNGs "
+                                      "(for prompts, each image's label is how its prompt was read)")
 
     class InterpolateRequest(BaseModel):
         model_config = ConfigDict(extra="forbid")

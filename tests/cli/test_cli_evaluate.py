@@ -66,6 +66,17 @@ def test_a_text_to_image_run_is_judged_against_its_catalogue(catalogue, tmp_path
     assert generated["variety"] >= 0 and "variety_ratio" in generated  # seeds within one description
     assert "memorisation_share" not in generated  # pixel copying is judged against Fashion-MNIST only
 
+    # phrasings of your own, with the attributes they ask for: judged the same way
+    (tmp_path / "prompts.csv").write_text("prompt,gender\ncrimson frock for ladies,Women\nnavy shirt for gents,Men\n")
+    code, out, err = run_cli(monkeypatch, capsys, "evaluate", run, "--ref", catalogue, "--size", 32, "--features",
+                             features, "--n", 120, "--prompts", tmp_path / "prompts.csv", "--json")
+    assert code == 0, err
+    assert 0 <= json.loads(out)["attribute_match_gender"] <= 1 and json.loads(out)["n"] == 120
+    (tmp_path / "bad.csv").write_text("caption,gender\nred dress,Women\n")
+    code, _, err = run_cli(monkeypatch, capsys, "evaluate", run, "--ref", catalogue, "--size", 32, "--features",
+                           features, "--prompts", tmp_path / "bad.csv")
+    assert code == 2 and "'prompt' column" in err and "columns found: caption, gender" in err
+
     np.savez(tmp_path / "real.npz", images=np.concatenate([real.images] * 3))  # the catalogue itself
     code, out, err = run_cli(monkeypatch, capsys, "evaluate", tmp_path / "real.npz", "--ref", catalogue,
                              "--size", 32, "--features", features, "--json")

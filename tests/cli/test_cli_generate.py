@@ -16,6 +16,7 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     assert "48 images with descriptions" in out and (run / "samples.png").is_file()
     meta = json.loads(sorted((run / "checkpoints").glob("step-*"))[-1].joinpath("meta.json").read_text())
     assert meta["text_encoder"]["name"] == "tfidf" and len(meta["prompts"]) == 10
+    assert meta["looks"]["columns"] == ["baseColour", "articleType", "gender"] and sum(meta["looks"]["counts"]) == 48
 
     code, out, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
                              "--n", "3", "--seed", "1", "--out", tmp_path / "grid.png")
@@ -25,6 +26,17 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     code, _, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
                            "--n", "3", "--seed", "1", "--out", tmp_path / "again.png")
     assert np.array_equal(grid, np.asarray(Image.open(tmp_path / "again.png")))  # --seed repeats
+    # words the catalogue never used are read as one of its looks, and the reading is printed
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "crimson frock", "Red Dresses for Women",
+                             "--n", "3", "--seed", "1", "--out", tmp_path / "read.png")
+    assert code == 0 and out.count("read as") == 1 and "'crimson frock' read as '" in out, err
+    read = np.asarray(Image.open(tmp_path / "read.png"))
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "crimson frock", "Red Dresses for Women",
+                             "--n", "3", "--seed", "1", "--literal", "--out", tmp_path / "literal.png")
+    assert code == 0 and "read as" not in out
+    literal = np.asarray(Image.open(tmp_path / "literal.png"))
+    half = read.shape[0] // 2  # the catalogue-worded row is the same either way; the other is not
+    assert np.array_equal(read[half:], literal[half:]) and not np.array_equal(read[:half], literal[:half])
     code, out, err = run_cli(monkeypatch, capsys, "generate", run, "red dress", "green shirt", "--interpolate",
                              "--steps", "4", "--n", "2", "--out", tmp_path / "walk")
     assert code == 0 and (tmp_path / "walk.gif").is_file()

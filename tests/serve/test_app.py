@@ -79,6 +79,11 @@ def test_generate_in_three_formats(client):
     text = client.post("/generate", json={"model": "text", "prompts": ["Red Dresses for Women", "Blue Boots"],
                                           "n": 3, "format": "json"}).json()
     assert len(text["images"]) == 6 and png_size(base64.b64decode(text["images"][0])) == (32, 32)
+    # each image is labelled with how its prompt was read: as written, or as a catalogue look
+    assert text["labels"][0] == "Red Dresses for Women" and text["labels"][3] != "Blue Boots"
+    literal = client.post("/generate", json={"model": "text", "prompts": ["Blue Boots"], "n": 1, "literal": True,
+                                             "format": "json"}).json()
+    assert literal["labels"] == ["Blue Boots"]
 
 
 def test_variations_start_from_the_picked_image(client):

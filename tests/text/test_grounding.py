@@ -1,0 +1,58 @@
+"""Prompt grounding: prompts in words the catalogue never used are read as the look they name."""
+import csv
+from pathlib import Path
+
+import pytest
+from synonyms import development_prompts
+
+from couturier.text import build_text_encoder
+from couturier.text.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_looks
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products"
+COLUMNS = {"baseColour": ["Red", "Red", "Navy Blue", "Blue", "Red", "NA"],
+           "articleType": ["Dresses", "Dresses", "Shirts", "Shirts", "Tshirts", "Dresses"],
+           "gender": ["Women", "Women", "Men", "Men", "Men", "Women"],
+           "usage": ["Casual"] * 6}
+
+
+def test_looks_are_counted_most_common_first_without_missing_values():
+    looks = catalogue_looks(COLUMNS)
+    assert looks["columns"] == list(LOOK_COLUMNS)
+    assert looks["values"][0] == ["Red", "Dresses", "Women"] and looks["counts"][0] == 2
+    assert sum(looks["counts"]) == 5  # the row with colour NA is no look
+    assert catalogue_looks({"usage": ["Casual"]}) is None
+
+
+def test_prompts_naming_every_value_go_as_written_and_the_longest_value_wins():
+    grounder = PromptGrounder(catalogue_looks(COLUMNS), build_text_encoder("tfidf").fit(["red dress", "blue shirt"]))
+    assert grounder.literal("navy blue shirts for men") == {"baseColour": "Navy Blue", "articleType": "Shirts",
+                                                            "gender": "Men"}
+    assert grounder.literal("bluebell dress") == {}  # whole words only
+    [reading] = grounder.read(["Navy Blue Shirts for Men, with a pocket"])
+    assert reading.text == "Navy Blue Shirts for Men, with a pocket" and reading.inferred == {}
+    [reading] = grounder.read(["a red garment"])  # the literal colour is kept; the rest is the likeliest look
+    assert reading.inferred == {"articleType": "Dresses", "gender": "Women"}
+    assert reading.text == "Red Dresses for Women" and "read as 'Red Dresses for Women'" in reading.describe()
+
+
+def test_a_literal_combination_the_catalogue_never_had_is_kept():
+    grounder = PromptGrounder(catalogue_looks(COLUMNS), build_text_encoder("tfidf").fit(["red dress", "blue shirt"]))
+    [reading] = grounder.read(["blue dresses"])
+    assert reading.text.startswith("Blue Dresses for ")
+
+
+@pytest.mark.skipif(not (SHARED / "styles.csv").is_file(), reason="../shared catalogue absent")
+def test_synonyms_are_read_as_the_catalogue_look_they_name():
+    with (SHARED / "styles.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS})
+    grounder = PromptGrounder(looks, build_text_encoder("sentence"))
+    prompts = development_prompts(looks, 120)
+    readings = grounder.read([p for p, _ in prompts])
+    right = [tuple(grounder.literal(r.text).get(c) for c in LOOK_COLUMNS) == want
+             for r, (_, want) in zip(readings, prompts)]
+    most_common = tuple(looks["values"][0])
+    by_prior = [want == most_common for _, want in prompts]
+    # the look is right for about a third; the commonest look alone for almost none
+    assert sum(right) / len(right) > 0.25 > 4 * sum(by_prior) / len(by_prior)
+    assert grounder.read(["Black Watches for Men"])[0].inferred == {}
