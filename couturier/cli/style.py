@@ -9,7 +9,7 @@ from couturier.cli.generate import refuse_existing
 from couturier.errors import ConfigError
 
 
-STYLE_FEATURES = click.Choice(["random", "vgg19"])
+STYLE_FEATURES = click.Choice(["lite0", "lite0-softmax", "random", "vgg19"])
 
 
 def _panel_path(out: Path) -> Path:
@@ -32,8 +32,10 @@ def _panel_path(out: Path) -> Path:
 @click.option("--fast", is_flag=True, help="One forward pass of the AdaIN stylizer instead of optimising.")
 @click.option("--alpha", type=float, default=1.0, show_default=True, help="Fast mode: 0 = content, 1 = full style.")
 @click.option("--stylizer", type=click.Path(), help="Fast mode: decoder weights from `train-stylizer`.")
-@click.option("--features", type=STYLE_FEATURES, default="random", show_default=True,
-              help="random (offline) or vgg19 (ImageNet weights, downloaded once or --vgg FILE).")
+@click.option("--features", type=STYLE_FEATURES, default="lite0", show_default=True,
+              help="lite0: pretrained EfficientNet-Lite0 (the pretrained extra); lite0-softmax: its features "
+                   "softmax-smoothed; random: random VGG-19 (offline, no extra); vgg19: ImageNet VGG-19 "
+                   "(downloaded once, or --vgg FILE).")
 @click.option("--vgg", type=click.Path(), help="torchvision's vgg19-dcbb9e9d.pth.")
 @click.option("--max-pixels", type=int, default=50_000_000, show_default=True, help="Refuse bigger inputs.")
 @click.option("--panel/--no-panel", default=True, show_default=True, help="Also write OUT-panel.png.")
@@ -86,7 +88,8 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--steps", type=click.IntRange(0, 10_000), default=40, show_default=True,
               help="L-BFGS refinement steps.")
-@click.option("--features", type=STYLE_FEATURES, default="random", show_default=True)
+@click.option("--features", type=STYLE_FEATURES, default="lite0", show_default=True,
+              help="Feature network: pretrained EfficientNet-Lite0, or the random VGG-19 (offline, no extra).")
 @click.option("--vgg", type=click.Path(), help="torchvision's vgg19-dcbb9e9d.pth.")
 @click.option("--max-pixels", type=int, default=50_000_000, show_default=True, help="Refuse bigger swatches.")
 @click.option("--panel/--no-panel", default=True, show_default=True,

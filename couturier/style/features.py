@@ -48,6 +48,9 @@ class VGGFeatures(nn.Module):
     texture synthesis produces tileable fabric. Pooling is average pooling (Gatys et al. 2016
     found it gives smoother results than max pooling)."""
 
+    style_layers = STYLE_LAYERS
+    content_layer = CONTENT_LAYER
+
     def __init__(self, width_divisor: int = 1, last: str = "relu5_1", padding_mode: str = "reflect"):
         super().__init__()
         self.names, layers, cin = [], [], 3
@@ -67,6 +70,8 @@ class VGGFeatures(nn.Module):
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
         self.requires_grad_(False)
         self.eval()
+
+    name = "vgg19"
 
     def set_padding(self, mode: str) -> None:
         for layer in self.layers:
@@ -145,10 +150,19 @@ def imagenet_vgg(path: str | Path | None = None) -> VGGFeatures:
     return net
 
 
-def load_style_net(features: str = "random", vgg_path: str | Path | None = None) -> VGGFeatures:
-    """`random` (default, offline) or `vgg19` (ImageNet weights from vgg_path or the cache)."""
+STYLE_NETS = ("lite0", "lite0-softmax", "random", "vgg19")
+
+
+def load_style_net(features: str = "lite0", vgg_path: str | Path | None = None) -> nn.Module:
+    """`lite0` (default: ImageNet EfficientNet-Lite0 from the `pretrained` extra), `lite0-softmax`
+    (its activations softmax-smoothed, Wang et al. 2021), `random` (the earlier offline default:
+    random quarter-width VGG-19) or `vgg19` (ImageNet weights from vgg_path or the cache)."""
     if vgg_path is not None or features == "vgg19":
         return imagenet_vgg(vgg_path)
+    if features in ("lite0", "lite0-softmax"):
+        from couturier.style.lite0 import Lite0StyleFeatures
+
+        return Lite0StyleFeatures("none" if features == "lite0" else "softmax")
     if features != "random":
-        raise StyleNetError(f"unknown feature network {features!r}; use random or vgg19")
+        raise StyleNetError(f"unknown feature network {features!r}; use one of {', '.join(STYLE_NETS)}")
     return random_vgg()

@@ -20,7 +20,6 @@ import time
 
 import torch
 
-from couturier.style.features import STYLE_LAYERS, VGGFeatures
 from couturier.style.images import MIN_SIDE, StyleInputError, require_min_side
 from couturier.style.losses import gram, style_loss, total_variation
 from couturier.style.transfer import StyleResult, lbfgs_optimise
@@ -46,7 +45,7 @@ def spot_noise(swatch: torch.Tensor, size: int, generator: torch.Generator) -> t
     return (mean + torch.fft.irfft2(spectrum, s=(size, size))).clamp(0, 1)
 
 
-def synthesize_texture(swatch: torch.Tensor, net: VGGFeatures, size: int = 512, tileable: bool = False,
+def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: bool = False,
                        seed: int = 0, steps: int = 40, tv_weight: float = 0.1,
                        progress: bool = True) -> StyleResult:
     """swatch: (1, 3, h, w) in [0, 1] -> a new (1, 3, size, size) piece of the same fabric."""
@@ -59,16 +58,16 @@ def synthesize_texture(swatch: torch.Tensor, net: VGGFeatures, size: int = 512, 
                               field="size")
     start = time.perf_counter()
     with torch.no_grad():
-        targets = {k: gram(v) for k, v in net(swatch, STYLE_LAYERS).items()}
+        targets = {k: gram(v) for k, v in net(swatch, net.style_layers).items()}
     image = spot_noise(swatch, size, torch.Generator().manual_seed(seed))
     net = copy.deepcopy(net)  # a private copy to re-pad: the caller's may serve other threads
     net.set_padding("circular" if tileable else "reflect")
 
     def objective(x):
-        loss = style_loss(net(x, STYLE_LAYERS), targets)
+        loss = style_loss(net(x, net.style_layers), targets)
         return loss + tv_weight * total_variation(x), {"style": loss.item()}
 
     image = lbfgs_optimise(image, objective, steps, "texture", progress)
     with torch.no_grad():
-        final = float(style_loss(net(image, STYLE_LAYERS), targets))
+        final = float(style_loss(net(image, net.style_layers), targets))
     return StyleResult(image, 0.0, final, time.perf_counter() - start)

@@ -14,7 +14,6 @@ import torch
 from tqdm import tqdm
 
 from couturier import deadline
-from couturier.style.features import CONTENT_LAYER, STYLE_LAYERS, VGGFeatures
 from couturier.style.images import composite, keep_colours, require_min_side
 from couturier.style.losses import content_loss, gram, style_loss, total_variation
 
@@ -50,22 +49,24 @@ def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progre
     return image.detach().clamp(0.0, 1.0)
 
 
-def stylize(content: torch.Tensor, style: torch.Tensor, net: VGGFeatures, steps: int = 150,
+def stylize(content: torch.Tensor, style: torch.Tensor, net, steps: int = 150,
             content_weight: float = 1.0, style_weight: float = 100.0, tv_weight: float = 1.0,
             mask: torch.Tensor | None = None, preserve_color: bool = False,
             progress: bool = True) -> StyleResult:
-    """content, style: (1, 3, H, W) in [0, 1] (sizes may differ); mask: (1, 1, H, W) or None."""
+    """content, style: (1, 3, H, W) in [0, 1] (sizes may differ); mask: (1, 1, H, W) or None;
+    net: a style feature network (`load_style_net`)."""
     require_min_side(content, "content picture")
     require_min_side(style, "style picture")
     start = time.perf_counter()
+    content_layer, style_layers = net.content_layer, net.style_layers  # each feature network names its own
     with torch.no_grad():
-        content_target = net(content, (CONTENT_LAYER,))[CONTENT_LAYER]
-        style_targets = {k: gram(v) for k, v in net(style, STYLE_LAYERS).items()}
-    wanted = (*STYLE_LAYERS, CONTENT_LAYER)
+        content_target = net(content, (content_layer,))[content_layer]
+        style_targets = {k: gram(v) for k, v in net(style, style_layers).items()}
+    wanted = (*style_layers, content_layer)
 
     def objective(image):
         features = net(composite(image, content, mask), wanted)
-        c = content_loss(features[CONTENT_LAYER], content_target)
+        c = content_loss(features[content_layer], content_target)
         s = style_loss(features, style_targets, mask)
         loss = content_weight * c + style_weight * s + tv_weight * total_variation(image)
         return loss, {"content": c.item(), "style": s.item()}
@@ -76,6 +77,6 @@ def stylize(content: torch.Tensor, style: torch.Tensor, net: VGGFeatures, steps:
     result = composite(result, content, mask)
     with torch.no_grad():  # the losses of what is returned, after colour and mask
         features = net(result, wanted)
-        c = float(content_loss(features[CONTENT_LAYER], content_target))
+        c = float(content_loss(features[content_layer], content_target))
         s = float(style_loss(features, style_targets, mask))
     return StyleResult(result, c, s, time.perf_counter() - start)
