@@ -76,7 +76,7 @@ def main() -> None:
     results: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.processor() or platform.machine(),
                      "threads": torch.get_num_threads(), "torch": torch.__version__, "size": size}
 
-    mask = style.auto_mask(shirt)
+    mask = style.garment_mask(shirt)
     optimised, seconds = timed(lambda: style.stylize(shirt, fabrics["stained-tissue"], net, args.steps, mask=mask),
                                "cpu")
     results["stylize"] = {"seconds": seconds, "steps": args.steps, "content_loss": optimised.content_loss,

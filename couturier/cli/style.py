@@ -59,7 +59,7 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
     style_image = styling.read_rgb(style, size, max_pixels)
     height, width = content_image.shape[-2:]
     region = (styling.read_mask(mask, height, width) if mask else
-              styling.auto_mask(content_image) if auto_mask else None)
+              styling.garment_mask(content_image) if auto_mask else None)
     if fast:
         result = styling.stylize_fast(content_image, style_image, styling.load_fast_stylizer(stylizer),
                                       alpha, region, preserve_color)

@@ -241,7 +241,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         style_image = await read_upload(style, "style", size)
 
         def work():
-            mask = styling.auto_mask(content_image) if auto_mask else None
+            mask = styling.garment_mask(content_image) if auto_mask else None
             if fast:
                 return styling.stylize_fast(content_image, style_image, _stylizer(app), alpha, mask,
                                             preserve_color)

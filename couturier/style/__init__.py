@@ -1,10 +1,10 @@
 """Style transfer and fabric synthesis: put a fabric on a garment, grow new fabric from a swatch.
 
     from couturier import style
-    net = style.load_style_net()                      # offline random VGG-19; "vgg19" for ImageNet
+    net = style.load_style_net()                      # ImageNet EfficientNet-Lite0; "random" offline
     garment = style.read_rgb("shirt.jpg", 512)
     fabric = style.read_rgb("tweed.jpg", 512)
-    result = style.stylize(garment, fabric, net, mask=style.auto_mask(garment))
+    result = style.stylize(garment, fabric, net, mask=style.garment_mask(garment))
     style.save_rgb(result.image, "tweed-shirt.png")
 """
 from __future__ import annotations
@@ -17,7 +17,6 @@ from couturier.style.adain import FastStylizer, load_fast_stylizer, train_decode
 from couturier.style.features import StyleNetError, load_style_net
 from couturier.style.images import (
     StyleInputError,
-    auto_mask,
     composite,
     from_pil,
     keep_colours,
@@ -28,6 +27,7 @@ from couturier.style.images import (
     seam_ratio,
     to_pil,
 )
+from couturier.style.masks import garment_mask
 from couturier.style.texture import synthesize_texture
 from couturier.style.transfer import StyleResult, stylize
 
@@ -44,6 +44,6 @@ def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStyli
     return StyleResult(composite(result, content, mask), float("nan"), float("nan"), time.perf_counter() - start)
 
 
-__all__ = ["FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "auto_mask", "from_pil", "load_fast_stylizer",
+__all__ = ["FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "garment_mask", "from_pil", "load_fast_stylizer",
            "load_style_net", "read_mask", "read_rgb", "save_rgb", "seam_ratio", "stylize", "stylize_fast",
            "synthesize_texture", "to_pil", "train_decoder"]

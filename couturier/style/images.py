@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from scipy import ndimage
 
 from couturier.errors import StyleInputError
 from couturier.data.images import UNREADABLE, ImageTooLarge, open_picture, save_image
@@ -83,28 +82,6 @@ def read_mask(path: str | Path, height: int, width: int) -> torch.Tensor:
         raise StyleInputError(f"mask {path} is {grey.width}x{grey.height} but the content is "
                               f"{width}x{height}; give a mask of the content's size", field="mask")
     return torch.from_numpy(np.asarray(grey, dtype=np.float32) / 255.0)[None, None]
-
-
-def auto_mask(x: torch.Tensor, threshold: float = 0.12, feather: float = 1.5) -> torch.Tensor:
-    """The garment of a product photo on a plain background: pixels far from the border's colour.
-
-    Holes are filled (a white print on a white shirt stays garment), specks removed, and the edge
-    feathered so the fabric blends in. No library segments "garment on a plain background" without
-    a trained model, and this three-step rule is enough for catalogue photos."""
-    image = x[0].permute(1, 2, 0).numpy()
-    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
-    background = np.median(border, axis=0)
-    if np.abs(border - background).max(axis=1).mean() > threshold:
-        raise StyleInputError("the background is not plain enough to find the garment; give a mask picture",
-                              field="mask")
-    foreground = np.abs(image - background).max(axis=2) > threshold
-    foreground = ndimage.binary_opening(foreground, iterations=2)
-    foreground = ndimage.binary_fill_holes(foreground)
-    if foreground.mean() < 0.01:
-        raise StyleInputError("found no garment against the background; give a mask picture", field="mask")
-    soft = ndimage.gaussian_filter(foreground.astype(np.float32), feather)
-    soft[soft < 0.01] = 0.0  # the Gaussian's far tail would tint the whole background by a hair
-    return torch.from_numpy(soft)[None, None]
 
 
 def composite(result: torch.Tensor, original: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:

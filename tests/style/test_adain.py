@@ -22,7 +22,7 @@ def test_fast_stylizer_trains_saves_and_stylizes(tmp_path, pictures):
     stylizer = style.load_fast_stylizer(tmp_path / "decoder.safetensors")
     garment = style.read_rgb(pictures[0], 60)  # not a multiple of 8: padded inside, cropped back
     fabric = style.read_rgb(pictures[1], 48)
-    result = style.stylize_fast(garment, fabric, stylizer, mask=style.auto_mask(garment))
+    result = style.stylize_fast(garment, fabric, stylizer, mask=style.garment_mask(garment))
     assert result.image.shape == garment.shape
     (tmp_path / "decoder.safetensors").write_bytes(b"tampered")
     with pytest.raises(style.StyleInputError, match="checksum"):

@@ -14,7 +14,7 @@ def net():
 
 def test_stylize_moves_style_towards_fabric_and_keeps_background_under_mask(net, pictures):
     garment, fabric = (style.read_rgb(p, 64) for p in pictures)
-    mask = style.auto_mask(garment)
+    mask = style.garment_mask(garment)
     assert 0.2 < float((mask > 0.5).float().mean()) < 0.6
     before = style.stylize(garment, fabric, net, steps=0, mask=mask, progress=False)
     after = style.stylize(garment, fabric, net, steps=15, mask=mask, progress=False)

@@ -1,0 +1,140 @@
+"""Find the garment in a product photo: not the background, not the model wearing it.
+
+Catalogue photos are small (60x80) and most apparel is worn by a person on a plain background,
+so "everything that is not background" also takes the face, hair, arms and hands. Three steps:
+
+1. Background: pixels near the border's colour (the photo must have a plain background).
+2. The person: skin by its chroma (the YCrCb box of Chai & Ngan 1999, which holds across skin
+   tones because it ignores brightness) and the head, the skin blob at the top with the dark hair
+   around it.
+3. OpenCV's GrabCut (Rother et al. 2004) decides the pixels in between from colour models: seeded
+   with the background, the skin and the head as background and the rest of the figure as
+   probably garment, it also takes back garment pixels the background rule missed (a white shirt
+   on white) and drops what only touched the figure.
+
+Hand-written here because no library segments "the garment on a person" without a trained model;
+GrabCut, the part a library does well, comes from OpenCV (the `style` extra).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from scipy import ndimage
+
+from couturier.errors import MissingExtra
+from couturier.style.images import StyleInputError
+
+BACKGROUND_THRESHOLD = 0.12  # max channel distance from the border's colour, 0..1
+SKIN_CR, SKIN_CB = (135, 180), (85, 135)  # YCrCb box (0..255)
+
+
+def background(image: np.ndarray, threshold: float = BACKGROUND_THRESHOLD) -> np.ndarray:
+    """True where the pixel has the plain background's colour; an error if there is none."""
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    colour = np.median(border, axis=0)
+    # a worn garment's model is often cut by the bottom edge: most of the border, not all, is plain
+    if (np.abs(border - colour).max(axis=1) <= threshold).mean() < 0.6:
+        raise StyleInputError("the photo has no plain background to find the garment against; draw a mask "
+                              "(white = garment, black = the rest) and pass it with --mask", field="mask")
+    return np.abs(image - colour).max(axis=2) <= threshold
+
+
+def skin(image: np.ndarray) -> np.ndarray:
+    """True where the chroma is skin's (image: H, W, 3 floats in 0..1)."""
+    rgb = image * 255.0
+    y = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
+    cr = (rgb[..., 0] - y) * 0.713 + 128
+    cb = (rgb[..., 2] - y) * 0.564 + 128
+    return (cr >= SKIN_CR[0]) & (cr <= SKIN_CR[1]) & (cb >= SKIN_CB[0]) & (cb <= SKIN_CB[1]) & (y > 40)
+
+
+def head(figure: np.ndarray, skin_mask: np.ndarray) -> np.ndarray:
+    """The head: the top skin blob's face (its top part: the neck and a neckline's skin hang below
+    it) grown to take the hair around it."""
+    labels, count = ndimage.label(skin_mask)
+    out = np.zeros_like(figure)
+    if count == 0:
+        return out
+    sizes = ndimage.sum(skin_mask, labels, range(1, count + 1))
+    big = [i + 1 for i, s in enumerate(sizes) if s >= max(6, 0.004 * figure.size)]
+    if not big:
+        return out
+    tops = {i: np.argwhere(labels == i)[:, 0].min() for i in big}
+    blob = labels == min(tops, key=tops.get)
+    rows, cols = np.nonzero(blob)
+    top = rows.min()
+    if top > figure.shape[0] * 0.4:  # no face in the top part of the picture: nobody is wearing it
+        return out
+    upper = blob[top:top + max(3, (rows.max() - top) // 3)]  # the forehead and cheeks, not the neck
+    face_cols = np.nonzero(upper.any(axis=0))[0]
+    width = face_cols.max() - face_cols.min() + 1
+    centre, height = (face_cols.max() + face_cols.min()) / 2, 1.4 * width
+    box = np.zeros_like(figure)
+    box[max(int(top - 0.5 * height), 0):int(top + height), max(int(centre - width), 0):int(centre + width) + 1] = True
+    return box & figure
+
+
+MASK_SIDE = 160  # the mask is found at most this large and scaled up: catalogue photos are 60x80
+
+
+def garment_mask(x: torch.Tensor, feather: float = 1.0, iterations: int = 5) -> torch.Tensor:
+    """(1, 3, H, W) in [0, 1] -> (1, 1, H, W) soft mask of the garment (1 inside)."""
+    try:
+        import cv2
+    except ModuleNotFoundError as exc:
+        raise MissingExtra("style", "the automatic garment mask (OpenCV GrabCut)") from exc
+    height, width = x.shape[-2:]
+    scale = min(MASK_SIDE / max(height, width), 1.0)
+    small = F.interpolate(x, scale_factor=scale, mode="area") if scale < 1 else x
+    mask = _garment(cv2, small[0].permute(1, 2, 0).numpy().astype(np.float32), feather, iterations)
+    return F.interpolate(mask, size=(height, width), mode="bilinear", align_corners=False) if scale < 1 else mask
+
+
+def _garment(cv2, image: np.ndarray, feather: float, iterations: int) -> torch.Tensor:
+    figure = ndimage.binary_fill_holes(ndimage.binary_opening(~background(image), iterations=1))
+    if figure.mean() < 0.01:
+        raise StyleInputError("found no garment against the background; pass a mask with --mask", field="mask")
+    skin_mask = ndimage.binary_opening(skin(image) & figure)
+    hair_and_face = head(figure, skin_mask)
+    person = skin_mask | hair_and_face
+    seeds = np.full(figure.shape, cv2.GC_PR_BGD, np.uint8)
+    seeds[figure] = cv2.GC_PR_FGD
+    core = ndimage.binary_erosion(figure & ~ndimage.binary_dilation(person, iterations=2), iterations=2)
+    seeds[core] = cv2.GC_FGD
+    seeds[hair_and_face] = cv2.GC_PR_BGD  # hair may fall over the garment: GrabCut decides by colour
+    seeds[skin_mask] = cv2.GC_BGD
+    seeds[~ndimage.binary_dilation(figure, iterations=3)] = cv2.GC_BGD
+    pixels = np.ascontiguousarray((image * 255).astype(np.uint8)[..., ::-1])  # OpenCV wants BGR
+    models = (np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64))
+    if (seeds == cv2.GC_FGD).any() and ((seeds == cv2.GC_BGD) | (seeds == cv2.GC_PR_BGD)).any():
+        cv2.setRNGSeed(0)  # GrabCut's colour models start from k-means: make it repeatable
+        cv2.grabCut(pixels, seeds, None, *models, iterations, cv2.GC_INIT_WITH_MASK)
+    garment = (seeds == cv2.GC_FGD) | (seeds == cv2.GC_PR_FGD)
+    garment = _largest_part(ndimage.binary_fill_holes(ndimage.binary_opening(garment)))
+    if garment.mean() < 0.005:
+        raise StyleInputError("found no garment apart from the person; pass a mask with --mask", field="mask")
+    soft = ndimage.gaussian_filter(garment.astype(np.float32), feather) if feather > 0 else garment.astype(np.float32)
+    soft[soft < 0.01] = 0.0
+    return torch.from_numpy(soft)[None, None]
+
+
+def _largest_part(mask: np.ndarray) -> np.ndarray:
+    labels, count = ndimage.label(mask)
+    if count <= 1:
+        return mask
+    sizes = ndimage.sum(mask, labels, range(1, count + 1))
+    return labels == int(np.argmax(sizes)) + 1
+
+
+def polygon_mask(polygon: list[tuple[float, float]], width: int, height: int) -> np.ndarray:
+    """A hand-drawn outline as a boolean (height, width) mask."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(canvas).polygon([tuple(p) for p in polygon], fill=255)
+    return np.asarray(canvas) > 127
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / max((a | b).sum(), 1))
