@@ -1,10 +1,16 @@
-"""Style transfer and fabric synthesis: seconds per 512x512 picture, losses reached, panels.
+"""Fabric on garments, judged: a panel of 6 catalogue garments x 4 fabrics, old against new.
 
-    python benchmarks/style.py [--size 512] [--threads 2] [--device cpu|cuda]
+    python benchmarks/style.py [--panel-size 256] [--size 512] [--steps 150] [--threads 2]
 
-Inputs are pictures that scikit-image ships (the astronaut's suit, brick, gravel, stained tissue)
-and a T-shirt drawn the way the tests draw it; nothing is downloaded. Writes docs/style/*.png and
-docs/style/results.json.
+Old: the random VGG-19 features and the background-only mask. New: pretrained EfficientNet-Lite0
+features and the garment mask (the person wearing it excluded). For every cell: the style
+distance in a network NOT used for the optimisation (the other of the two, and the catalogue's
+attribute classifier, a third network trained on product photos), the garment's structure kept
+(correlation of blurred edge maps inside the mask), and the background outside it unchanged.
+Also: seconds per 512 px picture for Gatys, fast (AdaIN) and a tileable 512 px fabric, with its
+seam ratio. The panels are drawn at --panel-size (24 pictures per method); the timings at --size.
+Writes docs/style/*.png and docs/style/results.json. The garments and fabrics are never in the
+fast stylizer's training data (scripts/train_stylizer.py leaves them out).
 """
 from __future__ import annotations
 
@@ -16,105 +22,210 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
+from scipy import ndimage
 
 from couturier import style
 from couturier.fileio import write_text
+from couturier.style.losses import gram, style_loss
 from couturier.viz import plot_panel
 
 DOCS = Path("docs/style")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products" / "images"
+# The panel: six catalogue garments (four worn, two laid flat) and four fabrics cut from other
+# products, (id, crop box in the 60x80 photo). scripts/train_stylizer.py never trains on them.
+PANEL_GARMENTS = ("1163", "2711", "1529", "2095", "7410", "2555")
+PANEL_FABRICS = {"checks": ("2131", (18, 34, 42, 58)), "stripes": ("3789", (18, 36, 42, 60)),
+                 "floral": ("6883", (16, 50, 40, 70)), "denim": ("7180", (18, 30, 34, 52))}
+PANEL_TEXTURES = ("brick",)  # the tileable-fabric test's swatch
+JUDGE = Path("runs/bench/t2i-cmp/attributes.safetensors")  # benchmarks/text2image.py trains it
 
 
-def skimage_picture(name: str, tint: tuple[int, int, int] | None = None) -> Image.Image:
-    import skimage.data  # dev-only: the pictures are inside the package
-
-    array = getattr(skimage.data, name)()
-    if array.ndim == 2:
-        colour = np.array(tint or (255, 255, 255), np.float32) / 255.0
-        array = (array[..., None].astype(np.float32) * colour).astype(np.uint8)
-    return Image.fromarray(array[..., :3])
+def fabric(name: str) -> torch.Tensor:
+    key, box = PANEL_FABRICS[name]
+    crop = Image.open(SHARED / f"{key}.jpg").convert("RGB").crop(box)
+    return style.from_pil(crop.resize((crop.width * 8, crop.height * 8), Image.Resampling.BICUBIC))
 
 
-def drawn_shirt(size: int) -> Image.Image:
-    """A T-shirt with a collar and a pocket on white, drawn like the tests' garment."""
-    array = np.full((size, size, 3), 255, np.uint8)
-    s = size // 16
-    array[4 * s:14 * s, 5 * s:11 * s] = (200, 40, 50)
-    array[4 * s:7 * s, 2 * s:14 * s] = (200, 40, 50)
-    array[4 * s:5 * s, 7 * s:9 * s] = (255, 255, 255)
-    array[8 * s:10 * s, 6 * s:8 * s] = (150, 20, 30)
-    return Image.fromarray(array)
+def old_mask(x: torch.Tensor, threshold: float = 0.12) -> torch.Tensor:
+    """The earlier automatic mask: everything far from the border's colour, holes filled."""
+    image = x[0].permute(1, 2, 0).numpy()
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    figure = np.abs(image - np.median(border, axis=0)).max(axis=2) > threshold
+    figure = ndimage.binary_fill_holes(ndimage.binary_opening(figure, iterations=2))
+    return torch.from_numpy(ndimage.gaussian_filter(figure.astype(np.float32), 1.5))[None, None]
 
 
-def timed(fn, device: str):
-    if device == "cuda":
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    result = fn()
-    if device == "cuda":
-        torch.cuda.synchronize()
-    return result, time.perf_counter() - start
+class AttributeFeatures(torch.nn.Module):
+    """The catalogue attribute classifier's conv blocks as a style network (a judge only)."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        from couturier.metrics.attributes import AttributeJudge
+
+        body = AttributeJudge.load(path).net.body
+        self.blocks = torch.nn.ModuleList(torch.nn.Sequential(*body[i:i + 4]) for i in range(0, 16, 4))
+        self.style_layers = ("block1", "block2", "block3", "block4")
+
+    def forward(self, x, wanted):
+        h, out = F.interpolate(x, scale_factor=128 / max(x.shape[-2:]), mode="area") * 2 - 1, {}
+        for i, block in enumerate(self.blocks):
+            h = block(h)
+            out[f"block{i + 1}"] = h
+        return {k: v for k, v in out.items() if k in wanted}
+
+
+def style_distance(net, image, fabric_image, garment_image, mask) -> float:
+    """Gram distance to the fabric on the garment, over the same for the untouched garment: 1 is
+    no transfer, 0 the fabric's statistics exactly."""
+    with torch.no_grad():
+        target = {k: gram(v) for k, v in net(fabric_image, net.style_layers).items()}
+        after = style_loss(net(image, net.style_layers), target, mask)
+        before = style_loss(net(garment_image, net.style_layers), target, mask)
+    return float(after / before)
+
+
+def structure_kept(image, garment_image, mask) -> float:
+    """Correlation of blurred edge magnitudes inside the mask: folds, seams and outline kept."""
+    def edges(x):
+        grey = ndimage.gaussian_filter(x[0].mean(0).numpy(), x.shape[-1] / 256)
+        return np.hypot(ndimage.sobel(grey, 0), ndimage.sobel(grey, 1))
+    inside = mask[0, 0].numpy() > 0.5
+    return float(np.corrcoef(edges(image)[inside], edges(garment_image)[inside])[0, 1])
+
+
+def background_change(image, garment_image, mask) -> float:
+    outside = mask[0, 0].numpy() < 0.01
+    return float((image - garment_image).abs()[0].mean(0).numpy()[outside].mean() * 255)
+
+
+def run_panel(garments, fabrics, method, judges) -> tuple[list[list[torch.Tensor]], dict]:
+    rows, scores = [], {"seconds": [], "structure": [], "background": [], **{f"style_in_{j}": [] for j in judges}}
+    for key, (garment_image, mask) in garments.items():
+        row = []
+        for name, fabric_image in fabrics.items():
+            start = time.perf_counter()
+            image = method(garment_image, fabric_image, mask)
+            scores["seconds"].append(time.perf_counter() - start)
+            for j, net in judges.items():
+                scores[f"style_in_{j}"].append(style_distance(net, image, fabric_image, garment_image, mask))
+            scores["structure"].append(structure_kept(image, garment_image, mask))
+            scores["background"].append(background_change(image, garment_image, mask))
+            row.append(image)
+        rows.append(row)
+        print(method.__name__, key, {k: round(v[-1], 3) for k, v in scores.items()}, flush=True)
+    return rows, {k: float(np.mean(v)) for k, v in scores.items()}
+
+
+def save_panel(garments, fabrics, rows, path: Path, cell: int = 192) -> None:
+    """Top row: the fabrics; left column: the garments; each cell the garment in that fabric."""
+    def tile(x):
+        return np.asarray(style.to_pil(x).resize((cell * x.shape[-1] // x.shape[-2], cell)).crop((0, 0, cell, cell))
+                          if x.shape[-1] >= x.shape[-2] else style.to_pil(x).resize((cell * x.shape[-1] // x.shape[-2],
+                                                                                         cell)))
+    def pad(a):
+        out = np.full((cell, cell, 3), 255, np.uint8)
+        out[:, (cell - a.shape[1]) // 2:(cell - a.shape[1]) // 2 + a.shape[1]] = a[:, :cell]
+        return out
+    blank = np.full((cell, cell, 3), 255, np.uint8)
+    header = [blank] + [pad(tile(f)) for f in fabrics.values()]
+    lines = [np.concatenate(header, 1)]
+    for (garment_image, _), row in zip(garments.values(), rows):
+        lines.append(np.concatenate([pad(tile(garment_image))] + [pad(tile(x)) for x in row], 1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.concatenate(lines, 0)).save(path)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--size", type=int, default=512, help="long side for the timings")
+    parser.add_argument("--panel-size", type=int, default=256, help="long side of the panels' pictures")
     parser.add_argument("--steps", type=int, default=150, help="stylize steps (the CLI default)")
     parser.add_argument("--texture-steps", type=int, default=40, help="texture steps (the CLI default)")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--skip-old", action="store_true", help="only the new method's panel")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    DOCS.mkdir(parents=True, exist_ok=True)
     size = args.size
-    shirt = style.from_pil(drawn_shirt(size))
-    suit = style.from_pil(skimage_picture("astronaut").crop((100, 280, 420, 512)).resize((size, size * 232 // 320)))
-    fabrics = {"gravel-indigo": style.from_pil(skimage_picture("gravel", (150, 170, 255)).resize((256, 256))),
-               "stained-tissue": style.from_pil(skimage_picture("immunohistochemistry").resize((256, 256))),
-               "brick-rust": style.from_pil(skimage_picture("brick", (190, 90, 50)).resize((256, 256)))}
-    net = style.load_style_net()
+    nets = {"lite0": style.load_style_net("lite0"), "random": style.load_style_net("random")}
+    judges = dict(nets)
+    if JUDGE.is_file():
+        judges["attributes"] = AttributeFeatures(JUDGE)
+    photos = {key: style.read_rgb(SHARED / f"{key}.jpg", args.panel_size) for key in PANEL_GARMENTS}
+    fabrics = {name: fabric(name) for name in PANEL_FABRICS}
     results: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.processor() or platform.machine(),
-                     "threads": torch.get_num_threads(), "torch": torch.__version__, "size": size}
+                     "threads": torch.get_num_threads(), "torch": torch.__version__, "size": size,
+                     "panel_size": args.panel_size, "steps": args.steps}
 
-    mask = style.garment_mask(shirt)
-    optimised, seconds = timed(lambda: style.stylize(shirt, fabrics["stained-tissue"], net, args.steps, mask=mask),
-                               "cpu")
-    results["stylize"] = {"seconds": seconds, "steps": args.steps, "content_loss": optimised.content_loss,
-                          "style_loss": optimised.style_loss}
-    before = style.stylize(shirt, fabrics["stained-tissue"], net, steps=0, mask=mask, progress=False)
-    results["stylize"]["style_loss_before"] = before.style_loss
-    kept = style.stylize(shirt, fabrics["gravel-indigo"], net, args.steps, mask=mask, preserve_color=True)
-    plot_panel([("garment", style.to_pil(shirt)), ("fabric", style.to_pil(fabrics["stained-tissue"])),
-                ("stylize --auto-mask", style.to_pil(optimised.image)),
-                ("gravel, --preserve-color", style.to_pil(kept.image))], DOCS / "stylize-shirt.png")
-    suit_result = style.stylize(suit, fabrics["stained-tissue"], net, args.steps)
-    plot_panel([("content", style.to_pil(suit)), ("style", style.to_pil(fabrics["stained-tissue"])),
-                ("stylize (random VGG-19)", style.to_pil(suit_result.image))], DOCS / "stylize-suit.png")
+    def gatys_new(garment_image, fabric_image, mask):
+        return style.stylize(garment_image, fabric_image, nets["lite0"], args.steps, mask=mask, progress=False).image
+
+    def gatys_old(garment_image, fabric_image, mask):
+        return style.stylize(garment_image, fabric_image, nets["random"], args.steps, mask=mask, progress=False).image
 
     stylizer = style.load_fast_stylizer()
-    style.stylize_fast(shirt, fabrics["brick-rust"], stylizer)  # warm-up
-    fast_times = []
-    for _ in range(3):
-        fast, seconds = timed(lambda: style.stylize_fast(shirt, fabrics["brick-rust"], stylizer, mask=mask), "cpu")
-        fast_times.append(seconds)
-    results["fast"] = {"seconds": float(np.median(fast_times))}
-    fast_suit = style.stylize_fast(suit, fabrics["stained-tissue"], stylizer)
-    plot_panel([("garment", style.to_pil(shirt)), ("fabric", style.to_pil(fabrics["brick-rust"])),
-                ("stylize --fast --auto-mask", style.to_pil(fast.image)),
-                ("suit, --fast", style.to_pil(fast_suit.image))], DOCS / "stylize-fast.png")
 
-    swatch = fabrics["stained-tissue"][..., :96, :96]
-    fabric, seconds = timed(lambda: style.synthesize_texture(swatch, net, size, tileable=True,
-                                                             steps=args.texture_steps), "cpu")
-    results["texture"] = {"seconds": seconds, "steps": args.texture_steps, "style_loss": fabric.style_loss,
-                          "seam_ratio_tileable": style.seam_ratio(fabric.image),
-                          "seam_ratio_swatch": style.seam_ratio(swatch)}
-    tiled = torch.cat([torch.cat([fabric.image] * 2, 3)] * 2, 2)
-    plot_panel([("swatch 96px", style.to_pil(swatch)), (f"texture --size {size} --tileable",
-                                                        style.to_pil(fabric.image)),
-                ("tiled 2x2", style.to_pil(tiled))], DOCS / "texture.png")
+    def fast(garment_image, fabric_image, mask):
+        return style.stylize_fast(garment_image, fabric_image, stylizer, mask=mask).image
+
+    new_garments = {k: (x, style.garment_mask(x)) for k, x in photos.items()}
+    old_garments = {k: (x, old_mask(x)) for k, x in photos.items()}
+    for name, method, garments in (("new", gatys_new, new_garments), ("fast", fast, new_garments),
+                                   ("old", gatys_old, old_garments)):
+        if name == "old" and args.skip_old:
+            continue
+        rows, scores = run_panel(garments, fabrics, method, {k: v for k, v in judges.items()
+                                                             if not (name != "fast" and k == method_net(name))})
+        results[name] = scores
+        save_panel(garments, fabrics, rows, DOCS / f"panel-{name}.png")
+    results["timings"] = timings(size, fabrics["checks"], nets, stylizer, args.steps)
+    results["texture"] = texture_row(nets["lite0"], size, args.texture_steps)
     write_text(DOCS / "results.json", json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
+
+
+def timings(size: int, fabric_image, nets, stylizer, steps: int) -> dict:
+    """Seconds for one garment at `size` (its long side): Gatys with each network, and fast mode
+    (median of 3 after a warm-up); the mask is found before the clock starts."""
+    garment_image = style.read_rgb(SHARED / f"{PANEL_GARMENTS[2]}.jpg", size)
+    mask = style.garment_mask(garment_image)
+    out = {}
+    for name, net in nets.items():
+        start = time.perf_counter()
+        style.stylize(garment_image, fabric_image, net, steps, mask=mask, progress=False)
+        out[f"gatys_{name}"] = time.perf_counter() - start
+    style.stylize_fast(garment_image, fabric_image, stylizer, mask=mask)
+    fast_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        style.stylize_fast(garment_image, fabric_image, stylizer, mask=mask)
+        fast_times.append(time.perf_counter() - start)
+    out["fast"] = float(np.median(fast_times))
+    print("timings", out, flush=True)
+    return out
+
+
+def method_net(name: str) -> str:
+    """The network a panel optimises with, left out of its judges."""
+    return {"new": "lite0", "old": "random"}.get(name, "")
+
+
+def texture_row(net, size: int, steps: int) -> dict:
+    import skimage.data  # dev-only: the picture ships inside the package
+
+    swatch = style.from_pil(Image.fromarray(skimage.data.brick()).convert("RGB").resize((128, 128)))
+    rows = {}
+    pictures = [("swatch", style.to_pil(swatch))]
+    for label, weight in (("Gram only", 0.0), ("Gram + spectrum", 10.0)):
+        start = time.perf_counter()
+        result = style.synthesize_texture(swatch, net, size, tileable=True, steps=steps, spectrum_weight=weight,
+                                          progress=False)
+        rows[label] = {"seconds": time.perf_counter() - start, "seam_ratio": style.seam_ratio(result.image)}
+        pictures.append((f"{label}, tiled 2x2", style.to_pil(torch.cat([torch.cat([result.image] * 2, 3)] * 2, 2))))
+    plot_panel(pictures, DOCS / "texture.png")
+    return rows
 
 
 if __name__ == "__main__":

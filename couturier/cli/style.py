@@ -85,6 +85,9 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
 @click.option("--out", type=click.Path(), required=True, help="The new fabric (.png).")
 @click.option("--size", type=click.IntRange(32, 8192), default=512, show_default=True, help="Side of the square result.")
 @click.option("--tileable", is_flag=True, help="Wrap seamlessly when tiled (size a multiple of 16).")
+@click.option("--spectrum-weight", type=click.FloatRange(0), default=0.0, show_default=True,
+              help="Keep the swatch's Fourier spectrum too (Liu et al. 2016): about 10 for periodic fabric "
+                   "(checks, stripes, knits).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--steps", type=click.IntRange(0, 10_000), default=40, show_default=True,
               help="L-BFGS refinement steps.")
@@ -97,7 +100,8 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
 @click.option("--threads", type=int, help="CPU threads (default: all).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--progress/--no-progress", default=True)
-def texture(swatch, out, size, tileable, seed, steps, features, vgg, max_pixels, panel, threads, force, progress):
+def texture(swatch, out, size, tileable, spectrum_weight, seed, steps, features, vgg, max_pixels, panel, threads, force,
+            progress):
     """Grow a new, larger piece of fabric from a small SWATCH."""
     import torch
 
@@ -109,7 +113,8 @@ def texture(swatch, out, size, tileable, seed, steps, features, vgg, max_pixels,
         torch.set_num_threads(threads)
     swatch_image = styling.read_rgb(swatch, size, max_pixels, enlarge=False)
     net = styling.load_style_net(features, vgg)
-    result = styling.synthesize_texture(swatch_image, net, size, tileable, seed, steps, progress=progress)
+    result = styling.synthesize_texture(swatch_image, net, size, tileable, seed, steps,
+                                        spectrum_weight=spectrum_weight, progress=progress)
     styling.save_rgb(result.image, out)
     message = (f"wrote {out} in {result.seconds:.1f} s (style loss {result.style_loss:.4f}, "
                f"seam ratio {styling.seam_ratio(result.image):.2f})")
@@ -130,11 +135,15 @@ def texture(swatch, out, size, tileable, seed, steps, features, vgg, max_pixels,
 @click.option("--steps", type=click.IntRange(1, 1_000_000), default=3000, show_default=True)
 @click.option("--size", type=click.IntRange(32), default=128, show_default=True, help="Training crop size.")
 @click.option("--batch-size", type=int, default=8, show_default=True)
+@click.option("--encoder", type=click.Choice(["lite0", "random"]), default="lite0", show_default=True,
+              help="lite0: pretrained EfficientNet-Lite0, AdaIN at four levels; random: random VGG-19, one level.")
+@click.option("--style-weight", type=click.FloatRange(0), default=3.0, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threads", type=int, help="CPU threads (default: all).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--progress/--no-progress", default=True)
-def train_stylizer(content_dir, style_dir, out, steps, size, batch_size, seed, threads, force, progress):
+def train_stylizer(content_dir, style_dir, out, steps, size, batch_size, encoder, style_weight, seed, threads, force,
+                   progress):
     """Train the fast (AdaIN) stylizer's decoder; use it with `stylize --fast --stylizer OUT`."""
     import json
 
@@ -146,7 +155,8 @@ def train_stylizer(content_dir, style_dir, out, steps, size, batch_size, seed, t
     refuse_existing(out, force)
     if threads:
         torch.set_num_threads(threads)
-    meta = train_decoder(content_dir, style_dir, out, steps, size, batch_size, seed=seed, progress=progress)
+    meta = train_decoder(content_dir, style_dir, out, steps, size, batch_size, style_weight=style_weight, seed=seed,
+                         progress=progress, encoder=encoder)
     click.echo(f"wrote {out}: {json.dumps({k: meta[k] for k in ('final_content_loss', 'final_style_loss')})}")
 
 

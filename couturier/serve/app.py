@@ -257,7 +257,8 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                       size: Annotated[int, Form(ge=MIN_SIDE, le=limits.max_side)] = 256,
                       tileable: Annotated[bool, Form()] = True,
                       seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
-                      steps: Annotated[int, Form(ge=0, le=limits.max_steps)] = 40) -> Response:
+                      steps: Annotated[int, Form(ge=0, le=limits.max_steps)] = 40,
+                      spectrum_weight: Annotated[float, Form(ge=0, le=1000)] = 0.0) -> Response:
         from couturier import style as styling
 
         check_side(size, steps)
@@ -265,7 +266,8 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
             raise HTTPException(400, "with tileable, size must be a multiple of 16")
         swatch_image = await read_upload(swatch, "swatch", size, enlarge=False)
         result = await run(lambda: styling.synthesize_texture(swatch_image, _style_net(app), size, tileable,
-                                                              seed, steps, progress=False))
+                                                              seed, steps, spectrum_weight=spectrum_weight,
+                                                              progress=False))
         return Response(_png(styling.to_pil(result.image)), media_type="image/png")
 
     @app.post("/trends", tags=["trends"],

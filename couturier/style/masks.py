@@ -64,7 +64,8 @@ def head(figure: np.ndarray, skin_mask: np.ndarray) -> np.ndarray:
     blob = labels == min(tops, key=tops.get)
     rows, cols = np.nonzero(blob)
     top = rows.min()
-    if top > figure.shape[0] * 0.4:  # no face in the top part of the picture: nobody is wearing it
+    # no face near the top, or a "face" that is most of the figure (a skin-coloured garment): nobody wears it
+    if top > figure.shape[0] * 0.4 or blob.sum() > 0.25 * figure.sum():
         return out
     upper = blob[top:top + max(3, (rows.max() - top) // 3)]  # the forehead and cheeks, not the neck
     face_cols = np.nonzero(upper.any(axis=0))[0]
@@ -97,6 +98,8 @@ def _garment(cv2, image: np.ndarray, feather: float, iterations: int) -> torch.T
         raise StyleInputError("found no garment against the background; pass a mask with --mask", field="mask")
     skin_mask = ndimage.binary_opening(skin(image) & figure)
     hair_and_face = head(figure, skin_mask)
+    if not hair_and_face.any():  # nobody wears it: skin-coloured pixels are the garment's (a peach dress)
+        skin_mask[:] = False
     person = skin_mask | hair_and_face
     seeds = np.full(figure.shape, cv2.GC_PR_BGD, np.uint8)
     seeds[figure] = cv2.GC_PR_FGD
@@ -111,7 +114,9 @@ def _garment(cv2, image: np.ndarray, feather: float, iterations: int) -> torch.T
         cv2.setRNGSeed(0)  # GrabCut's colour models start from k-means: make it repeatable
         cv2.grabCut(pixels, seeds, None, *models, iterations, cv2.GC_INIT_WITH_MASK)
     garment = (seeds == cv2.GC_FGD) | (seeds == cv2.GC_PR_FGD)
-    garment = _largest_part(ndimage.binary_fill_holes(ndimage.binary_opening(garment)))
+    # closing joins a striped garment's bands that white stripes cut apart before GrabCut saw them
+    garment = ndimage.binary_closing(ndimage.binary_opening(garment), iterations=2) & figure
+    garment = _main_parts(ndimage.binary_fill_holes(garment))
     if garment.mean() < 0.005:
         raise StyleInputError("found no garment apart from the person; pass a mask with --mask", field="mask")
     soft = ndimage.gaussian_filter(garment.astype(np.float32), feather) if feather > 0 else garment.astype(np.float32)
@@ -119,12 +124,13 @@ def _garment(cv2, image: np.ndarray, feather: float, iterations: int) -> torch.T
     return torch.from_numpy(soft)[None, None]
 
 
-def _largest_part(mask: np.ndarray) -> np.ndarray:
+def _main_parts(mask: np.ndarray, share: float = 0.2) -> np.ndarray:
+    """The largest part and those at least `share` of its size (specks and strays go)."""
     labels, count = ndimage.label(mask)
     if count <= 1:
         return mask
     sizes = ndimage.sum(mask, labels, range(1, count + 1))
-    return labels == int(np.argmax(sizes)) + 1
+    return np.isin(labels, 1 + np.flatnonzero(sizes >= share * sizes.max()))
 
 
 def polygon_mask(polygon: list[tuple[float, float]], width: int, height: int) -> np.ndarray:
@@ -138,3 +144,16 @@ def polygon_mask(polygon: list[tuple[float, float]], width: int, height: int) ->
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / max((a | b).sum(), 1))
+
+
+def cut_swatch(photo: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """The largest square of fabric inside the garment (a swatch cut from a product photo):
+    centred where the garment is thickest, so no background, skin or edge gets in."""
+    inside = (garment_mask(photo) if mask is None else mask)[0, 0].numpy() > 0.99
+    depth = ndimage.distance_transform_cdt(np.pad(inside, 1), metric="chessboard")[1:-1, 1:-1]
+    if depth.max() < 4:
+        raise StyleInputError("the garment has no patch of fabric of 8x8 pixels or more to cut a swatch from",
+                              field="photo")
+    y, x = np.unravel_index(int(np.argmax(depth)), depth.shape)
+    half = int(depth[y, x]) - 1
+    return photo[..., y - half:y + half + 1, x - half:x + half + 1]

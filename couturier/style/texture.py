@@ -19,15 +19,16 @@ import copy
 import time
 
 import torch
+import torch.nn.functional as F
 
 from couturier.style.images import MIN_SIDE, StyleInputError, require_min_side
 from couturier.style.losses import gram, style_loss, total_variation
 from couturier.style.transfer import StyleResult, lbfgs_optimise
 
 
-def spot_noise(swatch: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
-    """ADSN: mean + (swatch - mean) / sqrt(area), tapered at its edges, circularly convolved with
-    one white-noise field shared by the three channels (which keeps the colours' correlations)."""
+def texton(swatch: torch.Tensor, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The swatch's mean, and its mean-free part tapered at the edges on a size x size canvas,
+    scaled so that a circular convolution with white noise has the swatch's variance."""
     _, channels, h, w = swatch.shape
     if h > size or w > size:
         swatch = swatch[..., :size, :size]
@@ -37,21 +38,59 @@ def spot_noise(swatch: torch.Tensor, size: int, generator: torch.Generator) -> t
     taper = [torch.clamp(torch.minimum(torch.arange(n) + 0.5, n - torch.arange(n) - 0.5) / max(n / 8, 1), max=1)
              for n in (h, w)]
     window = (0.5 - 0.5 * torch.cos(torch.pi * taper[0]))[:, None] * (0.5 - 0.5 * torch.cos(torch.pi * taper[1]))
-    texton = (swatch - mean) * window / window.pow(2).mean().sqrt() / (h * w) ** 0.5
     canvas = torch.zeros(1, channels, size, size)
-    canvas[..., :h, :w] = texton
+    canvas[..., :h, :w] = (swatch - mean) * window / window.pow(2).mean().sqrt() / (h * w) ** 0.5
+    return mean, canvas
+
+
+def spot_noise(swatch: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
+    """ADSN: the texton circularly convolved with one white-noise field shared by the three
+    channels (which keeps the colours' correlations)."""
+    mean, canvas = texton(swatch, size)
     noise = torch.randn(1, 1, size, size, generator=generator)
     spectrum = torch.fft.rfft2(canvas) * torch.fft.rfft2(noise)
     return (mean + torch.fft.irfft2(spectrum, s=(size, size))).clamp(0, 1)
 
 
+def spectrum_projection(x: torch.Tensor, modulus: torch.Tensor) -> torch.Tensor:
+    """The image nearest x whose Fourier modulus is `modulus` (x's phases, the swatch's magnitudes):
+    Liu, Gousseau & Xia (2016) pull towards it so periodic fabric keeps its regular repeats, which
+    Gram matrices, blind to where things are, let drift."""
+    spectrum = torch.fft.rfft2(x)
+    return torch.fft.irfft2(modulus * spectrum / spectrum.abs().clamp_min(1e-8), s=x.shape[-2:])
+
+
+def swatch_modulus(swatch: torch.Tensor, size: int) -> torch.Tensor:
+    """The expected Fourier modulus of size x size fabric like the swatch: its texton's, times
+    white noise's (size), and the mean at the zero frequency."""
+    mean, canvas = texton(swatch, size)
+    modulus = torch.fft.rfft2(canvas).abs() * size
+    modulus[..., 0, 0] = mean.flatten() * size * size
+    return modulus
+
+
+SWATCH_MIN_SIDE = 64  # a swatch cut from a 60x80 catalogue photo is ~24 px: its pattern is enlarged to this
+
+
+def enlarge_small(swatch: torch.Tensor) -> torch.Tensor:
+    """Swatches under SWATCH_MIN_SIDE on their short side, scaled up (bicubic) to it: the network
+    needs room to see a repeat, and a tiny crop's pattern is meant to be seen larger."""
+    short = min(swatch.shape[-2:])
+    if short >= SWATCH_MIN_SIDE:
+        return swatch
+    return F.interpolate(swatch, scale_factor=SWATCH_MIN_SIDE / short, mode="bicubic", align_corners=False).clamp(0, 1)
+
+
 def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: bool = False,
-                       seed: int = 0, steps: int = 40, tv_weight: float = 0.1,
+                       seed: int = 0, steps: int = 40, tv_weight: float = 0.1, spectrum_weight: float = 0.0,
                        progress: bool = True) -> StyleResult:
-    """swatch: (1, 3, h, w) in [0, 1] -> a new (1, 3, size, size) piece of the same fabric."""
+    """swatch: (1, 3, h, w) in [0, 1] -> a new (1, 3, size, size) piece of the same fabric.
+    `spectrum_weight` > 0 adds the Fourier spectrum constraint (for periodic fabric: checks,
+    stripes, knits, brick)."""
     if tileable and size % 16:
         raise StyleInputError(f"a tileable fabric's size must be a multiple of 16, got {size} (the network halves "
                               f"the image four times and must stay periodic)", field="size")
+    swatch = enlarge_small(swatch)
     require_min_side(swatch, "swatch")
     if size < MIN_SIDE:
         raise StyleInputError(f"size {size} is too small; the fabric needs at least {MIN_SIDE} pixels a side",
@@ -63,9 +102,16 @@ def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: boo
     net = copy.deepcopy(net)  # a private copy to re-pad: the caller's may serve other threads
     net.set_padding("circular" if tileable else "reflect")
 
+    modulus = swatch_modulus(swatch, size) if spectrum_weight > 0 else None
+
     def objective(x):
         loss = style_loss(net(x, net.style_layers), targets)
-        return loss + tv_weight * total_variation(x), {"style": loss.item()}
+        total = loss + tv_weight * total_variation(x)
+        if modulus is not None:
+            with torch.no_grad():
+                target = spectrum_projection(x, modulus)
+            total = total + spectrum_weight * (x - target).pow(2).mean() / target.var().clamp_min(1e-6)
+        return total, {"style": loss.item()}
 
     image = lbfgs_optimise(image, objective, steps, "texture", progress)
     with torch.no_grad():

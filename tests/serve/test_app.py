@@ -178,6 +178,9 @@ def test_stylize_and_texture_uploads(client):
     assert response.status_code == 200 and png_size(response.content) == (32, 32)
     response = client.post("/texture", files={"swatch": _upload(fabric)}, data={"size": "64", "steps": "2"})
     assert response.status_code == 200 and png_size(response.content) == (64, 64)
+    periodic = client.post("/texture", files={"swatch": _upload(fabric)},
+                           data={"size": "64", "steps": "2", "spectrum_weight": "10"})
+    assert periodic.status_code == 200 and periodic.content != response.content
     bad = client.post("/stylize", files={"content": ("x.png", b"not an image", "image/png"),
                                          "style": _upload(fabric)}, data={"size": "32"})
     assert bad.status_code == 415 and "content: " in bad.json()["detail"]

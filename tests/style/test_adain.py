@@ -29,8 +29,35 @@ def test_fast_stylizer_trains_saves_and_stylizes(tmp_path, pictures):
         style.load_fast_stylizer(tmp_path / "decoder.safetensors")
 
 
-def test_shipped_fast_stylizer_loads():
+def stripes(size: int, vertical: bool) -> torch.Tensor:
+    band = ((torch.arange(size) // 8) % 2).float()
+    grid = band[None, :].expand(size, size) if vertical else band[:, None].expand(size, size)
+    return torch.stack([0.15 + 0.7 * grid, 0.2 + 0.5 * grid, 0.6 - 0.4 * grid])[None]
+
+
+def test_shipped_fast_stylizer_transfers_pattern_not_only_colour():
+    """A plain grey garment given horizontal stripes gets horizontal structure, given vertical
+    stripes vertical structure, and given the stripes' average colour almost none."""
     stylizer = style.load_fast_stylizer()
-    out = stylizer(torch.rand(1, 3, 40, 40), torch.rand(1, 3, 32, 32))
-    assert out.shape == (1, 3, 40, 40)
+    garment = torch.full((1, 3, 128, 128), 0.6)
+    garment[..., 16:112, 24:104] = 0.45  # a grey body on a lighter ground
+
+    def energy(x):  # (change down the picture, change across it) inside the body
+        body = x[..., 24:104, 32:96].mean(1)
+        return float((body[:, 1:] - body[:, :-1]).abs().mean()), float((body[..., 1:] - body[..., :-1]).abs().mean())
+
+    down_h, across_h = energy(stylizer(garment, stripes(128, vertical=False)))
+    down_v, across_v = energy(stylizer(garment, stripes(128, vertical=True)))
+    flat = stripes(128, vertical=False).mean((2, 3), keepdim=True).expand(1, 3, 128, 128)
+    down_f, across_f = energy(stylizer(garment, flat))
+    assert down_h > 1.5 * across_h and across_v > 1.5 * down_v, (down_h, across_h, down_v, across_v)
+    assert down_h > 3 * down_f and across_v > 3 * across_f, (down_h, down_f, across_v, across_f)
+
+
+def test_shipped_fast_stylizer_is_small_and_checksummed():
+    from couturier.style.adain import DECODER_WEIGHTS
+
+    assert DECODER_WEIGHTS.stat().st_size < 2_000_000
+    out = style.load_fast_stylizer()(torch.rand(1, 3, 40, 40), torch.rand(1, 3, 32, 32))
+    assert out.shape == (1, 3, 40, 40)  # any size: padded to a multiple of 16 inside
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from couturier import style
 from couturier.style.masks import background, garment_mask, iou, polygon_mask, skin
@@ -14,7 +15,7 @@ DRAWN = json.loads((Path(__file__).with_name("garment_masks.json")).read_text())
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared catalogue absent")
 def test_the_garment_is_found_without_the_person_wearing_it():
-    """Six photos (five worn, one laid flat): the mask must agree with the hand-drawn outline far
+    """Seven photos (five worn, two laid flat): the mask must agree with the hand-drawn outline far
     better than "everything that is not background", which takes the face and arms too."""
     found, figure = {}, {}
     for key, drawn in DRAWN.items():
@@ -40,3 +41,17 @@ def test_a_laid_flat_garment_keeps_its_whole_outline(tmp_path):
     mask = garment_mask(picture)[0, 0].numpy() > 0.5
     body = picture[0].permute(1, 2, 0).numpy().max(axis=2) < 0.9
     assert iou(mask, body) > 0.85
+
+
+def test_a_swatch_is_cut_from_inside_the_garment():
+    from conftest import garment_picture
+
+    from couturier.style.masks import cut_swatch
+
+    picture = style.from_pil(garment_picture(64))
+    swatch = cut_swatch(picture)
+    assert swatch.shape[-1] == swatch.shape[-2] >= 8
+    body = torch.tensor([150 / 255, 20 / 255, 30 / 255]).view(1, 3, 1, 1)
+    assert float((swatch - body).abs().max()) < 0.05  # all garment: no background, no edge
+    with pytest.raises(style.StyleInputError, match="no patch of fabric"):
+        cut_swatch(picture, torch.zeros(1, 1, 64, 64))
