@@ -213,17 +213,22 @@ def method_net(name: str) -> str:
 
 
 def texture_row(net, size: int, steps: int) -> dict:
+    """A tileable `size` px fabric from a 256 px brick swatch, with and without the spectrum term;
+    shown whole and as the middle of a 2x2 tiling, where the four tiles' seams cross."""
     import skimage.data  # dev-only: the picture ships inside the package
 
-    swatch = style.from_pil(Image.fromarray(skimage.data.brick()).convert("RGB").resize((128, 128)))
+    swatch = style.from_pil(Image.fromarray(skimage.data.brick()).convert("RGB").resize((256, 256)))
     rows = {}
-    pictures = [("swatch", style.to_pil(swatch))]
+    pictures = [("swatch (256 px)", style.to_pil(swatch))]
     for label, weight in (("Gram only", 0.0), ("Gram + spectrum", 10.0)):
         start = time.perf_counter()
         result = style.synthesize_texture(swatch, net, size, tileable=True, steps=steps, spectrum_weight=weight,
                                           progress=False)
         rows[label] = {"seconds": time.perf_counter() - start, "seam_ratio": style.seam_ratio(result.image)}
-        pictures.append((f"{label}, tiled 2x2", style.to_pil(torch.cat([torch.cat([result.image] * 2, 3)] * 2, 2))))
+        tiled = torch.cat([torch.cat([result.image] * 2, 3)] * 2, 2)
+        seams = tiled[..., size // 2:size // 2 + size, size // 2:size // 2 + size]
+        pictures += [(f"{label}, {size} px", style.to_pil(result.image)),
+                     ("tiled: the seams cross in the middle", style.to_pil(seams))]
     plot_panel(pictures, DOCS / "texture.png")
     return rows
 

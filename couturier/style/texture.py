@@ -81,9 +81,12 @@ def enlarge_small(swatch: torch.Tensor) -> torch.Tensor:
     return F.interpolate(swatch, scale_factor=SWATCH_MIN_SIDE / short, mode="bicubic", align_corners=False).clamp(0, 1)
 
 
+COARSEST = 128  # coarse-to-fine: the first level is synthesised at this size (or the requested one)
+
+
 def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: bool = False,
                        seed: int = 0, steps: int = 40, tv_weight: float = 0.1, spectrum_weight: float = 0.0,
-                       progress: bool = True) -> StyleResult:
+                       progress: bool = True, coarse_to_fine: bool = True) -> StyleResult:
     """swatch: (1, 3, h, w) in [0, 1] -> a new (1, 3, size, size) piece of the same fabric.
     `spectrum_weight` > 0 adds the Fourier spectrum constraint (for periodic fabric: checks,
     stripes, knits, brick)."""
@@ -96,11 +99,42 @@ def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: boo
         raise StyleInputError(f"size {size} is too small; the fabric needs at least {MIN_SIDE} pixels a side",
                               field="size")
     start = time.perf_counter()
-    with torch.no_grad():
-        targets = {k: gram(v) for k, v in net(swatch, net.style_layers).items()}
-    image = spot_noise(swatch, size, torch.Generator().manual_seed(seed))
     net = copy.deepcopy(net)  # a private copy to re-pad: the caller's may serve other threads
     net.set_padding("circular" if tileable else "reflect")
+    # Coarse to fine (as in Snelgrove 2017): the fabric's large structures (a brick's courses, a
+    # check's grid) form at a quarter or half size, where the network sees them whole; each finer
+    # level starts from the coarser result enlarged and adds the detail.
+    scales = []
+    while coarse_to_fine and size // 2 ** (len(scales) + 1) >= COARSEST and \
+            min(swatch.shape[-2:]) // 2 ** (len(scales) + 1) >= MIN_SIDE:
+        scales.append(2 ** (len(scales) + 1))
+    image = None
+    for factor in [*reversed(scales), 1]:
+        level_swatch = F.interpolate(swatch, scale_factor=1 / factor, mode="area") if factor > 1 else swatch
+        level_size = size // factor
+        if image is None:
+            image = spot_noise(level_swatch, level_size, torch.Generator().manual_seed(seed))
+        else:
+            image = _enlarge(image, level_size, tileable)
+        image, final = _refine(image, level_swatch, net, steps, tv_weight, spectrum_weight, progress)
+    return StyleResult(image, 0.0, final, time.perf_counter() - start)
+
+
+def _enlarge(image: torch.Tensor, size: int, periodic: bool) -> torch.Tensor:
+    """Bilinear upsampling; periodic pictures are padded around first so the edges stay seamless."""
+    if not periodic:
+        return F.interpolate(image, size=(size, size), mode="bilinear", align_corners=False)
+    factor = size // image.shape[-1]
+    wrapped = F.pad(image, (1, 1, 1, 1), mode="circular")
+    big = F.interpolate(wrapped, scale_factor=factor, mode="bilinear", align_corners=False)
+    return big[..., factor:factor + size, factor:factor + size]
+
+
+def _refine(image, swatch, net, steps, tv_weight, spectrum_weight, progress) -> tuple[torch.Tensor, float]:
+    """Gram (and spectrum) matching from `image` for `steps` L-BFGS iterations at its size."""
+    size = image.shape[-1]
+    with torch.no_grad():
+        targets = {k: gram(v) for k, v in net(swatch, net.style_layers).items()}
 
     modulus = swatch_modulus(swatch, size) if spectrum_weight > 0 else None
 
@@ -113,7 +147,6 @@ def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: boo
             total = total + spectrum_weight * (x - target).pow(2).mean() / target.var().clamp_min(1e-6)
         return total, {"style": loss.item()}
 
-    image = lbfgs_optimise(image, objective, steps, "texture", progress)
+    image = lbfgs_optimise(image, objective, steps, f"texture {size}px", progress)
     with torch.no_grad():
-        final = float(style_loss(net(image, net.style_layers), targets))
-    return StyleResult(image, 0.0, final, time.perf_counter() - start)
+        return image, float(style_loss(net(image, net.style_layers), targets))
