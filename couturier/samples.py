@@ -145,7 +145,7 @@ def _sample_run(loaded, n: int, seed: int, reference: RealSet | None, prompts: P
                 literal: bool = False) -> Samples:
     if loaded.text_encoder is None:
         if prompts is not None:
-            raise SampleError("--prompts needs a text-to-image run", field="prompts")
+            raise SampleError("prompts need a text-to-image run; this run draws by class", field="prompts")
         images, requested = sample(loaded, n=n, seed=seed)
         return Samples(images, requested)
     # a text-to-image run draws the given prompts or the reference's descriptions (cycled to n),

@@ -153,8 +153,8 @@ def load_fast_stylizer(path: str | Path | None = None) -> FastStylizer:
     except (OSError, ValueError, AttributeError):
         damaged = True
     if damaged:
-        raise StyleInputError(f"{path} does not match the checksum in {meta_path.name}; retrain it with "
-                              f"`couturier train-stylizer` or reinstall couturier", field="stylizer")
+        raise StyleInputError(f"{path} does not match the checksum in {meta_path.name}; retrain the decoder "
+                              f"(train_decoder) or reinstall couturier", field="stylizer")
     return build_stylizer(meta.get("encoder", "random"), load_file(str(path)), meta.get("channels", 128))
 
 

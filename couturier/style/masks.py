@@ -36,7 +36,7 @@ def background(image: np.ndarray, threshold: float = BACKGROUND_THRESHOLD) -> np
     # a worn garment's model is often cut by the bottom edge: most of the border, not all, is plain
     if (np.abs(border - colour).max(axis=1) <= threshold).mean() < 0.6:
         raise StyleInputError("the photo has no plain background to find the garment against; draw a mask "
-                              "(white = garment, black = the rest) and pass it with --mask", field="mask")
+                              "(white = garment, black = the rest) and pass it as the mask", field="mask")
     return np.abs(image - colour).max(axis=2) <= threshold
 
 
@@ -95,7 +95,7 @@ def garment_mask(x: torch.Tensor, feather: float = 1.0, iterations: int = 5) -> 
 def _garment(cv2, image: np.ndarray, feather: float, iterations: int) -> torch.Tensor:
     figure = ndimage.binary_fill_holes(ndimage.binary_opening(~background(image), iterations=1))
     if figure.mean() < 0.01:
-        raise StyleInputError("found no garment against the background; pass a mask with --mask", field="mask")
+        raise StyleInputError("found no garment against the background; draw a mask of the garment and pass it", field="mask")
     skin_mask = ndimage.binary_opening(skin(image) & figure)
     hair_and_face = head(figure, skin_mask)
     if not hair_and_face.any():  # nobody wears it: skin-coloured pixels are the garment's (a peach dress)
@@ -118,7 +118,7 @@ def _garment(cv2, image: np.ndarray, feather: float, iterations: int) -> torch.T
     garment = ndimage.binary_closing(ndimage.binary_opening(garment), iterations=2) & figure
     garment = _main_parts(ndimage.binary_fill_holes(garment))
     if garment.mean() < 0.005:
-        raise StyleInputError("found no garment apart from the person; pass a mask with --mask", field="mask")
+        raise StyleInputError("found no garment apart from the person; draw a mask of the garment and pass it", field="mask")
     soft = ndimage.gaussian_filter(garment.astype(np.float32), feather) if feather > 0 else garment.astype(np.float32)
     soft[soft < 0.01] = 0.0
     return torch.from_numpy(soft)[None, None]

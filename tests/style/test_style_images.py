@@ -35,7 +35,7 @@ def test_bad_inputs_say_what_to_do(tmp_path, pictures):
     with pytest.raises(style.StyleInputError, match="mask .* is 10x10 but the content is 64x64"):
         style.read_mask(tmp_path / "small_mask.png", 64, 64)
     noisy = torch.rand(1, 3, 32, 32, generator=torch.Generator().manual_seed(0))
-    with pytest.raises(style.StyleInputError, match="no plain background.*--mask"):
+    with pytest.raises(style.StyleInputError, match="no plain background.*draw a mask"):
         style.garment_mask(noisy)
     with pytest.raises(style.StyleInputError, match="8x8; the style network needs at least 32"):
         style.stylize(noisy, noisy[..., :8, :8], style.load_style_net(), steps=1, progress=False)
