@@ -64,7 +64,7 @@ class AttributeFeatures(torch.nn.Module):
         super().__init__()
         from couturier.metrics.attributes import AttributeJudge
 
-        body = AttributeJudge.load(path).net.body
+        body = AttributeJudge.load(path).net.body  # four (conv, norm, relu, pool) blocks, then the head
         self.blocks = torch.nn.ModuleList(torch.nn.Sequential(*body[i:i + 4]) for i in range(0, 16, 4))
         self.style_layers = ("block1", "block2", "block3", "block4")
 
@@ -120,19 +120,16 @@ def run_panel(garments, fabrics, method, judges) -> tuple[list[list[torch.Tensor
 
 def save_panel(garments, fabrics, rows, path: Path, cell: int = 192) -> None:
     """Top row: the fabrics; left column: the garments; each cell the garment in that fabric."""
-    def tile(x):
-        return np.asarray(style.to_pil(x).resize((cell * x.shape[-1] // x.shape[-2], cell)).crop((0, 0, cell, cell))
-                          if x.shape[-1] >= x.shape[-2] else style.to_pil(x).resize((cell * x.shape[-1] // x.shape[-2],
-                                                                                         cell)))
-    def pad(a):
-        out = np.full((cell, cell, 3), 255, np.uint8)
-        out[:, (cell - a.shape[1]) // 2:(cell - a.shape[1]) // 2 + a.shape[1]] = a[:, :cell]
-        return out
-    blank = np.full((cell, cell, 3), 255, np.uint8)
-    header = [blank] + [pad(tile(f)) for f in fabrics.values()]
-    lines = [np.concatenate(header, 1)]
+    from PIL import ImageOps
+
+    def tile(x=None):
+        if x is None:
+            return np.full((cell, cell, 3), 255, np.uint8)
+        return np.asarray(ImageOps.pad(style.to_pil(x), (cell, cell), color=(255, 255, 255)))
+
+    lines = [np.concatenate([tile()] + [tile(f) for f in fabrics.values()], 1)]
     for (garment_image, _), row in zip(garments.values(), rows):
-        lines.append(np.concatenate([pad(tile(garment_image))] + [pad(tile(x)) for x in row], 1))
+        lines.append(np.concatenate([tile(garment_image)] + [tile(x) for x in row], 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(np.concatenate(lines, 0)).save(path)
 
@@ -176,8 +173,7 @@ def main() -> None:
                                    ("old", gatys_old, old_garments)):
         if name == "old" and args.skip_old:
             continue
-        rows, scores = run_panel(garments, fabrics, method, {k: v for k, v in judges.items()
-                                                             if not (name != "fast" and k == method_net(name))})
+        rows, scores = run_panel(garments, fabrics, method, {k: v for k, v in judges.items() if k != method_net(name)})
         results[name] = scores
         save_panel(garments, fabrics, rows, DOCS / f"panel-{name}.png")
     results["timings"] = timings(size, fabrics["checks"], nets, stylizer, args.steps)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from style import PANEL_FABRICS, PANEL_GARMENTS, PANEL_TEXTURES  # noqa: E402
 
 from couturier import style as styling  # noqa: E402
-from couturier.style.adain import DECODER_WEIGHTS, train_decoder  # noqa: E402
+from couturier.style.adain import DECODER_WEIGHTS, STYLE_WEIGHT, train_decoder  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products"
 PICTURES = ["brick", "grass", "gravel", "immunohistochemistry", "coffee", "chelsea", "astronaut", "rocket",
@@ -69,7 +69,7 @@ def write_catalogue(content: Path, styles: Path, limit: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=2000)
-    parser.add_argument("--style-weight", type=float, default=5.0)
+    parser.add_argument("--style-weight", type=float, default=STYLE_WEIGHT)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--contents", type=int, default=3000, help="apparel photos to train on")
     parser.add_argument("--out", default=str(DECODER_WEIGHTS))

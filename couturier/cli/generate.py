@@ -96,10 +96,12 @@ def generate(run, prompts, out, n, seed, truncation, literal, interpolate, steps
         png, gif = sampling.save_walk(walk, out)
         click.echo(f"wrote {png} and {gif}")
         return
-    for reading in sampling.read_prompts(loaded, list(prompts), literal):
+    readings = sampling.read_prompts(loaded, list(prompts), literal)
+    for reading in readings:
         if reading.inferred:
             click.echo(f"{reading.describe()} (--literal to use the words as written)")
-    images = sampling.generate(loaded, list(prompts), n, seed, truncation, literal)
+    # the readings' words are what G gets: generate them as written rather than read them again
+    images = sampling.generate(loaded, [r.text for r in readings], n, seed, truncation, literal=True)
     save_grid(images, out, n, scale=2)
     click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
 

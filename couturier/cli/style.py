@@ -137,7 +137,9 @@ def texture(swatch, out, size, tileable, spectrum_weight, seed, steps, features,
 @click.option("--batch-size", type=int, default=8, show_default=True)
 @click.option("--encoder", type=click.Choice(["lite0", "random"]), default="lite0", show_default=True,
               help="lite0: pretrained EfficientNet-Lite0, AdaIN at four levels; random: random VGG-19, one level.")
-@click.option("--style-weight", type=click.FloatRange(0), default=3.0, show_default=True)
+@click.option("--style-weight", type=click.FloatRange(0),
+              help="Fabric statistics against content in the decoder's training loss (default: the shipped "
+                   "decoder's, 3).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threads", type=int, help="CPU threads (default: all).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -155,8 +157,9 @@ def train_stylizer(content_dir, style_dir, out, steps, size, batch_size, encoder
     refuse_existing(out, force)
     if threads:
         torch.set_num_threads(threads)
-    meta = train_decoder(content_dir, style_dir, out, steps, size, batch_size, style_weight=style_weight, seed=seed,
-                         progress=progress, encoder=encoder)
+    weight = {} if style_weight is None else {"style_weight": style_weight}
+    meta = train_decoder(content_dir, style_dir, out, steps, size, batch_size, seed=seed, progress=progress,
+                         encoder=encoder, **weight)
     click.echo(f"wrote {out}: {json.dumps({k: meta[k] for k in ('final_content_loss', 'final_style_loss')})}")
 
 

@@ -171,9 +171,9 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         def work():
             loaded = cache.get(body.model)
             if prompts:
-                readings = sampling.read_prompts(loaded, prompts, body.literal)
-                images = sampling.generate(loaded, prompts, body.n, body.seed, body.truncation, body.literal)
-                return images, [r.text for r in readings for _ in range(body.n)]
+                texts = [r.text for r in sampling.read_prompts(loaded, prompts, body.literal)]
+                images = sampling.generate(loaded, texts, body.n, body.seed, body.truncation, literal=True)
+                return images, [text for text in texts for _ in range(body.n)]
             images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation)
             names = [loaded.class_names[i] for i in labels] if labels is not None else None
             return images, names

@@ -66,6 +66,7 @@ class PromptGrounder:
     def __init__(self, looks: dict, encoder):
         self.columns = tuple(looks["columns"])
         self.looks = [tuple(look) for look in looks["values"]]
+        self._table = np.array(self.looks, dtype=object).reshape(len(self.looks), -1)
         self.prior = PRIOR_WEIGHT * np.log(np.asarray(looks["counts"], dtype=np.float64))
         self.encoder = encoder
         self._embeddings: np.ndarray | None = None
@@ -91,23 +92,23 @@ class PromptGrounder:
         return found
 
     def read(self, prompts: Sequence[str]) -> list[Reading]:
-        readings, unresolved = [], []
-        for prompt in prompts:
-            known = self.literal(prompt)
-            readings.append(Reading(prompt, prompt, {}))
-            if len(known) < len(self.columns):
-                unresolved.append((len(readings) - 1, known))
+        """One reading per prompt; a prompt repeated (an evaluation cycles its prompts) is read once."""
+        unique = list(dict.fromkeys(prompts))
+        known = [self.literal(prompt) for prompt in unique]
+        readings = {prompt: Reading(prompt, prompt, {}) for prompt in unique}
+        unresolved = [i for i, found in enumerate(known) if len(found) < len(self.columns)]
         if unresolved:
-            vectors = self.encoder.encode([readings[i].prompt for i, _ in unresolved]).numpy()
-            scores = vectors @ self.embeddings.T + self.prior
-            for (i, known), row in zip(unresolved, scores):
-                look = self._best(row, known)
-                inferred = {c: v for c, v in zip(self.columns, look) if c not in known}
-                readings[i] = Reading(readings[i].prompt, self._look_text(look), inferred)
-        return readings
+            vectors = self.encoder.encode([unique[i] for i in unresolved]).numpy()
+            for i, row in zip(unresolved, vectors @ self.embeddings.T + self.prior):
+                look = self._best(row, known[i])
+                inferred = {c: v for c, v in zip(self.columns, look) if c not in known[i]}
+                readings[unique[i]] = Reading(unique[i], self._look_text(look), inferred)
+        return [readings[prompt] for prompt in prompts]
 
     def _best(self, scores: np.ndarray, known: dict[str, str]) -> tuple[str, ...]:
-        allowed = np.array([all(look[self.columns.index(c)] == v for c, v in known.items()) for look in self.looks])
+        allowed = np.ones(len(self.looks), dtype=bool)
+        for column, value in known.items():
+            allowed &= self._table[:, self.columns.index(column)] == value
         if not allowed.any():  # a combination the catalogue never had: keep the literal values anyway
             allowed[:] = True
         look = self.looks[int(np.where(allowed, scores, -np.inf).argmax())]
