@@ -32,7 +32,9 @@ VGG19_LAYOUT = ["conv1_1", "conv1_2", "pool", "conv2_1", "conv2_2", "pool",
                 "conv3_1", "conv3_2", "conv3_3", "conv3_4", "pool",
                 "conv4_1", "conv4_2", "conv4_3", "conv4_4", "pool", "conv5_1"]
 VGG19_CHANNELS = {"1": 64, "2": 128, "3": 256, "4": 512, "5": 512}
-# "pixels" (the normalised input) adds the colours' second moments: random filters alone match
+# "pixels" (the input in [0, 1]) adds the colours' second moments. Not the centred input: a Gram
+# matrix cannot tell a centred colour from its negative, so a red garment given a blue fabric
+# turned gold (and the random net's results yellow and magenta). Random filters alone match
 # texture but let colours drift (blue speckle on a brown fabric in our first panels).
 STYLE_LAYERS = ("pixels", "relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")
 CONTENT_LAYER = "relu4_2"
@@ -81,7 +83,7 @@ class VGGFeatures(nn.Module):
     def forward(self, x: torch.Tensor, wanted: tuple[str, ...]) -> dict[str, torch.Tensor]:
         h, out, remaining = (x - self.mean) / self.std, {}, set(wanted)
         if "pixels" in remaining:
-            out["pixels"] = h
+            out["pixels"] = x  # in [0, 1], not centred: see STYLE_LAYERS
             remaining.discard("pixels")
         for name, layer in zip(self.names, self.layers):
             h = layer(h)

@@ -80,7 +80,7 @@ class Lite0StyleFeatures(nn.Module):
         out, remaining = {}, set(wanted)
         h = (x * 255.0 - 127.0) / 128.0
         if "pixels" in remaining:
-            out["pixels"] = h
+            out["pixels"] = x  # in [0, 1], not centred: see STYLE_LAYERS
             remaining.discard("pixels")
         h = F.relu6(self.stem_bn(self.stem(h)))
         for index, block in enumerate(self.blocks):

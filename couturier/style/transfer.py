@@ -29,7 +29,7 @@ class StyleResult:
 def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progress: bool) -> torch.Tensor:
     """Minimise objective(image) -> (loss, {name: value}) over the pixels with L-BFGS and a strong-Wolfe
     line search, in one optimiser call (so the line search keeps its evaluations); the objective
-    sees the pixels clamped to [0, 1]. `steps` bounds the iterations."""
+    sees the pixels clamped to [0, 1] (straight through). `steps` bounds the iterations."""
     image = image.clone(memory_format=torch.contiguous_format).requires_grad_(True)
     if steps <= 0:
         return image.detach()
@@ -39,7 +39,10 @@ def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progre
         def closure():
             deadline.check()  # a server's time limit stops the optimisation between evaluations
             optimiser.zero_grad()
-            loss, parts = objective(image.clamp(0.0, 1.0))
+            # the objective sees [0, 1] but the gradient passes the clamp unchanged (straight through):
+            # a plain clamp has zero gradient outside, so a saturated garment's red channel that
+            # stepped past 1 could never come back down and the fabric's colours never arrived
+            loss, parts = objective(image + (image.clamp(0.0, 1.0) - image).detach())
             loss.backward()
             bar.set_postfix({k: f"{v:.3g}" for k, v in parts.items()}, refresh=False)
             bar.update()
@@ -47,6 +50,18 @@ def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progre
 
         optimiser.step(closure)
     return image.detach().clamp(0.0, 1.0)
+
+
+def fabric_colours(content: torch.Tensor, style: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """The start of the optimisation: the garment with the fabric's colour means and spreads (per
+    channel, inside the mask), so L-BFGS spends its steps on the pattern. Started from the garment's
+    own colours, 150 steps left a red T-shirt given a blue check gold and purple; 400 reached blue."""
+    weights = torch.ones_like(content[:, :1]) if mask is None else mask
+    total = weights.sum().clamp_min(1.0)
+    mean = (content * weights).sum((2, 3), keepdim=True) / total
+    spread = ((content - mean).pow(2) * weights).sum((2, 3), keepdim=True).div(total).sqrt()
+    recoloured = (content - mean) / spread.clamp_min(1e-3) * style.std((2, 3), keepdim=True) + style.mean((2, 3), keepdim=True)
+    return torch.lerp(content, recoloured.clamp(0.0, 1.0), weights)
 
 
 def stylize(content: torch.Tensor, style: torch.Tensor, net, steps: int = 150,
@@ -71,7 +86,7 @@ def stylize(content: torch.Tensor, style: torch.Tensor, net, steps: int = 150,
         loss = content_weight * c + style_weight * s + tv_weight * total_variation(image)
         return loss, {"content": c.item(), "style": s.item()}
 
-    result = lbfgs_optimise(content, objective, steps, "stylize", progress)
+    result = lbfgs_optimise(fabric_colours(content, style, mask), objective, steps, "stylize", progress)
     if preserve_color:
         result = keep_colours(result, content)
     result = composite(result, content, mask)

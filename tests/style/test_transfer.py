@@ -34,3 +34,19 @@ def test_preserve_color_keeps_the_garments_hue(net, pictures):
 
     assert chroma_error(kept) < chroma_error(plain)
 
+
+
+def test_a_red_garment_given_a_blue_fabric_turns_blue_not_its_complement(net):
+    """Gram matrices of centred features cannot tell a colour from its negative: a red T-shirt
+    given a blue check came out gold. Pixels in [0, 1] and a start in the fabric's colours fix it."""
+    from conftest import garment_picture
+
+    garment = style.from_pil(garment_picture(64))
+    band = ((torch.arange(64) // 8) % 2).float()
+    fabric = torch.stack([0.1 + 0.2 * band[:, None].expand(64, 64), 0.2 + 0.3 * band[:, None].expand(64, 64),
+                          torch.full((64, 64), 0.85)])[None]
+    mask = style.garment_mask(garment)
+    result = style.stylize(garment, fabric, net, steps=10, mask=mask, progress=False).image
+    inside = (mask > 0.9).expand_as(result)
+    red, blue = float(result[:, 0:1][inside[:, :1]].mean()), float(result[:, 2:3][inside[:, :1]].mean())
+    assert blue > red + 0.3, (red, blue)
