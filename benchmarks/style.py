@@ -142,9 +142,16 @@ def main() -> None:
     parser.add_argument("--texture-steps", type=int, default=40, help="texture steps (the CLI default)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--skip-old", action="store_true", help="only the new method's panel")
+    parser.add_argument("--masks-only", action="store_true", help="only the masks against the hand-drawn outlines")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.masks_only:
+        results = json.loads((DOCS / "results.json").read_text())
+        results["masks"] = mask_row()
+        write_text(DOCS / "results.json", json.dumps(results, indent=2))
+        print(json.dumps(results["masks"], indent=2))
+        return
     size = args.size
     nets = {"lite0": style.load_style_net("lite0"), "random": style.load_style_net("random")}
     judges = dict(nets)
@@ -178,6 +185,7 @@ def main() -> None:
         save_panel(garments, fabrics, rows, DOCS / f"panel-{name}.png")
     results["timings"] = timings(size, fabrics["checks"], nets, stylizer, args.steps)
     results["texture"] = texture_row(nets["lite0"], size, args.texture_steps)
+    results["masks"] = mask_row()
     write_text(DOCS / "results.json", json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 
@@ -201,6 +209,21 @@ def timings(size: int, fabric_image, nets, stylizer, steps: int) -> dict:
     out["fast"] = float(np.median(fast_times))
     print("timings", out, flush=True)
     return out
+
+
+def mask_row() -> dict:
+    """IoU of the garment mask and of the background-only mask with the outlines drawn by hand
+    in tests/style/garment_masks.json."""
+    from couturier.style.masks import iou, polygon_mask
+
+    drawn = json.loads((Path(__file__).resolve().parents[1] / "tests/style/garment_masks.json").read_text())["masks"]
+    scores = {"garment mask": {}, "background only": {}}
+    for key, outline in drawn.items():
+        photo = style.read_rgb(SHARED / f"{key}.jpg")
+        want = polygon_mask(outline["polygon"], photo.shape[-1], photo.shape[-2])
+        scores["garment mask"][key] = iou(style.garment_mask(photo)[0, 0].numpy() > 0.5, want)
+        scores["background only"][key] = iou(old_mask(photo)[0, 0].numpy() > 0.5, want)
+    return {name: {"mean": float(np.mean(list(v.values()))), **v} for name, v in scores.items()}
 
 
 def method_net(name: str) -> str:

@@ -5,14 +5,11 @@ Networks other than VGG transfer style poorly because a few channels carry most 
 activation energy, so the Gram matrices (and the style loss) describe those few channels and
 ignore the rest. Wang, Li & Vasconcelos ("Rethinking and improving the robustness of image style
 transfer", CVPR 2021) smooth the activations with a softmax before the Gram matrix. We tried it
-three ways (`lite0-softmax`: over the channels at each position; over each channel's positions;
-over the whole layer) against the raw activations (`lite0`) on catalogue garments and fabrics:
-over positions or the whole layer the softmax saturates and L-BFGS barely moves the picture (the
-style distance falls by 1-5% in 100 steps, against 90% raw); over channels it moves, but draws
-coloured static where the raw features draw the brick courses and the checks. Lite0's stage
-outputs are linear projections (no ReLU after them) with no channel far above the rest, so the
-problem the softmax fixes in ResNets does not arise here: the raw activations are the default
-and `lite0-softmax` stays as a named option (BENCHMARKS.md).
+on a T-shirt with brick and checks, 100 steps at 256 px, three ways: over the channels at each
+position (kept as `lite0-softmax`), and, in an exploratory run not kept as code, over each
+channel's positions and over the whole layer. The last two saturate: L-BFGS barely moved the
+picture. Over the channels it moves but draws coloured static, where the raw activations
+(`lite0`, the default) draw the brick courses and the checks. So the raw features stay.
 """
 from __future__ import annotations
 

@@ -4,17 +4,18 @@ A generator trained on a catalogue learns its wording: "Red Dresses for Women" m
 "crimson frock for ladies" lands between looks in the sentence embedding and draws none of them
 (all three attributes matched in 4% of the real ceiling at 30 minutes, BENCHMARKS.md). Grounding
 finds the catalogue look the prompt most likely means and gives G that look in the catalogue's
-words ("Red Dresses for Women"). The user's other words are dropped: on the development set the
-look alone was followed more often than the look followed by the user's words (all three
-attributes 0.20 against 0.16, real photos 0.42), and at 64 px G draws looks, not details.
+words ("Red Dresses for Women"). The user's other words are dropped: on the development synonyms
+the 30-minute run followed the look alone more often than the look followed by the user's words
+(all three attributes 0.18 against 0.12; real photos 0.42; `benchmarks/grounding.py`), and at
+64 px G draws looks, not details.
 A prompt that names every look value literally goes to G as written.
 
 The look is the one (colour, article type, gender) seen in training whose composed description
 is nearest the prompt in the run's text encoder, plus a small prior for looks the catalogue has
 often (a "red dress" is for women unless the prompt says otherwise). Values the prompt names
-literally are kept. Whole-sentence matching beat matching word by word in the encoder (0.39
-against 0.12 of looks right on a development set of synonyms disjoint from the benchmark's): a
-lone word like "scarlet" embeds nearer "Pink" than "Red", in a sentence it lands nearer "Red".
+literally are kept. Whole sentences are matched, not words: in an exploratory comparison on the
+development synonyms, matching each word to the values read far fewer looks right, because a
+lone word like "scarlet" embeds nearer "Pink" than "Red" and lands nearer "Red" in a sentence.
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def test_the_garment_is_found_without_the_person_wearing_it():
         want = polygon_mask(drawn["polygon"], photo.shape[-1], photo.shape[-2])
         found[key] = iou(garment_mask(photo)[0, 0].numpy() > 0.5, want)
         figure[key] = iou(~background(photo[0].permute(1, 2, 0).numpy()), want)
-    assert np.mean(list(found.values())) > 0.75, found  # measured 0.80
+    assert np.mean(list(found.values())) > 0.75, found  # measured 0.81 (benchmarks/style.py --masks-only)
     assert np.mean(list(found.values())) > np.mean(list(figure.values())) + 0.1, (found, figure)
     assert min(found.values()) > 0.6, found
 

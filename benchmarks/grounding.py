@@ -1,0 +1,72 @@
+"""Prompt grounding on development synonyms: how often the look is read right, and what G draws.
+
+    python benchmarks/grounding.py --run runs/bench/t2i-cmp/projected-sentence-64px-w16-30min [--threads 2]
+
+The prompts are built from tests/text/synonyms.py (words for catalogue values that share no word
+with benchmarks/text2image.py's paraphrases), for looks drawn as often as the catalogue has them.
+1. Reading: the share of prompts whose (colour, article type, gender) is read right, per value.
+2. Drawing (with --run, a text-to-image run trained on benchmarks/text2image.py's split): all-three
+   attribute match of the run's pictures, judged by that benchmark's attribute classifier, for the
+   prompt as written, the look followed by the prompt, and the look alone (what grounding gives G).
+Prints JSON; BENCHMARKS.md quotes it.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "text"))
+from synonyms import development_prompts  # noqa: E402
+
+from couturier.metrics.attributes import AttributeJudge, match_rates  # noqa: E402
+from couturier.sampling import generate, load_generator  # noqa: E402
+from couturier.text import build_text_encoder  # noqa: E402
+from couturier.text.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_looks  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data" / "fashion-products"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", help="a text-to-image run to draw the prompts with")
+    parser.add_argument("--bench", default="runs/bench/t2i-cmp", help="benchmarks/text2image.py's --root")
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    table = Path(args.bench) / "train.csv" if args.run else SHARED / "styles.csv"
+    with table.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS})
+    prompts = development_prompts(looks, args.n)
+    loaded = load_generator(args.run) if args.run else None
+    grounder = PromptGrounder(looks, loaded.text_encoder if loaded else build_text_encoder("sentence"))
+    readings = grounder.read([p for p, _ in prompts])
+    read = [tuple(grounder.literal(r.text).get(c) for c in LOOK_COLUMNS) for r in readings]
+    report = {"prompts": len(prompts), "looks from": str(table),
+              "read right": {c: sum(got[i] == want[i] for got, (_, want) in zip(read, prompts)) / len(prompts)
+                             for i, c in enumerate(LOOK_COLUMNS)}}
+    report["read right"]["all"] = sum(got == want for got, (_, want) in zip(read, prompts)) / len(prompts)
+    if loaded is not None:
+        judge = AttributeJudge.load(Path(args.bench) / "attributes.safetensors")
+        wanted = {c: [want[i] for _, want in prompts] for i, c in enumerate(LOOK_COLUMNS)}
+        variants = {"as written": [p for p, _ in prompts],
+                    "look, then the prompt": [f"{r.text}. {p}" if r.inferred else p
+                                              for r, (p, _) in zip(readings, prompts)],
+                    "look alone (grounding)": [r.text for r in readings]}
+        report["drawn: all three match"] = {}
+        for name, texts in variants.items():
+            _, predicted = judge.predict(generate(loaded, texts, n=1, seed=0, literal=True))
+            report["drawn: all three match"][name] = match_rates(predicted, wanted, judge.classes)["all"]
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
