@@ -29,6 +29,10 @@ def _panel_path(out: Path) -> Path:
 @click.option("--mask", type=click.Path(), help="White = garment: only it takes the fabric.")
 @click.option("--auto-mask", is_flag=True, help="Find the garment on a plain background.")
 @click.option("--preserve-color", is_flag=True, help="Keep the garment's colours; transfer texture only.")
+@click.option("--fabric-scale", type=click.FloatRange(0), default=0.3, show_default=True,
+              help="STYLE is a fabric swatch repeated over the garment, its long side this share of the "
+                   "content's (0.3: a catalogue crop keeps its size); 0: STYLE is a picture (a painting), "
+                   "used whole.")
 @click.option("--fast", is_flag=True, help="One forward pass of the AdaIN stylizer instead of optimising.")
 @click.option("--alpha", type=float, default=1.0, show_default=True, help="Fast mode: 0 = content, 1 = full style.")
 @click.option("--stylizer", type=click.Path(), help="Fast mode: decoder weights from `train-stylizer`.")
@@ -43,8 +47,9 @@ def _panel_path(out: Path) -> Path:
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--progress/--no-progress", default=True)
 def stylize(content, style, out, size, steps, content_weight, style_weight, tv_weight, mask, auto_mask,
-            preserve_color, fast, alpha, stylizer, features, vgg, max_pixels, panel, threads, force, progress):
-    """Put the fabric or style of STYLE on the garment in CONTENT."""
+            preserve_color, fabric_scale, fast, alpha, stylizer, features, vgg, max_pixels, panel, threads, force, progress):
+    """Put the fabric or style of STYLE on the garment in CONTENT (--steps 0: the fabric draped
+    over the garment, at once)."""
     import torch
 
     from couturier import style as styling
@@ -60,13 +65,14 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
     height, width = content_image.shape[-2:]
     region = (styling.read_mask(mask, height, width) if mask else
               styling.garment_mask(content_image) if auto_mask else None)
+    scale = fabric_scale or None
     if fast:
         result = styling.stylize_fast(content_image, style_image, styling.load_fast_stylizer(stylizer),
-                                      alpha, region, preserve_color)
+                                      alpha, region, preserve_color, scale)
     else:
         net = styling.load_style_net(features, vgg)
         result = styling.stylize(content_image, style_image, net, steps, content_weight, style_weight,
-                                 tv_weight, region, preserve_color, progress)
+                                 tv_weight, region, preserve_color, progress, scale)
     styling.save_rgb(result.image, out)
     message = f"wrote {out} in {result.seconds:.1f} s"
     if not fast:

@@ -40,6 +40,8 @@ OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "applicati
 
 # the library's argument names that the API spells otherwise
 API_FIELDS = {"class_name": "class", "run": "model"}
+FABRIC_SCALE_HELP = ("the style is a fabric repeated over the garment, its long side this share of the "
+                     "content's; 0: a picture used whole")
 
 
 class Refused(Exception):
@@ -233,7 +235,9 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                       fast: Annotated[bool, Form()] = True,
                       steps: Annotated[int, Form(ge=0, le=limits.max_steps)] = 150, auto_mask: Annotated[bool, Form()] = False,
                       preserve_color: Annotated[bool, Form()] = False,
-                      alpha: Annotated[float, Form(ge=0, le=1)] = 1.0) -> Response:
+                      alpha: Annotated[float, Form(ge=0, le=1)] = 1.0,
+                      fabric_scale: Annotated[float, Form(ge=0, le=4, description=FABRIC_SCALE_HELP)] = 0.3
+                      ) -> Response:
         from couturier import style as styling
 
         check_side(size, steps)
@@ -242,11 +246,12 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
         def work():
             mask = styling.garment_mask(content_image) if auto_mask else None
+            scale = fabric_scale or None
             if fast:
                 return styling.stylize_fast(content_image, style_image, _stylizer(app), alpha, mask,
-                                            preserve_color)
+                                            preserve_color, scale)
             return styling.stylize(content_image, style_image, _style_net(app), steps, mask=mask,
-                                   preserve_color=preserve_color, progress=False)
+                                   preserve_color=preserve_color, progress=False, fabric_scale=scale)
 
         result = await run(work)
         return Response(_png(styling.to_pil(result.image)), media_type="image/png")

@@ -14,6 +14,7 @@ import time
 import torch
 
 from couturier.style.adain import FastStylizer, load_fast_stylizer, train_decoder
+from couturier.style.drape import FABRIC_SCALE, covering, drape, fabric_at_scale
 from couturier.style.features import StyleNetError, load_style_net
 from couturier.style.images import (
     StyleInputError,
@@ -33,17 +34,26 @@ from couturier.style.transfer import StyleResult, stylize
 
 
 def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStylizer, alpha: float = 1.0,
-                 mask: torch.Tensor | None = None, preserve_color: bool = False) -> StyleResult:
-    """The one-pass AdaIN version of `stylize`, with the same mask and colour options."""
+                 mask: torch.Tensor | None = None, preserve_color: bool = False,
+                 fabric_scale: float | None = FABRIC_SCALE) -> StyleResult:
+    """The one-pass AdaIN version of `stylize`, with the same mask, colour and fabric options. A
+    fabric is draped first and the decoder redraws the draped garment in the fabric's statistics:
+    given the bare garment, it kept the garment's layout and only took the fabric's colours and
+    a streaky grain (cross-network style distance 0.53 against 0.25 from the drape)."""
     require_min_side(content, "content picture")
     require_min_side(style, "style picture")
     start = time.perf_counter()
-    result = stylizer(content, style, alpha)
+    source = content
+    if fabric_scale is not None:
+        style = fabric_at_scale(style, content, fabric_scale)
+        source = drape(content, style, mask)
+        mask = covering(mask, content)
+    result = stylizer(source, style, alpha)
     if preserve_color:
         result = keep_colours(result, content)
     return StyleResult(composite(result, content, mask), float("nan"), float("nan"), time.perf_counter() - start)
 
 
-__all__ = ["cut_swatch", "FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "garment_mask", "from_pil", "load_fast_stylizer",
+__all__ = ["FABRIC_SCALE", "cut_swatch", "drape", "fabric_at_scale", "FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "garment_mask", "from_pil", "load_fast_stylizer",
            "load_style_net", "read_mask", "read_rgb", "save_rgb", "seam_ratio", "stylize", "stylize_fast",
            "synthesize_texture", "to_pil", "train_decoder"]

@@ -1,7 +1,10 @@
 """Optimisation-based style transfer (Gatys, Ecker & Bethge 2016): put a fabric on a garment.
 
-The image itself is optimised, starting from the content picture, to keep the content network's
-deep-layer activations and take on the style's Gram matrices. With a mask the style statistics
+The image itself is optimised to keep the content network's deep-layer activations and take on
+the style's Gram matrices. A fabric swatch is laid out at its scale and the optimisation starts
+from it draped over the garment (style/drape.py), so the steps blend a pattern that is already
+there instead of growing one from the Gram loss; a picture style (a painting) starts from the
+garment in the style's colours. With a mask the style statistics
 are measured on the garment only, and the network always sees the background as it was: the
 deep layers see far, so a background left free would be painted to shape the garment's features.
 """
@@ -14,6 +17,7 @@ import torch
 from tqdm import tqdm
 
 from couturier import deadline
+from couturier.style.drape import FABRIC_SCALE, covering, drape, fabric_at_scale
 from couturier.style.images import composite, keep_colours, require_min_side
 from couturier.style.losses import content_loss, gram, style_loss, total_variation
 
@@ -67,12 +71,20 @@ def fabric_colours(content: torch.Tensor, style: torch.Tensor, mask: torch.Tenso
 def stylize(content: torch.Tensor, style: torch.Tensor, net, steps: int = 150,
             content_weight: float = 1.0, style_weight: float = 100.0, tv_weight: float = 1.0,
             mask: torch.Tensor | None = None, preserve_color: bool = False,
-            progress: bool = True) -> StyleResult:
+            progress: bool = True, fabric_scale: float | None = FABRIC_SCALE) -> StyleResult:
     """content, style: (1, 3, H, W) in [0, 1] (sizes may differ); mask: (1, 1, H, W) or None;
-    net: a style feature network (`load_style_net`)."""
+    net: a style feature network (`load_style_net`). fabric_scale: the style is a fabric swatch
+    whose long side spans this share of the content's; None: a picture style, used as given.
+    With a fabric, steps=0 returns the draped fabric."""
     require_min_side(content, "content picture")
     require_min_side(style, "style picture")
     start = time.perf_counter()
+    if fabric_scale is not None:
+        style = fabric_at_scale(style, content, fabric_scale)
+        first = drape(content, style, mask)
+        mask = covering(mask, content)
+    else:
+        first = fabric_colours(content, style, mask)
     content_layer, style_layers = net.content_layer, net.style_layers  # each feature network names its own
     with torch.no_grad():
         content_target = net(content, (content_layer,))[content_layer]
@@ -86,7 +98,7 @@ def stylize(content: torch.Tensor, style: torch.Tensor, net, steps: int = 150,
         loss = content_weight * c + style_weight * s + tv_weight * total_variation(image)
         return loss, {"content": c.item(), "style": s.item()}
 
-    result = lbfgs_optimise(fabric_colours(content, style, mask), objective, steps, "stylize", progress)
+    result = lbfgs_optimise(first, objective, steps, "stylize", progress)
     if preserve_color:
         result = keep_colours(result, content)
     result = composite(result, content, mask)

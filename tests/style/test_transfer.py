@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from couturier import style
+from couturier.style.drape import covering
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def test_stylize_moves_style_towards_fabric_and_keeps_background_under_mask(net,
     before = style.stylize(garment, fabric, net, steps=0, mask=mask, progress=False)
     after = style.stylize(garment, fabric, net, steps=15, mask=mask, progress=False)
     assert after.style_loss < 0.7 * before.style_loss
-    background = mask < 0.01
+    background = covering(mask, garment) < 0.01  # the fabric reaches just past the automatic outline
     assert torch.allclose(after.image[background.expand_as(garment)], garment[background.expand_as(garment)])
     assert not torch.allclose(after.image, garment, atol=0.05)  # the garment did change
 
