@@ -4,7 +4,8 @@
 
 The prompts are built from tests/text/synonyms.py (words for catalogue values that share no word
 with benchmarks/text2image.py's paraphrases), for looks drawn as often as the catalogue has them.
-1. Reading: the share of prompts whose (colour, article type, gender) is read right, per value.
+1. Reading: the share of prompts whose (colour, article type, gender) is read right, per value,
+   with the reader a run fits on its catalogue's texts (`--no-reader`: the cosine and prior alone).
 2. Drawing (with --run, a text-to-image run trained on benchmarks/text2image.py's split): all-three
    attribute match of the run's pictures, judged by that benchmark's attribute classifier, for the
    prompt as written, the look followed by the prompt, and the look alone (what grounding gives G).
@@ -18,12 +19,14 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "text"))
 from synonyms import development_prompts  # noqa: E402
 
+from couturier.data.catalogue import CATALOGUE_ATTRIBUTES, Catalogue, compose_description, vary_wording  # noqa: E402
 from couturier.metrics.attributes import AttributeJudge, match_rates  # noqa: E402
 from couturier.sampling import generate, load_generator  # noqa: E402
 from couturier.text import build_text_encoder  # noqa: E402
@@ -32,12 +35,22 @@ from couturier.text.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_loo
 SHARED = ROOT.parent / "shared" / "data" / "fashion-products"
 
 
+def training_embeddings(rows: list[dict], encoder):
+    """The table's texts as a text-to-image run words them for training (`vary_wording`)."""
+    texts = [". ".join(t for t in (compose_description(r, CATALOGUE_ATTRIBUTES), r["productDisplayName"].strip()) if t)
+             for r in rows]
+    catalogue = Catalogue(np.zeros((0,), np.uint8), texts, {a: [r[a] for r in rows] for a in CATALOGUE_ATTRIBUTES},
+                          [r["id"] for r in rows])
+    return encoder.encode(vary_wording(catalogue)).numpy()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", help="a text-to-image run to draw the prompts with")
     parser.add_argument("--bench", default="runs/bench/t2i-cmp", help="benchmarks/text2image.py's --root")
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--no-reader", action="store_true", help="read by the cosine and the prior alone")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -47,7 +60,10 @@ def main() -> None:
     looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS})
     prompts = development_prompts(looks, args.n)
     loaded = load_generator(args.run) if args.run else None
-    grounder = PromptGrounder(looks, loaded.text_encoder if loaded else build_text_encoder("sentence"))
+    encoder = loaded.text_encoder if loaded else build_text_encoder("sentence")
+    if not args.no_reader:
+        looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS}, training_embeddings(rows, encoder))
+    grounder = PromptGrounder(looks, encoder)
     readings = grounder.read([p for p, _ in prompts])
     read = [tuple(grounder.literal(r.text).get(c) for c in LOOK_COLUMNS) for r in readings]
     report = {"prompts": len(prompts), "looks from": str(table),

@@ -27,7 +27,7 @@ import torch
 
 from couturier.config import load_config_file, merge
 from couturier.presets import build_config
-from couturier.data.catalogue import load_catalogue
+from couturier.data.catalogue import Catalogue, load_catalogue, vary_wording
 from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
@@ -106,11 +106,21 @@ def variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tupl
     return {"variety": spread, "variety_real": real, "variety_ratio": spread / real}
 
 
+def training_looks(catalogue: Catalogue, train_ids: np.ndarray, encoder) -> dict:
+    """The looks and reader a run on the training split would have saved, in its own encoder: the
+    split's texts worded as training words them (`vary_wording`, train.csv keeps catalogue order)."""
+    subset = Catalogue(catalogue.images[:0], [catalogue.texts[i] for i in train_ids],
+                       {a: [catalogue.attributes[a][i] for i in train_ids] for a in catalogue.attributes},
+                       [catalogue.keys[i] for i in train_ids])
+    embeddings = encoder.encode(vary_wording(subset)).numpy()
+    return catalogue_looks({a: [str(v) for v in subset.attributes[a]] for a in JUDGED}, embeddings)
+
+
 def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray,
-              real_groups: tuple[np.ndarray, np.ndarray], looks: dict) -> dict:
+              real_groups: tuple[np.ndarray, np.ndarray], looks_for) -> dict:
     loaded = load_generator(run)
-    if loaded.grounder is None:  # runs trained before looks were saved: the training split's looks
-        loaded.grounder = PromptGrounder(looks, loaded.text_encoder)
+    if loaded.grounder is None or loaded.grounder.reader is None:  # runs saved before looks or readers were
+        loaded.grounder = PromptGrounder(looks_for(loaded.text_encoder), loaded.text_encoder)
     results = {"step": loaded.step, "text_influence": text_influence(loaded)}
     for name, (prompts, wanted) in prompt_sets.items():
         literal = name.endswith("(literal)")
@@ -208,13 +218,15 @@ def main() -> None:
         "paraphrase": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
         "paraphrase (literal)": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
     }
-    looks = catalogue_looks({a: [str(v) for v in attrs[a][train_ids]] for a in JUDGED})
+    def looks_for(encoder):
+        return training_looks(catalogue, train_ids, encoder)
+
     print(f"prompts: {', '.join(f'{k} {len(v[0])}' for k, v in prompt_sets.items())}; e.g. {para[0][0]!r}")
 
     for run, layer in planned_runs(args, root, table):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
-        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks)
+        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for)
         print(json.dumps({run.name: report[run.name]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
     results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there

@@ -239,12 +239,13 @@ class TextToImage(GAN):
         else:
             encoder = build_text_encoder(cfg.model.text_encoder).fit(dataset.texts)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.texts)))
+        looks = catalogue_looks(columns, dataset.labels.numpy()) if columns else None
         attributes = attribute_vocabulary(columns) if cfg.model.attribute_weight > 0 else {}
         if attributes:  # the ids ride after the embedding in each training condition
             ids = attribute_ids(columns, attributes).to(dataset.labels.dtype)
             dataset = dataclasses.replace(dataset, labels=torch.cat([dataset.labels, ids], dim=1))
             log("attribute head: " + ", ".join(f"{name} ({len(values)})" for name, values in attributes.items()))
-        return cls(cfg, encoder, attributes=attributes, looks=catalogue_looks(columns)), dataset
+        return cls(cfg, encoder, attributes=attributes, looks=looks), dataset
 
     @classmethod
     def from_meta(cls, cfg: Config, meta: dict) -> "TextToImage":

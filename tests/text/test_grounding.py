@@ -56,3 +56,21 @@ def test_synonyms_are_read_as_the_catalogue_look_they_name():
     # the look is right for about a third; the commonest look alone for almost none
     assert sum(right) / len(right) > 0.25 > 4 * sum(by_prior) / len(by_prior)
     assert grounder.read(["Black Watches for Men"])[0].inferred == {}
+
+
+def test_a_reader_fitted_on_product_names_learns_the_catalogues_other_words():
+    """The columns say Tshirts and Handbags; the product names say "tee" and "tote". The reader,
+    fitted on the names, reads "a tee" as Tshirts, which the look descriptions alone cannot."""
+    names = ["Nike Men Red Tee", "Puma Women Red Tote", "Adidas Men Blue Tee", "Lavie Women Blue Tote"] * 5
+    columns = {"baseColour": ["Red", "Red", "Blue", "Blue"] * 5,
+               "articleType": ["Tshirts", "Handbags", "Tshirts", "Handbags"] * 5,
+               "gender": ["Men", "Women", "Men", "Women"] * 5}
+    encoder = build_text_encoder("tfidf").fit(names)
+    looks = catalogue_looks(columns, encoder.encode(names).numpy())
+    assert set(looks["reader"]) == set(LOOK_COLUMNS)
+    assert looks["reader"]["gender"]["values"] == ["Men", "Women"]  # two values: two rows of weights
+    assert len(looks["reader"]["gender"]["weight"]) == 2
+    with_reader = PromptGrounder(looks, encoder).read(["a plain tee", "a roomy tote"])
+    assert [r.inferred["articleType"] for r in with_reader] == ["Tshirts", "Handbags"]
+    without = PromptGrounder({k: v for k, v in looks.items() if k != "reader"}, encoder)
+    assert without.reader is None and len(without.read(["a plain tee"])[0].inferred) == 3
