@@ -17,6 +17,7 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     meta = json.loads(sorted((run / "checkpoints").glob("step-*"))[-1].joinpath("meta.json").read_text())
     assert meta["text_encoder"]["name"] == "tfidf" and len(meta["prompts"]) == 10
     assert meta["looks"]["columns"] == ["baseColour", "articleType", "gender"] and sum(meta["looks"]["counts"]) == 48
+    assert set(meta["looks"]["reader"]) == set(meta["looks"]["columns"])  # fitted on the catalogue's texts
 
     code, out, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
                              "--n", "3", "--seed", "1", "--out", tmp_path / "grid.png")
