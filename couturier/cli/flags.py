@@ -21,7 +21,7 @@ ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out",
                   "class_a": "--class-a", "features": "--features", "trust_code": "--trust-code", "ref": "--ref", "interpolate": "--interpolate",
                   "nproc": "--nproc", "attribute": "--attribute", "by": "--by", "time": "--time",
                   "weight": "--weight", "horizon": "--horizon", "level": "--level", "min_rows": "--min-rows",
-                  "method": "--method", "prompts": "--prompts"}
+                  "method": "--method", "prompts": "--prompts", "fabric_scale": "--fabric-scale"}
 
 
 def _flag_names(section: str, field) -> list[str]:

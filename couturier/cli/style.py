@@ -65,14 +65,13 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
     height, width = content_image.shape[-2:]
     region = (styling.read_mask(mask, height, width) if mask else
               styling.garment_mask(content_image) if auto_mask else None)
-    scale = fabric_scale or None
     if fast:
         result = styling.stylize_fast(content_image, style_image, styling.load_fast_stylizer(stylizer),
-                                      alpha, region, preserve_color, scale)
+                                      alpha, region, preserve_color, fabric_scale)
     else:
         net = styling.load_style_net(features, vgg)
         result = styling.stylize(content_image, style_image, net, steps, content_weight, style_weight,
-                                 tv_weight, region, preserve_color, progress, scale)
+                                 tv_weight, region, preserve_color, progress, fabric_scale)
     styling.save_rgb(result.image, out)
     message = f"wrote {out} in {result.seconds:.1f} s"
     if not fast:

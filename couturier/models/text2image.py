@@ -27,6 +27,7 @@ runs at a quarter of the pixels.
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Callable
 
 import torch
@@ -239,7 +240,10 @@ class TextToImage(GAN):
         else:
             encoder = build_text_encoder(cfg.model.text_encoder).fit(dataset.texts)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.texts)))
-        looks = catalogue_looks(columns, dataset.labels.numpy()) if columns else None
+        start = time.perf_counter()
+        looks = catalogue_looks(columns, dataset.labels.numpy())
+        if looks and "reader" in looks:
+            log(f"prompt reader: fitted on {len(dataset.labels)} descriptions in {time.perf_counter() - start:.0f} s")
         attributes = attribute_vocabulary(columns) if cfg.model.attribute_weight > 0 else {}
         if attributes:  # the ids ride after the embedding in each training condition
             ids = attribute_ids(columns, attributes).to(dataset.labels.dtype)

@@ -246,12 +246,11 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
         def work():
             mask = styling.garment_mask(content_image) if auto_mask else None
-            scale = fabric_scale or None
             if fast:
                 return styling.stylize_fast(content_image, style_image, _stylizer(app), alpha, mask,
-                                            preserve_color, scale)
+                                            preserve_color, fabric_scale)
             return styling.stylize(content_image, style_image, _style_net(app), steps, mask=mask,
-                                   preserve_color=preserve_color, progress=False, fabric_scale=scale)
+                                   preserve_color=preserve_color, progress=False, fabric_scale=fabric_scale)
 
         result = await run(work)
         return Response(_png(styling.to_pil(result.image)), media_type="image/png")

@@ -14,7 +14,7 @@ import time
 import torch
 
 from couturier.style.adain import FastStylizer, load_fast_stylizer, train_decoder
-from couturier.style.drape import FABRIC_SCALE, covering, drape, fabric_at_scale
+from couturier.style.drape import FABRIC_SCALE, drape, drape_fabric, fabric_at_scale
 from couturier.style.features import StyleNetError, load_style_net
 from couturier.style.images import (
     StyleInputError,
@@ -44,10 +44,9 @@ def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStyli
     require_min_side(style, "style picture")
     start = time.perf_counter()
     source = content
-    if fabric_scale is not None:
-        style = fabric_at_scale(style, content, fabric_scale)
-        source = drape(content, style, mask)
-        mask = covering(mask, content)
+    if fabric_scale:
+        draped = drape_fabric(content, style, mask, fabric_scale)
+        style, source, mask = draped.fabric, draped.picture, draped.mask
     result = stylizer(source, style, alpha)
     if preserve_color:
         result = keep_colours(result, content)

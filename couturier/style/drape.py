@@ -9,8 +9,12 @@ Written here because no kept library does it: it is a mirrored tiling and one lu
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
+
+from couturier.errors import StyleInputError
 
 FABRIC_SCALE = 0.3  # one swatch spans 0.3 of the photo's long side: a 24-pixel crop of a 60x80 catalogue
                     # photo, put on another photo of the catalogue, keeps its size in the world
@@ -76,3 +80,22 @@ def drape(content: torch.Tensor, fabric: torch.Tensor, mask: torch.Tensor | None
     or None (the whole picture is the garment)."""
     lit = (fabric * shading(content, mask)).clamp(0.0, 1.0)
     return lit if mask is None else torch.lerp(content, lit, covering(mask, content))
+
+
+@dataclass
+class Draped:
+    """A fabric put on a garment: the fabric laid out at the garment's size, the garment draped in
+    it, and the mask the fabric covers."""
+
+    fabric: torch.Tensor
+    picture: torch.Tensor
+    mask: torch.Tensor | None
+
+
+def drape_fabric(content: torch.Tensor, swatch: torch.Tensor, mask: torch.Tensor | None,
+                 scale: float = FABRIC_SCALE) -> Draped:
+    """The first step of both style-transfer modes when the style is a fabric swatch."""
+    if scale <= 0:
+        raise StyleInputError(f"the fabric scale must be above 0 (got {scale})", field="fabric_scale")
+    fabric = fabric_at_scale(swatch, content, scale)
+    return Draped(fabric, drape(content, fabric, mask), covering(mask, content))

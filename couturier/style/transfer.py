@@ -17,7 +17,7 @@ import torch
 from tqdm import tqdm
 
 from couturier import deadline
-from couturier.style.drape import FABRIC_SCALE, covering, drape, fabric_at_scale
+from couturier.style.drape import FABRIC_SCALE, drape_fabric
 from couturier.style.images import composite, keep_colours, require_min_side
 from couturier.style.losses import content_loss, gram, style_loss, total_variation
 
@@ -74,15 +74,14 @@ def stylize(content: torch.Tensor, style: torch.Tensor, net, steps: int = 150,
             progress: bool = True, fabric_scale: float | None = FABRIC_SCALE) -> StyleResult:
     """content, style: (1, 3, H, W) in [0, 1] (sizes may differ); mask: (1, 1, H, W) or None;
     net: a style feature network (`load_style_net`). fabric_scale: the style is a fabric swatch
-    whose long side spans this share of the content's; None: a picture style, used as given.
+    whose long side spans this share of the content's; None or 0: a picture style, used as given.
     With a fabric, steps=0 returns the draped fabric."""
     require_min_side(content, "content picture")
     require_min_side(style, "style picture")
     start = time.perf_counter()
-    if fabric_scale is not None:
-        style = fabric_at_scale(style, content, fabric_scale)
-        first = drape(content, style, mask)
-        mask = covering(mask, content)
+    if fabric_scale:
+        draped = drape_fabric(content, style, mask, fabric_scale)
+        style, first, mask = draped.fabric, draped.picture, draped.mask
     else:
         first = fabric_colours(content, style, mask)
     content_layer, style_layers = net.content_layer, net.style_layers  # each feature network names its own

@@ -62,7 +62,7 @@ def catalogue_looks(columns: dict[str, list[str]], embeddings: np.ndarray | None
     if not names:
         return None
     rows = zip(*(columns[c] for c in names))
-    counts = Counter(row for row in rows if all(v and v.upper() != "NA" for v in row))
+    counts = Counter(row for row in rows if all(_known(v) for v in row))
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     looks = {"columns": names, "values": [list(look) for look, _ in ordered], "counts": [n for _, n in ordered]}
     reader = fit_reader(embeddings, columns) if embeddings is not None else None
@@ -79,7 +79,7 @@ def fit_reader(embeddings: np.ndarray, columns: dict[str, list[str]]) -> dict | 
     reader = {}
     for column in (c for c in LOOK_COLUMNS if c in columns):
         values = np.asarray(columns[column], dtype=object)
-        keep = np.array([bool(v) and str(v).upper() != "NA" for v in values])
+        keep = np.array([_known(v) for v in values])
         if len(set(values[keep])) < 2:
             continue
         model = LogisticRegression(C=READER_REGULARISATION, max_iter=500).fit(embeddings[keep], values[keep])
@@ -89,6 +89,11 @@ def fit_reader(embeddings: np.ndarray, columns: dict[str, list[str]]) -> dict | 
         reader[column] = {"values": [str(v) for v in model.classes_],
                           "weight": np.round(weight, 4).tolist(), "bias": np.round(bias, 4).tolist()}
     return reader or None
+
+
+def _known(value) -> bool:
+    """A catalogue cell that says something: not empty, not "NA"."""
+    return bool(value) and str(value).upper() != "NA"
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -109,10 +114,18 @@ class PromptGrounder:
         self._table = np.array(self.looks, dtype=object).reshape(len(self.looks), -1)
         self.log_counts = np.log(np.asarray(looks["counts"], dtype=np.float64))
         self.reader = looks.get("reader")
+        self._read_columns = [self._reader_column(column, fitted) for column, fitted in (self.reader or {}).items()]
         self.encoder = encoder
         self._embeddings: np.ndarray | None = None
         self.values = {c: sorted({look[i] for look in self.looks}, key=len, reverse=True)
                        for i, c in enumerate(self.columns)}
+
+    def _reader_column(self, column: str, fitted: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The column's weights, bias, and each look's value index (-1: a value the reader never saw)."""
+        index = {v: k for k, v in enumerate(fitted["values"])}
+        at = self.columns.index(column)
+        picked = np.array([index.get(look[at], -1) for look in self.looks])
+        return np.asarray(fitted["weight"]).T, np.asarray(fitted["bias"]), picked
 
     def _look_text(self, look: tuple[str, ...]) -> str:
         return compose_description(dict(zip(self.columns, look)), self.columns)
@@ -152,12 +165,9 @@ class PromptGrounder:
         if not self.reader:
             return cosine + PRIOR_WEIGHT * self.log_counts
         total = READER_COSINE * cosine + READER_PRIOR * self.log_counts
-        for column, fitted in self.reader.items():
-            log_p = _log_softmax(vectors @ np.asarray(fitted["weight"]).T + np.asarray(fitted["bias"]))
-            index = {v: k for k, v in enumerate(fitted["values"])}
-            at = self.columns.index(column)
+        for weight, bias, picked in self._read_columns:
+            log_p = _log_softmax(vectors @ weight + bias)
             # a look value the reader never saw scores as a very unlikely one
-            picked = np.array([index.get(look[at], -1) for look in self.looks])
             total += np.where(picked >= 0, log_p[:, np.maximum(picked, 0)], -30.0)
         return total
 

@@ -1,6 +1,7 @@
 """style/drape.py: a fabric laid out at its scale and draped over a garment, lit by its folds."""
 from __future__ import annotations
 
+import pytest
 import torch
 
 from couturier import style
@@ -69,3 +70,13 @@ def test_stylize_with_no_steps_is_the_drape_and_a_picture_style_is_used_whole():
     assert torch.allclose(draped, want, atol=1e-6)
     whole = style.stylize(garment, stripes, net, steps=0, mask=mask, progress=False, fabric_scale=None).image
     assert not torch.allclose(whole, want, atol=0.05)
+
+
+def test_a_fabric_scale_below_zero_is_a_clear_error_and_zero_means_a_picture():
+    garment, mask = _garment()
+    net = style.load_style_net("random")
+    with pytest.raises(style.StyleInputError, match="fabric scale"):
+        style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=-0.1)
+    whole = style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=0).image
+    none = style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=None).image
+    assert torch.equal(whole, none)
