@@ -29,7 +29,7 @@ def _panel_path(out: Path) -> Path:
 @click.option("--mask", type=click.Path(), help="White = garment: only it takes the fabric.")
 @click.option("--auto-mask", is_flag=True, help="Find the garment on a plain background.")
 @click.option("--preserve-color", is_flag=True, help="Keep the garment's colours; transfer texture only.")
-@click.option("--fabric-scale", type=click.FloatRange(0), default=0.3, show_default=True,
+@click.option("--fabric-scale", type=click.FloatRange(0, 4), default=0.3, show_default=True,
               help="STYLE is a fabric swatch repeated over the garment, its long side this share of the "
                    "content's (0.3: a catalogue crop keeps its size); 0: STYLE is a picture (a painting), "
                    "used whole.")

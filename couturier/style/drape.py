@@ -18,6 +18,7 @@ from couturier.errors import StyleInputError
 
 FABRIC_SCALE = 0.3  # one swatch spans 0.3 of the photo's long side: a 24-pixel crop of a 60x80 catalogue
                     # photo, put on another photo of the catalogue, keeps its size in the world
+MAX_FABRIC_SCALE = 4.0  # one copy four times the photo: beyond it the laid-out swatch only costs memory
 SHADING_LIMITS = (0.35, 1.6)  # folds darken to a third and highlights brighten by 60% at most
 _LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)  # ITU-R BT.601, as PIL's "L" mode
 
@@ -95,7 +96,8 @@ class Draped:
 def drape_fabric(content: torch.Tensor, swatch: torch.Tensor, mask: torch.Tensor | None,
                  scale: float = FABRIC_SCALE) -> Draped:
     """The first step of both style-transfer modes when the style is a fabric swatch."""
-    if scale <= 0:
-        raise StyleInputError(f"the fabric scale must be above 0 (got {scale})", field="fabric_scale")
+    if not 0 < scale <= MAX_FABRIC_SCALE:
+        raise StyleInputError(f"the fabric scale must be above 0 and at most {MAX_FABRIC_SCALE:g} (got {scale:g})",
+                              field="fabric_scale")
     fabric = fabric_at_scale(swatch, content, scale)
     return Draped(fabric, drape(content, fabric, mask), covering(mask, content))

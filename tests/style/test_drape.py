@@ -72,11 +72,12 @@ def test_stylize_with_no_steps_is_the_drape_and_a_picture_style_is_used_whole():
     assert not torch.allclose(whole, want, atol=0.05)
 
 
-def test_a_fabric_scale_below_zero_is_a_clear_error_and_zero_means_a_picture():
+def test_a_fabric_scale_out_of_range_is_a_clear_error_and_zero_means_a_picture():
     garment, mask = _garment()
     net = style.load_style_net("random")
-    with pytest.raises(style.StyleInputError, match="fabric scale"):
-        style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=-0.1)
+    for wrong in (-0.1, 100.0):  # 100 would lay out a swatch a hundred times the photo
+        with pytest.raises(style.StyleInputError, match="fabric scale"):
+            style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=wrong)
     whole = style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=0).image
     none = style.stylize(garment, _stripes(32, 32), net, steps=0, mask=mask, progress=False, fabric_scale=None).image
     assert torch.equal(whole, none)
