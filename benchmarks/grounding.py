@@ -5,7 +5,8 @@
 The prompts are built from tests/text/synonyms.py (words for catalogue values that share no word
 with benchmarks/text2image.py's paraphrases), for looks drawn as often as the catalogue has them.
 1. Reading: the share of prompts whose (colour, article type, gender) is read right, per value,
-   with the reader a run fits on its catalogue's texts (`--no-reader`: the cosine and prior alone).
+   with the reader a run fits on its catalogue's texts and WordNet (`--no-reader`, `--no-lexicon`:
+   without them).
 2. Drawing (with --run, a text-to-image run trained on benchmarks/text2image.py's split): all-three
    attribute match of the run's pictures, judged by that benchmark's attribute classifier, for the
    prompt as written, the look followed by the prompt, and the look alone (what grounding gives G).
@@ -50,7 +51,8 @@ def main() -> None:
     parser.add_argument("--bench", default="runs/bench/t2i-cmp", help="benchmarks/text2image.py's --root")
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--threads", type=int, default=0)
-    parser.add_argument("--no-reader", action="store_true", help="read by the cosine and the prior alone")
+    parser.add_argument("--no-reader", action="store_true", help="read without the catalogue-fitted reader")
+    parser.add_argument("--no-lexicon", action="store_true", help="read without WordNet")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -63,7 +65,7 @@ def main() -> None:
     encoder = loaded.text_encoder if loaded else build_text_encoder("sentence")
     if not args.no_reader:
         looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS}, training_embeddings(rows, encoder))
-    grounder = PromptGrounder(looks, encoder)
+    grounder = PromptGrounder(looks, encoder, use_wordnet=not args.no_lexicon)
     readings = grounder.read([p for p, _ in prompts])
     read = [tuple(grounder.literal(r.text).get(c) for c in LOOK_COLUMNS) for r in readings]
     report = {"prompts": len(prompts), "looks from": str(table),

@@ -21,6 +21,8 @@ apt_install() {  # apt_install PACKAGE...: install what is missing, updating the
 # Fashion-MNIST: the Debian package puts the original IDX files in /usr/share/datasets.
 # Without it, couturier downloads the files on first use (SHA-256 verified).
 apt_install dataset-fashion-mnist || echo "setup: dataset-fashion-mnist not installed; couturier will download Fashion-MNIST" >&2
+# WordNet (Debian's wordnet-base): prompt grounding reads words no catalogue uses through it.
+apt_install wordnet-base || echo "setup: wordnet-base not installed; prompts are read without WordNet" >&2
 # The test suite drives the web page in headless Chromium (scripts/test.sh sets WITH_BROWSER=1).
 if [ "${WITH_BROWSER:-0}" = 1 ]; then apt_install chromium chromium-driver; fi
 python3 -m venv --help >/dev/null 2>&1 && python3 -c "import ensurepip" 2>/dev/null || apt_install python3-venv

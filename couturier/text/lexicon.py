@@ -1,0 +1,211 @@
+"""Words the catalogue never uses, read through WordNet: "crimson" is a red, "frock" a dress,
+"billfold" a wallet, "gentlemen" are men.
+
+A sentence encoder places a rare word by the company it keeps, so "crimson frock for ladies"
+lands nearer lipstick than red dresses (BENCHMARKS.md). WordNet (Princeton, 117,000 synsets)
+states the relation outright: a word's synsets, their hypernyms, and an adjective satellite's
+head ("jet-black" is similar to "black"). A `Lexicon` says which look values a prompt's words
+name that way, and how directly; `couturier.text.grounding` adds that to its reading.
+
+The data are Debian's `wordnet-base` (/usr/share/wordnet, the WNDB files; `COUTURIER_WORDNET`
+points elsewhere). Without them prompts are read without a lexicon, as before.
+
+The WNDB reader is written here: nltk's reader only opens its own data folders (which it
+downloads) and wants a `lexnames` file that Debian does not ship; `wn` reads only its own
+database format. The format (wndb(5)) is one synset per line, parsed in a few lines.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_ROOT = Path("/usr/share/wordnet")  # Debian's wordnet-base
+PARTS = {"noun": "n", "adj": "a"}  # colours are nouns and adjectives; garments and people nouns
+HYPERNYMS = ("@", "@i")
+SIMILAR = "&"  # an adjective satellite's head ("jet-black" -> "black")
+# WordNet's detachment rules (morphy(7WN)): plural nouns and comparative adjectives to lemmas
+SUFFIXES = {"n": (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+                  ("ies", "y"), ("s", "")),
+            "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e"))}
+ADJECTIVES = 0  # lexicographer file adj.all: every adjective, colours among them
+DEPTH = 2  # hypernym steps: "crimson" -> red (1); "stiletto heel" -> high heel -> shoe (2)
+DECAY = 0.5  # a value named through one more step counts this much less
+VALUE_DEPTH = 1  # a value's own hypernym steps: Handbags -> bag
+HEAD_SHARE = 0.5  # "oxford" -> shoe names each of Casual, Formal and Sports Shoes half as strongly
+
+
+@dataclass(frozen=True)
+class Synset:
+    words: tuple[str, ...]
+    lexfile: int  # the lexicographer file: noun.artifact, noun.attribute, noun.person, adj.all, ...
+    satellite: bool
+    links: tuple[tuple[str, tuple[str, str]], ...]  # (pointer symbol, (part of speech, offset))
+
+
+class WordNet:
+    """Nouns and adjectives of a WNDB folder: lemma -> synsets (commonest sense first)."""
+
+    def __init__(self, root: Path):
+        self.index: dict[str, list[tuple[str, str]]] = {}
+        self.synsets: dict[tuple[str, str], Synset] = {}
+        self.exceptions: dict[str, list[str]] = {}
+        for name, part in PARTS.items():
+            for fields in _entries(root / f"index.{name}"):
+                count = int(fields[2])
+                self.index.setdefault(fields[0], []).extend((part, offset) for offset in fields[-count:])
+            for fields in _entries(root / f"data.{name}"):
+                self.synsets[(part, fields[0])] = _synset(fields)
+            for fields in _entries(root / f"{name}.exc"):
+                self.exceptions.setdefault(fields[0], []).extend(fields[1:])
+
+    def lemmas(self, word: str) -> list[str]:
+        """The WordNet lemmas a word can be: itself, an irregular form's base, or a regular one's."""
+        word = word.lower().replace(" ", "_").replace("-", "_")
+        found = [word] if word in self.index else []
+        found += [base for base in self.exceptions.get(word, []) if base in self.index]
+        for rules in SUFFIXES.values():
+            found += [word[: len(word) - len(ending)] + base for ending, base in rules
+                      if word.endswith(ending) and word[: len(word) - len(ending)] + base in self.index]
+        return list(dict.fromkeys(found))
+
+    def senses(self, word: str) -> list[tuple[str, str]]:
+        return list(dict.fromkeys(key for lemma in self.lemmas(word) for key in self.index[lemma]))
+
+    def related(self, word: str, lexfiles: frozenset[int], depth: int = DEPTH) -> dict[str, int]:
+        """Words for what `word` means, each with the steps it took: its synonyms (0), their
+        hypernyms (1, 2, ...), an adjective satellite's head (1). Only senses in `lexfiles`."""
+        hops = {key: 0 for key in self.senses(word) if self.synsets[key].lexfile in lexfiles}
+        frontier = list(hops)
+        for hop in range(1, depth + 1):
+            reached = []
+            for key in frontier:
+                synset = self.synsets[key]
+                for symbol, target in synset.links:
+                    similar = symbol == SIMILAR and synset.satellite and hop == 1
+                    if (symbol in HYPERNYMS or similar) and target in self.synsets and target not in hops:
+                        hops[target] = hop
+                        reached.append(target)
+            frontier = reached
+        words: dict[str, int] = {}
+        for key, hop in hops.items():
+            for name in self.synsets[key].words:
+                words[squash(name)] = min(words.get(squash(name), hop), hop)
+        return words
+
+
+def _entries(path: Path):
+    """The fields of each line of a WNDB file; licence lines start with a space."""
+    with path.open(encoding="latin-1") as fh:
+        for line in fh:
+            if not line.startswith(" "):
+                yield line.split(" | ", 1)[0].split()
+
+
+def _synset(fields: list[str]) -> Synset:
+    count = int(fields[3], 16)
+    words = tuple(re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower() for i in range(count))
+    at = 4 + 2 * count
+    links = []
+    for k in range(int(fields[at])):
+        symbol, offset, part = fields[at + 1 + 4 * k: at + 4 + 4 * k]
+        links.append((symbol, ("a" if part == "s" else part, offset)))
+    return Synset(words, int(fields[1]), fields[2] == "s", tuple(links))
+
+
+def squash(words: str) -> str:
+    """One spelling per name: "T-shirt", "tee_shirt" -> "tshirt", "teeshirt"; "Navy Blue" -> "navyblue"."""
+    return re.sub(r"[^a-z]", "", words.lower())
+
+
+@lru_cache(maxsize=2)
+def _load(root: str) -> WordNet:
+    return WordNet(Path(root))
+
+
+def load_wordnet() -> WordNet | None:
+    """WordNet from $COUTURIER_WORDNET or Debian's folder, read once per process; None if absent."""
+    root = Path(os.environ.get("COUTURIER_WORDNET") or DEFAULT_ROOT)
+    return _load(str(root)) if (root / "data.noun").is_file() else None
+
+
+class Lexicon:
+    """Which of a catalogue's look values a prompt's words name, through WordNet.
+
+    A word names a value when the two meet in WordNet: the word's synonyms and hypernyms (DEPTH
+    steps) against the value's own and its hypernyms (VALUE_DEPTH), so "tote" (a bag) names
+    Handbags (a bag) as well as "purse" (a handbag) does, less strongly. The strength falls by
+    DECAY per step; a meeting on the value's head noun alone ("shoe" for Sports Shoes) counts
+    HEAD_SHARE of that. On the development synonyms (tests/text/synonyms.py) this read 0.60 of
+    looks right against 0.44 without it; the constants were chosen there.
+    """
+
+    def __init__(self, wordnet: WordNet, values: dict[str, list[str]]):
+        self.wordnet = wordnet
+        # A column's senses are those of its values' commonest senses (colours: noun.attribute;
+        # articles: noun.artifact; genders: noun.person; adjectives always), so "jet" is a black
+        # for a colour and a plane for nothing at all.
+        self.lexfiles = {column: self._lexfiles(names) for column, names in values.items()}
+        self.heads = {column: {value: self._head(value) for value in names} for column, names in values.items()}
+        self.value_words = {column: {value: self._value_words(column, value) for value in names}
+                            for column, names in values.items()}
+
+    def _head(self, value: str) -> str:
+        """The value's head noun, singular: "Sports Shoes" -> "shoe"; "Tshirts" -> "tshirt"."""
+        last = value.lower().split()[-1]
+        return squash(next(iter(self.wordnet.lemmas(last)), last.rstrip("s")))
+
+    def _value_words(self, column: str, value: str) -> dict[str, float]:
+        """Words that name the value, each with its weight: itself 1, its synonyms and hypernyms
+        DECAY per step; HEAD_SHARE of that when they come from the head noun of a longer name."""
+        words = value.lower().split()
+        name = "_".join(words)
+        whole = name if self.wordnet.lemmas(name) or len(words) == 1 else None
+        share = 1.0 if whole else HEAD_SHARE
+        found = {word: share * DECAY ** hop for word, hop in
+                 self.wordnet.related(whole or words[-1], self.lexfiles[column], VALUE_DEPTH).items()}
+        found.setdefault(self.heads[column][value], share)
+        found[squash(" ".join(words[:-1]) + self.heads[column][value])] = 1.0
+        return found
+
+    def _lexfiles(self, values: list[str]) -> frozenset[int]:
+        """Adjectives, and the lexicographer file most of the values' commonest noun senses are in."""
+        firsts = Counter()
+        for value in values:
+            nouns = [key for key in self.wordnet.senses(value) or self.wordnet.senses(value.split()[-1])
+                     if key[0] == "n"]
+            if nouns:
+                firsts[self.wordnet.synsets[nouns[0]].lexfile] += 1
+        return frozenset({ADJECTIVES, *(lexfile for lexfile, _ in firsts.most_common(1))})
+
+    def phrases(self, prompt: str) -> list[str]:
+        """The prompt's words, with a pair WordNet knows as one name taken as one ("tee shirt",
+        "dress shoes", "navy blue"): a compound names one thing, not each of its words."""
+        tokens = re.findall(r"[a-z]+(?:-[a-z]+)*", prompt.lower())
+        phrases, i = [], 0
+        while i < len(tokens):
+            pair = f"{tokens[i]}_{tokens[i + 1]}" if i + 1 < len(tokens) else ""
+            taken = 2 if pair and self.wordnet.lemmas(pair) else 1
+            phrases.append(pair if taken == 2 else tokens[i])
+            i += taken
+        return phrases
+
+    def named(self, prompt: str) -> dict[str, dict[str, float]]:
+        """Per column, the values the prompt's words name, each with its strength (at most 1)."""
+        phrases = self.phrases(prompt)
+        named = {}
+        for column, values in self.value_words.items():
+            steps: dict[str, int] = {}
+            for phrase in phrases:
+                for word, hop in self.wordnet.related(phrase, self.lexfiles[column]).items():
+                    steps[word] = min(steps.get(word, hop), hop)
+            strengths = {}
+            for value, words in values.items():
+                meetings = [weight * DECAY ** steps[word] for word, weight in words.items() if word in steps]
+                if meetings:
+                    strengths[value] = max(meetings)
+            named[column] = strengths
+        return named

@@ -1,0 +1,85 @@
+"""WordNet as a lexicon: the WNDB reader on a small hand-made folder, then the real WordNet
+(Debian's wordnet-base, which scripts/setup.sh installs) reading words no catalogue column uses."""
+import pytest
+
+from couturier.text import build_text_encoder
+from couturier.text.grounding import PromptGrounder, catalogue_looks
+from couturier.text.lexicon import Lexicon, WordNet, load_wordnet, squash
+
+# wndb(5): offset lexfile type word-count (word lex-id)... pointer-count (symbol offset pos source/target)... | gloss
+NOUNS = {
+    "index.noun": ["  1 licence lines start with a space", "dress n 1 1 @ 1 0 00000002",
+                   "frock n 1 1 @ 1 0 00000002", "garment n 1 1 ~ 1 0 00000001"],
+    "data.noun": ["  1 licence lines start with a space",
+                  "00000001 06 n 01 garment 0 000 | an article of clothing",
+                  "00000002 06 n 02 dress 0 frock 0 001 @ 00000001 n 0000 | a one-piece garment"],
+    "noun.exc": [],
+    "index.adj": ["red a 1 0 1 0 00000010", "crimson a 1 1 & 1 0 00000011"],
+    "data.adj": ["00000010 00 a 01 red 0 001 & 00000011 s 0000 | of the colour of blood",
+                 "00000011 00 s 01 crimson(a) 0 001 & 00000010 a 0000 | a deep red"],
+    "adj.exc": ["redder red"],
+}
+
+
+@pytest.fixture
+def tiny_wordnet(tmp_path):
+    for name, lines in NOUNS.items():
+        (tmp_path / name).write_text("".join(f"{line}\n" for line in lines), encoding="latin-1")
+    return WordNet(tmp_path)
+
+
+def test_the_reader_finds_lemmas_synonyms_hypernyms_and_an_adjectives_head(tiny_wordnet):
+    assert tiny_wordnet.lemmas("Dresses") == ["dress"]  # the plural rule
+    assert tiny_wordnet.lemmas("redder") == ["red"]  # the exception list
+    assert tiny_wordnet.related("frocks", frozenset({6})) == {"dress": 0, "frock": 0, "garment": 1}
+    assert tiny_wordnet.related("frock", frozenset({7})) == {}  # not a sense in that lexicographer file
+    assert tiny_wordnet.related("crimson", frozenset({0})) == {"crimson": 0, "red": 1}  # satellite -> head
+    assert tiny_wordnet.related("red", frozenset({0})) == {"red": 0}  # a head does not spread to its satellites
+    assert squash("T-shirt") == squash("tshirt") == "tshirt"
+
+
+def test_the_lexicon_names_values_more_strongly_the_more_directly_they_are_named(tiny_wordnet):
+    lexicon = Lexicon(tiny_wordnet, {"articleType": ["Dresses", "Garments"], "baseColour": ["Red"]})
+    named = lexicon.named("a crimson frock")
+    assert named["baseColour"] == {"Red": 0.5}  # one step: crimson -> red
+    assert named["articleType"]["Dresses"] == 1.0  # a synonym
+    assert 0 < named["articleType"]["Garments"] < 1.0  # a hypernym names it too, less strongly
+
+
+wordnet = load_wordnet()
+needs_wordnet = pytest.mark.skipif(wordnet is None, reason="WordNet absent: scripts/setup.sh installs wordnet-base")
+VALUES = {"baseColour": ["Red", "Blue", "Navy Blue", "Black", "White", "Green", "Brown", "Grey"],
+          "articleType": ["Dresses", "Handbags", "Wallets", "Backpacks", "Casual Shoes", "Formal Shoes",
+                          "Tshirts", "Shirts", "Trousers", "Watches"],
+          "gender": ["Men", "Women", "Boys", "Girls"]}
+
+
+def strongest(named: dict) -> dict:
+    return {column: max(values, key=values.get) for column, values in named.items() if values}
+
+
+@needs_wordnet
+def test_wordnet_reads_words_no_column_uses():
+    lexicon = Lexicon(wordnet, VALUES)
+    assert strongest(lexicon.named("a scarlet gown for a gentleman")) == {
+        "baseColour": "Red", "articleType": "Dresses", "gender": "Men"}
+    assert strongest(lexicon.named("a knapsack")) == {"articleType": "Backpacks"}
+    # a word pair WordNet knows is one name: "tee shirt" is a T-shirt, not a shirt
+    assert strongest(lexicon.named("tee shirt"))["articleType"] == "Tshirts"
+    # a column's senses only: "navy" is a colour to the colour column, and its fleet names nothing
+    assert strongest(lexicon.named("navy")) == {"baseColour": "Navy Blue"}
+    oxford = lexicon.named("oxfords")["articleType"]  # a shoe: both shoe values, half as strongly
+    assert oxford["Casual Shoes"] == oxford["Formal Shoes"] and "Shirts" not in oxford
+
+
+@needs_wordnet
+def test_grounding_reads_a_prompt_through_wordnet_where_the_encoder_knows_none_of_its_words():
+    columns = {"baseColour": ["Red", "Blue", "Red", "Blue"], "articleType": ["Dresses", "Dresses", "Shirts", "Shirts"],
+               "gender": ["Women", "Women", "Men", "Men"]}
+    encoder = build_text_encoder("tfidf").fit(["Red Dresses for Women", "Blue Shirts for Men"])
+    looks = catalogue_looks(columns)
+    [reading] = PromptGrounder(looks, encoder).read(["a crimson frock"])
+    assert reading.text == "Red Dresses for Women"
+    [blind] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a crimson frock"])
+    [other] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a cobalt shirt"])
+    assert blind.text == other.text  # TF-IDF alone reads both alike: it knows none of their words
