@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from couturier.errors import TextEncoderError
+
 DEFAULT_ROOT = Path("/usr/share/wordnet")  # Debian's wordnet-base
 PARTS = {"noun": "n", "adj": "a"}  # colours are nouns and adjectives; garments and people nouns
 HYPERNYMS = ("@", "@i")
@@ -43,7 +45,7 @@ class Synset:
     words: tuple[str, ...]
     lexfile: int  # the lexicographer file: noun.artifact, noun.attribute, noun.person, adj.all, ...
     satellite: bool
-    links: tuple[tuple[str, tuple[str, str]], ...]  # (pointer symbol, (part of speech, offset))
+    links: tuple[tuple[str, tuple[str, str]], ...]  # hypernyms and similar: (symbol, (part of speech, offset))
 
 
 class WordNet:
@@ -112,7 +114,8 @@ def _synset(fields: list[str]) -> Synset:
     links = []
     for k in range(int(fields[at])):
         symbol, offset, part = fields[at + 1 + 4 * k: at + 4 + 4 * k]
-        links.append((symbol, ("a" if part == "s" else part, offset)))
+        if symbol in HYPERNYMS or symbol == SIMILAR:  # the only links a reading follows
+            links.append((symbol, ("a" if part == "s" else part, offset)))
     return Synset(words, int(fields[1]), fields[2] == "s", tuple(links))
 
 
@@ -123,7 +126,12 @@ def squash(words: str) -> str:
 
 @lru_cache(maxsize=2)
 def _load(root: str) -> WordNet:
-    return WordNet(Path(root))
+    try:
+        return WordNet(Path(root))
+    except (OSError, ValueError, IndexError) as exc:
+        raise TextEncoderError(f"WordNet in {root} is damaged ({type(exc).__name__}: {exc}); reinstall "
+                               "wordnet-base, or point COUTURIER_WORDNET at a whole WNDB folder",
+                               field="COUTURIER_WORDNET") from exc
 
 
 def load_wordnet() -> WordNet | None:

@@ -83,3 +83,13 @@ def test_grounding_reads_a_prompt_through_wordnet_where_the_encoder_knows_none_o
     [blind] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a crimson frock"])
     [other] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a cobalt shirt"])
     assert blind.text == other.text  # TF-IDF alone reads both alike: it knows none of their words
+
+
+def test_a_damaged_wordnet_folder_is_a_one_line_error(tmp_path, monkeypatch):
+    from couturier.errors import TextEncoderError
+
+    (tmp_path / "data.noun").write_text("00000001 06 n zz garment\n", encoding="latin-1")
+    monkeypatch.setenv("COUTURIER_WORDNET", str(tmp_path))
+    with pytest.raises(TextEncoderError, match="damaged.*wordnet-base") as caught:
+        load_wordnet()
+    assert "\n" not in str(caught.value)
