@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -124,15 +125,17 @@ class PromptGrounder:
         self._embeddings: np.ndarray | None = None
         self.values = {c: sorted({look[i] for look in self.looks}, key=len, reverse=True)
                        for i, c in enumerate(self.columns)}
-        self._lexicon: Lexicon | None | bool = False if use_wordnet else None  # False: not looked for yet
+        self.use_wordnet = use_wordnet
+        # each look's value in a column, as an index into that column's values
+        self._value_at = {c: np.array([self.values[c].index(look[i]) for look in self.looks])
+                          for i, c in enumerate(self.columns)}
 
-    @property
+    @cached_property
     def lexicon(self) -> Lexicon | None:
-        """WordNet's reading of the look values, when WordNet is installed (`couturier.text.lexicon`)."""
-        if self._lexicon is False:
-            wordnet = load_wordnet()
-            self._lexicon = Lexicon(wordnet, self.values) if wordnet is not None else None
-        return self._lexicon
+        """WordNet's reading of the look values, when WordNet is installed (`couturier.text.lexicon`);
+        loaded on the first prompt read, not before."""
+        wordnet = load_wordnet() if self.use_wordnet else None
+        return Lexicon(wordnet, self.values) if wordnet is not None else None
 
     def _reader_column(self, column: str, fitted: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The column's weights, bias, and each look's value index (-1: a value the reader never saw)."""
@@ -195,7 +198,7 @@ class PromptGrounder:
         out = np.zeros((len(prompts), len(self.looks)))
         for row, prompt in zip(out, prompts):
             for column, strengths in self.lexicon.named(prompt).items():
-                row += [strengths.get(value, 0.0) for value in self._table[:, self.columns.index(column)]]
+                row += np.array([strengths.get(v, 0.0) for v in self.values[column]])[self._value_at[column]]
         return out
 
     def _best(self, scores: np.ndarray, known: dict[str, str]) -> tuple[str, ...]:

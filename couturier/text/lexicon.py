@@ -34,7 +34,7 @@ SUFFIXES = {"n": (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("sh
                   ("ies", "y"), ("s", "")),
             "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e"))}
 ADJECTIVES = 0  # lexicographer file adj.all: every adjective, colours among them
-DEPTH = 2  # hypernym steps: "crimson" -> red (1); "stiletto heel" -> high heel -> shoe (2)
+DEPTH = 2  # hypernym steps from a prompt's word: "stiletto heel" -> heel (1), "crimson" (a noun) -> red (1)
 DECAY = 0.5  # a value named through one more step counts this much less
 VALUE_DEPTH = 1  # a value's own hypernym steps: Handbags -> bag
 HEAD_SHARE = 0.5  # "oxford" -> shoe names each of Casual, Formal and Sports Shoes half as strongly
@@ -135,9 +135,16 @@ def _load(root: str) -> WordNet:
 
 
 def load_wordnet() -> WordNet | None:
-    """WordNet from $COUTURIER_WORDNET or Debian's folder, read once per process; None if absent."""
-    root = Path(os.environ.get("COUTURIER_WORDNET") or DEFAULT_ROOT)
-    return _load(str(root)) if (root / "data.noun").is_file() else None
+    """WordNet from $COUTURIER_WORDNET or Debian's folder, read once per process; None when
+    Debian's is not installed. A COUTURIER_WORDNET without WordNet in it is an error."""
+    chosen = os.environ.get("COUTURIER_WORDNET")
+    root = Path(chosen or DEFAULT_ROOT)
+    if not (root / "data.noun").is_file():
+        if chosen:
+            raise TextEncoderError(f"COUTURIER_WORDNET is {chosen}, which holds no WordNet (data.noun); point it "
+                                   "at a WNDB folder or unset it", field="COUTURIER_WORDNET")
+        return None
+    return _load(str(root))
 
 
 class Lexicon:
@@ -147,15 +154,15 @@ class Lexicon:
     steps) against the value's own and its hypernyms (VALUE_DEPTH), so "tote" (a bag) names
     Handbags (a bag) as well as "purse" (a handbag) does, less strongly. The strength falls by
     DECAY per step; a meeting on the value's head noun alone ("shoe" for Sports Shoes) counts
-    HEAD_SHARE of that. On the development synonyms (tests/text/synonyms.py) this read 0.60 of
-    looks right against 0.44 without it; the constants were chosen there.
+    HEAD_SHARE of that. On the development synonyms (tests/text/synonyms.py) grounding with it read
+    0.63 of looks right against 0.44 without it; the constants were chosen there.
     """
 
     def __init__(self, wordnet: WordNet, values: dict[str, list[str]]):
         self.wordnet = wordnet
         # A column's senses are those of its values' commonest senses (colours: noun.attribute;
-        # articles: noun.artifact; genders: noun.person; adjectives always), so "jet" is a black
-        # for a colour and a plane for nothing at all.
+        # articles: noun.artifact; genders: noun.person; adjectives always), so "navy" is a colour
+        # to the colour column and its fleet names nothing.
         self.lexfiles = {column: self._lexfiles(names) for column, names in values.items()}
         self.heads = {column: {value: self._head(value) for value in names} for column, names in values.items()}
         self.value_words = {column: {value: self._value_words(column, value) for value in names}

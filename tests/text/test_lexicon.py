@@ -7,7 +7,7 @@ from couturier.text.grounding import PromptGrounder, catalogue_looks
 from couturier.text.lexicon import Lexicon, WordNet, load_wordnet, squash
 
 # wndb(5): offset lexfile type word-count (word lex-id)... pointer-count (symbol offset pos source/target)... | gloss
-NOUNS = {
+WNDB_FILES = {
     "index.noun": ["  1 licence lines start with a space", "dress n 1 1 @ 1 0 00000002",
                    "frock n 1 1 @ 1 0 00000002", "garment n 1 1 ~ 1 0 00000001"],
     "data.noun": ["  1 licence lines start with a space",
@@ -23,7 +23,7 @@ NOUNS = {
 
 @pytest.fixture
 def tiny_wordnet(tmp_path):
-    for name, lines in NOUNS.items():
+    for name, lines in WNDB_FILES.items():
         (tmp_path / name).write_text("".join(f"{line}\n" for line in lines), encoding="latin-1")
     return WordNet(tmp_path)
 
@@ -93,3 +93,11 @@ def test_a_damaged_wordnet_folder_is_a_one_line_error(tmp_path, monkeypatch):
     with pytest.raises(TextEncoderError, match="damaged.*wordnet-base") as caught:
         load_wordnet()
     assert "\n" not in str(caught.value)
+
+
+def test_a_chosen_wordnet_folder_without_wordnet_is_a_one_line_error(tmp_path, monkeypatch):
+    from couturier.errors import TextEncoderError
+
+    monkeypatch.setenv("COUTURIER_WORDNET", str(tmp_path / "nowhere"))
+    with pytest.raises(TextEncoderError, match="holds no WordNet"):
+        load_wordnet()
