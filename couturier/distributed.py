@@ -73,8 +73,14 @@ def setup(device: torch.device) -> Placement:
     return Placement(dist.get_rank(), dist.get_world_size(), device)
 
 
-def shutdown() -> None:
+def shutdown(finished: bool = False) -> None:
+    """Leave the process group. After a normal finish the ranks first wait for each other: a rank
+    that leaves while a peer is still in a collective makes gloo abort the peer (SIGABRT,
+    "terminate called without an active exception"). After an error nobody waits: a peer may be
+    stuck in a collective that will never complete."""
     if dist.is_available() and dist.is_initialized():
+        if finished:
+            dist.barrier()
         dist.destroy_process_group()
 
 

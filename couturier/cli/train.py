@@ -38,6 +38,7 @@ def train(config_file, out, resume, nproc, progress, **flags) -> None:
     cfg = build_config(base, file_layer, flag_layer)
     if nproc and nproc > 1:
         sys.exit(_launch_distributed(cfg, run_dir, resume, nproc, progress))
+    finished = False
     try:
         trainer = Trainer(cfg, run_dir, resume=resume)
         c = trainer.cfg
@@ -50,8 +51,9 @@ def train(config_file, out, resume, nproc, progress, **flags) -> None:
         trainer.fit(progress=progress)
         say(f"done: step {trainer.step}; sample grid: {run_dir / 'samples.png'}; "
             f"curves: {run_dir / 'loss_curves.png'}; metrics: {run_dir / 'metrics.csv'}")
+        finished = True
     finally:
-        distributed.shutdown()
+        distributed.shutdown(finished)
 
 
 def _model_name(*layers: dict) -> str:
