@@ -12,7 +12,9 @@
    descriptions, and for paraphrases never seen ("crimson frock for ladies"; read in the
    catalogue's words by prompt grounding, and as written: "paraphrase (literal)"), beside the real
    held-out images (the ceiling); FID in the classifier's feature space against the held-out
-   images; images per second for generation. Grids of the same prompts go to docs/t2i/.
+   images; images per second for generation. Each prompt is drawn once with its own noise, as
+   G's raw draw and as D's favourite of 4 (`--best-of 1,4`; what `couturier generate` keeps).
+   Grids of the same prompts go to docs/t2i/.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
 from couturier.metrics.variety import within_group_spread
-from couturier.sampling import generate, load_generator
+from couturier.sampling import generate, generate_each, load_generator
 from couturier.text.grounding import PromptGrounder, catalogue_looks
 from couturier.train import Trainer
 
@@ -96,10 +98,10 @@ def text_influence(loaded) -> float:
 
 
 def variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tuple[np.ndarray, np.ndarray],
-            descriptions: int = 100, seeds: int = 4) -> dict:
+            descriptions: int = 100, seeds: int = 4, best_of: int = 1) -> dict:
     """Spread across seeds of one description (in the judge's features) against the spread of real
     photos that share colour, article type and gender: near 0 when G ignores its noise."""
-    images = generate(loaded, prompts[:descriptions], n=seeds, seed=0)
+    images = generate(loaded, prompts[:descriptions], n=seeds, seed=0, best_of=best_of)
     features, _ = judge.predict(images)
     spread = within_group_spread(features, np.repeat(np.arange(descriptions), seeds))
     real = within_group_spread(*real_groups)
@@ -117,29 +119,33 @@ def training_looks(catalogue: Catalogue, train_ids: np.ndarray, encoder) -> dict
 
 
 def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray,
-              real_groups: tuple[np.ndarray, np.ndarray], looks_for) -> dict:
+              real_groups: tuple[np.ndarray, np.ndarray], looks_for, best_of: list[int]) -> dict:
+    """Each prompt is drawn once, with its own noise; best_of K > 1 adds the same figures for D's
+    favourite of K draws (`couturier.best_of`), under keys ending in " (best of K)"."""
     loaded = load_generator(run)
     if loaded.grounder is None or loaded.grounder.reader is None:  # runs saved before looks or readers were
         loaded.grounder = PromptGrounder(looks_for(loaded.text_encoder), loaded.text_encoder)
     results = {"step": loaded.step, "text_influence": text_influence(loaded)}
-    for name, (prompts, wanted) in prompt_sets.items():
-        literal = name.endswith("(literal)")
-        images = np.concatenate([generate(loaded, prompts[i:i + 200], n=1, seed=i, literal=literal)
-                                 for i in range(0, len(prompts), 200)])
-        features, predicted = judge.predict(images)
-        results[name] = match_rates(predicted, wanted, judge.classes)
-        if name == "held-out":
-            # chance for this run: the same pictures against the descriptions of other products
-            order = np.random.default_rng(0).permutation(len(prompts))
-            results["held-out, shuffled (chance)"] = match_rates(
-                predicted, {a: [v[i] for i in order] for a, v in wanted.items()}, judge.classes)
-            results["fid"] = frechet_distance(*mean_and_covariance(features), *mean_and_covariance(real_features))
-    results.update(variety(loaded, judge, prompt_sets["held-out"][0], real_groups))
-    start = time.perf_counter()
-    generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0)
-    results["images_per_s"] = 1000 / (time.perf_counter() - start)
-    images = generate(loaded, GRID_PROMPTS, n=8, seed=0)
-    save_grid(images, Path("docs/t2i") / f"grid-{run.name}.png", 8, scale=1)
+    for k in best_of:
+        tag = "" if k == 1 else f" (best of {k})"
+        for name, (prompts, wanted) in prompt_sets.items():
+            images = generate_each(loaded, prompts, seed=0, literal=name.endswith("(literal)"), best_of=k)
+            features, predicted = judge.predict(images)
+            results[name + tag] = match_rates(predicted, wanted, judge.classes)
+            if name == "held-out":
+                # chance for this run: the same pictures against the descriptions of other products
+                order = np.random.default_rng(0).permutation(len(prompts))
+                results["held-out, shuffled (chance)" + tag] = match_rates(
+                    predicted, {a: [v[i] for i in order] for a, v in wanted.items()}, judge.classes)
+                results["fid" + tag] = frechet_distance(*mean_and_covariance(features),
+                                                        *mean_and_covariance(real_features))
+        results.update({key + tag: value for key, value in
+                        variety(loaded, judge, prompt_sets["held-out"][0], real_groups, best_of=k).items()})
+        start = time.perf_counter()
+        generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0, best_of=k)
+        results["images_per_s" + tag] = 1000 / (time.perf_counter() - start)
+        images = generate(loaded, GRID_PROMPTS, n=8, seed=0, best_of=k)
+        save_grid(images, Path("docs/t2i") / f"grid-{run.name}{f'-best-of-{k}' if k > 1 else ''}.png", 8, scale=1)
     return results
 
 
@@ -182,6 +188,8 @@ def main() -> None:
                         help="for sizes above 64: steps at half size, then as many fading in (ProGAN)")
     parser.add_argument("--root", default="runs/bench/t2i")
     parser.add_argument("--judge-only", action="store_true", help="skip training; judge finished runs")
+    parser.add_argument("--best-of", default="1,4", help="comma-separated: judge G's raw draws (1) and D's "
+                        "favourite of K draws (couturier.best_of)")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
     args = parser.parse_args()
     args.minutes_given = args.minutes is not None
@@ -226,7 +234,8 @@ def main() -> None:
     for run, layer in planned_runs(args, root, table):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
-        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for)
+        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for,
+                                   [int(k) for k in args.best_of.split(",")])
         print(json.dumps({run.name: report[run.name]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
     results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there

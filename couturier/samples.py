@@ -120,9 +120,10 @@ def load_prompts(path: str | Path) -> PromptSet:
 
 def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str = "cpu",
                  reference: RealSet | None = None, prompts: PromptSet | None = None,
-                 literal: bool = False) -> Samples:
+                 literal: bool = False, best_of: int = 1) -> Samples:
     """Samples to judge from `source` (see the module docstring). Files and folders must match the
-    reference's image shape (28x28 grayscale for Fashion-MNIST): resized images are not comparable."""
+    reference's image shape (28x28 grayscale for Fashion-MNIST): resized images are not comparable.
+    A run draws G's raw samples unless best_of asks for D's favourite of several (`couturier.best_of`)."""
     source = Path(source)
     shape = reference.images.shape[1:] if reference is not None else (1, 28, 28)
     if not source.exists():
@@ -133,7 +134,7 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str 
     if source.is_dir() and ((source / "config.json").is_file() or (source / META).is_file()
                             or (source / "checkpoints").is_dir()):
         resolve_checkpoint(source)  # a clear error when a run has no checkpoint yet
-        return _sample_run(load_generator(source, device), n, seed, reference, prompts, literal)
+        return _sample_run(load_generator(source, device), n, seed, reference, prompts, literal, best_of)
     if source.is_dir():
         _check_folder_size(source, shape)
         images, _, _, _ = load_folder(source, shape[-1], shape[0])
@@ -142,11 +143,11 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str 
 
 
 def _sample_run(loaded, n: int, seed: int, reference: RealSet | None, prompts: PromptSet | None = None,
-                literal: bool = False) -> Samples:
+                literal: bool = False, best_of: int = 1) -> Samples:
     if loaded.text_encoder is None:
         if prompts is not None:
             raise SampleError("prompts need a text-to-image run; this run draws by class", field="prompts")
-        images, requested = sample(loaded, n=n, seed=seed)
+        images, requested = sample(loaded, n=n, seed=seed, best_of=best_of)
         return Samples(images, requested)
     # a text-to-image run draws the given prompts or the reference's descriptions (cycled to n),
     # or its own grid prompts
@@ -158,7 +159,8 @@ def _sample_run(loaded, n: int, seed: int, reference: RealSet | None, prompts: P
                           field="ref")
     order = np.resize(np.random.default_rng(seed).permutation(len(prompts.texts)), n)
     wanted = {name: [values[i] for i in order] for name, values in prompts.attributes.items()}
-    return Samples(generate_each(loaded, [prompts.texts[i] for i in order], seed, literal=literal), None, wanted)
+    images = generate_each(loaded, [prompts.texts[i] for i in order], seed, literal=literal, best_of=best_of)
+    return Samples(images, None, wanted)
 
 
 def _read_array(path: Path) -> tuple[np.ndarray, np.ndarray | None]:

@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from couturier import deadline
+from couturier.best_of import check_best_of, draw_best
 from couturier.checkpoint import load_checkpoint, load_module
 from couturier.config import Config
 from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
@@ -30,6 +31,7 @@ class LoadedGenerator:
     text_encoder: object | None = None  # couturier.text.TextEncoder for text-to-image models
     prompts: tuple[str, ...] = ()  # the descriptions its training grids showed
     grounder: PromptGrounder | None = None  # reads prompts in the catalogue's words (text-to-image)
+    critic: nn.Module | None = None  # the run's D, for best-of-K draws (None: the checkpoint holds only G)
 
     @property
     def conditional(self) -> bool:
@@ -56,15 +58,20 @@ def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) 
     except (ConfigError, TypeError) as exc:
         raise CheckpointError(f"{path}: the checkpoint's config is not valid for this version ({exc})") from exc
     model = get_model(config.model.name).from_meta(config, checkpoint.meta)
-    generator, _ = model.build()
+    generator, critic = model.build()
     prefix = "G_ema" if use_ema and checkpoint.has("G_ema") else "G"
     load_module(generator, checkpoint, prefix, str(path))
     generator.to(device).eval().requires_grad_(False)
+    if checkpoint.has("D"):
+        load_module(critic, checkpoint, "D", str(path))
+        critic.to(device).eval().requires_grad_(False)
+    else:
+        critic = None
     encoder = getattr(model, "encoder", None)  # text-to-image models carry their text encoder
     looks = getattr(model, "looks", None)  # runs trained before looks were saved are read literally
     return LoadedGenerator(generator, config, model.class_names, checkpoint.step, torch.device(device), encoder,
                            tuple(checkpoint.meta.get("prompts") or ()),
-                           PromptGrounder(looks, encoder) if looks and encoder is not None else None)
+                           PromptGrounder(looks, encoder) if looks and encoder is not None else None, critic)
 
 
 MIN_TRUNCATION = 0.1  # below this nearly every draw is redrawn, and all samples look alike anyway
@@ -98,25 +105,35 @@ def check_count(loaded: "LoadedGenerator", n: int) -> None:
                           f"ask for at most {most:,} at a time", field="n")
 
 
+def candidates(n: int, z_dim: int, seed: int, truncation: float | None = None, best_of: int = 1) -> torch.Tensor:
+    """(n, best_of, z_dim) noise: best_of draws per picture. best_of 1 gives `latents(n, ...)`, so
+    a seed draws the same pictures with or without best-of."""
+    return latents(n * best_of, z_dim, seed, truncation).reshape(n, best_of, z_dim)
+
+
 @torch.no_grad()
 def _run(loaded: LoadedGenerator, z: torch.Tensor, y: torch.Tensor | None, batch_size: int = 500) -> np.ndarray:
+    """G's pictures, uint8; z is (N, z_dim), or (N, K, z_dim) to keep D's favourite of K per picture."""
+    z = z[:, None] if z.dim() == 2 else z
+    check_best_of(z.shape[1], loaded.critic)
+    batch_size = max(1, batch_size // z.shape[1])
     out = []
     for start in range(0, z.shape[0], batch_size):
         deadline.check()
         zb = z[start:start + batch_size].to(loaded.device)
         yb = y[start:start + batch_size].to(loaded.device) if y is not None else None
-        out.append(to_uint8(loaded.generator(zb, yb)))
+        out.append(to_uint8(draw_best(loaded.generator, loaded.critic, zb, yb)))
     return np.concatenate(out)
 
 
 def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str | int | None = None,
-           truncation: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+           truncation: float | None = None, best_of: int = 1) -> tuple[np.ndarray, np.ndarray | None]:
     """Draw n images (uint8 N,C,H,W). Conditional models spread them evenly over the classes,
-    in class order, unless one class is asked for."""
+    in class order, unless one class is asked for. With best_of K, each is D's favourite of K draws."""
     if loaded.text_encoder is not None:
         raise ConfigError("this is a text-to-image model: generate from descriptions (prompts) instead", field="run")
     check_count(loaded, n)
-    z = latents(n, loaded.config.model.z_dim, seed, truncation)
+    z = candidates(n, loaded.config.model.z_dim, seed, truncation, check_best_of(best_of, loaded.critic))
     labels = None
     if loaded.conditional:
         if class_name is not None:
@@ -147,24 +164,26 @@ def encode_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = 
 
 
 def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int = 0,
-             truncation: float | None = None, literal: bool = False) -> np.ndarray:
-    """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j uses the
-    same noise in every row, so rows differ only by their words."""
+             truncation: float | None = None, literal: bool = False, best_of: int = 1) -> np.ndarray:
+    """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j draws
+    from the same noise in every row, so rows differ only by their words (with best_of K, D picks
+    each picture's favourite of the column's K draws for that row's words)."""
     if loaded.text_encoder is not None:
         check_count(loaded, n * len(prompts))
     text = encode_prompts(loaded, prompts, literal)
-    z = latents(n, loaded.config.model.z_dim, seed, truncation).repeat(len(prompts), 1)
+    z = candidates(n, loaded.config.model.z_dim, seed, truncation,
+                   check_best_of(best_of, loaded.critic)).repeat(len(prompts), 1, 1)
     return _run(loaded, z, text.repeat_interleave(n, dim=0))
 
 
 def generate_each(loaded: LoadedGenerator, prompts: list[str], seed: int = 0,
-                  truncation: float | None = None, literal: bool = False) -> np.ndarray:
+                  truncation: float | None = None, literal: bool = False, best_of: int = 1) -> np.ndarray:
     """One image per prompt, each with its own noise (for judging a model over many descriptions):
     uint8 (len(prompts), C, H, W)."""
     if loaded.text_encoder is not None:
         check_count(loaded, len(prompts))
     text = encode_prompts(loaded, prompts, literal)
-    z = latents(len(prompts), loaded.config.model.z_dim, seed, truncation)
+    z = candidates(len(prompts), loaded.config.model.z_dim, seed, truncation, check_best_of(best_of, loaded.critic))
     return _run(loaded, z, text)
 
 

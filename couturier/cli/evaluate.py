@@ -22,12 +22,15 @@ import click
               help="Text-to-image runs: draw these prompts instead of the catalogue's descriptions; a CSV with a "
                    "'prompt' column and the attributes each asks for (e.g. baseColour, articleType, gender).")
 @click.option("--literal", is_flag=True, help="Give G the prompts as written, not read in the catalogue's words.")
+@click.option("--best-of", type=int, default=1, show_default=True,
+              help="Judge the run's D's favourite of this many draws per image, as `generate` keeps by default "
+                   "(1: G's raw samples, the usual way to compare GANs).")
 @click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @click.option("--save", is_flag=True, help="Also write evaluation.json and nearest_neighbours.png into the run.")
 @click.option("--device", default="cpu", show_default=True)
-def evaluate(source, n, ref, features, trust_code, size, seed, prompts_file, literal, no_memorisation, as_json, save,
-             device) -> None:
+def evaluate(source, n, ref, features, trust_code, size, seed, prompts_file, literal, best_of, no_memorisation, as_json,
+             save, device) -> None:
     """Judge samples (a run, an .npz/.npy or an image folder) against real images: FID, KID, PRDC,
     classes, copying, and attribute match for text-to-image runs judged against a catalogue."""
     import json
@@ -41,7 +44,7 @@ def evaluate(source, n, ref, features, trust_code, size, seed, prompts_file, lit
     prompts = load_prompts(prompts_file) if prompts_file else None
     net = load_feature_net(features, trust_code)
     real = load_reference(ref, size=size)
-    samples = load_samples(source, n, seed, device, real, prompts, literal)
+    samples = load_samples(source, n, seed, device, real, prompts, literal, best_of)
     reference = ref if real.is_fashion_mnist else reference_of(net, real.images, real.name)
     extra = {}
     if samples.wanted:  # a text-to-image run drawn from catalogue descriptions

@@ -17,7 +17,7 @@ from couturier.errors import ConfigError
 # Library fields that are not config keys, and the flags that set them.
 ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out", "resume": "--resume",
                   "stylizer": "--stylizer", "max_pixels": "--max-pixels", "vgg": "--vgg", "mask": "--mask",
-                  "n": "--n", "truncation": "--truncation", "steps": "--steps", "size": "--size",
+                  "n": "--n", "truncation": "--truncation", "best_of": "--best-of", "steps": "--steps", "size": "--size",
                   "class_a": "--class-a", "features": "--features", "trust_code": "--trust-code", "ref": "--ref", "interpolate": "--interpolate",
                   "nproc": "--nproc", "attribute": "--attribute", "by": "--by", "time": "--time",
                   "weight": "--weight", "horizon": "--horizon", "level": "--level", "min_rows": "--min-rows",

@@ -24,18 +24,20 @@ def refuse_existing(path: Path, force: bool, folder: bool | None = None) -> None
 @click.option("--class", "class_name", help="Class name or index (conditional models).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
+@click.option("--best-of", type=int, default=1, show_default=True,
+              help="Keep the run's D's favourite of this many draws per image.")
 @click.option("--columns", type=int, help="Grid columns (default 10, or per-class when conditional).")
 @click.option("--device", default="cpu", show_default=True)
 @click.option("--no-ema", is_flag=True, help="Use G's raw weights even when the run kept an EMA.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def sample(run, out, n, class_name, seed, truncation, columns, device, no_ema, force) -> None:
+def sample(run, out, n, class_name, seed, truncation, best_of, columns, device, no_ema, force) -> None:
     """Generate images from a run or checkpoint."""
     from couturier import sampling
 
     out = Path(out)
     refuse_existing(out, force)
     loaded = sampling.load_generator(run, device, use_ema=not no_ema)
-    images, labels = sampling.sample(loaded, n, seed, class_name, truncation)
+    images, labels = sampling.sample(loaded, n, seed, class_name, truncation, best_of)
     if columns is None:
         columns = 10
         if loaded.conditional and class_name is None:
@@ -77,11 +79,13 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
 @click.option("--truncation", type=float, help="Redraw noise values beyond +-T (fidelity over variety).")
 @click.option("--literal", is_flag=True, help="Give G the prompts as written; by default a prompt in words the "
               "catalogue never used is read as the catalogue look it names (printed).")
+@click.option("--best-of", type=int, default=1, show_default=True,
+              help="Keep the run's D's favourite of this many draws per image.")
 @click.option("--interpolate", is_flag=True, help="Walk from the first prompt to the second instead.")
 @click.option("--steps", type=int, default=8, show_default=True, help="Images per walk (--interpolate).")
 @click.option("--device", default="cpu", show_default=True)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def generate(run, prompts, out, n, seed, truncation, literal, interpolate, steps, device, force) -> None:
+def generate(run, prompts, out, n, seed, truncation, literal, best_of, interpolate, steps, device, force) -> None:
     """Generate garments from descriptions with a text-to-image run."""
     from couturier import sampling
     from couturier.data.images import save_grid
@@ -101,7 +105,7 @@ def generate(run, prompts, out, n, seed, truncation, literal, interpolate, steps
         if reading.inferred:
             click.echo(f"{reading.describe()} (--literal to use the words as written)")
     # the readings' words are what G gets: generate them as written rather than read them again
-    images = sampling.generate(loaded, [r.text for r in readings], n, seed, truncation, literal=True)
+    images = sampling.generate(loaded, [r.text for r in readings], n, seed, truncation, literal=True, best_of=best_of)
     save_grid(images, out, n, scale=2)
     click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
 

@@ -174,9 +174,11 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
             loaded = cache.get(body.model)
             if prompts:
                 texts = [r.text for r in sampling.read_prompts(loaded, prompts, body.literal)]
-                images = sampling.generate(loaded, texts, body.n, body.seed, body.truncation, literal=True)
+                images = sampling.generate(loaded, texts, body.n, body.seed, body.truncation, literal=True,
+                                           best_of=body.best_of)
                 return images, [text for text in texts for _ in range(body.n)]
-            images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation)
+            images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation,
+                                             body.best_of)
             names = [loaded.class_names[i] for i in labels] if labels is not None else None
             return images, names
 

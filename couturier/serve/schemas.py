@@ -62,6 +62,7 @@ def request_models(limits: Limits) -> RequestModels:
         prompts: list[Prompt] | None = Field(None, min_length=1, max_length=16)
         seed: Seed = 0
         truncation: Truncation | None = None
+        best_of: int = Field(1, ge=1, le=16, description="keep the run's D's favourite of this many draws per image")
         literal: bool = Field(False, description="give G the prompts as written, not read in the catalogue's words")
         format: Format | None = Field(None, description="png grid, zip of PNGs, or json with base64 PNGs "
                                       "(for prompts, each image's label is how its prompt was read)")

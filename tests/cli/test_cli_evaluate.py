@@ -65,6 +65,11 @@ def test_a_text_to_image_run_is_judged_against_its_catalogue(catalogue, tmp_path
     assert "attribute_match_gender" in generated and "class_entropy" not in generated
     assert generated["variety"] >= 0 and "variety_ratio" in generated  # seeds within one description
     assert "memorisation_share" not in generated  # pixel copying is judged against Fashion-MNIST only
+    # D's favourite of 2 draws per image: other pictures, judged the same way
+    code, out, err = run_cli(monkeypatch, capsys, "evaluate", run, "--ref", catalogue, "--size", 32,
+                             "--features", features, "--n", 120, "--json", "--best-of", 2, "--no-memorisation")
+    assert code == 0, err
+    assert json.loads(out)["n"] == 120 and json.loads(out)["fid"] != generated["fid"]
 
     # phrasings of your own, with the attributes they ask for: judged the same way
     (tmp_path / "prompts.csv").write_text("prompt,gender\ncrimson frock for ladies,Women\nnavy shirt for gents,Men\n")

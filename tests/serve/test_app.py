@@ -84,6 +84,10 @@ def test_generate_in_three_formats(client):
     literal = client.post("/generate", json={"model": "text", "prompts": ["Blue Boots"], "n": 1, "literal": True,
                                              "format": "json"}).json()
     assert literal["labels"] == ["Blue Boots"]
+    # best_of keeps D's favourite of several draws: other pictures, as many of them
+    raw, best = (client.post("/generate", json={"model": "text", "prompts": ["Red Dresses for Women"], "n": 2,
+                                                "best_of": k, "format": "json"}).json() for k in (1, 4))
+    assert len(best["images"]) == 2 and best["images"] != raw["images"]
 
 
 def test_variations_start_from_the_picked_image(client):
@@ -106,6 +110,7 @@ def test_bad_requests_are_4xx_with_a_message(client):
         ({"model": "dcgan", "n": 2, "class": "cape"}, 400, "valid classes"),
         ({"model": "dcgan", "n": 1000}, 422, "less than or equal to 32"),  # the limit is in the schema
         ({"model": "dcgan", "n": 2, "truncation": 1e-30}, 422, "greater than or equal to 0.1"),
+        ({"model": "dcgan", "n": 2, "best_of": 17}, 422, "less than or equal to 16"),
         ({"model": "text", "n": 2, "prompt": ""}, 422, ""),
         ({"model": "dcgan", "n": 2, "prompt": "red dress"}, 400, "not trained on descriptions"),
         ({"model": "dcgan", "n": 2, "colour": "red"}, 422, ""),
