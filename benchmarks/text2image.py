@@ -13,7 +13,7 @@
    catalogue's words by prompt grounding, and as written: "paraphrase (literal)"), beside the real
    held-out images (the ceiling); FID in the classifier's feature space against the held-out
    images; images per second for generation. Each prompt is drawn once with its own noise, as
-   G's raw draw and as D's favourite of 4 (`--best-of 1,4`; what `couturier generate` keeps).
+   G's raw draw and as D's favourite of 4 (`--best-of 1,4`; `couturier generate --best-of 4`).
    Grids of the same prompts go to docs/t2i/.
 """
 from __future__ import annotations

@@ -6,9 +6,8 @@ that costs one forward pass. Keeping its favourite of a few draws is the simples
 discriminator rejection sampling (Azadi et al. 2019), and what DALL-E did with CLIP (Ramesh et
 al. 2021). It costs K times the sampling work and a little variety. On the catalogue it is a
 small and uneven gain (BENCHMARKS.md, "best of 4": all three attributes of held-out descriptions
-0.359 to 0.367 for the 30-minute projected run, paraphrases 0.202 to 0.213; nothing for the old
-D in an exploratory check), so it is an option, not the default. Metrics never use D's judgement: FID is computed in another
-network's features.
+0.359 to 0.367 for the 30-minute projected run, paraphrases 0.202 to 0.213), so it is an option,
+not the default. Metrics never use D's judgement: FID is computed in another network's features.
 """
 from __future__ import annotations
 

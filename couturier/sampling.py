@@ -113,9 +113,9 @@ def candidates(n: int, z_dim: int, seed: int, truncation: float | None = None, b
 
 @torch.no_grad()
 def _run(loaded: LoadedGenerator, z: torch.Tensor, y: torch.Tensor | None, batch_size: int = 500) -> np.ndarray:
-    """G's pictures, uint8; z is (N, z_dim), or (N, K, z_dim) to keep D's favourite of K per picture."""
+    """G's pictures, uint8; z is (N, z_dim), or (N, K, z_dim) to keep D's favourite of K per picture
+    (K checked by the caller, `check_best_of`)."""
     z = z[:, None] if z.dim() == 2 else z
-    check_best_of(z.shape[1], loaded.critic)
     batch_size = max(1, batch_size // z.shape[1])
     out = []
     for start in range(0, z.shape[0], batch_size):

@@ -53,6 +53,16 @@ def tiny_config(model: str = "dcgan", data: dict | None = None, r1: float | None
     return build_config(layer)
 
 
+@pytest.fixture(scope="session")
+def conditional_run(tmp_path_factory, fmnist_slice):
+    """A class-conditional sngan trained 3 steps (read-only: tests that change it work on a copy)."""
+    from couturier.train import Trainer
+
+    run = tmp_path_factory.mktemp("runs") / "cond"
+    Trainer(tiny_config("sngan", conditional=True, steps=3), run, dataset=fmnist_slice).fit(progress=False)
+    return run
+
+
 COLOURS = {"Red": (200, 30, 30), "Blue": (30, 30, 200), "Black": (20, 20, 20), "Green": (30, 160, 30)}
 ARTICLES = {"Dresses": (8, 4, 24, 30), "Shirts": (4, 4, 28, 18), "Boots": (10, 16, 22, 30)}
 

@@ -2,13 +2,12 @@
 import numpy as np
 import pytest
 import torch
-from conftest import run_cli, tiny_config
+from conftest import run_cli
 
 from couturier import load_generator, sample
 from couturier.best_of import check_best_of, draw_best, realism
 from couturier.config import ConfigError
 from couturier.sampling import candidates, generate, generate_each
-from couturier.train import Trainer
 
 
 class Brightness(torch.nn.Module):
@@ -34,13 +33,6 @@ def test_bad_best_of_is_refused_in_one_line():
         check_best_of(2, None)
     assert caught.value.field == "best_of"
     assert check_best_of(1, None) == 1
-
-
-@pytest.fixture(scope="module")
-def conditional_run(tmp_path_factory, fmnist_slice):
-    run = tmp_path_factory.mktemp("runs") / "cond"
-    Trainer(tiny_config("sngan", conditional=True, steps=3), run, dataset=fmnist_slice).fit(progress=False)
-    return run
 
 
 def test_a_class_run_keeps_the_draw_its_own_d_scores_highest(conditional_run):

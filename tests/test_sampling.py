@@ -2,21 +2,13 @@ import json
 
 import numpy as np
 import pytest
-from conftest import tiny_config
 from PIL import Image
 
 from couturier import interpolate, load_generator, sample, save_samples
 from couturier.checkpoint import list_checkpoints
 from couturier.config import ConfigError
 from couturier.sampling import latents, save_walk
-from couturier.train import CheckpointError, Trainer
-
-
-@pytest.fixture(scope="module")
-def conditional_run(tmp_path_factory, fmnist_slice):
-    run = tmp_path_factory.mktemp("runs") / "cond"
-    Trainer(tiny_config("sngan", conditional=True, steps=3), run, dataset=fmnist_slice).fit(progress=False)
-    return run
+from couturier.train import CheckpointError
 
 
 def test_samples_are_deterministic_per_seed(conditional_run):

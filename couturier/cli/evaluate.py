@@ -23,7 +23,7 @@ import click
                    "'prompt' column and the attributes each asks for (e.g. baseColour, articleType, gender).")
 @click.option("--literal", is_flag=True, help="Give G the prompts as written, not read in the catalogue's words.")
 @click.option("--best-of", type=int, default=1, show_default=True,
-              help="Judge the run's D's favourite of this many draws per image, as `generate` keeps by default "
+              help="Judge the run's D's favourite of this many draws per image, as `generate --best-of` keeps "
                    "(1: G's raw samples, the usual way to compare GANs).")
 @click.option("--no-memorisation", is_flag=True, help="Skip the nearest-training-image check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
