@@ -128,11 +128,15 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str 
     shape = reference.images.shape[1:] if reference is not None else (1, 28, 28)
     if not source.exists():
         raise FileNotFoundError(f"{source} does not exist; pass a run folder, an .npz/.npy file or an image folder")
+    is_run = source.is_dir() and ((source / "config.json").is_file() or (source / META).is_file()
+                                  or (source / "checkpoints").is_dir())
+    if best_of != 1 and not is_run:
+        raise SampleError(f"{source} holds finished images; best_of draws new ones, so it needs a run folder",
+                          field="best_of")
     if source.suffix in (".npz", ".npy"):
         images, labels = _read_array(source)
         return Samples(_check_shape(images, shape, source), labels)
-    if source.is_dir() and ((source / "config.json").is_file() or (source / META).is_file()
-                            or (source / "checkpoints").is_dir()):
+    if is_run:
         resolve_checkpoint(source)  # a clear error when a run has no checkpoint yet
         return _sample_run(load_generator(source, device), n, seed, reference, prompts, literal, best_of)
     if source.is_dir():

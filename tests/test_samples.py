@@ -23,3 +23,9 @@ def test_bad_samples_are_refused_with_the_reason(tmp_path):
     with pytest.raises(SampleError, match="64x64"):
         load_samples(tmp_path / "big")
 
+    # best-of draws new pictures, so finished images cannot have it
+    np.save(tmp_path / "ok.npy", np.zeros((200, 28, 28), np.uint8))
+    with pytest.raises(SampleError, match="needs a run folder") as caught:
+        load_samples(tmp_path / "ok.npy", best_of=4)
+    assert caught.value.field == "best_of"
+    assert len(load_samples(tmp_path / "ok.npy").images) == 200
