@@ -155,7 +155,7 @@ class ProjectedGAN(GAN):
 @register_model("projected-text2image",
                 # variety 0.5: at 0.1 this D let G draw one picture per description (0.12 of the real spread);
                 # attributes 3: at 30 minutes all three attributes of held-out descriptions matched in 0.359
-                # of pictures against 0.274 at weight 1, FID 30 against 47 (BENCHMARKS.md)
+                # of pictures against 0.274 at weight 1, FID 30 against 34 (BENCHMARKS.md)
                 preset={"model": {"width": 16, "task": "text2image", **TEXT_OBJECTIVE, "variety_weight": 0.5,
                                   "attribute_weight": 3.0},
                         "data": {"resolution": 64, "channels": 3}, **PRESET,
