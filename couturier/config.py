@@ -65,6 +65,9 @@ class ModelConfig:
                             choices=("transposed", "upsample"))
     attribute_weight: float = option(0.0, "text2image: weight of D's auxiliary classifier of the catalogue's "
                                      "attribute columns, which G must satisfy (TAC-GAN; 0 = off)", min=0.0, max=100.0)
+    attribute_twin: bool = option(False, "text2image: a twin attribute classifier learns the fakes' attributes and "
+                                  "G must fool it, so the attribute push keeps each class's variety (TAC-GAN, "
+                                  "Gong et al. 2019)")
     reconstruction_weight: float = option(0.0, "text2image: fakes are drawn for the real batch's own descriptions "
                                           "and their 16x16 average must match the paired photo's (L1); teaches "
                                           "colour and silhouette in few steps (0 = off)", min=0.0, max=1000.0)
@@ -159,6 +162,9 @@ class Config:
         if m.grow_steps and m.task != "text2image":
             raise ConfigError("model.grow_steps applies to text2image models only; set it to 0",
                               field="model.grow_steps")
+        if m.attribute_twin and m.attribute_weight <= 0:
+            raise ConfigError("model.attribute_twin is the twin of the attribute classifier; set "
+                              "model.attribute_weight above 0 too", field="model.attribute_twin")
 
 
 # Derived values older versions kept in the model section; now in checkpoint meta.

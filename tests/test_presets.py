@@ -13,6 +13,16 @@ def test_model_preset_sits_below_file_and_flags(tmp_path):
     assert cfg.loss.name == "bce"  # from the preset
 
 
+def test_the_text_task_defaults_to_the_projected_model_and_the_sentence_encoder():
+    cfg = build_config({"model": {"task": "text2image"}})
+    assert (cfg.model.name, cfg.model.text_encoder) == ("projected-text2image", "sentence")
+    # the original design's GAN stays one flag away, with its own default encoder
+    cfg = build_config({"model": {"task": "text2image", "name": "text2image"}})
+    assert (cfg.model.name, cfg.model.text_encoder) == ("text2image", "tfidf")
+    cfg = build_config({"model": {"task": "text2image"}}, {"model": {"text_encoder": "tfidf"}})
+    assert (cfg.model.name, cfg.model.text_encoder) == ("projected-text2image", "tfidf")
+
+
 def test_every_benchmark_config_is_valid_and_says_only_what_differs():
     from pathlib import Path
 

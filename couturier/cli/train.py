@@ -61,7 +61,7 @@ def _model_name(*layers: dict) -> str:
     model = {}
     for layer in layers:
         model.update(layer.get("model") or {})
-    return str(model.get("name") or ("text2image" if model.get("task") == "text2image" else "dcgan"))
+    return str(model.get("name") or ("projected-text2image" if model.get("task") == "text2image" else "dcgan"))
 
 
 def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: bool) -> int:

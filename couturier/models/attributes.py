@@ -60,3 +60,22 @@ def attribute_loss(logits: torch.Tensor, ids: torch.Tensor, sizes: tuple[int, ..
         per_row = F.cross_entropy(part.float(), target.clamp(min=0), reduction="none")
         total = total + (per_row * known).sum() / known.sum().clamp(min=1)
     return total / len(sizes)
+
+
+def twin_attribute_loss(logits: torch.Tensor, ids: torch.Tensor, sizes: tuple[int, ...], role: str) -> torch.Tensor:
+    """TAC-GAN's twin classifier (Gong et al., "Twin Auxiliary Classifiers GAN", 2019). `logits` hold
+    two classifiers side by side: the first learns real photos' attributes, the twin learns the
+    attributes G's fakes were drawn for. Asked only to satisfy the first, G is paid for fakes any
+    classifier is sure of, and draws each class's most typical garment; asked also to fool the
+    twin, the sureness term cancels and G is pushed towards the real photos' spread of each class.
+
+    role "real": the first on real photos; "fake": the twin on D's detached fakes; "generator":
+    the first on G's fakes minus the twin's."""
+    first, twin = logits.split(sum(sizes), dim=1)
+    if role == "real":
+        return attribute_loss(first, ids, sizes)
+    if role == "fake":
+        return attribute_loss(twin, ids, sizes)
+    if role == "generator":
+        return attribute_loss(first, ids, sizes) - attribute_loss(twin, ids, sizes)
+    raise ValueError(f"unknown role {role!r}; use real, fake or generator")

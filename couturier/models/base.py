@@ -90,9 +90,10 @@ class GAN:
         real_logits, fake_logits = judge((real, real_condition), (fake, fake_condition))
         return real_logits, fake_logits, fake_logits
 
-    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
+    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor | None, role: str) -> torch.Tensor:
         """A D that returns (N, 1 + K) has K auxiliary outputs after its logit; this turns them into a
-        loss term, for D on real images and for G on its fakes (e.g. attribute classes, TAC-GAN)."""
+        loss term (e.g. attribute classes, TAC-GAN). `role`: "real" (D's term on real images), "fake"
+        (D's term on its detached fakes) or "generator" (G's term on its fakes)."""
         raise NotImplementedError(f"{self.name}'s D returned auxiliary outputs but the model scores none")
 
     def before_step(self, step: int, generator: nn.Module, discriminator: nn.Module) -> None:

@@ -156,8 +156,9 @@ class ProjectedGAN(GAN):
                 # variety 0.5: at 0.1 this D let G draw one picture per description (0.12 of the real spread);
                 # attributes 3: at 30 minutes all three attributes of held-out descriptions matched in 0.359
                 # of pictures against 0.274 at weight 1, FID 30 against 34 (BENCHMARKS.md)
+                # sentence: TF-IDF knows no word the catalogue does not use, so it cannot follow paraphrases
                 preset={"model": {"width": 16, "task": "text2image", **TEXT_OBJECTIVE, "variety_weight": 0.5,
-                                  "attribute_weight": 3.0},
+                                  "attribute_weight": 3.0, "text_encoder": "sentence"},
                         "data": {"resolution": 64, "channels": 3}, **PRESET,
                         "train": {**PRESET["train"], "batch_size": TEXT_BATCH, "diffaugment": TEXT_AUGMENT}},
                 summary="text-to-image with the projected D: frozen EfficientNet-Lite0 features, text projection")
@@ -171,4 +172,4 @@ class ProjectedTextToImage(TextToImage):
         d, m = self.cfg.data, self.cfg.model
         generator = self.build_generator()
         return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim,
-                                                 self.attribute_sizes)
+                                                 self.head_sizes)

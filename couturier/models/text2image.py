@@ -37,7 +37,8 @@ from torch import nn
 from couturier.config import Config
 from couturier.data import ImageDataset
 from couturier.losses import mode_seeking_penalty
-from couturier.models.attributes import AttributeHead, attribute_ids, attribute_loss, attribute_vocabulary
+from couturier.models.attributes import (AttributeHead, attribute_ids, attribute_loss, attribute_vocabulary,
+                                         twin_attribute_loss)
 from couturier.models.base import GAN, Judge
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import init_dcgan_weights, maybe_sn
@@ -269,11 +270,16 @@ class TextToImage(GAN):
     def attribute_sizes(self) -> tuple[int, ...]:
         return tuple(len(values) for values in self.attributes.values())
 
+    @property
+    def head_sizes(self) -> tuple[int, ...]:
+        """D's attribute outputs: one classifier per attribute, twice over with the twin."""
+        return self.attribute_sizes * 2 if self.cfg.model.attribute_twin else self.attribute_sizes
+
     def build(self) -> tuple[nn.Module, nn.Module]:
         generator = self.build_generator()  # G first: initialisation draws from the seeded stream in order
         d, m = self.cfg.data, self.cfg.model
         discriminator = (GrowingTextDiscriminator if m.grow_steps > 0 else TextDiscriminator)(
-            d.channels, d.resolution, m.width, self.encoder.dim, self.attribute_sizes)
+            d.channels, d.resolution, m.width, self.encoder.dim, self.head_sizes)
         return generator, discriminator
 
     def build_generator(self) -> nn.Module:
@@ -315,9 +321,13 @@ class TextToImage(GAN):
                                                                 F.adaptive_avg_pool2d(self._paired(real), RECONSTRUCTED))
         return fake, extra
 
-    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
-        ids = condition[:, self.encoder.dim:].long()
-        return self.cfg.model.attribute_weight * attribute_loss(outputs, ids, self.attribute_sizes)
+    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
+        ids, sizes, m = condition[:, self.encoder.dim:].long(), self.attribute_sizes, self.cfg.model
+        if not m.attribute_twin:
+            if role == "fake":  # a lone classifier learns from real photos only
+                return outputs.new_zeros(())
+            return m.attribute_weight * attribute_loss(outputs, ids, sizes)
+        return m.attribute_weight * twin_attribute_loss(outputs, ids, sizes, role)
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition, mismatched):
         """GAN-INT-CLS: real images with another image's description count as fake too."""

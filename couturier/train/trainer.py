@@ -185,10 +185,11 @@ class Trainer:
                 fake, g_extra = model.generate(self.g_forward, z, y_fake, self.noise, real)
                 real_out, fake_out, negatives_out = model.discriminator_logits(
                     self._judge, real, y_real, fake.detach(), y_fake, lambda: self.sampler.mismatched_labels(index))
-                (real_logits, real_aux), fake_logits = split_outputs(real_out), split_outputs(fake_out)[0]
+                (real_logits, real_aux), (fake_logits, fake_aux) = split_outputs(real_out), split_outputs(fake_out)
                 loss_d = self.loss.d_loss(real_logits, split_outputs(negatives_out)[0])
-                if real_aux is not None:  # the model's auxiliary task on real images, e.g. attributes
-                    loss_d = loss_d + model.auxiliary_loss(real_aux, y_real)
+                if real_aux is not None:  # the model's auxiliary task, e.g. attributes of real images
+                    loss_d = (loss_d + model.auxiliary_loss(real_aux, y_real, "real")
+                              + model.auxiliary_loss(fake_aux, y_fake, "fake"))
                 if self.loss.uses_gradient_penalty:
                     loss_d = loss_d + lc.gp_weight * gradient_penalty(self._d_logits, real, fake, y_real, self.noise)
                 if lc.r1_gamma > 0:
@@ -203,7 +204,7 @@ class Trainer:
             fake_logits_g, fake_aux = split_outputs(self.d_for_g(self._augment(fake), y_fake).float())
             loss_g = self.loss.g_loss(fake_logits_g)
             if fake_aux is not None:  # G must satisfy D's auxiliary task too
-                loss_g = loss_g + model.auxiliary_loss(fake_aux, y_fake)
+                loss_g = loss_g + model.auxiliary_loss(fake_aux, y_fake, "generator")
             if g_extra is not None:  # the model's own term, e.g. the KL of conditioning augmentation
                 loss_g = loss_g + g_extra
         self.opt_g.zero_grad(set_to_none=True)

