@@ -159,13 +159,18 @@ class Config:
         t, m = self.train, self.model
         if t.minutes is None and t.steps is None:
             raise ConfigError("set train.steps or train.minutes: training needs a budget", field="train.steps")
-        if m.grow_steps and m.task != "text2image":
-            raise ConfigError("model.grow_steps applies to text2image models only; set it to 0",
-                              field="model.grow_steps")
+        if m.task != "text2image":  # the text objective's options would be ignored silently
+            for key in TEXT_ONLY:
+                if getattr(m, key):
+                    raise ConfigError(f"model.{key} applies to text2image models only; leave it out",
+                                      field=f"model.{key}")
         if m.attribute_twin and m.attribute_weight <= 0:
             raise ConfigError("model.attribute_twin is the twin of the attribute classifier; set "
                               "model.attribute_weight above 0 too", field="model.attribute_twin")
 
+
+# Model options only the text-to-image objective reads (zero or off for image models).
+TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "reconstruction_weight", "variety_weight")
 
 # Derived values older versions kept in the model section; now in checkpoint meta.
 LEGACY_DERIVED = ("num_classes", "text_dim")

@@ -18,18 +18,28 @@ from couturier.models.registry import get_model, model_preset
 from couturier.text.encoders import ENCODERS
 
 
+def model_name(*layers: dict[str, Any]) -> Any:
+    """The model these layers choose (later layers win): the one named, else the task's default.
+    Not yet checked: build_config does that."""
+    model: dict[str, Any] = {}
+    for layer in layers:
+        if isinstance(layer.get("model"), dict):
+            model.update(layer["model"])
+    if model.get("name") is not None:
+        return model["name"]
+    if model.get("task") == "text2image":
+        # the projected D: at 30 minutes it matched all three attributes of held-out descriptions in
+        # 0.359 of pictures against 0.246 for the old D (BENCHMARKS.md)
+        return "projected-text2image"
+    return ModelConfig.name
+
+
 def build_config(*layers: dict[str, Any]) -> Config:
     """The config for these layers (lowest first), checked by type, range and name."""
     combined: dict[str, Any] = {}
     for layer in layers:
         combined = merge(combined, layer)
-    model = combined.get("model") if isinstance(combined.get("model"), dict) else {}
-    name = model.get("name")
-    if name is None and model.get("task") == "text2image":
-        # the task picks its model: the projected D, which at 30 minutes matched all three attributes
-        # of held-out descriptions in 0.359 of pictures against 0.246 for the old D (BENCHMARKS.md)
-        name = "projected-text2image"
-    name = name or ModelConfig.name
+    name = model_name(combined)
     if not isinstance(name, str):
         raise ConfigError(f"model.name must be a string, got {name!r}", field="model.name")
     combined = merge(combined, {"model": {"name": name}})

@@ -1,6 +1,6 @@
 """presets.py: defaults < model preset < file < flags; the benchmark configs."""
 from couturier.config import load_config_file
-from couturier.presets import build_config
+from couturier.presets import build_config, model_name
 
 
 def test_model_preset_sits_below_file_and_flags(tmp_path):
@@ -21,6 +21,10 @@ def test_the_text_task_defaults_to_the_projected_model_and_the_sentence_encoder(
     assert (cfg.model.name, cfg.model.text_encoder) == ("text2image", "tfidf")
     cfg = build_config({"model": {"task": "text2image"}}, {"model": {"text_encoder": "tfidf"}})
     assert (cfg.model.name, cfg.model.text_encoder) == ("projected-text2image", "tfidf")
+    # the run folder is named before the config is built, by the same rule
+    assert model_name({"model": {"task": "text2image"}}, {"train": {"steps": 2}}) == "projected-text2image"
+    assert model_name({"model": {"name": "mlp"}}, {"model": {"name": "sngan"}}) == "sngan"
+    assert model_name({}) == "dcgan"
 
 
 def test_every_benchmark_config_is_valid_and_says_only_what_differs():

@@ -23,13 +23,13 @@ from couturier.errors import ConfigError
 def train(config_file, out, resume, nproc, progress, **flags) -> None:
     """Train a GAN; writes grids, metrics.csv, curves and checkpoints into --out."""
     from couturier import distributed
-    from couturier.presets import build_config
+    from couturier.presets import build_config, model_name
     from couturier.train import Trainer
     from couturier.train.run import has_checkpoint, resumed_config
 
     file_layer = load_config_file(config_file) if config_file else {}
     flag_layer = flags_to_layer(flags)
-    run_dir = Path(out or f"runs/{_model_name(file_layer, flag_layer)}")
+    run_dir = Path(out or f"runs/{model_name(file_layer, flag_layer)}")
     if distributed.restart_count() and has_checkpoint(run_dir):  # torchrun --max-restarts: carry on
         resume = True
     # On --resume the latest checkpoint's config is the base; a file or flags given now override it,
@@ -54,14 +54,6 @@ def train(config_file, out, resume, nproc, progress, **flags) -> None:
         finished = True
     finally:
         distributed.shutdown(finished)
-
-
-def _model_name(*layers: dict) -> str:
-    """The model a run folder is named after, before the config is resolved."""
-    model = {}
-    for layer in layers:
-        model.update(layer.get("model") or {})
-    return str(model.get("name") or ("projected-text2image" if model.get("task") == "text2image" else "dcgan"))
 
 
 def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: bool) -> int:
