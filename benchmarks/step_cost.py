@@ -3,9 +3,10 @@
     python benchmarks/step_cost.py --configs configs/text2image/sentence-64px-w16-10min.toml,configs/text2image/projected-sentence-64px-w16-10min.toml
 
 For each config: seconds per training step (median of 10 after 3 warm-up steps), and for the
-projected D the frozen EfficientNet-Lite0 alone on the same images: forward on D's step
-(real, fake and mismatched batches, no gradient) and forward + backward to the pixels on G's
-step. Needs the split table benchmarks/text2image.py writes.
+projected D the frozen EfficientNet-Lite0 alone on a step's passes: the real batch forward (no
+gradient; judged with its own and with mismatched descriptions from one pass) and the fakes
+forward and backward to the pixels (one pass serves D's step and G's). Needs the split table
+benchmarks/text2image.py writes.
 """
 from __future__ import annotations
 
@@ -45,19 +46,16 @@ def measure(path: str, threads: int) -> dict:
             from couturier.backbones import normalise
 
             n = cfg.train.batch_size
-            images = torch.rand(3 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
+            images = torch.rand(2 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
 
-            def frozen_forward():
-                with torch.no_grad():
-                    trainer.D.backbone.stages(normalise(images))
-
-            def frozen_backward():
-                x = images[:n].clone().requires_grad_(True)
+            def frozen_step():  # a step's passes (couturier.train.judge): the real batch, and the
+                with torch.no_grad():  # fakes once, forward on D's step and backward on G's
+                    trainer.D.backbone.stages(normalise(images[:n]))
+                x = images[n:].clone().requires_grad_(True)
                 sum(h.sum() for h in trainer.D.backbone.stages(normalise(x))).backward()
 
-            result["frozen_d_step_s"] = _median_seconds(frozen_forward)
-            result["frozen_g_step_s"] = _median_seconds(frozen_backward)
-            result["frozen_share"] = (result["frozen_d_step_s"] + result["frozen_g_step_s"]) / result["step_s"]
+            result["frozen_step_s"] = _median_seconds(frozen_step)
+            result["frozen_share"] = result["frozen_step_s"] / result["step_s"]
     return result
 
 

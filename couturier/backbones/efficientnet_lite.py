@@ -75,11 +75,12 @@ class EfficientNetLite0(nn.Module):
         self._bn1 = _bn(1280)
         self._fc = nn.Linear(1280, num_classes)
 
-    def stages(self, x: torch.Tensor) -> list[torch.Tensor]:
-        """The output of each of the seven stages (strides 2, 4, 8, 16, 16, 32, 32)."""
+    def stages(self, x: torch.Tensor, count: int = 7) -> list[torch.Tensor]:
+        """The output of each of the first `count` of the seven stages (strides 2, 4, 8, 16, 16, 32,
+        32); the blocks after the last one asked for are not run."""
         h = F.relu6(self._bn0(self._conv_stem(x)))
         outputs = []
-        for index, block in enumerate(self._blocks):
+        for index, block in enumerate(self._blocks[:self.stage_ends[count - 1] + 1]):
             h = block(h)
             if index in self.stage_ends:
                 outputs.append(h)

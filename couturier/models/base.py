@@ -86,7 +86,8 @@ class GAN:
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition,
                              mismatched: Callable[[], torch.Tensor]) -> tuple[torch.Tensor, ...]:
-        """(real logits, fake logits, the logits D's loss counts as fake). `fake` is detached."""
+        """(real logits, fake logits, the logits D's loss counts as fake). `fake` is cut from G's graph,
+        as pixels or as D's frozen front made them: pass it to `judge` as it is."""
         real_logits, fake_logits = judge((real, real_condition), (fake, fake_condition))
         return real_logits, fake_logits, fake_logits
 

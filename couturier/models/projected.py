@@ -86,16 +86,23 @@ class ScaleDiscriminator(nn.Module):
         elif condition == "text":
             self.embed = maybe_sn(nn.Linear(condition_dim, width * 4, bias=False), True)
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
-        """(score, pooled features)."""
-        h = self.body(x).mean(dim=(2, 3))
+    def pool(self, x: torch.Tensor) -> torch.Tensor:
+        """The map's features, mean-pooled: what the score and the attribute head read."""
+        return self.body(x).mean(dim=(2, 3))
+
+    def forward(self, h: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        """The score of pooled features `h` under condition `y`."""
         out = self.score(h).squeeze(1)
         if self.condition != "none":
             out = out + (self.embed(y) * h).sum(dim=1)
-        return out, h
+        return out
 
 
 class ProjectedDiscriminator(nn.Module):
+    # D(x, y, rows) scores x[rows] under y from one pass over x: a real batch judged with its own and
+    # with mismatched descriptions goes through the frozen network once (couturier.train.judge)
+    SHARES_ROWS = True
+
     def __init__(self, channels: int, resolution: int, width: int, condition: str = "none",
                  condition_dim: int = 0, attribute_sizes: tuple[int, ...] = ()):
         super().__init__()
@@ -118,19 +125,27 @@ class ProjectedDiscriminator(nn.Module):
         self._backbone[0] = self._backbone[0]._apply(fn)
         return super()._apply(fn, recurse)
 
-    def features(self, x: torch.Tensor) -> list[torch.Tensor]:
+    def front(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The frozen part: backbone and fixed projections, four maps (no trainable weights, so the
+        trainer may take them once for a batch of fakes and use them in D's step and G's)."""
         if self.channels == 1:
             x = x.expand(-1, 3, -1, -1)
         if x.shape[-1] != self.size:
             x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
-        stages = self.backbone.stages(normalise(x))
+        stages = self.backbone.stages(normalise(x), count=STAGES[-1] + 1)
         return self.project([stages[i] for i in STAGES])
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor | list[torch.Tensor], y: torch.Tensor | None = None,
+                rows: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits of images x (or their `front` maps) under conditions y; with `rows`, of x[rows]
+        (couturier.train.judge)."""
         if self.condition == "text":
             y = y[:, :self.condition_dim]
-        scores, pooled = zip(*(head(h, y) for head, h in zip(self.heads, self.features(x))))
-        logit = sum(scores)
+        maps = x if isinstance(x, list) else self.front(x)
+        pooled = [head.pool(h) for head, h in zip(self.heads, maps)]
+        if rows is not None:
+            pooled = [h[rows] for h in pooled]
+        logit = sum(head(h, y) for head, h in zip(self.heads, pooled))
         if self.attributes is None:
             return logit
         return torch.cat([logit[:, None], self.attributes(torch.cat(pooled, dim=1))], dim=1)

@@ -124,6 +124,10 @@ class TextDiscriminator(nn.Module):
     """D(image, condition): the condition is the text embedding, followed by attribute ids when
     `attribute_sizes` asks for an auxiliary head; the output is then (N, 1 + classes)."""
 
+    # D(x, y, rows) scores x[rows]: a real batch judged with its own and with mismatched descriptions
+    # goes through the convolutions once (the trainer's judge)
+    SHARES_ROWS = True
+
     def __init__(self, channels: int, resolution: int, width: int, text_dim: int,
                  attribute_sizes: tuple[int, ...] = ()):
         super().__init__()
@@ -137,8 +141,10 @@ class TextDiscriminator(nn.Module):
         logit = self.image.head(h, None) + (self.text(condition[:, :self.text_dim]) * h).sum(dim=1)
         return logit if self.attributes is None else torch.cat([logit[:, None], self.attributes(h)], dim=1)
 
-    def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
-        return self.score(self.image.features(x), condition)
+    def forward(self, x: torch.Tensor, condition: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits of images x (x[rows] when given) under their conditions."""
+        h = self.image.features(x)
+        return self.score(h if rows is None else h[rows], condition)
 
 
 class GrowingTextGenerator(TextGenerator):
@@ -180,13 +186,14 @@ class GrowingTextDiscriminator(TextDiscriminator):
     def set_alpha(self, alpha: float) -> None:
         self.alpha.fill_(alpha)
 
-    def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, condition: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
         alpha = float(self.alpha)
         h = self.from_half(nn.functional.avg_pool2d(x, 2)) if alpha < 1.0 else None
         if alpha > 0.0:
             full = self.full_block(x)
             h = full if h is None else torch.lerp(h, full, alpha)
-        return self.score(self.rest(h), condition)
+        h = self.rest(h)
+        return self.score(h if rows is None else h[rows], condition)
 
 
 # What made the words stick in 5-minute probes on 2 cores (BENCHMARKS.md): the attribute head,

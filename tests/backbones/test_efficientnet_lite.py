@@ -46,6 +46,9 @@ def test_stages_and_the_same_padding_of_tensorflow():
         stages = net.stages(torch.zeros(1, 3, 64, 64))
     assert [s.shape[1] for s in stages] == [16, 24, 40, 80, 112, 192, 320]
     assert [s.shape[-1] for s in stages] == [32, 16, 8, 4, 4, 2, 2]
+    with torch.no_grad():
+        first_six = net.stages(torch.zeros(1, 3, 64, 64), count=6)
+    assert len(first_six) == 6 and torch.equal(first_six[-1], stages[5])  # the last stage skipped, the rest the same
     conv = efficientnet_lite.SameConv2d(1, 1, 3, 2, bias=False)
     conv.weight.data.fill_(1.0)
     out = conv(torch.ones(1, 1, 4, 4))  # TF pads 0 before and 1 after: the last window sees 2x2 of ones

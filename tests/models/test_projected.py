@@ -53,3 +53,24 @@ def test_the_task_must_be_the_models():
         build_config({"model": {"name": "projected", "task": "text2image"}})
     assert caught.value.field == "model.task"
     assert build_config({"model": {"name": "projected-text2image"}}).model.task == "text2image"
+
+
+def test_rows_score_one_pass_over_the_images_under_several_conditions():
+    _, D = _networks()
+    D.eval()  # spectral norm's power iteration would move the weights between the two calls
+    images, y = torch.randn(3, 1, 28, 28), torch.tensor([0, 3, 7, 9, 1, 2])
+    rows = torch.tensor([0, 1, 2, 0, 1, 2])  # every image twice, under two classes
+    with torch.no_grad():
+        assert torch.allclose(D(images, y, rows), D(images[rows], y), atol=1e-5)
+
+
+def test_the_frozen_front_is_all_of_d_that_has_no_weights_to_train():
+    """D(front(x)) == D(x): the trainer takes the fakes' front once a step for D's step and G's."""
+    _, D = _networks()
+    D.eval()
+    images, y = torch.randn(2, 1, 28, 28, requires_grad=True), torch.tensor([1, 4])
+    maps = D.front(images)
+    assert [m.shape[1] for m in maps] == [32, 64, 128, 256]
+    assert torch.allclose(D(maps, y), D(images, y), atol=1e-5)
+    D(maps, y).sum().backward()
+    assert images.grad.abs().sum() > 0  # G's step backpropagates through the front to the pixels

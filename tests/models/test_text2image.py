@@ -61,3 +61,21 @@ def test_conditioning_augmentation_lets_descriptions_differ_as_much_as_its_noise
     texts = F.normalize(torch.randn(32, 384), dim=1)
     mu, _ = augment(texts)
     assert mu.std(dim=0).mean() > 0.3
+
+
+def test_rows_score_one_pass_over_the_images_under_several_descriptions():
+    """D(x, y, rows) == D(x[rows], y): the trainer judges a real batch with its own and with
+    mismatched descriptions from one pass over it (plain and growing D)."""
+    import torch
+
+    from couturier.models.text2image import GrowingTextDiscriminator, TextDiscriminator
+
+    torch.manual_seed(0)
+    images, text = torch.randn(3, 3, 32, 32), torch.randn(6, 12)
+    rows = torch.tensor([0, 1, 2, 2, 0, 1])
+    for D in (TextDiscriminator(3, 32, 4, 12), GrowingTextDiscriminator(3, 32, 4, 12)):
+        D.eval()  # spectral norm's power iteration would move the weights between the two calls
+        if hasattr(D, "set_alpha"):
+            D.set_alpha(0.5)
+        with torch.no_grad():
+            assert torch.allclose(D(images, text, rows), D(images[rows], text), atol=1e-5)
