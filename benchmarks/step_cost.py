@@ -48,7 +48,7 @@ def measure(path: str, threads: int) -> dict:
             n = cfg.train.batch_size
             images = torch.rand(2 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
 
-            def frozen_step():  # a step's passes (couturier.train.judge): the real batch, and the
+            def frozen_step():  # a step's passes (couturier.train.judging): the real batch, and the
                 with torch.no_grad():  # fakes once, forward on D's step and backward on G's
                     trainer.D.backbone.stages(normalise(images[:n]))
                 x = images[n:].clone().requires_grad_(True)

@@ -100,7 +100,7 @@ class ScaleDiscriminator(nn.Module):
 
 class ProjectedDiscriminator(nn.Module):
     # D(x, y, rows) scores x[rows] under y from one pass over x: a real batch judged with its own and
-    # with mismatched descriptions goes through the frozen network once (couturier.train.judge)
+    # with mismatched descriptions goes through the frozen network once (couturier.train.judging)
     SHARES_ROWS = True
 
     def __init__(self, channels: int, resolution: int, width: int, condition: str = "none",
@@ -138,7 +138,7 @@ class ProjectedDiscriminator(nn.Module):
     def forward(self, x: torch.Tensor | list[torch.Tensor], y: torch.Tensor | None = None,
                 rows: torch.Tensor | None = None) -> torch.Tensor:
         """Logits of images x (or their `front` maps) under conditions y; with `rows`, of x[rows]
-        (couturier.train.judge)."""
+        (couturier.train.judging)."""
         if self.condition == "text":
             y = y[:, :self.condition_dim]
         maps = x if isinstance(x, list) else self.front(x)

@@ -27,7 +27,7 @@ from couturier.models import get_model
 from couturier.noise import Noise
 from couturier.checkpoint import (Checkpoint, flatten_state, load_checkpoint, load_module, optimizer_from_flat,
                                   optimizer_to_flat, recover, save_checkpoint, write_checkpoint_folder)
-from couturier.train.judge import Judging
+from couturier.train.judging import Judging
 from couturier.train.logging import LogWindow, MetricsLog
 from couturier.train.run import has_checkpoint, pick_device, prepare_run_dir, resolve_diffaugment
 

@@ -1,8 +1,8 @@
-"""train/judge.py: how the trainer shows images to D."""
+"""train/judging.py: how the trainer shows images to D."""
 import torch
 from torch import nn
 
-from couturier.train.judge import Judging
+from couturier.train.judging import Judging
 
 
 class Recording(nn.Module):
