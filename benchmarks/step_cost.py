@@ -1,12 +1,14 @@
 """What a text-to-image training step costs, and the frozen network's share of it.
 
     python benchmarks/step_cost.py --configs configs/text2image/sentence-64px-w16-10min.toml,configs/text2image/projected-sentence-64px-w16-10min.toml
+    python benchmarks/step_cost.py --compare-layout --configs configs/throughput/dcgan.toml,configs/throughput/sngan.toml
 
 For each config: seconds per training step (median of 10 after 3 warm-up steps), and for the
 projected D the frozen EfficientNet-Lite0 alone on a step's passes: the real batch forward (no
 gradient; judged with its own and with mismatched descriptions from one pass) and the fakes
-forward and backward to the pixels (one pass serves D's step and G's). Needs the split table
-benchmarks/text2image.py writes.
+forward and backward to the pixels (one pass serves D's step and G's); with --compare-layout,
+the step again with the networks in PyTorch's default layout instead of channels-last. Text
+configs need the split table benchmarks/text2image.py writes.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ def _median_seconds(fn, repeats: int = 10, warmup: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(path: str, threads: int) -> dict:
+def measure(path: str, threads: int, compare_layout: bool = False) -> dict:
     layer = merge(load_config_file(path), {"train": {"threads": threads, "steps": 100}})
     cfg = build_config(layer)
     with tempfile.TemporaryDirectory() as folder:
@@ -42,6 +44,13 @@ def measure(path: str, threads: int) -> dict:
         step = iter(range(10 ** 6))
         result = {"config": Path(path).stem, "batch": cfg.train.batch_size,
                   "step_s": _median_seconds(lambda: trainer.train_step(next(step), False))}
+        if compare_layout:  # the same trainer with its networks back in the default (NCHW) layout
+            for net in (trainer.G, trainer.D):
+                net.to(memory_format=torch.contiguous_format)
+            result["step_s_contiguous"] = _median_seconds(lambda: trainer.train_step(next(step), False))
+            result["channels_last_saving"] = 1.0 - result["step_s"] / result["step_s_contiguous"]
+            for net in (trainer.G, trainer.D):
+                net.to(memory_format=torch.channels_last)
         if hasattr(trainer.D, "backbone"):
             from couturier.backbones import normalise
 
@@ -63,9 +72,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", required=True)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--compare-layout", action="store_true",
+                        help="also time the step with the networks in the default NCHW layout (not channels-last)")
     args = parser.parse_args()
     for path in args.configs.split(","):
-        row = measure(path, args.threads)
+        row = measure(path, args.threads, args.compare_layout)
         print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()), flush=True)
 
 

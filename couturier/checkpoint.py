@@ -69,7 +69,11 @@ def optimizer_to_flat(name: str, optimizer: torch.optim.Optimizer) -> tuple[dict
     return tensors, {"param_groups": state["param_groups"]}
 
 
-def optimizer_from_flat(name: str, checkpoint: Checkpoint) -> dict:
+def restore_optimizer(optimizer: torch.optim.Optimizer, name: str, checkpoint: Checkpoint) -> None:
+    """Load what optimizer_to_flat saved. The tensors were stored contiguous; each is given its
+    parameter's memory layout again (convolution weights train channels-last): the fused Adam step
+    walks a weight and its moments in memory order, so mismatched layouts would pair each weight
+    with another weight's moments."""
     prefix = f"opt.{name}."
     state: dict[int, dict[str, torch.Tensor]] = {}
     for key, value in checkpoint.tensors.items():
@@ -77,7 +81,13 @@ def optimizer_from_flat(name: str, checkpoint: Checkpoint) -> dict:
             index, slot = key[len(prefix):].split(".", 1)
             state.setdefault(int(index), {})[slot] = value
     groups = checkpoint.meta["optimizers"][name]["param_groups"]
-    return {"state": state, "param_groups": groups}
+    optimizer.load_state_dict({"state": state, "param_groups": groups})
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            slots = optimizer.state.get(param, {})
+            for slot, value in slots.items():
+                if torch.is_tensor(value) and value.shape == param.shape and value.stride() != param.stride():
+                    slots[slot] = torch.empty_like(param).copy_(value)
 
 
 def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:

@@ -141,7 +141,7 @@ class ProjectedDiscriminator(nn.Module):
         (couturier.train.judging)."""
         if self.condition == "text":
             y = y[:, :self.condition_dim]
-        maps = x if isinstance(x, list) else self.front(x)
+        maps = list(x) if isinstance(x, (list, tuple)) else self.front(x)  # DDP may hand a list on as a tuple
         pooled = [head.pool(h) for head, h in zip(self.heads, maps)]
         if rows is not None:
             pooled = [h[rows] for h in pooled]
