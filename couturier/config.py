@@ -68,9 +68,15 @@ class ModelConfig:
     attribute_twin: bool = option(False, "text2image: a twin attribute classifier learns the fakes' attributes and "
                                   "G must fool it, so the attribute push keeps each class's variety (TAC-GAN, "
                                   "Gong et al. 2019)")
+    attribute_confidence: float = option(0.0, "text2image: G's attribute push stops for a picture once D's head "
+                                         "gives the asked class this probability (0 = never stops; plain "
+                                         "cross-entropy pays for each class's most typical garment)", min=0.0, max=0.99)
     reconstruction_weight: float = option(0.0, "text2image: fakes are drawn for the real batch's own descriptions "
                                           "and their 16x16 average must match the paired photo's (L1); teaches "
                                           "colour and silhouette in few steps (0 = off)", min=0.0, max=1000.0)
+    reconstruction_nearest: bool = option(False, "text2image: of two seeds of one description (mode seeking), only "
+                                          "the closer must match the paired photo, so the other may draw another "
+                                          "garment of the description")
     variety_weight: float = option(0.0, "text2image: weight of the mode-seeking term that makes different seeds "
                                    "of one description differ (MSGAN; 0 = off)", min=0.0, max=100.0)
 
@@ -167,10 +173,19 @@ class Config:
         if m.attribute_twin and m.attribute_weight <= 0:
             raise ConfigError("model.attribute_twin is the twin of the attribute classifier; set "
                               "model.attribute_weight above 0 too", field="model.attribute_twin")
+        if m.attribute_confidence and (m.attribute_weight <= 0 or m.attribute_twin):
+            raise ConfigError("model.attribute_confidence caps the attribute classifier's push on G; set "
+                              "model.attribute_weight above 0 and leave model.attribute_twin off",
+                              field="model.attribute_confidence")
+        if m.reconstruction_nearest and (m.reconstruction_weight <= 0 or m.variety_weight <= 0):
+            raise ConfigError("model.reconstruction_nearest picks the closer of two seeds; set "
+                              "model.reconstruction_weight and model.variety_weight above 0 too",
+                              field="model.reconstruction_nearest")
 
 
 # Model options only the text-to-image objective reads (zero or off for image models).
-TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "reconstruction_weight", "variety_weight")
+TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "attribute_confidence", "reconstruction_weight",
+             "reconstruction_nearest", "variety_weight")
 
 # Derived values older versions kept in the model section; now in checkpoint meta.
 LEGACY_DERIVED = ("num_classes", "text_dim")

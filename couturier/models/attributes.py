@@ -13,6 +13,8 @@ G never sees them: at sampling time there is only the text.
 """
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -50,14 +52,20 @@ class AttributeHead(nn.Module):
         return self.linear(h)
 
 
-def attribute_loss(logits: torch.Tensor, ids: torch.Tensor, sizes: tuple[int, ...]) -> torch.Tensor:
+def attribute_loss(logits: torch.Tensor, ids: torch.Tensor, sizes: tuple[int, ...],
+                   confidence: float = 0.0) -> torch.Tensor:
     """Mean over attributes of the cross-entropy, skipping MISSING targets (no host sync: a batch
-    where an attribute is all MISSING contributes 0 for it rather than NaN)."""
+    where an attribute is all MISSING contributes 0 for it rather than NaN). With `confidence`, a
+    row whose asked class already has that probability costs 0: G is asked to be read right, not
+    to draw the garment the head is surest of (AC-GAN's pull to each class's most typical sample)."""
+    floor = -math.log(confidence) if confidence > 0 else 0.0
     total = logits.new_zeros((), dtype=torch.float32)
     for a, part in enumerate(logits.split(list(sizes), dim=1)):
         target = ids[:, a]
         known = target != MISSING
         per_row = F.cross_entropy(part.float(), target.clamp(min=0), reduction="none")
+        if floor:
+            per_row = (per_row - floor).clamp(min=0.0)
         total = total + (per_row * known).sum() / known.sum().clamp(min=1)
     return total / len(sizes)
 

@@ -323,17 +323,28 @@ class TextToImage(GAN):
         m = self.cfg.model
         if m.variety_weight > 0:
             extra = extra + m.variety_weight * mode_seeking_penalty(fake, z)
-        if m.reconstruction_weight > 0:  # coarse colour and silhouette of the paired photo
-            extra = extra + m.reconstruction_weight * F.l1_loss(F.adaptive_avg_pool2d(fake, RECONSTRUCTED),
-                                                                F.adaptive_avg_pool2d(self._paired(real), RECONSTRUCTED))
+        if m.reconstruction_weight > 0:
+            extra = extra + m.reconstruction_weight * self.reconstruction_loss(fake, real)
         return fake, extra
+
+    def reconstruction_loss(self, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+        """L1 between the 16x16 averages (colour and silhouette) of the fakes and their paired photos.
+        With `reconstruction_nearest` only the closer seed of each mode-seeking pair counts: pulled
+        to one photo, both seeds would be pulled onto the same average garment of the description."""
+        fake, real = F.adaptive_avg_pool2d(fake, RECONSTRUCTED), F.adaptive_avg_pool2d(self._paired(real), RECONSTRUCTED)
+        if not self.cfg.model.reconstruction_nearest:
+            return F.l1_loss(fake, real)
+        gap = (fake - real).abs().flatten(1).mean(dim=1)
+        half = gap.shape[0] // 2
+        return torch.cat([torch.minimum(gap[:half], gap[half:2 * half]), gap[2 * half:]]).mean()
 
     def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
         ids, sizes, m = condition[:, self.encoder.dim:].long(), self.attribute_sizes, self.cfg.model
         if not m.attribute_twin:
             if role == "fake":  # a lone classifier learns from real photos only
                 return outputs.new_zeros(())
-            return m.attribute_weight * attribute_loss(outputs, ids, sizes)
+            confidence = m.attribute_confidence if role == "generator" else 0.0
+            return m.attribute_weight * attribute_loss(outputs, ids, sizes, confidence)
         return m.attribute_weight * twin_attribute_loss(outputs, ids, sizes, role)
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition, mismatched):

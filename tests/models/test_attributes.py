@@ -110,3 +110,33 @@ def test_pairs_of_the_mode_seeking_term_share_their_descriptions(catalogue):
     pool = torch.arange(40.0)[:, None]
     rows = model.fake_condition(9, Noise(), pool, pool[:9])
     assert torch.equal(rows[:4], rows[4:8]) and rows.shape == (9, 1)
+
+
+def test_with_a_confidence_cap_rows_the_head_already_reads_right_cost_nothing():
+    logits = torch.tensor([[3.0, 0.0], [0.0, 0.5], [0.0, 0.0]], requires_grad=True)  # p(asked) 0.95, 0.38, 0.5
+    ids = torch.tensor([[0], [0], [0]])
+    capped = attribute_loss(logits, ids, (2,), confidence=0.5)
+    unsure = F.cross_entropy(logits[1:2], torch.tensor([0])) - torch.log(torch.tensor(2.0))
+    assert torch.allclose(capped, unsure / 3)  # only the row read below 0.5 pays, and only what it lacks
+    capped.backward()
+    assert logits.grad[0].abs().sum() == 0 and logits.grad[1].abs().sum() > 0
+    assert attribute_loss(logits, ids, (2,)) > capped  # uncapped, every row pays
+
+
+def test_the_cap_applies_to_g_alone_and_needs_the_plain_classifier(catalogue):
+    from conftest import tiny_config
+
+    from couturier.models.registry import get_model
+
+    cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
+    cfg = cfg.replace("model", attribute_weight=2.0, attribute_confidence=0.9)
+    model = get_model("text2image")(cfg, encoder=None)
+    model.attributes = {"colour": ("Black", "Red")}
+    model.encoder = type("Encoder", (), {"dim": 1})()
+    condition = torch.tensor([[0.0, 0.0], [0.0, 1.0]])  # an embedding of one number, then the colour id
+    sure = torch.tensor([[5.0, -5.0], [-5.0, 5.0]])
+    assert model.auxiliary_loss(sure, condition, "generator").item() == 0.0
+    assert model.auxiliary_loss(sure, condition, "real").item() > 0.0  # D still learns the photos fully
+    with pytest.raises(ConfigError, match="attribute_weight above 0") as caught:
+        cfg.replace("model", attribute_twin=True)
+    assert caught.value.field == "model.attribute_confidence"

@@ -1,9 +1,9 @@
-"""models/text2image.py: progressive growing."""
+"""models/text2image.py: progressive growing, the reconstruction term."""
+import pytest
+import torch
 
 
 def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, monkeypatch):
-    import torch
-
     from couturier.models.text2image import growth_alpha
     from couturier.presets import build_config
     from couturier.sampling import generate, load_generator
@@ -79,3 +79,25 @@ def test_rows_score_one_pass_over_the_images_under_several_descriptions():
             D.set_alpha(0.5)
         with torch.no_grad():
             assert torch.allclose(D(images, text, rows), D(images[rows], text), atol=1e-5)
+
+
+def test_nearest_reconstruction_pulls_only_the_closer_seed_of_each_pair(catalogue):
+    from conftest import tiny_config
+
+    from couturier.errors import ConfigError
+    from couturier.models.registry import get_model
+
+    cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 16, "channels": 3})
+    cfg = cfg.replace("model", reconstruction_weight=1.0, variety_weight=1.0)
+    real = torch.zeros(4, 3, 16, 16)  # photos 0 and 1 pair with fakes 0, 2 and 1, 3
+    fake = torch.tensor([0.1, 0.2, 0.5, 0.05])[:, None, None, None].expand(4, 3, 16, 16).clone().requires_grad_()
+    both = get_model("text2image")(cfg, encoder=None).reconstruction_loss(fake, real)
+    assert torch.isclose(both, torch.tensor(0.85 / 4))
+    nearest = get_model("text2image")(cfg.replace("model", reconstruction_nearest=True), encoder=None)
+    loss = nearest.reconstruction_loss(fake, real)
+    assert torch.isclose(loss, torch.tensor((0.1 + 0.05) / 2))
+    loss.backward()
+    pulled = fake.grad.flatten(1).abs().sum(dim=1) > 0
+    assert pulled.tolist() == [True, False, False, True]  # 0.1 beats 0.5, 0.05 beats 0.2
+    with pytest.raises(ConfigError, match="variety_weight above 0"):
+        cfg.replace("model", variety_weight=0.0, reconstruction_nearest=True)
