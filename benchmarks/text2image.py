@@ -119,13 +119,17 @@ def training_looks(catalogue: Catalogue, train_ids: np.ndarray, encoder) -> dict
 
 
 def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray,
-              real_groups: tuple[np.ndarray, np.ndarray], looks_for, best_of: list[int]) -> dict:
+              real_groups: tuple[np.ndarray, np.ndarray], looks_for, best_of: list[int],
+              code_spread: float | None = None) -> dict:
     """Each prompt is drawn once, with its own noise; best_of K > 1 adds the same figures for D's
-    favourite of K draws (`couturier.best_of`), under keys ending in " (best of K)"."""
-    loaded = load_generator(run)
+    favourite of K draws (`couturier.best_of`), under keys ending in " (best of K)". `code_spread`
+    replaces the run's own (model.code_spread) when sampling."""
+    loaded = load_generator(run, code_spread=code_spread)
     if loaded.grounder is None or loaded.grounder.reader is None:  # runs saved before looks or readers were
         loaded.grounder = PromptGrounder(looks_for(loaded.text_encoder), loaded.text_encoder)
-    results = {"step": loaded.step, "text_influence": text_influence(loaded)}
+    results = {"step": loaded.step, "text_influence": text_influence(loaded),
+               "code_spread": loaded.config.model.code_spread}
+    grid_name = run.name if code_spread is None else f"{run.name}-spread-{code_spread:g}"
     for k in best_of:
         tag = "" if k == 1 else f" (best of {k})"
         for name, (prompts, wanted) in prompt_sets.items():
@@ -145,7 +149,7 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
         generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0, best_of=k)
         results["images_per_s" + tag] = 1000 / (time.perf_counter() - start)
         images = generate(loaded, GRID_PROMPTS, n=8, seed=0, best_of=k)
-        save_grid(images, Path("docs/t2i") / f"grid-{run.name}{f'-best-of-{k}' if k > 1 else ''}.png", 8, scale=1)
+        save_grid(images, Path("docs/t2i") / f"grid-{grid_name}{f'-best-of-{k}' if k > 1 else ''}.png", 8, scale=1)
     return results
 
 
@@ -190,6 +194,8 @@ def main() -> None:
     parser.add_argument("--judge-only", action="store_true", help="skip training; judge finished runs")
     parser.add_argument("--best-of", default="1,4", help="comma-separated: judge G's raw draws (1) and D's "
                         "favourite of K draws (couturier.best_of)")
+    parser.add_argument("--code-spreads", default="", help="comma-separated: judge each run sampled with these "
+                        "code spreads (model.code_spread) instead of its own, as RUN-spread-X")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
     args = parser.parse_args()
     args.minutes_given = args.minutes is not None
@@ -234,9 +240,11 @@ def main() -> None:
     for run, layer in planned_runs(args, root, table):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
-        report[run.name] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for,
-                                   [int(k) for k in args.best_of.split(",")])
-        print(json.dumps({run.name: report[run.name]}), flush=True)
+        for spread in [float(x) for x in args.code_spreads.split(",")] if args.code_spreads else [None]:
+            key = run.name if spread is None else f"{run.name}-spread-{spread:g}"
+            report[key] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for,
+                                    [int(k) for k in args.best_of.split(",")], spread)
+            print(json.dumps({key: report[key]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
     results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there
     merged = json.loads(results.read_text()) if results.is_file() else {}

@@ -79,6 +79,9 @@ class ModelConfig:
                                           "garment of the description")
     variety_weight: float = option(0.0, "text2image: weight of the mode-seeking term that makes different seeds "
                                    "of one description differ (MSGAN; 0 = off)", min=0.0, max=100.0)
+    code_spread: float = option(0.5, "text2image, sampling: the conditioning code's noise, taken from the seed, as a "
+                                "fraction of the training noise (0 = the code's mean: one garment per description; "
+                                "1 = as in training: the most variety, the words followed least)", min=0.0, max=1.0)
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,19 @@ class LoadedGenerator:
         raise ConfigError(f"unknown class {name!r}; valid classes: {', '.join(self.class_names)}", field="class_name")
 
 
-def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True) -> LoadedGenerator:
-    """Rebuild G from a run folder or checkpoint; the EMA weights are used when the run kept them."""
+def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True,
+                   code_spread: float | None = None) -> LoadedGenerator:
+    """Rebuild G from a run folder or checkpoint; the EMA weights are used when the run kept them.
+    `code_spread` replaces the run's model.code_spread (text-to-image: variety against fidelity)."""
     checkpoint = load_checkpoint(path)
     try:
         config = Config.from_saved(checkpoint.config)
     except (ConfigError, TypeError) as exc:
         raise CheckpointError(f"{path}: the checkpoint's config is not valid for this version ({exc})") from exc
+    if code_spread is not None:
+        if config.model.task != "text2image":
+            raise ConfigError("code spread applies to text-to-image runs only", field="model.code_spread")
+        config = config.replace("model", code_spread=code_spread)
     model = get_model(config.model.name).from_meta(config, checkpoint.meta)
     generator, critic = model.build()
     prefix = "G_ema" if use_ema and checkpoint.has("G_ema") else "G"

@@ -63,13 +63,11 @@ class ConditioningAugmentation(nn.Module):
         # Scaled to unit variance per component, the descriptions differ by about as much as the noise.
         self.scale = text_dim ** 0.5
 
-    def forward(self, text: torch.Tensor, eps: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """(code, KL to N(0, I)). Without `eps` (sampling) the code is the mean, so a seed and a
-        prompt fix the image; in training `eps` is standard-normal noise drawn by the objective."""
+    def forward(self, text: torch.Tensor, eps: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(code, KL to N(0, I)) for standard-normal noise `eps`: drawn by the objective in
+        training, taken from the seed's noise when sampling (`code_noise`)."""
         mu, logvar = self.fc(text * self.scale).chunk(2, dim=1)
         logvar = logvar.clamp(-8.0, 8.0)
-        if eps is None:
-            return mu, mu.new_zeros(())
         code = mu + eps.to(mu.dtype) * (0.5 * logvar).exp()
         # mean over the code's dimensions, as StackGAN does: summed over 64 dimensions the KL
         # outweighs the adversarial loss and pushes every description onto the same N(0, I)
@@ -98,12 +96,13 @@ class TextBatchNorm(nn.Module):
 
 
 class TextGenerator(nn.Module):
-    """G(z, text) -> image; G(z, text, eps) -> (image, KL of the conditioning augmentation)."""
+    """G(z, text) -> image; G(z, text, eps) -> (image, KL of the conditioning augmentation).
+    `code_spread` scales the code's noise when sampling (`code_noise`)."""
 
     def __init__(self, z_dim: int, text_dim: int, channels: int, resolution: int, width: int,
-                 code_dim: int = CODE_DIM, body: str = "transposed"):
+                 code_dim: int = CODE_DIM, body: str = "transposed", code_spread: float = 1.0):
         super().__init__()
-        self.z_dim = z_dim
+        self.z_dim, self.code_spread = z_dim, code_spread
         self.augment = ConditioningAugmentation(text_dim, code_dim)
         make_norm = lambda ch: TextBatchNorm(ch, code_dim)  # noqa: E731
         if body == "upsample":
@@ -115,9 +114,19 @@ class TextGenerator(nn.Module):
         return torch.tanh(self.body.to_image(h))
 
     def forward(self, z: torch.Tensor, text: torch.Tensor, eps: torch.Tensor | None = None):
-        code, kl = self.augment(text, eps)
+        code, kl = self.augment(text, code_noise(z, self.code_spread) if eps is None else eps)
         image = self.render(self.body.features(torch.cat([z, code], dim=1), code))
         return image if eps is None else (image, kl)
+
+
+def code_noise(z: torch.Tensor, spread: float) -> torch.Tensor:
+    """The conditioning augmentation's noise when sampling: the seed's own first CODE_DIM noise
+    values (zero-padded if z is shorter) times `spread`, so a seed and a prompt still fix the
+    image. Spread 0 samples at the code's mean, which drew one garment per description (G varies
+    its pictures with this noise more than with z); 1 draws codes as in training, the most
+    variety and the words followed least (BENCHMARKS.md). Truncating z truncates both."""
+    eps = z[:, :CODE_DIM] * spread
+    return eps if eps.shape[1] == CODE_DIM else F.pad(eps, (0, CODE_DIM - eps.shape[1]))
 
 
 class TextDiscriminator(nn.Module):
@@ -292,7 +301,8 @@ class TextToImage(GAN):
     def build_generator(self) -> nn.Module:
         d, m = self.cfg.data, self.cfg.model
         generator = (GrowingTextGenerator if m.grow_steps > 0 else TextGenerator)(
-            m.z_dim, self.encoder.dim, d.channels, d.resolution, m.width, body=m.generator)
+            m.z_dim, self.encoder.dim, d.channels, d.resolution, m.width, body=m.generator,
+            code_spread=m.code_spread)
         init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
         for norm in generator.body.norms:
             norm.reset_parameters()  # start as plain BatchNorm (DCGAN's init drew random text weights)

@@ -28,6 +28,13 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     code, _, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
                            "--n", "3", "--seed", "1", "--out", tmp_path / "again.png")
     assert np.array_equal(grid, np.asarray(Image.open(tmp_path / "again.png")))  # --seed repeats
+    # --code-spread 0 samples each description at its code's mean: other pictures from the same seed
+    code, _, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
+                           "--n", "3", "--seed", "1", "--code-spread", "0", "--out", tmp_path / "mean.png")
+    assert code == 0 and not np.array_equal(grid, np.asarray(Image.open(tmp_path / "mean.png"))), err
+    code, _, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "--code-spread", "2",
+                           "--out", tmp_path / "far.png")
+    assert code == 2 and "--code-spread" in err and not (tmp_path / "far.png").exists()
     # words the catalogue never used are read as one of its looks, and the reading is printed
     code, out, err = run_cli(monkeypatch, capsys, "generate", run, "crimson frock", "Red Dresses for Women",
                              "--n", "3", "--seed", "1", "--out", tmp_path / "read.png")

@@ -51,7 +51,6 @@ def test_upsample_generator_draws_without_a_checkerboard_and_its_coarse_map_gate
 def test_conditioning_augmentation_lets_descriptions_differ_as_much_as_its_noise():
     """Unit-length text embeddings are scaled up: the code's mean must move between descriptions
     by about as much as the training noise (std 1), or G learns to ignore the words."""
-    import torch
     import torch.nn.functional as F
 
     from couturier.models.text2image import ConditioningAugmentation
@@ -59,7 +58,7 @@ def test_conditioning_augmentation_lets_descriptions_differ_as_much_as_its_noise
     torch.manual_seed(0)
     augment = ConditioningAugmentation(384, 64)
     texts = F.normalize(torch.randn(32, 384), dim=1)
-    mu, _ = augment(texts)
+    mu, _ = augment(texts, torch.zeros(32, 64))  # no noise: the code's mean
     assert mu.std(dim=0).mean() > 0.3
 
 
@@ -101,3 +100,23 @@ def test_nearest_reconstruction_pulls_only_the_closer_seed_of_each_pair(catalogu
     assert pulled.tolist() == [True, False, False, True]  # 0.1 beats 0.5, 0.05 beats 0.2
     with pytest.raises(ConfigError, match="variety_weight above 0"):
         cfg.replace("model", variety_weight=0.0, reconstruction_nearest=True)
+
+
+def test_sampling_takes_the_conditioning_noise_from_the_seed():
+    from couturier.models.text2image import CODE_DIM, TextGenerator, code_noise
+
+    torch.manual_seed(0)
+    generator = TextGenerator(z_dim=80, text_dim=8, channels=3, resolution=32, width=4, code_spread=0.5).eval()
+    z, text = torch.randn(3, 80), torch.randn(1, 8).repeat(3, 1)
+    assert torch.equal(code_noise(z, 1.0), z[:, :CODE_DIM])
+    with torch.no_grad():
+        sampled = generator(z, text)
+        trained, _ = generator(z, text, 0.5 * z[:, :CODE_DIM])
+        at_the_mean, _ = generator(z, text, torch.zeros(3, CODE_DIM))
+        generator.code_spread = 0.0
+        spread_0 = generator(z, text)
+    assert torch.allclose(sampled, trained)  # the seed fixes the image, code noise included
+    assert not torch.allclose(sampled, at_the_mean, atol=1e-3)
+    assert torch.allclose(spread_0, at_the_mean)
+    short = torch.randn(2, 10)  # a noise shorter than the code: the rest of the code noise is 0
+    assert torch.equal(code_noise(short, 1.0), torch.cat([short, torch.zeros(2, CODE_DIM - 10)], dim=1))
