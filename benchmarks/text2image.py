@@ -34,7 +34,7 @@ from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
-from couturier.metrics.variety import within_group_spread
+from couturier.metrics.variety import typical_pair_distance, within_group_spread
 from couturier.sampling import generate, generate_each, load_generator
 from couturier.text.grounding import PromptGrounder, catalogue_looks
 from couturier.train import Trainer
@@ -108,6 +108,20 @@ def variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tupl
     return {"variety": spread, "variety_real": real, "variety_ratio": spread / real}
 
 
+def typical_variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tuple[np.ndarray, np.ndarray],
+                    descriptions: int = 100, seeds: int = 8, cap: int = 64) -> dict:
+    """The median distance between two of eight seeds of a description against the same between two
+    real photos of a look (at most `cap` photos per look): a broken seed does not count as variety."""
+    images = generate(loaded, prompts[:descriptions], n=seeds, seed=0)
+    features, _ = judge.predict(images)
+    typical = typical_pair_distance(features, np.repeat(np.arange(descriptions), seeds))
+    real_features, groups = real_groups
+    rng = np.random.default_rng(0)
+    keep = np.concatenate([rng.permutation(np.flatnonzero(groups == g))[:cap] for g in np.unique(groups)])
+    real = typical_pair_distance(real_features[keep], groups[keep])
+    return {"variety_typical": typical, "variety_typical_real": real, "variety_typical_ratio": typical / real}
+
+
 def training_looks(catalogue: Catalogue, train_ids: np.ndarray, encoder) -> dict:
     """The looks and reader a run on the training split would have saved, in its own encoder: the
     split's texts worded as training words them (`vary_wording`, train.csv keeps catalogue order)."""
@@ -145,12 +159,17 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
                                                         *mean_and_covariance(real_features))
         results.update({key + tag: value for key, value in
                         variety(loaded, judge, prompt_sets["held-out"][0], real_groups, best_of=k).items()})
+        if k == 1:
+            results.update(typical_variety(loaded, judge, prompt_sets["held-out"][0], real_groups))
         start = time.perf_counter()
         generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0, best_of=k)
         results["images_per_s" + tag] = 1000 / (time.perf_counter() - start)
         images = generate(loaded, GRID_PROMPTS, n=8, seed=0, best_of=k)
         save_grid(images, Path("docs/t2i") / f"grid-{grid_name}{f'-best-of-{k}' if k > 1 else ''}.png", 8, scale=1)
     return results
+
+
+RESULTS = Path("docs/t2i/results.json")
 
 
 def planned_runs(args, root: Path, table: Path) -> list[tuple[Path, dict]]:
@@ -196,6 +215,8 @@ def main() -> None:
                         "favourite of K draws (couturier.best_of)")
     parser.add_argument("--code-spreads", default="", help="comma-separated: judge each run sampled with these "
                         "code spreads (model.code_spread) instead of its own, as RUN-spread-X")
+    parser.add_argument("--variety-only", action="store_true", help="with --judge-only: add the typical-pair "
+                        "variety to each run's existing entry in docs/t2i/results.json")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
     args = parser.parse_args()
     args.minutes_given = args.minutes is not None
@@ -237,19 +258,24 @@ def main() -> None:
 
     print(f"prompts: {', '.join(f'{k} {len(v[0])}' for k, v in prompt_sets.items())}; e.g. {para[0][0]!r}")
 
+    earlier = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     for run, layer in planned_runs(args, root, table):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
         for spread in [float(x) for x in args.code_spreads.split(",")] if args.code_spreads else [None]:
             key = run.name if spread is None else f"{run.name}-spread-{spread:g}"
-            report[key] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for,
-                                    [int(k) for k in args.best_of.split(",")], spread)
+            if args.variety_only:
+                loaded = load_generator(run, code_spread=spread)
+                report[key] = {**earlier.get(key, {}), **typical_variety(loaded, judge, prompt_sets["held-out"][0],
+                                                                         real_groups)}
+            else:
+                report[key] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for,
+                                        [int(k) for k in args.best_of.split(",")], spread)
             print(json.dumps({key: report[key]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
-    results = Path("docs/t2i/results.json")  # merged, so runs benchmarked in parallel all land there
-    merged = json.loads(results.read_text()) if results.is_file() else {}
+    merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}  # merged: parallel runs all land there
     merged.update(report)
-    write_text(results, json.dumps(merged, indent=2))
+    write_text(RESULTS, json.dumps(merged, indent=2))
     print(json.dumps(report, indent=2))
 
 

@@ -24,3 +24,15 @@ def test_variety_is_judged_against_real_photos_sharing_the_attributes():
                                                                              "reference_groups": groups}),
                     ["variety"])
     assert abs(results["variety_ratio"] - 0.5) < 1e-9 and results["variety_real"] > 0
+
+
+def test_a_broken_seed_is_not_variety_for_the_typical_pair_distance():
+    from couturier.metrics.variety import typical_pair_distance
+
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(10), 8)
+    varied = rng.normal(size=(80, 16))  # eight different garments per description
+    one_and_broken = np.repeat(rng.normal(size=(10, 16)), 8, axis=0) + 0.01 * rng.normal(size=(80, 16))
+    one_and_broken[::8] += 20.0  # the first seed of each description is broken
+    assert within_group_spread(one_and_broken, groups) > within_group_spread(varied, groups)  # fooled
+    assert typical_pair_distance(one_and_broken, groups) < 0.1 * typical_pair_distance(varied, groups)
