@@ -34,7 +34,7 @@ from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
-from couturier.metrics.variety import typical_pair_distance, within_group_spread
+from couturier.metrics.variety import capped, typical_pair_distance, within_group_spread
 from couturier.sampling import generate, generate_each, load_generator
 from couturier.text.grounding import PromptGrounder, catalogue_looks
 from couturier.train import Trainer
@@ -116,8 +116,7 @@ def typical_variety(loaded, judge: AttributeJudge, prompts: list[str], real_grou
     features, _ = judge.predict(images)
     typical = typical_pair_distance(features, np.repeat(np.arange(descriptions), seeds))
     real_features, groups = real_groups
-    rng = np.random.default_rng(0)
-    keep = np.concatenate([rng.permutation(np.flatnonzero(groups == g))[:cap] for g in np.unique(groups)])
+    keep = capped(groups, cap)
     real = typical_pair_distance(real_features[keep], groups[keep])
     return {"variety_typical": typical, "variety_typical_real": real, "variety_typical_ratio": typical / real}
 

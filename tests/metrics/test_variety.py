@@ -36,3 +36,16 @@ def test_a_broken_seed_is_not_variety_for_the_typical_pair_distance():
     one_and_broken[::8] += 20.0  # the first seed of each description is broken
     assert within_group_spread(one_and_broken, groups) > within_group_spread(varied, groups)  # fooled
     assert typical_pair_distance(one_and_broken, groups) < 0.1 * typical_pair_distance(varied, groups)
+
+
+def test_evaluate_reports_the_typical_pair_variety_beside_the_mean_distance():
+    rng = np.random.default_rng(2)
+    real, groups = rng.normal(size=(80, 4)), np.repeat(np.arange(10), 8)
+    fake = np.repeat(real[::8], 8, axis=0)  # one garment per group...
+    fake[::8] += 30.0  # ...and one broken draw in each
+    images = np.zeros((80, 3, 8, 8), np.uint8)
+    results = judge(Judgement(images, fake, Reference("real", real), extra={"groups": groups,
+                                                                             "reference_groups": groups}),
+                    ["variety", "variety_typical"])
+    assert results["variety_ratio"] > 1.0  # the broken draws read as more variety than real photos
+    assert results["variety_typical_ratio"] < 0.05 and results["variety_typical_real"] > 0
