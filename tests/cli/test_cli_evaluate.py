@@ -64,6 +64,7 @@ def test_a_text_to_image_run_is_judged_against_its_catalogue(catalogue, tmp_path
     assert generated["n"] == 120 and generated["fid"] > 0 and 0 <= generated["attribute_match"] <= 1
     assert "attribute_match_gender" in generated and "class_entropy" not in generated
     assert generated["variety"] >= 0 and "variety_ratio" in generated  # seeds within one description
+    assert generated["variety_typical"] >= 0 and "variety_typical_ratio" in generated
     assert "memorisation_share" not in generated  # pixel copying is judged against Fashion-MNIST only
     # D's favourite of 2 draws per image: other pictures, judged the same way
     code, out, err = run_cli(monkeypatch, capsys, "evaluate", run, "--ref", catalogue, "--size", 32,
