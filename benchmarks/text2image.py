@@ -34,7 +34,7 @@ from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
-from couturier.metrics.variety import capped, typical_pair_distance, within_group_spread
+from couturier.metrics.variety import capped_typical_pair_distance, within_group_spread
 from couturier.sampling import generate, generate_each, load_generator
 from couturier.text.grounding import PromptGrounder, catalogue_looks
 from couturier.train import Trainer
@@ -109,15 +109,13 @@ def variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tupl
 
 
 def typical_variety(loaded, judge: AttributeJudge, prompts: list[str], real_groups: tuple[np.ndarray, np.ndarray],
-                    descriptions: int = 100, seeds: int = 8, cap: int = 64) -> dict:
+                    descriptions: int = 100, seeds: int = 8) -> dict:
     """The median distance between two of eight seeds of a description against the same between two
-    real photos of a look (at most `cap` photos per look): a broken seed does not count as variety."""
+    real photos of a look (at most 64 photos a look): a broken seed does not count as variety."""
     images = generate(loaded, prompts[:descriptions], n=seeds, seed=0)
     features, _ = judge.predict(images)
-    typical = typical_pair_distance(features, np.repeat(np.arange(descriptions), seeds))
-    real_features, groups = real_groups
-    keep = capped(groups, cap)
-    real = typical_pair_distance(real_features[keep], groups[keep])
+    typical = capped_typical_pair_distance(features, np.repeat(np.arange(descriptions), seeds))
+    real = capped_typical_pair_distance(*real_groups)
     return {"variety_typical": typical, "variety_typical_real": real, "variety_typical_ratio": typical / real}
 
 
@@ -218,6 +216,14 @@ def main() -> None:
                         "variety to each run's existing entry in docs/t2i/results.json")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
     args = parser.parse_args()
+    if args.variety_only and not args.judge_only:
+        parser.error("--variety-only adds to runs already judged; give --judge-only too")
+    try:
+        spreads = [float(x) for x in args.code_spreads.split(",")] if args.code_spreads else [None]
+    except ValueError:
+        parser.error(f"--code-spreads takes numbers between 0 and 1, comma-separated (got {args.code_spreads!r})")
+    if any(s is not None and not 0 <= s <= 1 for s in spreads):
+        parser.error(f"--code-spreads takes numbers between 0 and 1 (got {args.code_spreads!r})")
     args.minutes_given = args.minutes is not None
     args.minutes = 10.0 if args.minutes is None else args.minutes
     if args.threads:
@@ -261,7 +267,7 @@ def main() -> None:
     for run, layer in planned_runs(args, root, table):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
-        for spread in [float(x) for x in args.code_spreads.split(",")] if args.code_spreads else [None]:
+        for spread in spreads:
             key = run.name if spread is None else f"{run.name}-spread-{spread:g}"
             if args.variety_only:
                 loaded = load_generator(run, code_spread=spread)

@@ -169,8 +169,9 @@ class Config:
         if t.minutes is None and t.steps is None:
             raise ConfigError("set train.steps or train.minutes: training needs a budget", field="train.steps")
         if m.task != "text2image":  # the text objective's options would be ignored silently
+            defaults = {f.name: f.default for f in dataclasses.fields(ModelConfig)}
             for key in TEXT_ONLY:
-                if getattr(m, key):
+                if getattr(m, key) != defaults[key]:
                     raise ConfigError(f"model.{key} applies to text2image models only; leave it out",
                                       field=f"model.{key}")
         if m.attribute_twin and m.attribute_weight <= 0:
@@ -186,9 +187,9 @@ class Config:
                               field="model.reconstruction_nearest")
 
 
-# Model options only the text-to-image objective reads (zero or off for image models).
+# Model options only the text-to-image objective reads (left at their defaults for image models).
 TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "attribute_confidence", "reconstruction_weight",
-             "reconstruction_nearest", "variety_weight")
+             "reconstruction_nearest", "variety_weight", "code_spread")
 
 # Derived values older versions kept in the model section; now in checkpoint meta.
 LEGACY_DERIVED = ("num_classes", "text_dim")

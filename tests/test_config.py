@@ -44,6 +44,7 @@ def test_config_is_frozen():
     ({"model": {"grow_steps": 10}}, "model.grow_steps", "text2image models only"),
     ({"model": {"name": "sngan", "variety_weight": 0.5}}, "model.variety_weight", "text2image models only"),
     ({"model": {"name": "dcgan", "attribute_twin": True}}, "model.attribute_twin", "text2image models only"),
+    ({"model": {"name": "dcgan", "code_spread": 0.2}}, "model.code_spread", "text2image models only"),
     ({"model": {"task": "text2image", "attribute_weight": 0.0, "attribute_twin": True}}, "model.attribute_twin",
      "attribute_weight above 0"),
     ({"train": {"steps": None, "minutes": None}}, "train.steps", "needs a budget"),

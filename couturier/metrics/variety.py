@@ -51,23 +51,22 @@ def variety(j: Judgement) -> dict:
 TYPICAL_CAP = 64  # members per group the typical pair is taken over: a look with 2,000 photos has 2 M pairs
 
 
-def capped(groups: np.ndarray, cap: int = TYPICAL_CAP) -> np.ndarray:
-    """Indices keeping at most `cap` members of each group, a seeded choice (the same every run)."""
+def capped_typical_pair_distance(features: np.ndarray, groups: np.ndarray, cap: int = TYPICAL_CAP) -> float:
+    """`typical_pair_distance` over at most `cap` members of each group, a seeded choice (the same
+    every run)."""
+    groups = np.asarray(groups)
     rng = np.random.default_rng(0)
-    return np.sort(np.concatenate([rng.permutation(np.flatnonzero(groups == g))[:cap] for g in np.unique(groups)]))
+    keep = np.sort(np.concatenate([rng.permutation(np.flatnonzero(groups == g))[:cap] for g in np.unique(groups)]))
+    return typical_pair_distance(features[keep], groups[keep])
 
 
 @register_metric("variety_typical", columns=("variety_typical", "variety_typical_real", "variety_typical_ratio"),
                  applies=lambda j: "groups" in j.extra, order=36)
 def variety_typical(j: Judgement) -> dict:
     """The variety by typical pairs (`typical_pair_distance`), which one broken seed cannot raise."""
-    groups = np.asarray(j.extra["groups"])
-    keep = capped(groups)
-    spread = typical_pair_distance(j.features[keep], groups[keep])
+    spread = capped_typical_pair_distance(j.features, j.extra["groups"])
     real = float("nan")
     if "reference_groups" in j.extra:
-        reference = np.asarray(j.extra["reference_groups"])
-        keep = capped(reference)
-        real = typical_pair_distance(j.reference.features[keep], reference[keep])
+        real = capped_typical_pair_distance(j.reference.features, j.extra["reference_groups"])
     return {"variety_typical": spread, "variety_typical_real": real,
             "variety_typical_ratio": spread / real if real > 0 else float("nan")}
