@@ -60,9 +60,14 @@ def plot_metric_curves(rows: Sequence[dict], path: str | Path, title: str = "",
     if "fid" not in rows[-1]:  # a text-to-image run: variety across seeds is what is watched
         fig, axes = new_figure(1, 1, (5.4, 3.2), squeeze=False)
         ax = axes[0, 0]
-        ax.plot(steps, [r["variety_ratio"] for r in rows], marker="o", markersize=3, label="seeds / real photos")
-        if "variety_ratio" in alarms:
-            ax.axhline(alarms["variety_ratio"], color="grey", linestyle=":", linewidth=1, label="collapse alarm")
+        if "variety_typical_ratio" in rows[-1]:
+            ax.plot(steps, [r.get("variety_typical_ratio", float("nan")) for r in rows], marker="o", markersize=3,
+                    label="typical pair of seeds / of real photos")
+        ax.plot(steps, [r["variety_ratio"] for r in rows], marker="o", markersize=3, alpha=0.6,
+                label="distance to the centre, seeds / real photos")
+        if "variety_typical_ratio" in alarms:
+            ax.axhline(alarms["variety_typical_ratio"], color="grey", linestyle=":", linewidth=1,
+                       label="collapse alarm (typical pair)")
         ax.set_title("variety across seeds of one description")
         ax.set_xlabel("step")
         ax.set_ylim(bottom=0)

@@ -28,10 +28,11 @@ ENTROPY_ALARM = 0.90  # normalised class entropy below this: a class or more has
 COVERAGE_ALARM = 0.30  # coverage below this while density is at least DENSITY_REALISTIC: few distinct images
 DENSITY_REALISTIC = 0.5
 ALARMS = {"class_entropy": ENTROPY_ALARM, "coverage": COVERAGE_ALARM,  # dotted lines on the curves
-          "variety_ratio": VARIETY_ALARM}
+          "variety_typical_ratio": VARIETY_ALARM}
 
 EVAL_COLUMNS = ("fid", "kid_mean", "precision", "recall", "density", "coverage", "class_entropy",
-                "largest_class_share", "class_consistency", "variety", "variety_real", "variety_ratio", "collapse")
+                "largest_class_share", "class_consistency", "variety", "variety_real", "variety_ratio", "variety_typical",
+                "variety_typical_real", "variety_typical_ratio", "collapse")
 
 
 RISING = 0.01  # a measure that gained more than this since the last evaluation is recovering
