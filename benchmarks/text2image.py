@@ -129,18 +129,24 @@ def training_looks(catalogue: Catalogue, train_ids: np.ndarray, encoder) -> dict
     return catalogue_looks({a: [str(v) for v in subset.attributes[a]] for a in JUDGED}, embeddings)
 
 
+def run_key(run: Path, code_spread: float | None, use_ema: bool) -> str:
+    """The run's name in results.json and its grid's: RUN, RUN-spread-X, with -raw for G's raw weights."""
+    key = run.name if code_spread is None else f"{run.name}-spread-{code_spread:g}"
+    return key if use_ema else f"{key}-raw"
+
+
 def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features: np.ndarray,
               real_groups: tuple[np.ndarray, np.ndarray], looks_for, best_of: list[int],
-              code_spread: float | None = None) -> dict:
+              code_spread: float | None = None, use_ema: bool = True) -> dict:
     """Each prompt is drawn once, with its own noise; best_of K > 1 adds the same figures for D's
     favourite of K draws (`couturier.best_of`), under keys ending in " (best of K)". `code_spread`
-    replaces the run's own (model.code_spread) when sampling."""
-    loaded = load_generator(run, code_spread=code_spread)
+    replaces the run's own (model.code_spread) when sampling; `use_ema` False judges G's raw weights."""
+    loaded = load_generator(run, code_spread=code_spread, use_ema=use_ema)
     if loaded.grounder is None or loaded.grounder.reader is None:  # runs saved before looks or readers were
         loaded.grounder = PromptGrounder(looks_for(loaded.text_encoder), loaded.text_encoder)
     results = {"step": loaded.step, "text_influence": text_influence(loaded),
                "code_spread": loaded.config.model.code_spread}
-    grid_name = run.name if code_spread is None else f"{run.name}-spread-{code_spread:g}"
+    grid_name = run_key(run, code_spread, use_ema)
     for k in best_of:
         tag = "" if k == 1 else f" (best of {k})"
         for name, (prompts, wanted) in prompt_sets.items():
@@ -214,6 +220,7 @@ def main() -> None:
                         "code spreads (model.code_spread) instead of its own, as RUN-spread-X")
     parser.add_argument("--variety-only", action="store_true", help="with --judge-only: add the typical-pair "
                         "variety to each run's existing entry in docs/t2i/results.json")
+    parser.add_argument("--raw-g", action="store_true", help="judge G's raw weights instead of their EMA, as RUN-raw")
     parser.add_argument("--judge-epochs", type=int, default=8, help="epochs for the attribute classifier")
     args = parser.parse_args()
     if args.variety_only and not args.judge_only:
@@ -268,14 +275,14 @@ def main() -> None:
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
         for spread in spreads:
-            key = run.name if spread is None else f"{run.name}-spread-{spread:g}"
+            key = run_key(run, spread, not args.raw_g)
             if args.variety_only:
-                loaded = load_generator(run, code_spread=spread)
+                loaded = load_generator(run, code_spread=spread, use_ema=not args.raw_g)
                 report[key] = {**earlier.get(key, {}), **typical_variety(loaded, judge, prompt_sets["held-out"][0],
                                                                          real_groups)}
             else:
                 report[key] = judge_run(run, judge, prompt_sets, real_features, real_groups, looks_for,
-                                        [int(k) for k in args.best_of.split(",")], spread)
+                                        [int(k) for k in args.best_of.split(",")], spread, not args.raw_g)
             print(json.dumps({key: report[key]}), flush=True)
     report["date"] = time.strftime("%Y-%m-%d")
     merged = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}  # merged: parallel runs all land there
