@@ -7,7 +7,8 @@ For each config: seconds per training step (median of 10 after 3 warm-up steps),
 projected D the frozen EfficientNet-Lite0 alone on a step's passes: the real batch forward (no
 gradient; judged with its own and with mismatched descriptions from one pass) and the fakes
 forward and backward to the pixels (one pass serves D's step and G's); with --compare-layout,
-the step again with the networks in PyTorch's default layout instead of channels-last. Text
+the step again with the networks in PyTorch's default layout instead of channels-last; with
+--compare-unfolded, the frozen network's passes again with its BatchNorms kept. Text
 configs need the split table benchmarks/text2image.py writes.
 """
 from __future__ import annotations
@@ -36,7 +37,16 @@ def _median_seconds(fn, repeats: int = 10, warmup: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(path: str, threads: int, compare_layout: bool = False) -> dict:
+def unfolded_backbone() -> torch.nn.Module:
+    """The frozen network with its BatchNorms kept (load_backbone folds them into the convolutions)."""
+    from couturier.backbones import EfficientNetLite0, lite0_weights_path
+
+    net = EfficientNetLite0()
+    net.load_state_dict(torch.load(lite0_weights_path(), map_location="cpu", weights_only=True))
+    return net.eval().requires_grad_(False)
+
+
+def measure(path: str, threads: int, compare_layout: bool = False, compare_unfolded: bool = False) -> dict:
     layer = merge(load_config_file(path), {"train": {"threads": threads, "steps": 100}})
     cfg = build_config(layer)
     with tempfile.TemporaryDirectory() as folder:
@@ -57,14 +67,19 @@ def measure(path: str, threads: int, compare_layout: bool = False) -> dict:
             n = cfg.train.batch_size
             images = torch.rand(2 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
 
-            def frozen_step():  # a step's passes (couturier.train.judging): the real batch, and the
-                with torch.no_grad():  # fakes once, forward on D's step and backward on G's
-                    trainer.D.backbone.stages(normalise(images[:n]))
+            def frozen_step(backbone=trainer.D.backbone):  # a step's passes (couturier.train.judging): the
+                with torch.no_grad():  # real batch, and the fakes once, forward on D's step and backward on G's
+                    backbone.stages(normalise(images[:n]))
                 x = images[n:].clone().requires_grad_(True)
-                sum(h.sum() for h in trainer.D.backbone.stages(normalise(x))).backward()
+                sum(h.sum() for h in backbone.stages(normalise(x))).backward()
 
             result["frozen_step_s"] = _median_seconds(frozen_step)
             result["frozen_share"] = result["frozen_step_s"] / result["step_s"]
+            if compare_unfolded:
+                unfolded = unfolded_backbone()
+                if trainer.D.backbone._conv_stem.weight.is_contiguous(memory_format=torch.channels_last):
+                    unfolded.to(memory_format=torch.channels_last)  # the layout the trainer's copy has
+                result["frozen_step_s_unfolded"] = _median_seconds(lambda: frozen_step(unfolded))
     return result
 
 
@@ -74,9 +89,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--compare-layout", action="store_true",
                         help="also time the step with the networks in the default NCHW layout (not channels-last)")
+    parser.add_argument("--compare-unfolded", action="store_true",
+                        help="also time the frozen network with its BatchNorms kept, not folded into the convolutions")
     args = parser.parse_args()
     for path in args.configs.split(","):
-        row = measure(path, args.threads, args.compare_layout)
+        row = measure(path, args.threads, args.compare_layout, args.compare_unfolded)
         print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()), flush=True)
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import torch
 
-from couturier.backbones.efficientnet_lite import EfficientNetLite0, normalise
+from couturier.backbones.efficientnet_lite import EfficientNetLite0, fold_batchnorm, normalise
 from couturier.errors import FeatureNetError, MissingExtra
 from couturier.fileio import sha256_file
 
 LITE0_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
 
-__all__ = ["EfficientNetLite0", "normalise", "load_backbone", "lite0_weights_path"]
+__all__ = ["EfficientNetLite0", "fold_batchnorm", "normalise", "load_backbone", "lite0_weights_path"]
 
 
 def lite0_weights_path() -> Path:
@@ -45,5 +45,5 @@ def load_backbone(name: str = "efficientnet-lite0") -> EfficientNetLite0:
         state = torch.load(path, map_location="cpu", weights_only=True)  # a plain state dict: no pickle code
         net = EfficientNetLite0()
         net.load_state_dict(state, strict=True)
-        _CACHE[name] = net.eval().requires_grad_(False)
+        _CACHE[name] = fold_batchnorm(net.eval()).requires_grad_(False)
     return _CACHE[name]

@@ -31,6 +31,8 @@ class SameConv2d(nn.Conv2d):
         for size, kernel, stride in zip(reversed(x.shape[-2:]), reversed(self.kernel_size), reversed(self.stride)):
             total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
             pads += [total // 2, total - total // 2]
+        if pads[0] == pads[1] and pads[2] == pads[3]:  # stride 1: the convolution pads alike, without a copy
+            return F.conv2d(x, self.weight, self.bias, self.stride, (pads[2], pads[0]), self.dilation, self.groups)
         return F.conv2d(F.pad(x, pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
 
@@ -90,6 +92,26 @@ class EfficientNetLite0(nn.Module):
         """ImageNet logits for x already normalised (see `normalise`)."""
         h = F.relu6(self._bn1(self._conv_head(self.stages(x)[-1])))
         return self._fc(h.mean(dim=(2, 3)))
+
+
+def fold_batchnorm(net: EfficientNetLite0) -> EfficientNetLite0:
+    """Fold each eval-mode BatchNorm into the convolution before it (scale the weights, add a bias)
+    and drop it: the frozen network computes the same function with a third fewer passes over
+    its maps. BatchNorm was 8% of a projected-D training step (BENCHMARKS.md). Only for a network
+    that never trains again: its running statistics are gone."""
+    pairs = [(net, "_conv_stem", "_bn0"), (net, "_conv_head", "_bn1")]
+    for block in net._blocks:
+        if hasattr(block, "_expand_conv"):
+            pairs.append((block, "_expand_conv", "_bn0"))
+        pairs += [(block, "_depthwise_conv", "_bn1"), (block, "_project_conv", "_bn2")]
+    with torch.no_grad():
+        for owner, conv_name, bn_name in pairs:
+            conv, bn = getattr(owner, conv_name), getattr(owner, bn_name)
+            scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+            conv.weight.mul_(scale[:, None, None, None])
+            conv.bias = nn.Parameter(bn.bias - bn.running_mean * scale, requires_grad=False)
+            setattr(owner, bn_name, nn.Identity())
+    return net
 
 
 def normalise(images: torch.Tensor) -> torch.Tensor:

