@@ -14,17 +14,14 @@ import argparse
 
 import torch
 
-from couturier.data.catalogue import load_catalogue, vary_wording
 from couturier.metrics.text_monitor import VARIETY_ALARM, TextMonitor
 from couturier.sampling import load_generator
+from couturier.text.data import catalogue_texts
 
 
 def monitor_for(loaded) -> TextMonitor:
     """The monitor the trainer builds: the run's catalogue texts (varied as in training) and photos."""
-    d = loaded.config.data
-    catalogue = load_catalogue(d.dataset, d.resolution, d.image_column, d.text_column, d.attribute_columns,
-                               d.image_dir, progress=False)
-    texts = vary_wording(catalogue) if d.vary_wording else catalogue.texts
+    catalogue, texts = catalogue_texts(loaded.config.data, progress=False)
     return TextMonitor(tuple(texts), torch.from_numpy(catalogue.images), loaded.text_encoder.encode,
                        seed=loaded.config.train.seed)
 
@@ -35,14 +32,22 @@ def main() -> None:
     parser.add_argument("--spreads", default="0,0.5", help="comma-separated code spreads to sample with")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    try:
+        spreads = [float(s) for s in args.spreads.split(",")]
+    except ValueError:
+        parser.error(f"--spreads takes numbers between 0 and 1, comma-separated (got {args.spreads!r})")
+    if not all(0 <= s <= 1 for s in spreads):
+        parser.error(f"--spreads takes numbers between 0 and 1 (got {args.spreads!r})")
     torch.set_num_threads(args.threads)
     print(f"alarm: typical-pair ratio < {VARIETY_ALARM}")
     print("| run | step | code spread | distance to the centre: ratio | typical pair: ratio | alarm |")
     print("|---|---|---|---|---|---|")
     for run in args.runs:
         loaded = load_generator(run)
+        if loaded.text_encoder is None:
+            parser.error(f"{run} is not a text-to-image run: its generator reads no descriptions")
         monitor = monitor_for(loaded)
-        for spread in (float(s) for s in args.spreads.split(",")):
+        for spread in spreads:
             loaded.generator.code_spread = spread
             results = monitor.evaluate(*monitor.samples(loaded.generator, loaded.config.model.z_dim, None, "cpu"))
             monitor.previous = None  # each line is its own first evaluation: the level alone

@@ -109,7 +109,8 @@ def fold_batchnorm(net: EfficientNetLite0) -> EfficientNetLite0:
             conv, bn = getattr(owner, conv_name), getattr(owner, bn_name)
             scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
             conv.weight.mul_(scale[:, None, None, None])
-            conv.bias = nn.Parameter(bn.bias - bn.running_mean * scale, requires_grad=False)
+            bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+            conv.bias = nn.Parameter(bn.bias + (bias - bn.running_mean) * scale, requires_grad=False)
             setattr(owner, bn_name, nn.Identity())
     return net
 

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from couturier.data.images import to_uint8
-from couturier.metrics.variety import typical_pair_distance, within_group_spread
+from couturier.metrics.variety import ratio_to_real, typical_pair_distance, within_group_spread
 
 # Two seeds of a description typically differ less than 0.4 times as much as two photos of it.
 # Measured on finished runs (benchmarks/variety_alarm.py, BENCHMARKS.md): these ImageNet features
@@ -84,9 +84,9 @@ class TextMonitor:
         features = self.features(torch.from_numpy(images))
         spread, typical = within_group_spread(features, requested), typical_pair_distance(features, requested)
         results = {"variety": spread, "variety_real": self.real_spread,
-                   "variety_ratio": spread / self.real_spread if self.real_spread > 0 else float("nan"),
+                   "variety_ratio": ratio_to_real(spread, self.real_spread),
                    "variety_typical": typical, "variety_typical_real": self.real_typical,
-                   "variety_typical_ratio": typical / self.real_typical if self.real_typical > 0 else float("nan")}
+                   "variety_typical_ratio": ratio_to_real(typical, self.real_typical)}
         ratio = results["variety_typical_ratio"]
         # a run resumed from a log written before the typical pair was logged has no trend yet
         before = (self.previous or {}).get("variety_typical_ratio")

@@ -14,6 +14,11 @@ import numpy as np
 from couturier.metrics.registry import Judgement, register_metric
 
 
+def ratio_to_real(value: float, real: float) -> float:
+    """Generated over real; NaN when the real photos give no scale (one photo a group, or all alike)."""
+    return value / real if real > 0 else float("nan")
+
+
 def within_group_spread(features: np.ndarray, groups: np.ndarray) -> float:
     """Mean over groups (two members or more) of the mean distance to the group's centre."""
     spreads = []
@@ -45,7 +50,7 @@ def variety(j: Judgement) -> dict:
     real = float("nan")
     if "reference_groups" in j.extra:
         real = within_group_spread(j.reference.features, np.asarray(j.extra["reference_groups"]))
-    return {"variety": spread, "variety_real": real, "variety_ratio": spread / real if real > 0 else float("nan")}
+    return {"variety": spread, "variety_real": real, "variety_ratio": ratio_to_real(spread, real)}
 
 
 TYPICAL_CAP = 64  # members per group the typical pair is taken over: a look with 2,000 photos has 2 M pairs
@@ -69,4 +74,4 @@ def variety_typical(j: Judgement) -> dict:
     if "reference_groups" in j.extra:
         real = capped_typical_pair_distance(j.reference.features, j.extra["reference_groups"])
     return {"variety_typical": spread, "variety_typical_real": real,
-            "variety_typical_ratio": spread / real if real > 0 else float("nan")}
+            "variety_typical_ratio": ratio_to_real(spread, real)}

@@ -5,10 +5,18 @@ from typing import Callable
 
 import torch
 
-from couturier.config import Config
+from couturier.config import Config, DataConfig
 from couturier.data import ImageDataset
-from couturier.data.catalogue import load_catalogue, vary_wording
+from couturier.data.catalogue import Catalogue, load_catalogue, vary_wording
 from couturier.text.encoders import TextEncoder, build_text_encoder
+
+
+def catalogue_texts(data: DataConfig, progress: bool = True) -> tuple[Catalogue, list[str]]:
+    """The catalogue and the descriptions training reads for its images (varied in wording when
+    data.vary_wording is on); the training monitor draws its descriptions from these."""
+    catalogue = load_catalogue(data.dataset, data.resolution, data.image_column, data.text_column,
+                               data.attribute_columns, data.image_dir, progress=progress)
+    return catalogue, vary_wording(catalogue) if data.vary_wording else catalogue.texts
 
 
 def text_dataset(cfg: Config, log: Callable[[str], None] = print,
@@ -16,14 +24,11 @@ def text_dataset(cfg: Config, log: Callable[[str], None] = print,
     """Load the catalogue, fit the encoder on its descriptions (TF-IDF learns its vocabulary
     here; fitting is deterministic, so a resumed run gets the same encoder) and embed them.
     Also returns the catalogue's attribute columns (name -> one value per image)."""
-    d = cfg.data
-    catalogue = load_catalogue(d.dataset, d.resolution, d.image_column, d.text_column, d.attribute_columns,
-                               d.image_dir, progress=progress)
+    catalogue, texts = catalogue_texts(cfg.data, progress)
     log(catalogue.summary())
-    texts = vary_wording(catalogue) if d.vary_wording else catalogue.texts
     encoder = build_text_encoder(cfg.model.text_encoder).fit(texts)
     embeddings = encoder.encode(texts)
     images = torch.from_numpy(catalogue.images)
-    if d.channels == 1:
+    if cfg.data.channels == 1:
         images = images.float().mean(dim=1, keepdim=True).round().to(torch.uint8)
     return ImageDataset(images, embeddings, (), 0, tuple(texts)), encoder, catalogue.attributes
