@@ -8,7 +8,8 @@ projected D the frozen EfficientNet-Lite0 alone on a step's passes: the real bat
 gradient; judged with its own and with mismatched descriptions from one pass) and the fakes
 forward and backward to the pixels (one pass serves D's step and G's); with --compare-layout,
 the step again with the networks in PyTorch's default layout instead of channels-last; with
---compare-unfolded, the frozen network's passes again with its BatchNorms kept. Text
+--compare-unfolded, the frozen network's passes again with its BatchNorms kept; with --profile,
+torch.profiler's table of operators over 20 steps. Text
 configs need the split table benchmarks/text2image.py writes.
 """
 from __future__ import annotations
@@ -46,7 +47,18 @@ def unfolded_backbone() -> torch.nn.Module:
     return net.eval().requires_grad_(False)
 
 
-def measure(path: str, threads: int, compare_layout: bool = False, compare_unfolded: bool = False) -> dict:
+def profile_table(trainer, steps: int = 20, rows: int = 15) -> str:
+    """torch.profiler's operators over `steps` training steps, by total CPU time: where a step goes."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for i in range(steps):
+            trainer.train_step(i, False)
+    return prof.key_averages().table(sort_by="cpu_time_total", row_limit=rows)
+
+
+def measure(path: str, threads: int, compare_layout: bool = False, compare_unfolded: bool = False,
+            profile: bool = False) -> dict:
     layer = merge(load_config_file(path), {"train": {"threads": threads, "steps": 100}})
     cfg = build_config(layer)
     with tempfile.TemporaryDirectory() as folder:
@@ -54,6 +66,8 @@ def measure(path: str, threads: int, compare_layout: bool = False, compare_unfol
         step = iter(range(10 ** 6))
         result = {"config": Path(path).stem, "batch": cfg.train.batch_size,
                   "step_s": _median_seconds(lambda: trainer.train_step(next(step), False))}
+        if profile:
+            print(profile_table(trainer), flush=True)
         if compare_layout:  # the same trainer with its networks back in the default (NCHW) layout
             for net in (trainer.G, trainer.D):
                 net.to(memory_format=torch.contiguous_format)
@@ -91,9 +105,10 @@ def main() -> None:
                         help="also time the step with the networks in the default NCHW layout (not channels-last)")
     parser.add_argument("--compare-unfolded", action="store_true",
                         help="also time the frozen network with its BatchNorms kept, not folded into the convolutions")
+    parser.add_argument("--profile", action="store_true", help="also print torch.profiler's operators over 20 steps")
     args = parser.parse_args()
     for path in args.configs.split(","):
-        row = measure(path, args.threads, args.compare_layout, args.compare_unfolded)
+        row = measure(path, args.threads, args.compare_layout, args.compare_unfolded, args.profile)
         print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()), flush=True)
 
 
