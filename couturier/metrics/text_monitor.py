@@ -22,7 +22,7 @@ from couturier.metrics.variety import ratio_to_real, typical_pair_distance, with
 
 # Two seeds of a description typically differ less than 0.4 times as much as two photos of it.
 # Measured on finished runs (benchmarks/variety_alarm.py, BENCHMARKS.md): these ImageNet features
-# read variety 0.15-0.4 higher than the catalogue-trained judge does, and the one run whose grid
+# read variety 0.04-0.41 higher than the catalogue-trained judge does, and the one run whose grid
 # shows seven identical seeds a row reads 0.38 sampled at the code's mean; healthy runs 0.5 and up.
 VARIETY_ALARM = 0.40
 RISING = 0.01
