@@ -71,6 +71,9 @@ class ModelConfig:
     attribute_confidence: float = option(0.0, "text2image: G's attribute push stops for a picture once D's head "
                                          "gives the asked class this probability (0 = never stops; plain "
                                          "cross-entropy pays for each class's most typical garment)", min=0.0, max=0.99)
+    contrastive_weight: float = option(0.0, "text2image: weight of the sentence-image contrastive loss: D learns which "
+                                       "of a batch's descriptions goes with each photo, and G's fakes must be "
+                                       "found from their own (XMC-GAN; 0 = off)", min=0.0, max=100.0)
     reconstruction_weight: float = option(0.0, "text2image: fakes are drawn for the real batch's own descriptions "
                                           "and their 16x16 average must match the paired photo's (L1); teaches "
                                           "colour and silhouette in few steps (0 = off)", min=0.0, max=1000.0)
@@ -188,8 +191,8 @@ class Config:
 
 
 # Model options only the text-to-image objective reads (left at their defaults for image models).
-TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "attribute_confidence", "reconstruction_weight",
-             "reconstruction_nearest", "variety_weight", "code_spread")
+TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "attribute_confidence", "contrastive_weight",
+             "reconstruction_weight", "reconstruction_nearest", "variety_weight", "code_spread")
 
 # Derived values older versions kept in the model section; now in checkpoint meta.
 LEGACY_DERIVED = ("num_classes", "text_dim")

@@ -26,6 +26,7 @@ from couturier.backbones import load_backbone, normalise
 from couturier.errors import ConfigError
 from couturier.models.attributes import AttributeHead
 from couturier.models.base import GAN
+from couturier.models.contrastive import ContrastiveHead, with_auxiliary
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
@@ -104,7 +105,7 @@ class ProjectedDiscriminator(nn.Module):
     SHARES_ROWS = True
 
     def __init__(self, channels: int, resolution: int, width: int, condition: str = "none",
-                 condition_dim: int = 0, attribute_sizes: tuple[int, ...] = ()):
+                 condition_dim: int = 0, attribute_sizes: tuple[int, ...] = (), contrastive: bool = False):
         super().__init__()
         self.channels, self.size = channels, feature_size(resolution)
         self.condition, self.condition_dim = condition, condition_dim
@@ -115,6 +116,7 @@ class ProjectedDiscriminator(nn.Module):
                                    for c, s in zip(PROJECTED, sizes))
         # text conditions may carry attribute ids after the embedding (couturier.models.attributes)
         self.attributes = AttributeHead(width * 4 * len(PROJECTED), attribute_sizes) if attribute_sizes else None
+        self.contrast = ContrastiveHead(width * 4 * len(PROJECTED), condition_dim) if contrastive else None
 
     @property
     def backbone(self) -> nn.Module:
@@ -146,9 +148,9 @@ class ProjectedDiscriminator(nn.Module):
         if rows is not None:
             pooled = [h[rows] for h in pooled]
         logit = sum(head(h, y) for head, h in zip(self.heads, pooled))
-        if self.attributes is None:
+        if self.attributes is None and self.contrast is None:
             return logit
-        return torch.cat([logit[:, None], self.attributes(torch.cat(pooled, dim=1))], dim=1)
+        return with_auxiliary(logit, torch.cat(pooled, dim=1), y, self.attributes, self.contrast)
 
 
 PRESET = {"loss": {"name": "hinge"},
@@ -190,4 +192,4 @@ class ProjectedTextToImage(TextToImage):
         d, m = self.cfg.data, self.cfg.model
         generator = self.build_generator()
         return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim,
-                                                 self.head_sizes)
+                                                 self.head_sizes, m.contrastive_weight > 0)

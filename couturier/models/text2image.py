@@ -40,6 +40,7 @@ from couturier.losses import mode_seeking_penalty
 from couturier.models.attributes import (AttributeHead, attribute_ids, attribute_loss, attribute_vocabulary,
                                          twin_attribute_loss)
 from couturier.models.base import GAN, Judge
+from couturier.models.contrastive import ContrastiveHead, contrastive_loss, with_auxiliary
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.layers import init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
@@ -131,24 +132,27 @@ def code_noise(z: torch.Tensor, spread: float) -> torch.Tensor:
 
 class TextDiscriminator(nn.Module):
     """D(image, condition): the condition is the text embedding, followed by attribute ids when
-    `attribute_sizes` asks for an auxiliary head; the output is then (N, 1 + classes)."""
+    `attribute_sizes` asks for an auxiliary head; with it or the `contrastive` head the output is
+    (N, 1 + K) (models/contrastive.py `with_auxiliary`)."""
 
     # D(x, y, rows) scores x[rows]: a real batch judged with its own and with mismatched descriptions
     # goes through the convolutions once (the trainer's judge)
     SHARES_ROWS = True
 
     def __init__(self, channels: int, resolution: int, width: int, text_dim: int,
-                 attribute_sizes: tuple[int, ...] = ()):
+                 attribute_sizes: tuple[int, ...] = (), contrastive: bool = False):
         super().__init__()
         self.text_dim = text_dim
         self.image = SNDiscriminator(channels, resolution, width, None)
         features = self.image.head.linear.in_features
         self.text = maybe_sn(nn.Linear(text_dim, features, bias=False), True)
         self.attributes = AttributeHead(features, attribute_sizes) if attribute_sizes else None
+        self.contrast = ContrastiveHead(features, text_dim) if contrastive else None
 
     def score(self, h: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
-        logit = self.image.head(h, None) + (self.text(condition[:, :self.text_dim]) * h).sum(dim=1)
-        return logit if self.attributes is None else torch.cat([logit[:, None], self.attributes(h)], dim=1)
+        text = condition[:, :self.text_dim]
+        logit = self.image.head(h, None) + (self.text(text) * h).sum(dim=1)
+        return with_auxiliary(logit, h, text, self.attributes, self.contrast)
 
     def forward(self, x: torch.Tensor, condition: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
         """Logits of images x (x[rows] when given) under their conditions."""
@@ -184,8 +188,8 @@ class GrowingTextDiscriminator(TextDiscriminator):
     resolution through its own RGB input layer and skips the full-resolution block."""
 
     def __init__(self, channels: int, resolution: int, width: int, text_dim: int,
-                 attribute_sizes: tuple[int, ...] = ()):
-        super().__init__(channels, resolution, width, text_dim, attribute_sizes)
+                 attribute_sizes: tuple[int, ...] = (), contrastive: bool = False):
+        super().__init__(channels, resolution, width, text_dim, attribute_sizes, contrastive)
         layers = list(self.image.features)
         self.full_block = nn.Sequential(*layers[:6])  # conv 3x3, stride-2 conv, conv 3x3 (+ activations)
         self.rest = nn.Sequential(*layers[6:])
@@ -295,7 +299,7 @@ class TextToImage(GAN):
         generator = self.build_generator()  # G first: initialisation draws from the seeded stream in order
         d, m = self.cfg.data, self.cfg.model
         discriminator = (GrowingTextDiscriminator if m.grow_steps > 0 else TextDiscriminator)(
-            d.channels, d.resolution, m.width, self.encoder.dim, self.head_sizes)
+            d.channels, d.resolution, m.width, self.encoder.dim, self.head_sizes, m.contrastive_weight > 0)
         return generator, discriminator
 
     def build_generator(self) -> nn.Module:
@@ -349,6 +353,15 @@ class TextToImage(GAN):
         return torch.cat([torch.minimum(gap[:half], gap[half:2 * half]), gap[2 * half:]]).mean()
 
     def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
+        """D's auxiliary outputs: attribute logits, then the contrastive embeddings (`with_auxiliary`)."""
+        m, attribute_outputs = self.cfg.model, sum(self.head_sizes)
+        loss = self._attribute_loss(outputs[:, :attribute_outputs], condition, role) if attribute_outputs else 0.0
+        if m.contrastive_weight > 0 and role != "fake":  # XMC-GAN: D learns the pairing on real photos only
+            text = condition[:, :self.encoder.dim]
+            loss = loss + m.contrastive_weight * contrastive_loss(outputs[:, attribute_outputs:], text)
+        return loss if torch.is_tensor(loss) else outputs.new_zeros(())
+
+    def _attribute_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
         ids, sizes, m = condition[:, self.encoder.dim:].long(), self.attribute_sizes, self.cfg.model
         if not m.attribute_twin:
             if role == "fake":  # a lone classifier learns from real photos only
