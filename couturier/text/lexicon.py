@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from couturier.errors import TextEncoderError
-from couturier.text.colours import ColourNames
 
 DEFAULT_ROOT = Path("/usr/share/wordnet")  # Debian's wordnet-base
 PARTS = {"noun": "n", "adj": "a"}  # colours are nouns and adjectives; garments and people nouns
@@ -35,7 +34,6 @@ SUFFIXES = {"n": (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("sh
                   ("ies", "y"), ("s", "")),
             "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e"))}
 ADJECTIVES = 0  # lexicographer file adj.all: every adjective, colours among them
-ARTIFACTS = 6  # noun.artifact: "denim" and "leather" are fabrics before they are colours
 DEPTH = 2  # hypernym steps from a prompt's word: "stiletto heel" -> heel (1), "crimson" (a noun) -> red (1)
 DECAY = 0.5  # a value named through one more step counts this much less
 VALUE_DEPTH = 1  # a value's own hypernym steps: Handbags -> bag
@@ -169,9 +167,6 @@ class Lexicon:
         self.heads = {column: {value: self._head(value) for value in names} for column, names in values.items()}
         self.value_words = {column: {value: self._value_words(column, value) for value in names}
                             for column, names in values.items()}
-        # colour words by the colour they name (couturier.text.colours), for a colour column
-        self.colours = {column: ColourNames(names) for column, names in values.items()
-                        if squash(column).endswith(("colour", "color"))}
 
     def _head(self, value: str) -> str:
         """The value's head noun, singular: "Sports Shoes" -> "shoe"; "Tshirts" -> "tshirt"."""
@@ -227,15 +222,5 @@ class Lexicon:
                 meetings = [weight * DECAY ** steps[word] for word, weight in words.items() if word in steps]
                 if meetings:
                     strengths[value] = max(meetings)
-            # a colour word WordNet has no synonym for names the colour it shows (couturier.text.colours)
-            if column in self.colours and max(strengths.values(), default=0.0) < 1.0:
-                words = re.findall(r"[a-z]+(?:-[a-z]+)*", prompt.lower())
-                for value in self.colours[column].named(words, skip=self._names_a_material):
-                    strengths[value] = 1.0
             named[column] = strengths
         return named
-
-    def _names_a_material(self, word: str) -> bool:
-        """True when the word's commonest noun sense is an artifact ("denim", "leather")."""
-        nouns = [key for key in self.wordnet.senses(word) if key[0] == "n"]
-        return bool(nouns) and self.wordnet.synsets[nouns[0]].lexfile == ARTIFACTS
