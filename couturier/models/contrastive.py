@@ -30,10 +30,6 @@ class ContrastiveHead(nn.Module):
         self.image = nn.Linear(features, dim)
         self.text = nn.Linear(text_dim, dim)
 
-    @property
-    def width(self) -> int:
-        return 2 * self.image.out_features
-
     def forward(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         return torch.cat([F.normalize(self.image(h), dim=1), F.normalize(self.text(text), dim=1)], dim=1)
 

@@ -148,8 +148,6 @@ class ProjectedDiscriminator(nn.Module):
         if rows is not None:
             pooled = [h[rows] for h in pooled]
         logit = sum(head(h, y) for head, h in zip(self.heads, pooled))
-        if self.attributes is None and self.contrast is None:
-            return logit
         return with_auxiliary(logit, torch.cat(pooled, dim=1), y, self.attributes, self.contrast)
 
 

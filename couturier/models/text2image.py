@@ -355,11 +355,13 @@ class TextToImage(GAN):
     def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
         """D's auxiliary outputs: attribute logits, then the contrastive embeddings (`with_auxiliary`)."""
         m, attribute_outputs = self.cfg.model, sum(self.head_sizes)
-        loss = self._attribute_loss(outputs[:, :attribute_outputs], condition, role) if attribute_outputs else 0.0
+        loss = outputs.new_zeros(())
+        if attribute_outputs:
+            loss = loss + self._attribute_loss(outputs[:, :attribute_outputs], condition, role)
         if m.contrastive_weight > 0 and role != "fake":  # XMC-GAN: D learns the pairing on real photos only
             text = condition[:, :self.encoder.dim]
             loss = loss + m.contrastive_weight * contrastive_loss(outputs[:, attribute_outputs:], text)
-        return loss if torch.is_tensor(loss) else outputs.new_zeros(())
+        return loss
 
     def _attribute_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
         ids, sizes, m = condition[:, self.encoder.dim:].long(), self.attribute_sizes, self.cfg.model
