@@ -24,16 +24,21 @@ BN_EPS, BN_MOMENTUM = 1e-3, 0.01  # TensorFlow's values, which the weights were 
 
 
 class SameConv2d(nn.Conv2d):
-    """A convolution padded like TensorFlow's padding="SAME" for any input size."""
+    """A convolution padded like TensorFlow's padding="SAME" for any input size.
+
+    TensorFlow pads one more on the bottom and right where the total is odd (stride 2 on even
+    sizes). Rather than copy the map into a padded one (F.pad was a tenth of a projected-D step),
+    the kernel gains a leading row or column of zeros and the convolution pads both sides by the
+    larger amount: the same sums, read from the map as it is."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pads = []
-        for size, kernel, stride in zip(reversed(x.shape[-2:]), reversed(self.kernel_size), reversed(self.stride)):
+        lead, padding = [], []
+        for size, kernel, stride in zip(x.shape[-2:], self.kernel_size, self.stride):
             total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
-            pads += [total // 2, total - total // 2]
-        if pads[0] == pads[1] and pads[2] == pads[3]:  # stride 1: the convolution pads alike, without a copy
-            return F.conv2d(x, self.weight, self.bias, self.stride, (pads[2], pads[0]), self.dilation, self.groups)
-        return F.conv2d(F.pad(x, pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+            lead.append(total % 2)  # 1 where the bottom or right pads one more than the top or left
+            padding.append(total - total // 2)
+        weight = F.pad(self.weight, [lead[1], 0, lead[0], 0]) if any(lead) else self.weight
+        return F.conv2d(x, weight, self.bias, self.stride, tuple(padding), self.dilation, self.groups)
 
 
 def _bn(channels: int) -> nn.BatchNorm2d:
@@ -56,8 +61,9 @@ class MBConv(nn.Module):
         self.skip = stride == 1 and cin == cout
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = F.relu6(self._bn0(self._expand_conv(x))) if hasattr(self, "_expand_conv") else x
-        h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)))))
+        # in place: a convolution's output is not needed for its backward, and the copy cost time
+        h = F.relu6(self._bn0(self._expand_conv(x)), inplace=True) if hasattr(self, "_expand_conv") else x
+        h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)), inplace=True)))
         return h + x if self.skip else h
 
 
@@ -80,7 +86,7 @@ class EfficientNetLite0(nn.Module):
     def stages(self, x: torch.Tensor, count: int = 7) -> list[torch.Tensor]:
         """The output of each of the first `count` of the seven stages (strides 2, 4, 8, 16, 16, 32,
         32); the blocks after the last one asked for are not run."""
-        h = F.relu6(self._bn0(self._conv_stem(x)))
+        h = F.relu6(self._bn0(self._conv_stem(x)), inplace=True)
         outputs = []
         for index, block in enumerate(self._blocks[:self.stage_ends[count - 1] + 1]):
             h = block(h)

@@ -77,6 +77,25 @@ def test_folded_batchnorm_and_the_convolutions_own_padding_compute_the_same_netw
     assert torch.allclose(conv(y), explicit, atol=1e-6)
 
 
+@pytest.mark.parametrize("kernel", [3, 5])
+@pytest.mark.parametrize("size", [(8, 8), (7, 8), (9, 6)])
+def test_stride_two_pads_like_tensorflow_without_padding_the_map(kernel, size):
+    """The zero-led kernel with symmetric padding sums what TF's uneven padding sums, values and
+    input gradients alike (the fakes' gradients reach G through it)."""
+    conv = efficientnet_lite.SameConv2d(3, 3, kernel, 2, groups=3, bias=False)
+    x = torch.randn(2, 3, *size, generator=torch.Generator().manual_seed(1), requires_grad=True)
+    pads = []
+    for n in reversed(size):  # F.pad's order: last dimension first
+        total = max((-(-n // 2) - 1) * 2 + kernel - n, 0)
+        pads += [total // 2, total - total // 2]
+    explicit = torch.nn.functional.conv2d(torch.nn.functional.pad(x, pads), conv.weight, stride=2, groups=3)
+    ours = conv(x)
+    assert ours.shape == explicit.shape and torch.allclose(ours, explicit, atol=1e-6)
+    upstream = torch.randn_like(ours)
+    assert torch.allclose(torch.autograd.grad(ours, x, upstream)[0], torch.autograd.grad(explicit, x, upstream)[0],
+                          atol=1e-6)
+
+
 def test_missing_package_and_damaged_weights_are_one_line_errors(monkeypatch, tmp_path):
     import couturier.backbones as backbones
 
