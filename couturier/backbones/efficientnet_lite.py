@@ -27,9 +27,10 @@ class SameConv2d(nn.Conv2d):
     """A convolution padded like TensorFlow's padding="SAME" for any input size.
 
     TensorFlow pads one more on the bottom and right where the total is odd (stride 2 on even
-    sizes). Rather than copy the map into a padded one (F.pad was a tenth of a projected-D step),
-    the kernel gains a leading row or column of zeros and the convolution pads both sides by the
-    larger amount: the same sums, read from the map as it is."""
+    sizes). Rather than copy the map into a padded one (F.pad, with DiffAugment's own, was a tenth
+    of a projected-D step under the profiler), the kernel gains a leading row or column of zeros
+    and the convolution pads both sides by the larger amount: the same sums, read from the map as
+    it is."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         lead, padding = [], []
