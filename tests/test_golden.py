@@ -1,5 +1,6 @@
 """Training numerics do not change by accident: a few hundred steps of each model family end
-with the very weights (SHA-256) the code before the objective redesign produced."""
+with the very weights (SHA-256) the code before the objective redesign produced (on an AMX host,
+those the same code produces there; tests/golden_runs.py)."""
 
 import pytest
 from golden_runs import GOLDEN_RUNS, cpu_signature, golden_digests, train_and_digest
