@@ -5,8 +5,8 @@
 The prompts are built from tests/text/synonyms.py (words for catalogue values that share no word
 with benchmarks/text2image.py's paraphrases), for looks drawn as often as the catalogue has them.
 1. Reading: the share of prompts whose (colour, article type, gender) is read right, per value,
-   with the reader a run fits on its catalogue's texts and WordNet (`--no-reader`, `--no-lexicon`:
-   without them).
+   with the reader a run fits on its catalogue's texts, WordNet and the colour dictionaries
+   (`--no-reader`, `--no-lexicon`, `--no-colour-names`: without them).
 2. Drawing (with --run, a text-to-image run trained on benchmarks/text2image.py's split): all-three
    attribute match of the run's pictures, judged by that benchmark's attribute classifier, for the
    prompt as written, the look followed by the prompt, and the look alone (what grounding gives G).
@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--no-reader", action="store_true", help="read without the catalogue-fitted reader")
     parser.add_argument("--no-lexicon", action="store_true", help="read without WordNet")
+    parser.add_argument("--no-colour-names", action="store_true", help="read without the colour dictionaries")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -65,7 +66,8 @@ def main() -> None:
     encoder = loaded.text_encoder if loaded else build_text_encoder("sentence")
     if not args.no_reader:
         looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS}, training_embeddings(rows, encoder))
-    grounder = PromptGrounder(looks, encoder, use_wordnet=not args.no_lexicon)
+    grounder = PromptGrounder(looks, encoder, use_wordnet=not args.no_lexicon,
+                              use_colour_names=not args.no_colour_names)
     readings = grounder.read([p for p, _ in prompts])
     read = [tuple(grounder.literal(r.text).get(c) for c in LOOK_COLUMNS) for r in readings]
     report = {"prompts": len(prompts), "looks from": str(table),

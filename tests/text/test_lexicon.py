@@ -80,8 +80,8 @@ def test_grounding_reads_a_prompt_through_wordnet_where_the_encoder_knows_none_o
     looks = catalogue_looks(columns)
     [reading] = PromptGrounder(looks, encoder).read(["a crimson frock"])
     assert reading.text == "Red Dresses for Women"
-    [blind] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a crimson frock"])
-    [other] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a cobalt shirt"])
+    blind_reader = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False)
+    [blind], [other] = blind_reader.read(["a crimson frock"]), blind_reader.read(["a cobalt shirt"])
     assert blind.text == other.text  # TF-IDF alone reads both alike: it knows none of their words
 
 

@@ -1,0 +1,83 @@
+"""Colour words read by the colour they name: "pumpkin" is an orange, "wine" a maroon, "mocha" a brown.
+
+WordNet knows "crimson" is a red, but not that a pumpkin or a plum is a colour, and a sentence
+encoder places "plum" among fruit. Colour names have their own dictionaries: matplotlib ships the
+xkcd colour survey's 949 names (what 222,500 people called 3 million colours) and CSS's 148, each
+with its sRGB value. A `ColourNames` finds the dictionary's names in a prompt and says how near
+each of a catalogue's colour values is to them, by the CIEDE2000 difference with the textile
+industry's lightness weight (kL = 2, CIE 116): a garment colour is named by its hue more than its
+lightness, so "forest green" is a green, not a black. coloraide (kept, pure Python) does the colour
+science. The catalogue's values get their colour from the same dictionaries ("Navy Blue" by its
+name, "Coffee Brown" by its last word); values no dictionary holds ("Multi", "Skin") are never named.
+
+`couturier.text.grounding` adds these strengths to its reading of the colour column.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+# Words the xkcd survey lists as colours that shade a colour rather than name one ("dark blue" is
+# a name as a pair; "dark" alone is not a colour a garment is catalogued by).
+SHADES = frozenset({"dark", "pale", "light", "royal", "bland", "drab", "bright", "deep"})
+LONGEST_NAME = 3  # words; "light sky blue" and the like
+
+
+@lru_cache(maxsize=1)
+def colour_dictionary() -> dict[str, str]:
+    """Lower-case colour name -> "#rrggbb": CSS's names, then the xkcd survey's (which wins a tie:
+    its values are what people call the name, CSS's are a web standard's)."""
+    from matplotlib.colors import CSS4_COLORS, XKCD_COLORS
+
+    names = {name.lower(): value.lower() for name, value in CSS4_COLORS.items()}
+    names.update({name.removeprefix("xkcd:"): value for name, value in XKCD_COLORS.items()})
+    return {name: value for name, value in names.items() if name not in SHADES}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
+
+
+class ColourNames:
+    """The colour names in a prompt, read as strengths (0..1] over a catalogue's colour values."""
+
+    def __init__(self, values: list[str], spread: float, ignored: set[str] = frozenset()):
+        from coloraide import Color
+
+        self._color = Color
+        self.spread = spread  # CIEDE2000 units over which a value's strength falls by 1/e
+        self.ignored = {word.lower() for word in ignored}  # other columns' words ("lipstick" is an article)
+        dictionary = colour_dictionary()
+        self.values = {}
+        for value in values:
+            words = value.lower().split()
+            found = next((dictionary[n] for n in (" ".join(words), "".join(words), words[-1], words[0])
+                          if n in dictionary), None)
+            if found is not None:
+                self.values[value] = Color(found)
+
+    def names(self, prompt: str) -> list[str]:
+        """The dictionary's colour names in the prompt, longest first at each word ("sky blue", not "sky")."""
+        dictionary, words, found, i = colour_dictionary(), _words(prompt), [], 0
+        while i < len(words):
+            for size in range(min(LONGEST_NAME, len(words) - i), 0, -1):
+                name = " ".join(words[i: i + size])
+                if name in dictionary and name not in self.ignored:
+                    found.append(name)
+                    break
+            else:
+                size = 1
+            i += size
+        return found
+
+    def named(self, prompt: str) -> dict[str, float]:
+        """Per catalogue colour value, the strength with which the prompt's colour names name it:
+        exp(-difference / spread) for the nearest name; empty when the prompt names no colour."""
+        strengths: dict[str, float] = {}
+        for name in self.names(prompt):
+            colour = self._color(colour_dictionary()[name])
+            for value, target in self.values.items():
+                strength = math.exp(-colour.delta_e(target, method="2000", kl=2) / self.spread)
+                strengths[value] = max(strengths.get(value, 0.0), strength)
+        return strengths

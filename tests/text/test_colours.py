@@ -1,0 +1,52 @@
+"""Colour words read by the colour they name (couturier.text.colours), and grounding that uses them.
+The words are development words (tests/text/synonyms.py), never the benchmark's paraphrases."""
+from couturier.text import build_text_encoder
+from couturier.text.colours import ColourNames, colour_dictionary
+from couturier.text.grounding import COLOUR_SPREAD, PromptGrounder, catalogue_looks
+
+VALUES = ["Black", "White", "Blue", "Navy Blue", "Red", "Maroon", "Green", "Olive", "Orange", "Brown",
+          "Purple", "Grey", "Coffee Brown", "Multi"]
+
+
+def nearest(names: ColourNames, prompt: str) -> str:
+    strengths = names.named(prompt)
+    return max(strengths, key=strengths.get)
+
+
+def test_colour_names_name_the_catalogue_value_nearest_in_colour():
+    names = ColourNames(VALUES, COLOUR_SPREAD)
+    assert nearest(names, "a pumpkin hoodie") == "Orange"
+    assert nearest(names, "a wine dress") == "Maroon"
+    assert nearest(names, "army green cargo pants") == "Olive"
+    # the textile lightness weight: a dark green is nearer green than black
+    forest = names.named("forest green jacket")
+    assert forest["Green"] > forest["Black"]
+    assert names.named("a wine dress")["Maroon"] > names.named("a wine dress")["Blue"]
+
+
+def test_a_value_takes_its_colour_from_its_name_or_its_last_word_and_others_are_never_named():
+    names = ColourNames(VALUES, COLOUR_SPREAD)
+    assert "Coffee Brown" in names.values and "Multi" not in names.values
+    assert "Multi" not in names.named("a mocha shirt")
+
+
+def test_longer_names_win_shades_alone_are_not_colours_and_other_columns_words_are_ignored():
+    names = ColourNames(VALUES, COLOUR_SPREAD, ignored={"lipstick"})
+    assert names.names("a sky blue dress") == ["sky blue"]
+    assert names.names("a dark shirt for men") == []
+    assert names.names("a dark blue shirt") == ["dark blue"]
+    assert names.names("a lipstick") == []  # "lipstick" is a colour to xkcd and an article to the catalogue
+    assert names.named("a shirt for men") == {}
+    assert {"crimson", "teal", "navy"} <= set(colour_dictionary())
+
+
+def test_grounding_reads_a_colour_only_a_colour_dictionary_knows():
+    columns = {"baseColour": ["Orange", "Brown", "Orange", "Brown"],
+               "articleType": ["Tshirts", "Tshirts", "Shirts", "Shirts"], "gender": ["Men"] * 4}
+    encoder = build_text_encoder("tfidf").fit(["Orange Tshirts for Men", "Brown Shirts for Men"])
+    looks = catalogue_looks(columns)
+    [reading] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a pumpkin tshirt for men"])
+    assert reading.inferred["baseColour"] == "Orange"
+    [blind] = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False).read(["a pumpkin shirt"])
+    [other] = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False).read(["a walnut shirt"])
+    assert blind.text == other.text  # without the dictionaries neither colour word is known
