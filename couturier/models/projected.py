@@ -28,9 +28,10 @@ from couturier.models.attributes import AttributeHead
 from couturier.models.base import GAN
 from couturier.models.contrastive import ContrastiveHead, with_auxiliary
 from couturier.models.dcgan import ConvGenerator
-from couturier.models.layers import init_dcgan_weights, maybe_sn
+from couturier.models.layers import ConditionalBatchNorm2d, init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
 from couturier.models.text2image import TEXT_AUGMENT, TEXT_BATCH, TEXT_OBJECTIVE, TextToImage
+from couturier.models.upsample_generator import UpsampleGenerator
 
 STAGES = (1, 2, 3, 5)  # Lite0 stages at strides 4, 8, 16, 32 (24, 40, 80, 192 channels)
 STAGE_CHANNELS = (24, 40, 80, 192)
@@ -161,7 +162,12 @@ PRESET = {"loss": {"name": "hinge"},
 class ProjectedGAN(GAN):
     def build(self) -> tuple[nn.Module, nn.Module]:
         d, m = self.cfg.data, self.cfg.model
-        generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width * 2, self.num_classes, class_norm=True)
+        if m.generator == "upsample":  # no transposed convolutions: no checkerboard for ImageNet features to key on
+            generator = UpsampleGenerator(m.z_dim, d.channels, d.resolution, m.width * 2,
+                                          lambda ch: ConditionalBatchNorm2d(ch, self.num_classes or None))
+        else:
+            generator = ConvGenerator(m.z_dim, d.channels, d.resolution, m.width * 2, self.num_classes,
+                                      class_norm=True)
         init_dcgan_weights(generator)
         condition = "class" if self.num_classes else "none"
         return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, condition, self.num_classes or 0)

@@ -71,3 +71,7 @@ class UpsampleGenerator(nn.Module):
             h = torch.relu(norm(up(F.interpolate(h, scale_factor=2, mode="nearest")), y))
             maps.append(h)
         return self.excite(maps[0], h) if self.excite is not None else h
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """Images in [-1, 1]; y conditions the norms (a class, or None for plain BatchNorm)."""
+        return torch.tanh(self.to_image(self.features(z, y)))

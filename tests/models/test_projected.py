@@ -39,6 +39,20 @@ def test_gradients_reach_the_image_through_the_frozen_network_and_the_class_matt
         assert not torch.allclose(D(images, y), D(images, (y + 1) % 10))
 
 
+def test_the_upsampling_generator_draws_each_class_differently_without_transposed_convolutions():
+    torch.manual_seed(0)
+    cfg = build_config({"model": {"name": "projected", "conditional": True, "width": 8, "z_dim": 16,
+                                  "generator": "upsample"}})
+    G, _ = get_model("projected")(cfg, CLASS_NAMES).build()
+    assert not any(isinstance(m, torch.nn.ConvTranspose2d) for m in G.ups.modules())
+    for norm in G.norms:  # each class's own scale, as training would make it (it starts at 1 for all)
+        torch.nn.init.normal_(norm.gain.weight, 1.0, 0.5)
+    z = torch.randn(2, 16).repeat(2, 1)
+    images = G.eval()(z, torch.tensor([0, 0, 5, 5]))
+    assert images.shape == (4, 1, 28, 28) and images.abs().max() <= 1
+    assert not torch.allclose(images[:2], images[2:], atol=1e-4)  # the same noise, another class
+
+
 def test_the_text_variant_refuses_progressive_growing():
     cfg = build_config({"model": {"name": "projected-text2image", "grow_steps": 4}, "data": {"resolution": 128}})
     model = get_model("projected-text2image").__new__(get_model("projected-text2image"))
