@@ -43,7 +43,7 @@ class ColourNames:
     """The colour names in a prompt, read as strengths (0..1] over a catalogue's colour values."""
 
     def __init__(self, values: list[str], spread: float, ignored: set[str] = frozenset()):
-        from coloraide import Color
+        from coloraide import Color  # here, not at the top: its import is slow, and most commands read no prompt
 
         self._color = Color
         self.spread = spread  # CIEDE2000 units over which a value's strength falls by 1/e

@@ -34,15 +34,15 @@ def test_gradients_reach_the_image_through_the_frozen_network_and_the_class_matt
     logits = D(images, y)
     assert logits.shape == (4,)
     logits.sum().backward()
-    assert G.to_image.weight.grad.abs().sum() > 0
+    assert G.to_image.conv.weight.grad.abs().sum() > 0
     with torch.no_grad():
         assert not torch.allclose(D(images, y), D(images, (y + 1) % 10))
 
 
 def test_the_upsampling_generator_draws_each_class_differently_without_transposed_convolutions():
     torch.manual_seed(0)
-    cfg = build_config({"model": {"name": "projected", "conditional": True, "width": 8, "z_dim": 16,
-                                  "generator": "upsample"}})
+    cfg = build_config({"model": {"name": "projected", "conditional": True, "width": 8, "z_dim": 16}})
+    assert cfg.model.generator == "upsample"  # the preset's
     G, _ = get_model("projected")(cfg, CLASS_NAMES).build()
     assert not any(isinstance(m, torch.nn.ConvTranspose2d) for m in G.ups.modules())
     for norm in G.norms:  # each class's own scale, as training would make it (it starts at 1 for all)
