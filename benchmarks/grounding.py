@@ -25,7 +25,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "text"))
-from synonyms import development_prompts  # noqa: E402
+from synonyms import COLOURS, development_prompts  # noqa: E402
 
 from couturier.data.catalogue import CATALOGUE_ATTRIBUTES, Catalogue, compose_description, vary_wording  # noqa: E402
 from couturier.metrics.attributes import AttributeJudge, match_rates  # noqa: E402
@@ -45,6 +45,20 @@ def training_embeddings(rows: list[dict], encoder):
     return encoder.encode(vary_wording(catalogue)).numpy()
 
 
+# four garments and wearers to put each development colour word on (the words are tests/text/synonyms.py's)
+COLOUR_WORD_PROMPTS = ("a {} t-shirt for guys", "a {} gown for her", "{} sneakers for a male", "a {} tote for a female")
+
+
+def colour_words(grounder: PromptGrounder) -> dict:
+    """Per development colour word, how many of its four prompts read the wanted colour; and the share."""
+    counts = {}
+    for wanted, words in COLOURS.items():
+        for word in words:
+            readings = grounder.read([p.format(word) for p in COLOUR_WORD_PROMPTS])
+            counts[word] = sum(grounder.literal(r.text).get("baseColour") == wanted for r in readings)
+    return {"share": sum(counts.values()) / (len(COLOUR_WORD_PROMPTS) * len(counts)), "per word (of 4)": counts}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", help="a text-to-image run to draw the prompts with")
@@ -54,6 +68,8 @@ def main() -> None:
     parser.add_argument("--no-reader", action="store_true", help="read without the catalogue-fitted reader")
     parser.add_argument("--no-lexicon", action="store_true", help="read without WordNet")
     parser.add_argument("--no-colour-names", action="store_true", help="read without the colour dictionaries")
+    parser.add_argument("--colour-words", action="store_true", help="also: each development colour word in four "
+                        "prompts, and the share read right")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -74,6 +90,8 @@ def main() -> None:
               "read right": {c: sum(got[i] == want[i] for got, (_, want) in zip(read, prompts)) / len(prompts)
                              for i, c in enumerate(LOOK_COLUMNS)}}
     report["read right"]["all"] = sum(got == want for got, (_, want) in zip(read, prompts)) / len(prompts)
+    if args.colour_words:
+        report["colour words read right"] = colour_words(grounder)
     if loaded is not None:
         judge = AttributeJudge.load(Path(args.bench) / "attributes.safetensors")
         wanted = {c: [want[i] for _, want in prompts] for i, c in enumerate(LOOK_COLUMNS)}
