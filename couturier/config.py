@@ -60,8 +60,9 @@ class ModelConfig:
     text_encoder: str = option("tfidf", "text encoder, by registered name (text2image)", flags=("encoder",))
     grow_steps: int = option(0, "text2image: train the last doubling at half size for N steps, then fade "
                              "it in over N (0 = off)", min=0)
-    generator: str = option("transposed", "text2image and projected: how G doubles its maps: 'transposed' (DCGAN's 4x4 transposed "
-                            "convolutions) or 'upsample' (nearest + 3x3 convolution, FastGAN's skip-layer excitation)",
+    generator: str = option("transposed", "text2image and projected: how G doubles its maps: 'transposed' "
+                            "(DCGAN's 4x4 transposed convolutions) or 'upsample' (nearest + 3x3 convolution, "
+                            "with FastGAN's skip-layer excitation from 64 px)",
                             choices=("transposed", "upsample"))
     attribute_weight: float = option(0.0, "text2image: weight of D's auxiliary classifier of the catalogue's "
                                      "attribute columns, which G must satisfy (TAC-GAN; 0 = off)", min=0.0, max=100.0)

@@ -18,9 +18,9 @@ import math
 import re
 from functools import lru_cache
 
-# Words the xkcd survey lists as colours that shade a colour rather than name one ("dark blue" is
-# a name as a pair; "dark" alone is not a colour a garment is catalogued by).
-SHADES = frozenset({"dark", "pale", "light", "royal", "bland", "drab", "bright", "deep"})
+# The xkcd survey's one-word names that shade a colour rather than name one ("dark blue" is a
+# name as a pair; "dark" alone is not a colour a garment is catalogued by).
+SHADES = frozenset({"dark", "pale", "royal", "bland", "drab"})
 LONGEST_NAME = 3  # words; "light sky blue" and the like
 
 
@@ -48,6 +48,7 @@ class ColourNames:
         self._color = Color
         self.spread = spread  # CIEDE2000 units over which a value's strength falls by 1/e
         self.ignored = {word.lower() for word in ignored}  # other columns' words ("lipstick" is an article)
+        self._known: dict[str, dict[str, float]] = {}  # name -> strengths (`_strengths`)
         dictionary = colour_dictionary()
         self.values = {}
         for value in values:
@@ -76,8 +77,14 @@ class ColourNames:
         exp(-difference / spread) for the nearest name; empty when the prompt names no colour."""
         strengths: dict[str, float] = {}
         for name in self.names(prompt):
-            colour = self._color(colour_dictionary()[name])
-            for value, target in self.values.items():
-                strength = math.exp(-colour.delta_e(target, method="2000", kl=2) / self.spread)
+            for value, strength in self._strengths(name).items():
                 strengths[value] = max(strengths.get(value, 0.0), strength)
         return strengths
+
+    def _strengths(self, name: str) -> dict[str, float]:
+        """One name's strength for each value, kept: an evaluation reads the same few colours often."""
+        if name not in self._known:
+            colour = self._color(colour_dictionary()[name])
+            self._known[name] = {value: math.exp(-colour.delta_e(target, method="2000", kl=2) / self.spread)
+                                 for value, target in self.values.items()}
+        return self._known[name]

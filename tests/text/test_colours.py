@@ -47,6 +47,6 @@ def test_grounding_reads_a_colour_only_a_colour_dictionary_knows():
     looks = catalogue_looks(columns)
     [reading] = PromptGrounder(looks, encoder, use_wordnet=False).read(["a pumpkin tshirt for men"])
     assert reading.inferred["baseColour"] == "Orange"
-    [blind] = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False).read(["a pumpkin shirt"])
-    [other] = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False).read(["a walnut shirt"])
+    blind_reader = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False)
+    [blind], [other] = blind_reader.read(["a pumpkin shirt"]), blind_reader.read(["a walnut shirt"])
     assert blind.text == other.text  # without the dictionaries neither colour word is known
