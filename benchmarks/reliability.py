@@ -1,6 +1,8 @@
-"""Reliability: faults injected into training, a corpus of bad inputs, and the API fuzzed.
+"""Reliability: faults injected into training, runs stopped as people stop them, a corpus of bad
+inputs, and the API fuzzed.
 
-    python benchmarks/reliability.py --kills 10 --fuzz-examples 100      # ~5 minutes; docs/reliability.json
+    python benchmarks/reliability.py --kills 10 --signals 10 --second-trainers 6 --fuzz-examples 100
+                                                                          # ~15 minutes; docs/reliability.json
     python benchmarks/serve.py --runs runs/bench --model dcgan-rel --clients 32 --seconds 60 \\
         --out docs/reliability-load.json                                  # the load half
 
@@ -8,9 +10,12 @@
    best/ is re-saved) is killed with SIGKILL at random moments and inside checkpoint saves (a pause
    hook holds the process there), then resumed; each kill counts as survived when the final
    weights equal those of an uninterrupted run bit for bit.
-2. Bad inputs: each CLI case must exit with status 2 and one line on stderr, no traceback (a
+2. Stops (benchmarks/stops.py): SIGINT and SIGTERM at random moments (also to rank 1 of two under
+   torchrun), inside a save, twice inside a save; second trainers on a run in training, with
+   readers beside it; full, read-only and forbidden disks (the mounts need root).
+3. Bad inputs: each CLI case must exit with status 2 and one line on stderr, no traceback (a
    traceback, or exit 0, is a failure); each API case must get a 4xx with a JSON detail.
-3. The API fuzzed by schemathesis from its OpenAPI schema with the real model names: 5xx
+4. The API fuzzed by schemathesis from its OpenAPI schema with the real model names: 5xx
    responses and requests over the time limit (hangs) are counted.
 """
 from __future__ import annotations
@@ -169,23 +174,32 @@ def fuzz(runs: Path, examples: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--signals", type=int, default=10, help="runs stopped by signals on one process")
+    parser.add_argument("--second-trainers", type=int, default=6)
     parser.add_argument("--fuzz-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="docs/reliability.json")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
+    import stops  # beside this script
     with tempfile.TemporaryDirectory(prefix="couturier-reliability-") as tmp:
         root = Path(tmp)
         os.environ["XDG_CACHE_HOME"] = str(root / "cache")
         results = {"faults": faults(root / "faults", args.kills, args.seed)}
+        reference = networks(root / "faults" / "straight")
+        (root / "stops").mkdir()
+        results["signals"] = stops.signals(root / "stops", TRAIN, reference, args.signals, args.seed)
+        results["during_saves"] = stops.during_saves(root / "stops", TRAIN, reference)
+        results["second_trainers"] = stops.concurrent(root / "stops", TRAIN, args.second_trainers)
+        results["write_failures"] = stops.write_failures(root / "stops", TRAIN, root / "faults" / "straight")
         runs = root / "runs"
         finish(runs / "mlp")
         results["bad_inputs"] = bad_inputs(root, runs / "mlp")
         results["fuzz"] = fuzz(runs, args.fuzz_examples)
     results.update(date=time.strftime("%Y-%m-%d"), torch=torch.__version__, cores=os.cpu_count())
     write_text(args.out, json.dumps(results, indent=2))
-    summary = {k: {kk: vv for kk, vv in v.items() if not isinstance(vv, list)} for k, v in results.items()
-               if isinstance(v, dict)}
+    summary = {k: {kk: vv for kk, vv in v.items() if not isinstance(vv, list)} if isinstance(v, dict) else v
+               for k, v in results.items()}
     print(json.dumps(summary, indent=2))
 
 

@@ -93,7 +93,13 @@ def restore_optimizer(optimizer: torch.optim.Optimizer, name: str, checkpoint: C
 def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:
     """Write one checkpoint folder durably (fileio.replace_folder: see the module docstring)."""
     def write(folder: Path) -> None:
-        save_file(checkpoint.tensors, str(folder / WEIGHTS), metadata={"format": FORMAT})
+        try:
+            save_file(checkpoint.tensors, str(folder / WEIGHTS), metadata={"format": FORMAT})
+        except SafetensorError as exc:  # the Rust writer's I/O errors, as the OSError they are
+            code = re.search(r"os error (\d+)", str(exc))
+            if code is None:
+                raise
+            raise OSError(int(code.group(1)), os.strerror(int(code.group(1))), str(folder / WEIGHTS)) from exc
         meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
                     weights_sha256=sha256_file(folder / WEIGHTS), saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         (folder / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -102,11 +108,15 @@ def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:
 
 
 def fault_point(name: str) -> None:
-    """A place where the fault tests kill the process: with COUTURIER_PAUSE_AT=name the process
-    announces itself by creating COUTURIER_PAUSE_FILE and waits there to be killed."""
+    """A place where the fault tests strike: with COUTURIER_PAUSE_AT=name the process announces
+    itself by creating COUTURIER_PAUSE_FILE and waits there, to be killed or signalled, until the
+    test deletes the file (short sleeps, so that signal handlers run while it waits)."""
     if os.environ.get("COUTURIER_PAUSE_AT") == name:
-        Path(os.environ["COUTURIER_PAUSE_FILE"]).touch()
-        time.sleep(3600)
+        pause = Path(os.environ["COUTURIER_PAUSE_FILE"])
+        pause.touch()
+        deadline = time.monotonic() + 3600
+        while pause.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 def save_checkpoint(folder: str | Path, checkpoint: Checkpoint, keep: int) -> Path:

@@ -11,8 +11,6 @@ optimisation and a checkpoint mean the same on any number of processes.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 
 import torch
@@ -98,6 +96,16 @@ def mean_over_ranks(values: torch.Tensor, placement: Placement) -> torch.Tensor:
     return values / placement.world
 
 
+def all_agree(ok: bool, placement: Placement) -> bool:
+    """True when `ok` holds on every rank: how rank 0's private failures (the run folder's lock, a
+    refused write) become every rank's decision, so that no rank waits for a peer that left."""
+    if not placement.distributed:
+        return ok
+    flag = torch.tensor([1.0 if ok else 0.0])
+    dist.all_reduce(flag, op=dist.ReduceOp.MIN)
+    return bool(flag.item() == 1.0)
+
+
 class CpuSyncBatchNorm(nn.modules.batchnorm._BatchNorm):
     """BatchNorm with statistics over the global batch, for gloo on CPU.
 
@@ -167,14 +175,42 @@ def wrap(module: nn.Module, placement: Placement, find_unused_parameters: bool =
 
 
 def torchrun_command(nproc: int, args: list[str]) -> list[str]:
-    """The torchrun command line for N processes on this machine (`couturier train --nproc N`)."""
-    return [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}",
+    """torchrun's arguments for N processes on this machine running `couturier ARGS`. Workers get
+    SHUTDOWN_S after a signal to finish their step and save before they are killed."""
+    return ["--standalone", f"--nproc-per-node={nproc}", f"--shutdown-timeout={SHUTDOWN_S}",
             "-m", "couturier", *args]
 
 
+SHUTDOWN_S = 300  # torchrun's default, 30 s, can be shorter than a big model's checkpoint save
+
+
 def launch(nproc: int, args: list[str]) -> int:
-    """Run `couturier ARGS` under torchrun with N local processes; returns torchrun's exit status."""
-    env = dict(os.environ)
-    if "OMP_NUM_THREADS" not in env:  # share the cores instead of N processes each using all of them
-        env["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // nproc))
-    return subprocess.run(torchrun_command(nproc, args), env=env).returncode
+    """Run `couturier ARGS` on N local processes (`couturier train --nproc N`) with torchrun's own
+    engine, in this process; returns the exit status: the first failed worker's, or 128 + the
+    signal that stopped the run.
+
+    In this process rather than as a `torchrun` child, so that what torchrun reports as a traceback
+    (a signal, a worker that exited 2 after its one-line error) ends here as an exit status. The
+    workers run in sessions of their own: a Ctrl-C reaches this process, which forwards it once to
+    every worker (they finish their step and save) and turns a second one into SIGTERM (they stop
+    at once)."""
+    if "OMP_NUM_THREADS" not in os.environ:  # share the cores instead of N processes each using all of them
+        os.environ["OMP_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // nproc))
+    import logging
+
+    from torch.distributed.elastic.multiprocessing.api import SignalException
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+    from torch.distributed.run import parse_args, run
+
+    # The agent's own log lines would bury the workers' one-line messages; failures end as a status.
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("torch.distributed")]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    try:
+        run(parse_args(torchrun_command(nproc, args)))
+    except SignalException as exc:
+        return 128 + int(exc.sigval)
+    except ChildFailedError as exc:
+        status = exc.get_first_failure()[1].exitcode
+        return status if status > 0 else 128 - status  # a negative status is the signal that killed it
+    return 0

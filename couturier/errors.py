@@ -32,6 +32,11 @@ class RunDirError(CouturierError, RuntimeError):
     """A run folder cannot be written to, or holds no run to continue."""
 
 
+class PeerFailed(RunDirError):
+    """Under torchrun: rank 0 failed (its lock refused, a write refused) and says why itself; the
+    other ranks stop with it, quietly."""
+
+
 class SampleError(CouturierError, ValueError):
     """Samples given to the metrics are unreadable or of the wrong shape or type."""
 
@@ -58,6 +63,16 @@ class MissingExtra(CouturierError, ImportError):
     def __init__(self, extra: str, purpose: str):
         super().__init__(f"{purpose} needs the '{extra}' extra: pip install 'couturier[{extra}]'")
         self.extra = extra
+
+
+class WriteError(CouturierError, RuntimeError):
+    """An output could not be written (disk full, read-only file system, no permission). The
+    message names the path, the system's reason and what is left as it was; `reason` and `errno`
+    are the system's words and number for it."""
+
+    def __init__(self, message: str, reason: str = "", errno: int | None = None, field: str | None = None):
+        super().__init__(message, field)
+        self.reason, self.errno = reason, errno
 
 
 class TrainingDiverged(CouturierError, RuntimeError):

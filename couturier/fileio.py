@@ -2,7 +2,9 @@
 over the target, and the folder's entry flushed too.
 
 A crash or power cut mid-write leaves the old file (or nothing), never a half-written one, and a
-write that returned is on disk.
+write that returned is on disk. A write the system refuses (disk full, read-only file system, no
+permission) removes its temporary and raises `WriteError`: one line with the path, the system's
+reason and what was left as it was.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from couturier.errors import WriteError
+
 # mkstemp creates files readable by the owner only; give outputs the permissions open() would.
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -25,20 +29,29 @@ _FILE_MODE = 0o666 & ~_UMASK
 def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it over `path` when the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Keep the real suffix so libraries that pick a format from it (PIL, numpy) still work.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
-    os.close(fd)
-    os.chmod(tmp, _FILE_MODE)
-    tmp_path = Path(tmp)
+    existed, tmp_path = path.exists(), None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Keep the real suffix so libraries that pick a format from it (PIL, numpy) still work.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        os.chmod(tmp, _FILE_MODE)
         yield tmp_path
         fsync_file(tmp_path)
         os.replace(tmp_path, path)
         fsync_dir(path.parent)
+    except OSError as exc:
+        raise refused_write(path, exc.strerror or str(exc), exc.errno, existed) from exc
     finally:
-        if tmp_path.exists():
+        if tmp_path is not None and tmp_path.exists():
             tmp_path.unlink()
+
+
+def refused_write(path: Path, reason: str, errno: int | None, existed: bool) -> WriteError:
+    """The one-line error for a write the system refused: the path, the reason, what is as it was."""
+    kept = f"the old {path} is unchanged" if existed else "nothing was written there"
+    return WriteError(f"cannot write {path} ({reason}); {kept}", reason=reason, errno=errno)
 
 
 def fsync_file(path: str | Path) -> None:
@@ -91,31 +104,45 @@ def replace_folder(final: str | Path, write: Callable[[Path], None],
     moment leaves the new folder, the old one, or the old one aside, which `recover` puts back;
     the files are never merged. `pause(stage)` ("written", "aside") is where fault tests kill."""
     final = Path(final)
-    parent = final.parent
-    parent.mkdir(parents=True, exist_ok=True)
+    parent, existed = final.parent, final.exists()
     tmp = parent / f".tmp-{final.name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
     try:
-        write(tmp)
-        for path in tmp.rglob("*"):
-            if path.is_file():
-                fsync_file(path)
-        fsync_dir(tmp)
-        pause("written")
-        aside = None
-        if final.exists():
-            aside = parent / f".old-{final.name}-{os.getpid()}"
-            os.replace(final, aside)
-            fsync_dir(parent)
-            pause("aside")
-        os.replace(tmp, final)
-        fsync_dir(parent)
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        _fill_and_swap(final, tmp, write, pause)
+    except WriteError as exc:  # a file inside the folder was refused: the folder is what failed
+        raise refused_write(final, exc.reason, exc.errno, existed) from exc
+    except OSError as exc:
+        raise refused_write(final, exc.strerror or str(exc), exc.errno, existed) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return final
+
+
+def _fill_and_swap(final: Path, tmp: Path, write: Callable[[Path], None], pause: Callable[[str], None]) -> None:
+    parent = final.parent
+    write(tmp)
+    for path in tmp.rglob("*"):
+        if path.is_file():
+            fsync_file(path)
+    fsync_dir(tmp)
+    pause("written")
+    aside = None
+    if final.exists():
+        aside = parent / f".old-{final.name}-{os.getpid()}"
+        os.replace(final, aside)
+        fsync_dir(parent)
+        pause("aside")
+    try:
+        os.replace(tmp, final)
+    except BaseException:  # refused, or stopped at once by a second Ctrl-C: the old folder goes back
+        if aside is not None and not final.exists():
+            os.replace(aside, final)
+        raise
+    fsync_dir(parent)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def recover(folder: str | Path) -> list[str]:

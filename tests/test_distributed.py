@@ -2,14 +2,17 @@
 
 The end-to-end tests launch `couturier train --nproc 2` exactly as a user would and check
 that two processes train the same model as one: same losses, same weights, resumable on
-another number of processes.
+another number of processes, stopped together by a signal to any of them.
 """
 from __future__ import annotations
 
 import csv
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -73,9 +76,12 @@ def test_cpu_sync_batchnorm_over_two_ranks_equals_batchnorm_on_the_whole_batch(t
 
 
 def test_torchrun_command_runs_this_package():
-    command = distributed.torchrun_command(4, ["train", "--out", "x"])
-    assert command[:3] == [sys.executable, "-m", "torch.distributed.run"]
-    assert "--nproc-per-node=4" in command and command[-4:] == ["couturier", "train", "--out", "x"]
+    from torch.distributed.run import parse_args
+
+    args = parse_args(distributed.torchrun_command(4, ["train", "--out", "x"]))
+    assert args.standalone and args.nproc_per_node == "4" and args.module
+    assert [args.training_script, *args.training_script_args] == ["couturier", "train", "--out", "x"]
+    assert args.shutdown_timeout >= 60  # time for the workers to save after a signal
 
 
 # ----- torchrun, end to end ------------------------------------------------------------------
@@ -175,3 +181,35 @@ def test_a_torchrun_restart_carries_on_from_the_checkpoint(garment_folder, tmp_p
     monkeypatch.setenv("TORCHELASTIC_RESTART_COUNT", "1")
     code, out, _ = run_cli(monkeypatch, capsys, *args, "--steps", "4")
     assert code == 0 and "done: step 4" in out
+
+
+def _worker(launcher: int, rank: int) -> int:
+    """The pid of the worker process with this rank among the launcher's children."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            environ = (stat.parent / "environ").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == launcher and f"RANK={rank}".encode() in environ:
+            return int(stat.parent.name)
+    raise AssertionError(f"no worker of rank {rank} under {launcher}")
+
+
+@pytest.mark.parametrize("target, signum", [("rank 1", signal.SIGTERM), ("launcher", signal.SIGINT)])
+def test_a_signal_to_any_process_stops_every_rank_at_one_step_saved_once(garment_folder, tmp_path, target, signum):
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "couturier", "train", "--data", str(garment_folder), "--resolution", "28",
+               "--channels", "1", "--width", "8", "--z-dim", "16", "--batch-size", "16", "--steps", "100000",
+               "--checkpoint-every", "100000", "--no-progress", "--nproc", "2", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert process.stdout.readline().startswith("training dcgan")  # rank 0, just before the first step
+    time.sleep(1.0)
+    os.kill(process.pid if target == "launcher" else _worker(process.pid, 1), signum)
+    said, err = process.communicate(timeout=120)  # a rank stopping alone would leave the other waiting
+    assert process.returncode == 128 + signum and "Traceback" not in err, err
+    stops = re.findall(r"stopped at step (\d+); continue with couturier train --out \S+ --resume --nproc 2", said)
+    assert len(stops) == 1 and int(stops[0]) > 0  # rank 0 alone speaks
+    assert [p.name for p in (out / "checkpoints").iterdir()] == [f"step-{int(stops[0]):08d}"]  # saved once
+    _train(garment_folder, out, "--steps", str(int(stops[0]) + 2), "--resume")

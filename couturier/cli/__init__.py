@@ -10,7 +10,7 @@ import sys
 import click
 
 from couturier.cli.flags import flag_for
-from couturier.errors import CouturierError, TrainingDiverged
+from couturier.errors import CouturierError, PeerFailed, TrainingDiverged
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +45,8 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except PeerFailed:  # rank 0 printed the reason
+        sys.exit(2)
     except TrainingDiverged as exc:
         click.echo(f"error: {describe(exc)}", err=True)
         sys.exit(3)

@@ -26,6 +26,7 @@ def train(config_file, out, resume, nproc, progress, **flags) -> None:
     from couturier.presets import build_config, model_name
     from couturier.train import Trainer
     from couturier.train.run import has_checkpoint, resumed_config
+    from couturier.train.stopping import StopNow
 
     file_layer = load_config_file(config_file) if config_file else {}
     flag_layer = flags_to_layer(flags)
@@ -44,14 +45,23 @@ def train(config_file, out, resume, nproc, progress, **flags) -> None:
         c = trainer.cfg
         say = click.echo if trainer.main else (lambda _: None)
         budget = f"{c.train.minutes} min" if c.train.minutes else f"{c.train.steps} steps"
-        processes = f" x {trainer.placement.world} processes" if trainer.placement.distributed else ""
+        world = trainer.placement.world
+        processes = f" x {world} processes" if world > 1 else ""
         say(f"training {c.model.name}{' (conditional)' if c.model.conditional else ''} on "
             f"{c.data.dataset} ({len(trainer.dataset)} images) for {budget}, batch {c.train.batch_size}, "
             f"loss {c.loss.name}, device {trainer.device}{processes} -> {run_dir}")
-        trainer.fit(progress=progress)
+        again = f"couturier train --out {run_dir} --resume" + (f" --nproc {world}" if world > 1 else "")
+        try:
+            trainer.fit(progress=progress)
+        except StopNow as exc:  # before click turns it into a bare "Aborted!"
+            say(f"{exc}; continue with {again}")
+            sys.exit(128 + exc.signum)
+        finished = True
+        if trainer.stopped_by:
+            say(f"stopped at step {trainer.step}; continue with {again}")
+            sys.exit(128 + trainer.stopped_by)
         say(f"done: step {trainer.step}; sample grid: {run_dir / 'samples.png'}; "
             f"curves: {run_dir / 'loss_curves.png'}; metrics: {run_dir / 'metrics.csv'}")
-        finished = True
     finally:
         distributed.shutdown(finished)
 
@@ -62,6 +72,7 @@ def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: 
 
     from couturier import distributed
     from couturier.fileio import write_text
+    from couturier.train.lock import probe
     from couturier.train.run import pick_device, prepare_run_dir
 
     if distributed.launched_by_torchrun():
@@ -72,6 +83,7 @@ def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: 
         raise ConfigError(f"--nproc {nproc} needs {nproc} GPUs; this machine has {torch.cuda.device_count()}",
                           field="nproc")
     prepare_run_dir(run_dir, resume)
+    probe(run_dir)  # refused here, in one line, rather than by rank 0 inside torchrun
     with tempfile.TemporaryDirectory(prefix="couturier-") as folder:
         config_path = Path(folder) / "config.json"
         write_text(config_path, cfg.to_json())

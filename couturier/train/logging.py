@@ -10,6 +10,8 @@ import io
 import time
 from pathlib import Path
 
+from tqdm import tqdm
+
 from couturier.fileio import write_text
 from couturier.metrics.monitor import ALARMS, EVAL_COLUMNS
 from couturier.viz import plot_metric_curves, plot_training_curves
@@ -100,3 +102,13 @@ class MetricsLog:
 
     def plot(self) -> None:
         plot_training_curves([r for r in self.rows if "loss_d" in r], self.curves_path, self.title)
+
+
+def progress_bar(total_steps: int | None, budget_s: float | None, step: int, elapsed: float, enabled: bool) -> tqdm:
+    """Steps done of the step budget, or seconds trained of the time budget."""
+    if budget_s is None:
+        return tqdm(total=total_steps, initial=step, unit="step", disable=not enabled, dynamic_ncols=True,
+                    mininterval=0.5)
+    return tqdm(total=round(budget_s), initial=round(elapsed), unit="s", disable=not enabled,
+                mininterval=0.5, dynamic_ncols=True,
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")

@@ -9,6 +9,7 @@ import torch
 
 from couturier.errors import CheckpointError, ConfigError, RunDirError
 from couturier.checkpoint import list_checkpoints, read_meta
+from couturier.train.lock import LOCK_NAME
 
 SMALL_DATASET = 10_000  # below this many images, "auto" turns DiffAugment on
 
@@ -41,7 +42,7 @@ def prepare_run_dir(run_dir: Path, resume: bool) -> None:
         return
     if run_dir.exists() and is_run and list_checkpoints(run_dir / "checkpoints"):
         raise RunDirError(f"{run_dir} already holds a run; resume it or choose another run folder", field="out")
-    if run_dir.exists() and not is_run and (not run_dir.is_dir() or any(run_dir.iterdir())):
+    if run_dir.exists() and not is_run and (not run_dir.is_dir() or any(p.name != LOCK_NAME for p in run_dir.iterdir())):
         raise RunDirError(f"{run_dir} exists and is not a run folder; choose another run folder", field="out")
 
 

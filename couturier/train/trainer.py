@@ -13,23 +13,24 @@ from pathlib import Path
 from typing import Callable
 
 import torch
-from tqdm import tqdm
 
 from couturier import distributed
 from couturier.augment import diff_augment, parse_policy
 from couturier.config import Config
 from couturier.data import BatchSampler, ImageDataset
 from couturier.data.images import save_grid, to_uint8
-from couturier.errors import CheckpointError, RunDirError, TrainingDiverged
+from couturier.errors import RunDirError, TrainingDiverged, WriteError
 from couturier.fileio import write_text
 from couturier.losses import get_loss, gradient_penalty, r1_penalty
 from couturier.models import get_model
 from couturier.noise import Noise
-from couturier.checkpoint import (Checkpoint, flatten_state, load_checkpoint, load_module, optimizer_to_flat,
-                                  recover, restore_optimizer, save_checkpoint, write_checkpoint_folder)
+from couturier.checkpoint import Checkpoint, flatten_state, load_checkpoint, save_checkpoint, write_checkpoint_folder
 from couturier.train.judging import Judging
-from couturier.train.logging import LogWindow, MetricsLog
+from couturier.train.folder import RunFolder
+from couturier.train.logging import LogWindow, MetricsLog, progress_bar
 from couturier.train.run import has_checkpoint, pick_device, prepare_run_dir, resolve_diffaugment
+from couturier.train.state import restore_training, training_checkpoint
+from couturier.train.stopping import GracefulStop, StopNow, signal_of
 
 __all__ = ["Trainer", "TrainingDiverged", "RunDirError"]
 
@@ -78,10 +79,18 @@ class Trainer:
         self.log = log if self.main else (lambda message: None)
         distributed.check_batch_split(t.batch_size, self.placement.world)
         prepare_run_dir(self.run_dir, resume)
-        if self.main:  # a crash may have left a checkpoint aside, or half-written temporaries
-            for done in recover(self.run_dir / "checkpoints") + recover(self.run_dir):
-                self.log(f"{self.run_dir}: {done} (left by an interrupted save)")
-        distributed.barrier(self.placement)  # every rank has checked the folder before rank 0 writes to it
+        self.folder = RunFolder(self.run_dir, self.placement, self.log)
+        self.stopped_by: int | None = None  # the signal that stopped fit(), if one did
+        self.stop = GracefulStop()
+        self.folder.take(resume)
+        try:
+            self._build(cfg, resume, dataset)
+        except BaseException:
+            self.folder.abandon()
+            raise
+
+    def _build(self, cfg: Config, resume: bool, dataset: ImageDataset | None) -> None:
+        t = cfg.train
         self.monitor = None
         if t.eval_every and cfg.model.task != "text2image":  # checked and set up before the data is loaded
             from couturier.metrics.monitor import TrainingMonitor
@@ -131,15 +140,20 @@ class Trainer:
         self.window = LogWindow()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
         if resume and has_checkpoint(self.run_dir):  # a run stopped before its first checkpoint starts at 0
-            self._restore(load_checkpoint(self.run_dir, training_state=True, warn=self.log))
+            restore_training(self, load_checkpoint(self.run_dir, training_state=True, warn=self.log))
+            self.folder.saved_step = self.step
         if resume:
             self.metrics.load(self.step)
             if self.monitor:
                 self.monitor.best_fid = self.metrics.best_fid()
                 self.monitor.previous = (self.metrics.evaluations() or [None])[-1]
+        failure = None
         if self.main:  # on resume too: values changed now are the run's from here on
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-            write_text(self.run_dir / "config.json", cfg.to_json())
+            try:
+                write_text(self.run_dir / "config.json", cfg.to_json())
+            except WriteError as exc:
+                failure = exc
+        self.folder.check_written(failure)
 
     def _wrap_for_training(self, compile_: bool) -> None:
         """The callables the step uses: G and D under DDP when distributed, compiled if asked.
@@ -222,30 +236,49 @@ class Trainer:
 
     # ----- the loop ---------------------------------------------------------------------------
     def fit(self, progress: bool = True) -> dict:
-        """Train until the step or time budget; returns the last logged metrics."""
+        """Train until the step or time budget; returns the last logged metrics.
+
+        SIGINT or SIGTERM (on any rank) stops every rank after the same step: rank 0 saves a
+        checkpoint there, `stopped_by` holds the signal, and fit returns. A second signal raises
+        StopNow at once; an interrupted save leaves the checkpoint before it as it was. The run
+        folder's lock is held until fit returns (or `close()`)."""
+        self.folder.hold()
+        self.stop = GracefulStop()
+        try:
+            with self.stop:
+                return self._fit(progress)
+        except StopNow as exc:
+            raise StopNow(exc.signum, f"stopped at once at step {self.step}; {self.folder.intact()}") from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Release the run folder for another trainer."""
+        self.folder.release()
+
+    def _fit(self, progress: bool) -> dict:
         t = self.cfg.train
         budget_s = t.minutes * 60 if t.minutes else None
         total_steps = None if budget_s else t.steps
         if total_steps is not None and self.step >= total_steps:
             self.log(f"{self.run_dir} already trained {self.step} steps; raise train.steps to train further")
             return self.metrics.rows[-1] if self.metrics.rows else {}
-        bar = self._progress_bar(total_steps, budget_s, progress)
+        bar = progress_bar(total_steps, budget_s, self.step, self.elapsed, progress and self.main)
         self.G.train()
         self.D.train()
-        last_saved = self.step
-        while True:
-            if total_steps is not None and self.step >= total_steps:
-                break
-            if budget_s is not None and self.elapsed >= budget_s:
-                break
+        stats, signalled = None, 0
+        while not (signalled or (total_steps is not None and self.step >= total_steps)
+                   or (budget_s is not None and self.elapsed >= budget_s)):
             tick = time.perf_counter()
             # gradient norms cost a pass over the weights: only on logged steps (and the last one)
             want_stats = (self.step + 1) % t.log_every == 0 or self.step + 1 == total_steps
             stats = self.train_step(self.step, want_stats)
             local = torch.stack([stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake]).float().cpu()
-            # means over the ranks, and one step time for all, so every rank stops at the same step
+            # means over the ranks, one step time for all and any rank's stop request, so that every
+            # rank stops at the same step
             reduced = distributed.mean_over_ranks(
-                torch.cat([local, torch.tensor([time.perf_counter() - tick])]), self.placement)
+                torch.cat([local, torch.tensor([time.perf_counter() - tick, *self.stop.flags()])]),
+                self.placement)
             scalars, seconds = reduced[:4], float(reduced[4])
             if not bool(torch.isfinite(scalars[:2]).all()):
                 bar.close()
@@ -258,40 +291,60 @@ class Trainer:
             self.window.add(scalars.tolist(), t.batch_size * t.d_steps)
             self.elapsed += seconds
             bar.update(1 if budget_s is None else min(seconds, max(bar.total - bar.n, 0)))
-            if not self.main:  # rank 0 alone writes the run folder
-                continue
-            if want_stats:  # losses and D outputs are means over the window; gradient norms are this step's
-                row = self._log_row(stats)
-                bar.set_postfix(step=self.step, D=f"{row['loss_d']:.3f}", G=f"{row['loss_g']:.3f}",
-                                img_s=f"{row['images_per_s']:.0f}", refresh=False)
-            if self.step % t.sample_every == 0:
-                self.write_samples()
-            if self.monitor and self.step % t.eval_every == 0:
-                self.evaluate(bar.write if progress else self.log)
-            if self.step % t.checkpoint_every == 0:
-                self.save()
-                last_saved = self.step
+            self._step_outputs(bar, stats, want_stats, progress)
+            signalled = signal_of(reduced[5:].tolist()) or (0 if self.placement.distributed else self.stop.signum or 0)
         bar.close()
-        if self.main:
-            if self.window.steps:  # the steps since the last row, so that even a short run has its row and curves
-                self._log_row(stats)
-            self.write_samples()
-            evaluated = self.metrics.evaluations()
-            if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
-                self.evaluate(self.log)
-            if last_saved != self.step:
-                self.save()
+        self.stopped_by = signalled or None
+        self._final_outputs(stats)
         distributed.barrier(self.placement)  # the ranks leave together, after rank 0's last checkpoint
         return self.metrics.rows[-1] if self.metrics.rows and self.main else {}
 
-    def _progress_bar(self, total_steps, budget_s, enabled: bool):
-        enabled = enabled and self.main
-        if budget_s is None:
-            return tqdm(total=total_steps, initial=self.step, unit="step", disable=not enabled, dynamic_ncols=True,
-                        mininterval=0.5)
-        return tqdm(total=round(budget_s), initial=round(self.elapsed), unit="s", disable=not enabled,
-                    mininterval=0.5, dynamic_ncols=True,
-                    bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f}s [{elapsed}<{remaining}{postfix}]")
+    def _step_outputs(self, bar, stats: StepStats, want_stats: bool, progress: bool) -> None:
+        """What rank 0 writes after a step: the metrics row, grids, an evaluation, a checkpoint.
+        The schedule is the same on every rank, so on those steps all ranks learn whether the
+        writes worked, and a refused write stops the run on every rank."""
+        t = self.cfg.train
+        due_eval = bool(t.eval_every) and self.step % t.eval_every == 0
+        due_checkpoint = self.step % t.checkpoint_every == 0
+        if not (want_stats or self.step % t.sample_every == 0 or due_eval or due_checkpoint):
+            return
+        failure = None
+        if self.main:
+            try:
+                if want_stats:  # losses and D outputs are means over the window; gradient norms are this step's
+                    row = self._log_row(stats)
+                    bar.set_postfix(step=self.step, D=f"{row['loss_d']:.3f}", G=f"{row['loss_g']:.3f}",
+                                    img_s=f"{row['images_per_s']:.0f}", refresh=False)
+                if self.step % t.sample_every == 0:
+                    self.write_samples()
+                if self.monitor and due_eval:  # a stop asked meanwhile drops the evaluation, not the step
+                    self.stop.abandonable(lambda: self.evaluate(bar.write if progress else self.log))
+                if due_checkpoint:
+                    self.save()
+            except WriteError as exc:
+                failure = exc
+        self.folder.check_written(failure)
+
+    def _final_outputs(self, stats: StepStats | None) -> None:
+        """The end of fit: after a stop, the checkpoint first and then the grid; after the budget, the
+        last row, grid and evaluation, then the checkpoint."""
+        failure = None
+        if self.main:
+            try:
+                if self.stopped_by is None:
+                    if self.window.steps:  # the steps since the last row, so that even a short run has its row
+                        self._log_row(stats)
+                    self.write_samples()
+                    evaluated = self.metrics.evaluations()
+                    if self.monitor and (not evaluated or evaluated[-1]["step"] != self.step):
+                        self.stop.abandonable(lambda: self.evaluate(self.log))
+                if self.folder.saved_step != self.step:
+                    self.save()
+                if self.stopped_by is not None:
+                    self.write_samples()
+            except WriteError as exc:
+                failure = exc
+        self.folder.check_written(failure)
 
     def _log_row(self, stats: StepStats) -> dict:
         row = {"step": self.step, "images_per_s": round(self.window.images_per_s(), 1),
@@ -342,33 +395,7 @@ class Trainer:
         return path
 
     def save(self) -> Path:
-        tensors = {**flatten_state("G", self.G.state_dict()), **flatten_state("D", self.D.state_dict())}
-        if self.G_ema is not None:
-            tensors.update(flatten_state("G_ema", self.G_ema.state_dict()))
-        opt_g_tensors, opt_g_meta = optimizer_to_flat("G", self.opt_g)
-        opt_d_tensors, opt_d_meta = optimizer_to_flat("D", self.opt_d)
-        tensors.update(opt_g_tensors)
-        tensors.update(opt_d_tensors)
-        tensors.update({f"rng.{kind}": state for kind, state in self.noise.state().items()})
-        meta = {**self.model.meta(), "elapsed_s": self.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta},
-                "log_window": self.window.state()}
-        checkpoint = Checkpoint(self.step, self.cfg.to_dict(), tensors, meta)
-        return save_checkpoint(self.run_dir / "checkpoints", checkpoint, self.cfg.train.keep_checkpoints)
-
-    def _restore(self, checkpoint: Checkpoint) -> None:
-        if checkpoint.meta.get("model") != self.cfg.model.name:
-            raise CheckpointError(f"checkpoint is a {checkpoint.meta.get('model')} model, not {self.cfg.model.name}",
-                                  field="model.name")
-        source = str(self.run_dir)
-        load_module(self.G, checkpoint, "G", source)
-        load_module(self.D, checkpoint, "D", source)
-        if self.G_ema is not None:
-            load_module(self.G_ema, checkpoint, "G_ema", source)
-        restore_optimizer(self.opt_g, "G", checkpoint)
-        restore_optimizer(self.opt_d, "D", checkpoint)
-        self.noise.restore({key[len("rng."):]: value for key, value in checkpoint.tensors.items()
-                            if key.startswith("rng.")})
-        self.step = checkpoint.step
-        self.elapsed = float(checkpoint.meta.get("elapsed_s", 0.0))
-        window = checkpoint.meta.get("log_window")
-        self.window = LogWindow(window if isinstance(window, dict) else None)
+        """A checkpoint of the whole training state (see couturier.train.state)."""
+        path = save_checkpoint(self.run_dir / "checkpoints", training_checkpoint(self), self.cfg.train.keep_checkpoints)
+        self.folder.saved_step = self.step
+        return path

@@ -28,14 +28,14 @@ def test_a_run_stopped_before_its_first_checkpoint_resumes_from_zero_or_starts_a
     """config.json is written before the first checkpoint; that alone must not make a dead end."""
     cfg = tiny_config(steps=4, checkpoint_every=1000)
     Trainer(cfg, tmp_path / "straight", dataset=fmnist_slice).fit(progress=False)
-    Trainer(cfg, tmp_path / "stopped", dataset=fmnist_slice)  # writes config.json, then "Ctrl-C"
+    Trainer(cfg, tmp_path / "stopped", dataset=fmnist_slice).close()  # writes config.json, then is killed
     assert (tmp_path / "stopped" / "config.json").is_file() and not (tmp_path / "stopped" / "checkpoints").exists()
     resumed = Trainer(cfg, tmp_path / "stopped", resume=True, dataset=fmnist_slice)
     assert resumed.step == 0
     resumed.fit(progress=False)
     a, b = load_checkpoint(tmp_path / "straight").tensors, load_checkpoint(tmp_path / "stopped").tensors
     assert all(torch.equal(a[k], b[k]) for k in a if k.startswith(("G.", "D.")))
-    Trainer(cfg, tmp_path / "again", dataset=fmnist_slice)
+    Trainer(cfg, tmp_path / "again", dataset=fmnist_slice).close()
     Trainer(cfg, tmp_path / "again", dataset=fmnist_slice).fit(progress=False)  # started again: allowed
 
 
