@@ -176,6 +176,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--signals", type=int, default=10, help="runs stopped by signals on one process")
     parser.add_argument("--second-trainers", type=int, default=6)
+    parser.add_argument("--serve-requests", type=int, default=80, help="POST /generate while the run trains")
     parser.add_argument("--fuzz-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="docs/reliability.json")
@@ -191,6 +192,7 @@ def main() -> None:
         results["signals"] = stops.signals(root / "stops", TRAIN, reference, args.signals, args.seed)
         results["during_saves"] = stops.during_saves(root / "stops", TRAIN, reference)
         results["second_trainers"] = stops.concurrent(root / "stops", TRAIN, args.second_trainers)
+        results["served_while_training"] = stops.served_while_training(root / "stops", TRAIN, args.serve_requests)
         results["write_failures"] = stops.write_failures(root / "stops", TRAIN, root / "faults" / "straight")
         runs = root / "runs"
         finish(runs / "mlp")

@@ -1,6 +1,7 @@
 """How runs are really stopped, for benchmarks/reliability.py: SIGINT and SIGTERM at random moments,
 during a save and twice, on one process and on two under torchrun; a second trainer started on a
-run in training; disks that fill up, turn read-only or refuse permission.
+run in training; a run served while it trains; disks that fill up, turn read-only or refuse
+permission.
 
 Each stopped run is resumed to the end and compared bit for bit with an uninterrupted one; each
 refused write must be exit status 2 with one line naming the path and the system's reason, the
@@ -12,6 +13,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -89,7 +91,7 @@ def signals(root: Path, train: list, reference: dict, plans: int, seed: int, tor
         run, stops = root / f"signalled-{i}", []
         for _ in range(rng.randint(1, 3)):
             stops.append(_signal_once(run, train, rng.choice([signal.SIGINT, signal.SIGTERM]),
-                                     rng.uniform(0.2, 6.0), extra))
+                                     rng.uniform(0.1, 3.0), extra))
         finish(run, train, *extra)
         runs.append({"processes": 2 if extra else 1, "stops": stops,
                      "bit_identical": same(networks(run), reference_two if extra else reference)})
@@ -225,10 +227,44 @@ def write_failures(root: Path, train: list, trained: Path) -> dict:
     for name, args, part in (("no permission: new run", ["train", "--model", "mlp", "--out", theirs / "run"], "run"),
                              ("no permission: sample --out", ["sample", trained, "--out", theirs / "g.png"],
                               "g.png")):
-        cases.append({"case": name, **_refused(couturier(*args, user=65534, env={"HOME": "/tmp"}), part,
+        cases.append({"case": name, **_refused(couturier(*args, user=65534, env={"HOME": "/tmp", "XDG_CACHE_HOME": "/tmp"}), part,
                                                  "Permission denied", None, None)})
     for case in cases:
         print(case, flush=True)
     return {"cases": len(cases), "clean_one_line": sum(c["clean"] for c in cases),
             "previous_intact": sum(c["previous_intact"] for c in cases),
             "temporaries_left": sum(len(c["temporaries"]) for c in cases), "detail": cases}
+
+
+def served_while_training(root: Path, train: list, requests: int) -> dict:
+    """`couturier serve` on a run that trains and rewrites its checkpoints (every 5 steps): readers
+    take no lock and must always find a whole checkpoint."""
+    import httpx
+
+    runs = root / "served"
+    runs.mkdir()
+    finish(runs / "live", [*train, "--steps", "5"])
+    trainer = couturier("train", *train, "--steps", "100000", "--out", runs / "live", "--resume")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = couturier("serve", "--runs", runs, "--port", port)
+    codes = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            for _ in range(300):
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            for i in range(requests):
+                codes.append(client.post("/generate", json={"model": "live", "n": 4, "seed": i}).status_code)
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)
+        trainer.send_signal(signal.SIGINT)
+        out, _ = trainer.communicate(timeout=600)
+    steps = STOPPED.search(out)
+    return {"requests": len(codes), "ok": sum(c == 200 for c in codes), "trained_meanwhile_to": int(steps.group(1))
+            if steps else None}

@@ -30,7 +30,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from couturier.errors import CheckpointError
-from couturier.fileio import recover, replace_folder, sha256_file  # noqa: F401  (recover: part of this API)
+from couturier.fileio import FILE_MODE, recover, replace_folder, sha256_file  # noqa: F401  (recover: part of this API)
 
 FORMAT = "couturier-checkpoint/1"
 WEIGHTS, META = "weights.safetensors", "meta.json"
@@ -100,6 +100,7 @@ def write_checkpoint_folder(final: str | Path, checkpoint: Checkpoint) -> Path:
             if code is None:
                 raise
             raise OSError(int(code.group(1)), os.strerror(int(code.group(1))), str(folder / WEIGHTS)) from exc
+        os.chmod(folder / WEIGHTS, FILE_MODE)
         meta = dict(checkpoint.meta, format=FORMAT, step=checkpoint.step, config=checkpoint.config,
                     weights_sha256=sha256_file(folder / WEIGHTS), saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         (folder / META).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -211,10 +212,12 @@ def _run_checkpoints(path: Path) -> list[Path]:
 def _load_folder(folder: Path, training_state: bool) -> Checkpoint:
     meta = read_meta(folder)
     expected = meta.get("weights_sha256")  # absent in checkpoints of older versions
-    if expected is not None and (not (folder / WEIGHTS).is_file() or sha256_file(folder / WEIGHTS) != expected):
-        raise CheckpointError(f"{folder / WEIGHTS} is missing or fails its SHA-256 check (damaged on disk)")
     try:
+        if expected is not None and (not (folder / WEIGHTS).is_file() or sha256_file(folder / WEIGHTS) != expected):
+            raise CheckpointError(f"{folder / WEIGHTS} is missing or fails its SHA-256 check (damaged on disk)")
         tensors = load_file(str(folder / WEIGHTS))
+    except PermissionError as exc:
+        raise CheckpointError(f"cannot read {folder / WEIGHTS} ({exc.strerror}); ask its owner for read access") from exc
     except (OSError, SafetensorError) as exc:
         raise CheckpointError(f"{folder / WEIGHTS} is truncated or corrupt ({str(exc)[:120]})") from exc
     if training_state:

@@ -19,10 +19,11 @@ from typing import Callable, Iterator
 
 from couturier.errors import WriteError
 
-# mkstemp creates files readable by the owner only; give outputs the permissions open() would.
+# mkstemp (and safetensors' writer) create files readable by the owner only; give outputs the
+# permissions open() would, so that a group's other users can serve and sample a run.
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+FILE_MODE = 0o666 & ~_UMASK
 
 
 @contextmanager
@@ -36,7 +37,7 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or path.suffix)
         os.close(fd)
         tmp_path = Path(tmp)
-        os.chmod(tmp, _FILE_MODE)
+        os.chmod(tmp, FILE_MODE)
         yield tmp_path
         fsync_file(tmp_path)
         os.replace(tmp_path, path)

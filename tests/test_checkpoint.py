@@ -80,3 +80,22 @@ def test_a_step_folder_holding_only_its_meta_is_not_a_checkpoint(run):
     latest = list_checkpoints(run / "checkpoints")[-1]
     (latest / WEIGHTS).unlink()  # a half-deleted folder
     assert [p.name for p in list_checkpoints(run / "checkpoints")] == ["step-00000002"]
+
+
+def test_checkpoints_are_readable_as_the_umask_allows_and_an_unreadable_one_is_one_line(run, monkeypatch):
+    """Other users of a group serve and sample a run: the weights get open()'s permissions, not the
+    owner-only ones safetensors creates them with."""
+    import os
+
+    import couturier.checkpoint as checkpoint
+    from couturier.fileio import FILE_MODE
+
+    latest = list_checkpoints(run / "checkpoints")[-1]
+    assert (latest / WEIGHTS).stat().st_mode & 0o777 == FILE_MODE == (latest / META).stat().st_mode & 0o777
+
+    def forbidden(path):
+        raise PermissionError(13, os.strerror(13), str(path))
+
+    monkeypatch.setattr(checkpoint, "sha256_file", forbidden)  # root reads anything: the refusal is staged
+    with pytest.raises(CheckpointError, match=r"cannot read .*weights\.safetensors \(Permission denied\); ask its owner"):
+        load_checkpoint(latest)
