@@ -69,8 +69,7 @@ def trends(catalogue, attribute, by, horizon, method, time_, frequency, weight, 
     for line in tables["summary"]:
         top_values = ", ".join(f"{t['value']} {t['share'] * 100:.1f}%" for t in line["top"])
         click.echo(f"{line['group'] or 'all'}: {line['verdict']}\n  next: {top_values}")
-    click.echo(f"wrote {out}/ (forecast.png, backtest.png, forecast.csv, backtest.csv, trends.json"
-               f"{', collection.png' if run else ''})")
+    click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
 
 
 COMMANDS = (trends,)

@@ -68,17 +68,25 @@ def backtest(shares: Shares, method: str) -> Backtest:
 
 
 def verdict(tests: list[Backtest], chosen: str, asked: str) -> str:
+    """One line on the backtest, each error named with its method, e.g. 'multinomial (error 0.0393)
+    beats last (0.0451); it does not beat overall (0.0362) over 12 backtest periods; forecasting
+    with overall (0.0362)'. Errors are mean absolute share errors, as backtest.csv holds them."""
     by_name = {t.method: t for t in tests}
     model = by_name.get(MODEL)
     if model is None or model.origins == 0:
         return f"too few periods to backtest (need {MIN_TRAIN + 1} solid ones); forecasting with {chosen}"
+
+    def named(t: Backtest) -> str:
+        return f"{t.method} ({t.mae:.4f})"
+
     baselines = [t for t in tests if t.method != MODEL]
-    beaten = [t.method for t in baselines if model.mae < t.mae]
-    lost = [t for t in baselines if model.mae >= t.mae]
-    line = (f"{MODEL} beats {', '.join(beaten) or 'no baseline'}" +
-            (f"; it does not beat {', '.join(f'{t.method} (error {t.mae:.4f} vs {model.mae:.4f})' for t in lost)}"
-             if lost else "") + f" over {model.origins} backtest periods")
-    return f"{line}; forecasting with {chosen}" + (" (asked for)" if asked != "auto" else "")
+    beaten = [named(t) for t in baselines if model.mae < t.mae]
+    lost = [named(t) for t in baselines if model.mae >= t.mae]
+    line = (f"{MODEL} (error {model.mae:.4f}) beats {', '.join(beaten) or 'no baseline'}"
+            + (f"; it does not beat {', '.join(lost)}" if lost else "") + f" over {model.origins} backtest periods")
+    used = by_name.get(chosen)
+    used = named(used) if used is not None and used.origins else chosen
+    return f"{line}; forecasting with {used}" + (" (asked for)" if asked != "auto" else "")
 
 
 def forecast_group(shares: Shares, history_time: str, horizon: int, method: str = "auto",
@@ -90,7 +98,8 @@ def forecast_group(shares: Shares, history_time: str, horizon: int, method: str 
     tests = [backtest(solid, name) for name in method_names()]
     scored = [t for t in tests if t.origins > 0]
     chosen = method if method != "auto" else (min(scored, key=lambda t: t.mae).method if scored else "overall")
-    future = following(history_time, solid.periods[-1], horizon)
+    # after the history's last period, thin or not: a forecast of a period already seen is no forecast
+    future = following(history_time, shares.periods[-1], horizon)
     point = get_method(chosen).fit(solid).predict(future)
     residuals = next(t.residuals for t in tests if t.method == chosen)
     low = np.full_like(point, np.nan)

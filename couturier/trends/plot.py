@@ -51,16 +51,18 @@ def plot_forecast(forecasts: list[GroupForecast], path: str | Path, title: str =
 
 
 def plot_backtest(forecasts: list[GroupForecast], path: str | Path, title: str = "") -> None:
-    """Backtest error of each method, per group: the bar to beat is the lowest naive one."""
+    """Backtest error of each method, per group, the method forecast with in colour: the bar to
+    beat is the lowest naive one."""
     fig, axes = new_figure(1, 1, (7, 0.9 + 0.5 * len(forecasts) * 4), squeeze=False)
     ax = axes[0, 0]
     labels, errors, colours = [], [], []
     for fc in forecasts:
         tests: list[Backtest] = sorted((t for t in fc.backtests if t.origins), key=lambda t: t.mae)
         for t in tests:
-            labels.append(f"{fc.history.group + ': ' if fc.history.group else ''}{t.method}")
+            used = t.method == fc.method
+            labels.append(f"{fc.history.group + ': ' if fc.history.group else ''}{t.method}{' (used)' if used else ''}")
             errors.append(t.mae * 100)
-            colours.append("tab:blue" if t.method == "multinomial" else "0.6")
+            colours.append("tab:blue" if used else "0.6")
     y = np.arange(len(labels))[::-1]
     ax.barh(y, errors, color=colours)
     ax.set_yticks(y, labels, fontsize=8)

@@ -13,12 +13,33 @@ def test_forecast_by_group_writes_plots_tables_and_says_what_it_used(trending, t
     code, stdout, err = run_cli(monkeypatch, capsys, "trends", trending, "--attribute", "baseColour", "--by",
                                 "gender", "--horizon", "2", "--out", out)
     assert code == 0, err
-    assert "Men: multinomial beats" in stdout and "next: Navy Blue" in stdout
+    assert "Men: multinomial (error" in stdout and "next: Navy Blue" in stdout
     for name in ("forecast.png", "backtest.png", "history.csv", "forecast.csv", "backtest.csv", "trends.json"):
         assert (out / name).stat().st_size > 0
+    assert stdout.strip().splitlines()[-1] == f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})"
+    _check_figures_against_backtest_csv(stdout, out / "backtest.csv")
     tables = json.loads((out / "trends.json").read_text())
     assert {row["group"] for row in tables["summary"]} == {"Men", "Women"}
     assert {row["period"] for row in tables["forecast"]} == {"2021 Spring", "2021 Summer"}
+
+
+def _check_figures_against_backtest_csv(stdout, backtest_csv):
+    """Every 'method (error)' a verdict names is that method's error in backtest.csv, and the method
+    it forecasts with is the row marked chosen."""
+    import csv
+    import re
+
+    rows = list(csv.DictReader(backtest_csv.open()))
+    for line in stdout.splitlines():
+        group, _, verdict = line.partition(": ")
+        if "backtest periods" not in verdict:
+            continue
+        errors = {r["method"]: float(r["mean_abs_share_error"]) for r in rows if r["group"] == group}
+        named = re.findall(r"(\w+) \((?:error )?(\d\.\d{4})\)", verdict)
+        assert {m for m, _ in named} == set(errors), verdict
+        assert all(abs(float(value) - errors[method]) < 6e-5 for method, value in named), verdict
+        chosen = next(r["method"] for r in rows if r["group"] == group and r["chosen"] == "True")
+        assert re.search(rf"forecasting with {chosen} \(", verdict), verdict
 
 
 def test_generate_draws_one_row_per_top_look(trending, catalogue, tmp_path, monkeypatch, capsys):

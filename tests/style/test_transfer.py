@@ -1,6 +1,8 @@
 """style/transfer.py: Gatys transfer under a mask, colour kept."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 
@@ -51,3 +53,14 @@ def test_a_red_garment_given_a_blue_fabric_turns_blue_not_its_complement(net):
     inside = (mask > 0.9).expand_as(result)
     red, blue = float(result[:, 0:1][inside[:, :1]].mean()), float(result[:, 2:3][inside[:, :1]].mean())
     assert blue > red + 0.3, (red, blue)
+
+
+def test_the_progress_bar_ends_full_and_says_why_lbfgs_stopped_early(capsys):
+    """L-BFGS stops on its iteration bound before the evaluation bound the bar counts to."""
+    from couturier.style.transfer import lbfgs_optimise
+
+    target = torch.linspace(0, 1, 48).view(1, 3, 4, 4)
+    lbfgs_optimise(torch.zeros(1, 3, 4, 4), lambda x: ((x - target).pow(2).sum(), {}), 8, "fit", progress=True)
+    last = capsys.readouterr().err.strip().split("\r")[-1]
+    assert "100%" in last and ("8 iterations done" in last or "converged" in last), last
+    assert re.search(r"in (\d+) of 10 evaluations", last)

@@ -16,7 +16,9 @@ def test_planted_trend_is_found_and_beats_every_naive_baseline(trending):
     assert fc.method == "multinomial"
     errors = {t.method: t.mae for t in fc.backtests}
     assert all(errors["multinomial"] < errors[name] for name in ("last", "seasonal", "overall"))
-    assert "multinomial beats last, overall, seasonal" in fc.verdict
+    assert fc.verdict.startswith(f"multinomial (error {errors['multinomial']:.4f}) beats last ({errors['last']:.4f}), "
+                                 f"overall ({errors['overall']:.4f}), seasonal ({errors['seasonal']:.4f}) over")
+    assert fc.verdict.endswith(f"forecasting with multinomial ({errors['multinomial']:.4f})")
     k = _navy(fc)
     last_seen = fc.history.shares[-1, k]  # about 48%
     assert fc.shares[0, k] > last_seen - 0.02 and fc.shares[1, k] > fc.shares[0, k]  # the climb goes on
@@ -34,7 +36,8 @@ def test_flat_history_gives_a_flat_forecast(flat):
 
 def test_asking_for_a_method_uses_it_and_says_whether_it_is_the_best(flat):
     (fc,) = forecast(load_history(flat, "baseColour"), method="last")
-    assert fc.method == "last" and fc.verdict.endswith("forecasting with last (asked for)")
+    errors = {t.method: t.mae for t in fc.backtests}
+    assert fc.method == "last" and fc.verdict.endswith(f"forecasting with last ({errors['last']:.4f}) (asked for)")
 
 
 def test_groups_are_forecast_separately(trending):
@@ -58,3 +61,19 @@ def test_a_group_too_small_to_forecast_is_left_out_and_named(tmp_path):
     history = load_history(path, "baseColour", by="gender", min_rows=60)  # Boys: 40 rows a season
     forecasts = forecast(history)
     assert [fc.history.group for fc in forecasts] == ["Men", "Women"] and history.unforecast == ["Boys"]
+
+
+def test_the_forecast_starts_after_the_last_period_even_a_thin_one(tmp_path):
+    import csv
+
+    from conftest import rising_navy, write_history
+
+    path = write_history(tmp_path / "h.csv", rising_navy)
+    rows = list(csv.DictReader(path.open()))
+    late = [dict(rows[-1], id=str(len(rows) + i), season="Spring", year="2021") for i in range(5)]
+    with path.open("a", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=list(rows[0])).writerows(late)
+    history = load_history(path, "baseColour")
+    (fc,) = forecast(history, horizon=2)
+    assert history.groups[0].periods[-1].label == "2021 Spring" and history.groups[0].thin[-1]  # seen, thin
+    assert [p.label for p in fc.periods] == ["2021 Summer", "2021 Fall"]
