@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from couturier.data.images import make_grid
+from couturier.data.images import label_rows, make_grid
 from couturier.fileio import write_text
 from couturier.sampling import generate, load_generator, sample
 from couturier.checkpoint import resolve_checkpoint
@@ -73,6 +73,9 @@ def build_report(run: str | Path, out: str | Path | None = None, max_grids: int 
         images, _ = sample(generator, n=per_row * (len(generator.class_names) if conditional else 5), seed=0)
     latest = make_grid(images, per_row)
     latest = latest.resize((latest.width * 3, latest.height * 3))
+    row_labels = list(generator.class_names) if conditional else list(generator.prompts)
+    if row_labels:
+        latest = label_rows(latest, row_labels, images.shape[2] * 3, 2 * 3)
     html = _TEMPLATES.get_template("report.html.j2").render(
         name=run.name,
         summary=(f"{cfg.model.name}{' (conditional)' if conditional else ''}, loss {cfg.loss.name}, "
@@ -83,7 +86,7 @@ def build_report(run: str | Path, out: str | Path | None = None, max_grids: int 
         latest_title=("One row per class" if conditional else
                       "One row per description" if generator.prompts else "Samples (seed 0)"),
         latest=_png_base64(latest),
-        row_labels=list(generator.class_names) if conditional else list(generator.prompts),
+        row_labels=row_labels,
         extra_panels=[(title, _png_base64(run / name)) for title, name in
                       (("Nearest training images", "nearest_neighbours.png"),) if (run / name).is_file()],
         config=json.dumps(cfg.to_dict(), indent=2),

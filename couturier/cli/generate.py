@@ -109,7 +109,7 @@ def generate(run, prompts, out, n, seed, truncation, literal, best_of, code_spre
             click.echo(f"{reading.describe()} (--literal to use the words as written)")
     # the readings' words are what G gets: generate them as written rather than read them again
     images = sampling.generate(loaded, [r.text for r in readings], n, seed, truncation, literal=True, best_of=best_of)
-    save_grid(images, out, n, scale=2)
+    save_grid(images, out, n, scale=2, row_labels=list(prompts))
     click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
 
 

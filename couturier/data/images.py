@@ -122,11 +122,51 @@ def _format_of(path: str | Path) -> str:
     return {".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}.get(suffix, "PNG")
 
 
-def save_grid(images: np.ndarray, path: str | Path, columns: int, scale: int = 1) -> None:
+def save_grid(images: np.ndarray, path: str | Path, columns: int, scale: int = 1,
+              row_labels: list[str] | None = None) -> None:
     grid = make_grid(images, columns)
     if scale > 1:
         grid = grid.resize((grid.width * scale, grid.height * scale), Image.Resampling.NEAREST)
+    if row_labels:
+        grid = label_rows(grid, row_labels, images.shape[2] * scale, 2 * scale)
     save_image(grid, path)
+
+
+LABEL_WIDTH, LABEL_LINES = 200, 3
+
+
+def label_rows(grid: Image.Image, labels: list[str], row_height: int, padding: int) -> Image.Image:
+    """The grid with each row's label (a class, a description) in a column on its left, wrapped to
+    LABEL_LINES lines and cut with an ellipsis where longer: a description names what a row draws."""
+    from PIL import ImageDraw, ImageFont
+
+    size = int(np.clip(row_height / 5, 10, 14))
+    font = ImageFont.load_default(size=size)
+    canvas = Image.new(grid.mode, (grid.width + LABEL_WIDTH, grid.height), 255 if grid.mode == "L" else (255,) * 3)
+    canvas.paste(grid, (LABEL_WIDTH, 0))
+    draw = ImageDraw.Draw(canvas)
+    for row, label in enumerate(labels):
+        lines = _wrap(label, lambda text: draw.textlength(text, font=font) <= LABEL_WIDTH - 8)
+        top = padding + row * (row_height + padding) + (row_height - len(lines) * (size + 2)) // 2
+        for i, line in enumerate(lines):
+            draw.text((4, top + i * (size + 2)), line, font=font, fill=0 if grid.mode == "L" else (0, 0, 0))
+    return canvas
+
+
+def _wrap(text: str, fits) -> list[str]:
+    """Words into at most LABEL_LINES lines that fit; the last cut with an ellipsis if text is left."""
+    words, lines = text.split(), []
+    while words and len(lines) < LABEL_LINES:
+        line = words.pop(0)
+        while words and fits(f"{line} {words[0]}"):
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if lines and (words or not fits(lines[-1])):
+        last = lines[-1]
+        while last and not fits(last + "…"):
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines
 
 
 def save_folder(images: np.ndarray, folder: str | Path, names: list[str]) -> None:

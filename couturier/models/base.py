@@ -114,3 +114,7 @@ class GAN:
         z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
         y = torch.arange(rows).repeat_interleave(columns) if self.num_classes else None
         return z, y
+
+    def grid_labels(self, dataset: ImageDataset) -> list[str] | None:
+        """What each row of the progress grid draws, written beside it (None: rows of free samples)."""
+        return list(dataset.class_names) if self.num_classes else None

@@ -401,3 +401,6 @@ class TextToImage(GAN):
                 break
         y = self.encoder.encode(self.prompts).repeat_interleave(columns, dim=0)
         return z[:len(y)], y
+
+    def grid_labels(self, dataset: ImageDataset) -> list[str]:
+        return list(self.prompts)

@@ -137,6 +137,7 @@ class Trainer:
         self.noise = Noise.continuing_global(self.placement.rank, self.placement.world, self.device)
         fixed_z, fixed_y = self.model.grid_inputs(t.grid_columns, t.seed, self.dataset)
         self.fixed_z, self.fixed_y = fixed_z.to(self.device), (fixed_y.to(self.device) if fixed_y is not None else None)
+        self.grid_labels = self.model.grid_labels(self.dataset)
         self.window = LogWindow()
         self.metrics = MetricsLog(self.run_dir, f"{cfg.model.name}{' (conditional)' if cfg.model.conditional else ''}")
         if resume and has_checkpoint(self.run_dir):  # a run stopped before its first checkpoint starts at 0
@@ -389,8 +390,8 @@ class Trainer:
         images = to_uint8(generator(self.fixed_z, self.fixed_y))
         generator.train(was_training)
         path = self.run_dir / "samples" / f"step-{self.step:08d}.png"
-        save_grid(images, path, self.cfg.train.grid_columns, scale=2)
-        save_grid(images, self.run_dir / "samples.png", self.cfg.train.grid_columns, scale=2)
+        for where in (path, self.run_dir / "samples.png"):
+            save_grid(images, where, self.cfg.train.grid_columns, scale=2, row_labels=self.grid_labels)
         self.metrics.plot()
         return path
 

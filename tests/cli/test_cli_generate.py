@@ -5,6 +5,8 @@ import numpy as np
 from conftest import run_cli
 from PIL import Image
 
+from couturier.data.images import LABEL_WIDTH
+
 
 def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -24,7 +26,10 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
                              "--n", "3", "--seed", "1", "--out", tmp_path / "grid.png")
     assert code == 0, err
     grid = np.asarray(Image.open(tmp_path / "grid.png"))
-    assert grid.shape[0] > grid.shape[1] / 3 * 1.5  # two rows of three
+    assert grid.shape[0] > (grid.shape[1] - LABEL_WIDTH) / 3 * 1.5  # two rows of three, and their descriptions
+    assert (grid[:, :LABEL_WIDTH] < 100).any() and (grid[:, LABEL_WIDTH:] != 255).any()
+    progress = np.asarray(Image.open(run / "samples.png"))  # the training grid names its rows too
+    assert (progress[:, :LABEL_WIDTH] < 100).any() and (progress[:, :LABEL_WIDTH] > 250).mean() > 0.8
     code, _, err = run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "Black Boots for Men",
                            "--n", "3", "--seed", "1", "--out", tmp_path / "again.png")
     assert np.array_equal(grid, np.asarray(Image.open(tmp_path / "again.png")))  # --seed repeats
