@@ -9,7 +9,6 @@ which browsers never send to a server. Work runs in worker threads under a time 
 errors become 4xx responses with that line as `detail`.
 """
 import base64
-import math
 import io
 import secrets
 import threading
@@ -19,8 +18,7 @@ from typing import Annotated
 
 import anyio
 import numpy as np
-from fastapi.exceptions import RequestValidationError
-from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from PIL import Image
@@ -29,6 +27,8 @@ from couturier import sampling
 from couturier.data.images import make_grid
 from couturier.deadline import WorkTimeout, deadline
 from couturier.errors import ConfigError, CouturierError, StyleInputError
+from couturier.serve import errors
+from couturier.serve.errors import Problem, Refused, problem_response
 from couturier.serve.models import ModelCache, UnknownModel
 from couturier.serve.schemas import ERRORS, Limits, request_models
 from couturier.style.images import MIN_SIDE
@@ -37,19 +37,8 @@ STATIC = Path(__file__).with_name("static")
 OPEN_PATHS = ("/health", "/")  # no data behind them: the page asks for the token itself
 OUTPUT_TYPES = {"png": "image/png", "zip": "application/zip", "json": "application/json"}
 
-
-# the library's argument names that the API spells otherwise
-API_FIELDS = {"class_name": "class", "run": "model"}
 FABRIC_SCALE_HELP = ("the style is a fabric repeated over the garment, its long side this share of the "
                      "content's; 0: a picture used whole")
-
-
-class Refused(Exception):
-    """A library error on its way to a 400 response."""
-
-    def __init__(self, error: CouturierError):
-        super().__init__(str(error))
-        self.error = error
 
 
 # ----- responses -----------------------------------------------------------------------------------
@@ -86,18 +75,6 @@ def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str
     return Response(_png(make_grid(images, columns)), media_type="image/png")
 
 
-def _json_safe(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)[:200]
-
-
 # ----- the app -------------------------------------------------------------------------------------
 def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: Limits | None = None,
                device: str = "cpu") -> FastAPI:
@@ -108,28 +85,20 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                   version=_version(), responses=ERRORS)
     app.state.cache, app.state.limits = cache, limits
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        """FastAPI's 422, with values JSON cannot carry (NaN, Infinity, 1e400, bytes) written as text."""
-        return JSONResponse({"detail": _json_safe(exc.errors())}, status_code=422)
-
-    @app.exception_handler(Refused)
-    async def refused(_request: Request, exc: Refused) -> JSONResponse:
-        field = API_FIELDS.get(exc.error.field, exc.error.field)
-        return JSONResponse({"detail": str(exc.error), "field": field}, status_code=400)
+    errors.install(app)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
         if token and request.url.path not in OPEN_PATHS and not request.url.path.startswith("/static/"):
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
             if not secrets.compare_digest(given.encode(), token.encode()):
-                return JSONResponse({"detail": "missing or wrong token; send 'Authorization: Bearer TOKEN'"},
-                                    status_code=401)
+                return problem_response(401, "missing or wrong token; send 'Authorization: Bearer TOKEN'",
+                                        "Authorization")
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body_bytes):
-            return JSONResponse({"detail": f"request body over {limits.max_body_bytes:,} bytes"}, status_code=413)
+            return problem_response(413, f"request body over {limits.max_body_bytes:,} bytes", "Content-Length")
         if declared is None and request.method in ("POST", "PUT", "PATCH"):
-            return JSONResponse({"detail": "send a Content-Length header"}, status_code=411)
+            return problem_response(411, "send a Content-Length header", "Content-Length")
         return await call_next(request)
 
     async def run(fn, *args):
@@ -143,16 +112,16 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
             with anyio.fail_after(limits.timeout_s + 5.0):
                 return await anyio.to_thread.run_sync(timed)
         except (TimeoutError, WorkTimeout) as exc:
-            raise HTTPException(503, f"the request took over {limits.timeout_s:g} s; ask for fewer or smaller "
+            raise Problem(503, f"the request took over {limits.timeout_s:g} s; ask for fewer or smaller "
                                      f"images") from exc
         except UnknownModel as exc:
-            raise HTTPException(404, str(exc).strip('"')) from exc
+            raise Problem(404, str(exc).strip('"'), "model") from exc
         except CouturierError as exc:  # the library's one line, and the field it names
             raise Refused(exc) from exc
 
     def check_n(n: int, rows: int = 1) -> None:
         if n * rows > limits.max_n:
-            raise HTTPException(400, f"at most {limits.max_n} images per request; ask for fewer")
+            raise Problem(400, f"at most {limits.max_n} images per request; ask for fewer", "n")
 
     @app.get("/health", tags=["service"])
     def health() -> dict:
@@ -221,13 +190,13 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         try:  # the upload's name is never used
             return read_rgb_bytes(data, size, limits.max_upload_pixels, enlarge)
         except StyleInputError as exc:
-            raise HTTPException(415, f"{what}: {exc}") from exc
+            raise Problem(415, f"{what}: {exc}", what) from exc
 
     def check_side(size: int, steps: int) -> None:
         if not MIN_SIDE <= size <= limits.max_side:
-            raise HTTPException(400, f"size must be {MIN_SIDE}..{limits.max_side}")
+            raise Problem(400, f"size must be {MIN_SIDE}..{limits.max_side}", "size")
         if not 0 <= steps <= limits.max_steps:
-            raise HTTPException(400, f"steps must be 0..{limits.max_steps}")
+            raise Problem(400, f"steps must be 0..{limits.max_steps}", "steps")
 
     @app.post("/stylize", tags=["style"], response_class=Response,
               responses={200: {"content": {"image/png": {}}, "description": "the stylised garment"}})
@@ -269,7 +238,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
 
         check_side(size, steps)
         if tileable and size % 16:
-            raise HTTPException(400, "with tileable, size must be a multiple of 16")
+            raise Problem(400, "with tileable, size must be a multiple of 16", "size")
         swatch_image = await read_upload(swatch, "swatch", size, enlarge=False)
         result = await run(lambda: styling.synthesize_texture(swatch_image, _style_net(app), size, tileable,
                                                               seed, steps, spectrum_weight=spectrum_weight,

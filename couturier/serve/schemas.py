@@ -25,9 +25,11 @@ class Problem(BaseModel):
     field: str | None = Field(None, description="the request field (or the model's config key) it is about")
 
 
-# Our own refusals carry one line of text; 422 stays FastAPI's list of schema violations.
+# Every refusal has one shape (couturier/serve/errors.py), schema violations (422) too.
 ERRORS = {400: {"model": Problem, "description": "a valid request the model cannot serve (unknown class, "
                                                  "prompt for a class model, over a limit)"},
+          422: {"model": Problem, "description": "the request breaks its schema (a value out of range, a "
+                                                 "missing or unknown field); `field` names the first"},
           401: {"model": Problem, "description": "missing or wrong token"},
           404: {"model": Problem, "description": "unknown model"},
           411: {"model": Problem, "description": "no Content-Length"},

@@ -53,17 +53,17 @@ def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progre
             return loss
 
         optimiser.step(closure)
-        _end_bar(bar, optimiser.state[image], steps)
+        _end_bar(bar, optimiser.state[image], steps, desc)
     return image.detach().clamp(0.0, 1.0)
 
 
-def _end_bar(bar, state: dict, steps: int) -> None:
+def _end_bar(bar, state: dict, steps: int, desc: str) -> None:
     """L-BFGS ends on its iteration bound, or on a flat loss, mostly before the evaluation bound the
     bar counts to: the bar says which and ends full."""
-    if bar.n >= bar.total:
+    if bar.disable or bar.n >= bar.total:
         return
     why = f"{steps} iterations done" if state.get("n_iter", 0) >= steps else "converged"
-    bar.set_description_str(f"{bar.desc} ({why} in {bar.n} of {bar.total} evaluations)", refresh=False)
+    bar.set_description_str(f"{desc} ({why} in {bar.n} of {bar.total} evaluations)", refresh=False)
     bar.total = bar.n
     bar.refresh()
 

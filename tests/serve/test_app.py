@@ -118,8 +118,18 @@ def test_bad_requests_are_4xx_with_a_message(client):
     for body, status, words in cases:
         response = client.post("/generate", json=body)
         assert response.status_code == status, (body, response.text)
-        assert words in json.dumps(response.json()["detail"]), body
-    assert client.post("/generate", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
+        problem = response.json()  # one shape for every refusal, schema violations too
+        assert problem.keys() == {"detail", "field"} and isinstance(problem["detail"], str), problem
+        assert words in problem["detail"] and "\n" not in problem["detail"], body
+    assert client.post("/generate", json={"model": "dcgan", "n": 1000}).json() == {
+        "detail": "n: Input should be less than or equal to 32 (got 1000)", "field": "n"}
+    assert client.post("/generate", json={"model": "dcgan", "colour": "red"}).json()["field"] == "colour"
+    broken = client.post("/generate", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422 and broken.json().keys() == {"detail", "field"}
+    assert client.get("/no-such-route").json() == {"detail": "Not Found", "field": None}
+    schema = client.get("/openapi.json").json()
+    assert schema["paths"]["/generate"]["post"]["responses"]["422"]["content"]["application/json"]["schema"] == \
+        {"$ref": "#/components/schemas/Problem"}
     # the library's refusals name the request field they are about, and no command-line flag
     refused = client.post("/generate", json={"model": "dcgan", "n": 2, "class": "cape"}).json()
     assert refused["field"] == "class" and "--" not in refused["detail"]
@@ -228,7 +238,7 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
     from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(runs), host="127.0.0.1", port=port, log_level="warning"))
@@ -245,6 +255,9 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
         driver.get(f"http://127.0.0.1:{port}/")
         wait = WebDriverWait(driver, 30)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#model option"))
+        # a first result before any click: the first model's, 16 images
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results img")) == 16)
+        wait.until(lambda d: d.find_element(By.ID, "generate").is_enabled())
         driver.find_element(By.ID, "n").clear()
         driver.find_element(By.ID, "n").send_keys("8")
         driver.find_element(By.ID, "generate").click()
@@ -255,6 +268,14 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
         shot = tmp_path / "page.png"
         driver.save_screenshot(str(shot))
         status = driver.find_element(By.ID, "status").text
+        # a text model: no category menu; a short example of its own as the placeholder, drawn as is
+        Select(driver.find_element(By.ID, "model")).select_by_value("text")
+        prompt = driver.find_element(By.ID, "prompt")
+        assert not driver.find_element(By.ID, "class-field").is_displayed() and prompt.is_displayed()
+        example = prompt.get_attribute("placeholder")
+        assert prompt.get_attribute("value") == "" and 0 < len(example) <= 60, example
+        driver.find_element(By.ID, "generate").click()
+        wait.until(lambda d: d.find_element(By.ID, "status").text == "8 image(s)")
         # next season: upload a sales history, see the verdicts and the forecast plot
         driver.find_element(By.CSS_SELECTOR, "#trends-form input[name=catalogue]").send_keys(str(trending))
         driver.find_element(By.CSS_SELECTOR, "#trends-form button").click()
@@ -267,7 +288,7 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float32)
     assert pixels.std() > 10  # not a blank page
     assert status.startswith("variations of image 1"), status
-    assert [v.split(":")[0] for v in verdicts] == ["Men", "Women"] and "multinomial beats" in verdicts[0]
+    assert [v.split(":")[0] for v in verdicts] == ["Men", "Women"] and "multinomial (error" in verdicts[0]
 
 
 

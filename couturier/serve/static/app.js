@@ -46,7 +46,9 @@ function chooseModel() {
   $("prompt-field").hidden = !text;
   $("class-field").hidden = text || model.classes.length === 0;
   $("class").replaceChildren(new Option("all", ""), ...model.classes.map((c) => new Option(c, c)));
-  if (text && !$("prompt").value && model.example_prompts.length) $("prompt").value = model.example_prompts[0];
+  // the shortest of the run's own descriptions as the example: one that reads at a glance
+  const examples = [...model.example_prompts].sort((a, b) => a.length - b.length);
+  if (text && examples.length) $("prompt").placeholder = examples[0];
   $("model-info").textContent = `${model.model}, ${model.image_size}px, step ${model.step}` +
     (model.metrics && model.metrics.fid !== undefined ? `, FID ${model.metrics.fid.toFixed(1)}` : "");
 }
@@ -54,7 +56,7 @@ function chooseModel() {
 function request(extra) {
   const model = currentModel();
   const body = { model: model.name, format: "json", ...extra };
-  if (model.task === "text2image") body.prompt = $("prompt").value.trim();
+  if (model.task === "text2image") body.prompt = $("prompt").value.trim() || $("prompt").placeholder;
   else if ($("class").value) body.class = $("class").value;
   return body;
 }
@@ -66,7 +68,7 @@ async function postJSON(path, body) {
 }
 
 async function generate(event) {
-  event.preventDefault();
+  if (event) event.preventDefault();
   const button = $("generate");
   button.disabled = true; status("generating…");
   const n = Number($("n").value), seed = Number($("seed").value);
@@ -138,8 +140,9 @@ async function start() {
     if (damaged.length) status(`skipped ${damaged.map((m) => `${m.name} (${m.damaged})`).join("; ")}`);
   } catch (error) { status(`error: ${error.message}`); return; }
   $("model").replaceChildren(...models.map((m) => new Option(`${m.name} (${m.task})`, m.name)));
-  if (!models.length) status("no trained runs found; train one with `couturier train`");
+  if (!models.length) { status("no trained runs found; train one with `couturier train`"); return; }
   chooseModel();
+  generate(null);  // a first result, for the example, before anyone clicks
 }
 
 $("model").addEventListener("change", chooseModel);
