@@ -245,6 +245,7 @@ def served_while_training(root: Path, train: list, requests: int) -> dict:
     runs.mkdir()
     finish(runs / "live", [*train, "--steps", "5"])
     trainer = couturier("train", *train, "--steps", "100000", "--out", runs / "live", "--resume")
+    trainer.stdout.readline()  # "training ...": it trains (and rewrites its checkpoints) from now on
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -260,11 +261,12 @@ def served_while_training(root: Path, train: list, requests: int) -> dict:
                     time.sleep(0.1)
             for i in range(requests):
                 codes.append(client.post("/generate", json={"model": "live", "n": 4, "seed": i}).status_code)
+                time.sleep(0.1)  # spread over many of the run's checkpoint rewrites
     finally:
         server.terminate()
         server.communicate(timeout=60)
         trainer.send_signal(signal.SIGINT)
         out, _ = trainer.communicate(timeout=600)
     steps = STOPPED.search(out)
-    return {"requests": len(codes), "ok": sum(c == 200 for c in codes), "trained_meanwhile_to": int(steps.group(1))
-            if steps else None}
+    return {"requests": len(codes), "ok": sum(c == 200 for c in codes), "statuses": sorted(set(codes)),
+            "trained_to_step": int(steps.group(1)) if steps else None}

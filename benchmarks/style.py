@@ -7,8 +7,8 @@ features and the garment mask (the person wearing it excluded). For every cell: 
 distance in a network NOT used for the optimisation (the other of the two, and the catalogue's
 attribute classifier, a third network trained on product photos), the garment's structure kept
 (correlation of blurred edge maps inside the mask), and the background outside it unchanged.
-Also: seconds per 512 px picture for Gatys, fast (AdaIN) and a tileable 512 px fabric, with its
-seam ratio. The panels are drawn at --panel-size (24 pictures per method); the timings at --size.
+Also: seconds per 512 px picture for Gatys and fast (AdaIN); tileable fabric is benchmarks/texture.py.
+The panels are drawn at --panel-size (24 pictures per method); the timings at --size.
 Writes docs/style/*.png and docs/style/results.json. The garments and fabrics are never in the
 fast stylizer's training data (scripts/train_stylizer.py leaves them out).
 """
@@ -29,7 +29,6 @@ from scipy import ndimage
 from couturier import style
 from couturier.fileio import write_text
 from couturier.style.losses import gram, style_loss
-from couturier.viz import plot_panel
 
 DOCS = Path("docs/style")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products" / "images"
@@ -38,7 +37,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-prod
 PANEL_GARMENTS = ("1163", "2711", "1529", "2095", "7410", "2555")
 PANEL_FABRICS = {"checks": ("2131", (18, 34, 42, 58)), "stripes": ("3789", (18, 36, 42, 60)),
                  "floral": ("6883", (16, 46, 38, 62)), "denim": ("25719", (10, 46, 40, 62))}
-PANEL_TEXTURES = ("brick",)  # the tileable-fabric test's swatch
 COARSE = 1 / 32  # of the picture's width: 6 px at 192, where a 20 px stripe repeat keeps a sixth of its contrast
 JUDGE = Path("runs/bench/t2i-cmp/attributes.safetensors")  # benchmarks/text2image.py trains it
 
@@ -147,7 +145,6 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=512, help="long side for the timings")
     parser.add_argument("--panel-size", type=int, default=256, help="long side of the panels' pictures")
     parser.add_argument("--steps", type=int, default=150, help="stylize steps (the CLI default)")
-    parser.add_argument("--texture-steps", type=int, default=40, help="texture steps (the CLI default)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--skip-old", action="store_true", help="only the new method's panel")
     parser.add_argument("--masks-only", action="store_true", help="only the masks against the hand-drawn outlines")
@@ -196,7 +193,6 @@ def main() -> None:
         results[name] = scores
         save_panel(garments, fabrics, rows, DOCS / f"panel-{name}.png")
     results["timings"] = timings(size, fabrics["checks"], nets, stylizer, args.steps)
-    results["texture"] = texture_row(nets["lite0"], size, args.texture_steps)
     results["masks"] = mask_row()
     write_text(DOCS / "results.json", json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
@@ -244,27 +240,6 @@ def mask_row() -> dict:
 def method_net(name: str) -> str:
     """The network a panel optimises with, left out of its judges."""
     return {"new": "lite0", "fast": "lite0", "old": "random"}.get(name, "")
-
-
-def texture_row(net, size: int, steps: int) -> dict:
-    """A tileable `size` px fabric from a 256 px brick swatch, with and without the spectrum term;
-    shown whole and as the middle of a 2x2 tiling, where the four tiles' seams cross."""
-    import skimage.data  # dev-only: the picture ships inside the package
-
-    swatch = style.from_pil(Image.fromarray(skimage.data.brick()).convert("RGB").resize((256, 256)))
-    rows = {}
-    pictures = [("swatch (256 px)", style.to_pil(swatch))]
-    for label, weight in (("Gram only", 0.0), ("Gram + spectrum", 10.0)):
-        start = time.perf_counter()
-        result = style.synthesize_texture(swatch, net, size, tileable=True, steps=steps, spectrum_weight=weight,
-                                          progress=False)
-        rows[label] = {"seconds": time.perf_counter() - start, "seam_ratio": style.seam_ratio(result.image)}
-        tiled = torch.cat([torch.cat([result.image] * 2, 3)] * 2, 2)
-        seams = tiled[..., size // 2:size // 2 + size, size // 2:size // 2 + size]
-        pictures += [(f"{label}, {size} px", style.to_pil(result.image)),
-                     ("tiled: the seams cross in the middle", style.to_pil(seams))]
-    plot_panel(pictures, DOCS / "texture.png")
-    return rows
 
 
 if __name__ == "__main__":

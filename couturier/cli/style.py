@@ -93,6 +93,8 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
 @click.option("--spectrum-weight", type=click.FloatRange(0), default=0.0, show_default=True,
               help="Keep the swatch's Fourier spectrum too (Liu et al. 2016): about 10 for periodic fabric "
                    "(checks, stripes, knits).")
+@click.option("--repeat/--no-repeat", default=True, show_default=True,
+              help="Tile the swatch's own repeat when it has one (checks, stripes); --no-repeat synthesises.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--steps", type=click.IntRange(0, 10_000), default=40, show_default=True,
               help="L-BFGS refinement steps.")
@@ -105,8 +107,8 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
 @click.option("--threads", type=int, help="CPU threads (default: all).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--progress/--no-progress", default=True)
-def texture(swatch, out, size, tileable, spectrum_weight, seed, steps, features, vgg, max_pixels, panel, threads, force,
-            progress):
+def texture(swatch, out, size, tileable, spectrum_weight, repeat, seed, steps, features, vgg, max_pixels, panel,
+            threads, force, progress):
     """Grow a new, larger piece of fabric from a small SWATCH."""
     import torch
 
@@ -119,10 +121,13 @@ def texture(swatch, out, size, tileable, spectrum_weight, seed, steps, features,
     swatch_image = styling.read_rgb(swatch, size, max_pixels, enlarge=False)
     net = styling.load_style_net(features, vgg)
     result = styling.synthesize_texture(swatch_image, net, size, tileable, seed, steps,
-                                        spectrum_weight=spectrum_weight, progress=progress)
+                                        spectrum_weight=spectrum_weight, progress=progress, repeat=repeat)
     styling.save_rgb(result.image, out)
-    message = (f"wrote {out} in {result.seconds:.1f} s (style loss {result.style_loss:.4f}, "
-               f"seam ratio {styling.seam_ratio(result.image):.2f})")
+    how = ("the swatch's repeat tiled" if result.method == "repeat"
+           else f"synthesised, style loss {result.style_loss:.4f}")
+    message = (f"wrote {out} in {result.seconds:.1f} s ({how}; seam ratio {styling.seam_ratio(result.image):.2f}, "
+               f"repeat {styling.dominant_period(result.image, min(swatch_image.shape[-2:]) / 2):.0f} px, swatch's "
+               f"{styling.dominant_period(swatch_image):.0f} px)")
     if panel:
         from couturier.viz import plot_panel
 

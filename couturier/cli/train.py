@@ -82,8 +82,8 @@ def _launch_distributed(cfg, run_dir: Path, resume: bool, nproc: int, progress: 
     if device.type == "cuda" and nproc > torch.cuda.device_count():
         raise ConfigError(f"--nproc {nproc} needs {nproc} GPUs; this machine has {torch.cuda.device_count()}",
                           field="nproc")
-    prepare_run_dir(run_dir, resume)
     probe(run_dir)  # refused here, in one line, rather than by rank 0 inside torchrun
+    prepare_run_dir(run_dir, resume)
     with tempfile.TemporaryDirectory(prefix="couturier-") as folder:
         config_path = Path(folder) / "config.json"
         write_text(config_path, cfg.to_json())

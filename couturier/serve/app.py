@@ -233,7 +233,9 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
                       tileable: Annotated[bool, Form()] = True,
                       seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
                       steps: Annotated[int, Form(ge=0, le=limits.max_steps)] = 40,
-                      spectrum_weight: Annotated[float, Form(ge=0, le=1000)] = 0.0) -> Response:
+                      spectrum_weight: Annotated[float, Form(ge=0, le=1000)] = 0.0,
+                      repeat: Annotated[bool, Form(description="tile a periodic swatch's own repeat")] = True
+                      ) -> Response:
         from couturier import style as styling
 
         check_side(size, steps)
@@ -242,7 +244,7 @@ def create_app(runs_dir: str | Path = "runs", token: str | None = None, limits: 
         swatch_image = await read_upload(swatch, "swatch", size, enlarge=False)
         result = await run(lambda: styling.synthesize_texture(swatch_image, _style_net(app), size, tileable,
                                                               seed, steps, spectrum_weight=spectrum_weight,
-                                                              progress=False))
+                                                              progress=False, repeat=repeat))
         return Response(_png(styling.to_pil(result.image)), media_type="image/png")
 
     @app.post("/trends", tags=["trends"],

@@ -29,6 +29,7 @@ from couturier.style.images import (
     to_pil,
 )
 from couturier.style.masks import cut_swatch, garment_mask
+from couturier.style.periodic import dominant_period, lattice
 from couturier.style.texture import synthesize_texture
 from couturier.style.transfer import StyleResult, stylize
 
@@ -53,6 +54,6 @@ def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStyli
     return StyleResult(composite(result, content, mask), float("nan"), float("nan"), time.perf_counter() - start)
 
 
-__all__ = ["FABRIC_SCALE", "cut_swatch", "drape", "fabric_at_scale", "FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "garment_mask", "from_pil", "load_fast_stylizer",
+__all__ = ["FABRIC_SCALE", "cut_swatch", "dominant_period", "drape", "lattice", "fabric_at_scale", "FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "garment_mask", "from_pil", "load_fast_stylizer",
            "load_style_net", "read_mask", "read_rgb", "save_rgb", "seam_ratio", "stylize", "stylize_fast",
            "synthesize_texture", "to_pil", "train_decoder"]

@@ -1,5 +1,9 @@
-"""Fabric synthesis from a swatch: random-phase noise refined by Gram-matrix synthesis.
+"""Fabric from a swatch: a periodic swatch's repeat tiled, any other grown by synthesis.
 
+0. A swatch that repeats (checks, stripes, knits: its autocorrelation peaks at a period along
+   an axis) is grown by repeating one cell of it, made exactly periodic, at its scale
+   (couturier/style/periodic.py): the pattern a designer brings, seamless, its period kept to
+   within half a repeat. Synthesis lets a repeat drift; the steps below serve the rest.
 1. Spot noise (ADSN, Galerne, Gousseau & Morel 2011): white noise convolved, circularly, with the
    mean-free swatch. It has exactly the swatch's colours and power spectrum (its autocorrelation)
    at any size, costs two FFTs, and is periodic by construction.
@@ -23,6 +27,7 @@ import torch.nn.functional as F
 
 from couturier.style.images import MIN_SIDE, StyleInputError, require_min_side
 from couturier.style.losses import gram, style_loss, total_variation
+from couturier.style.periodic import calmest_cut, repeat_fabric
 from couturier.style.transfer import StyleResult, lbfgs_optimise
 
 
@@ -86,10 +91,11 @@ COARSEST = 128  # coarse-to-fine: the first level is synthesised at this size (o
 
 def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: bool = False,
                        seed: int = 0, steps: int = 40, tv_weight: float = 0.1, spectrum_weight: float = 0.0,
-                       progress: bool = True, coarse_to_fine: bool = True) -> StyleResult:
+                       progress: bool = True, coarse_to_fine: bool = True, repeat: bool = True) -> StyleResult:
     """swatch: (1, 3, h, w) in [0, 1] -> a new (1, 3, size, size) piece of the same fabric.
-    `spectrum_weight` > 0 adds the Fourier spectrum constraint (for periodic fabric: checks,
-    stripes, knits, brick)."""
+    With `repeat`, a swatch that repeats is tiled by its own cell (`result.method` says "repeat");
+    otherwise it is synthesised ("synthesis"). `spectrum_weight` > 0 adds the Fourier spectrum
+    constraint to synthesis (for near-periodic fabric)."""
     if tileable and size % 16:
         raise StyleInputError(f"a tileable fabric's size must be a multiple of 16, got {size} (the network halves "
                               f"the image four times and must stay periodic)", field="size")
@@ -99,6 +105,10 @@ def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: boo
         raise StyleInputError(f"size {size} is too small; the fabric needs at least {MIN_SIDE} pixels a side",
                               field="size")
     start = time.perf_counter()
+    repeated = repeat_fabric(swatch, size, seed) if repeat else None
+    if repeated is not None:  # periodic whether asked to tile or not: the repeat is the fabric
+        return StyleResult(calmest_cut(repeated) if tileable else repeated, 0.0, float("nan"),
+                           time.perf_counter() - start, "repeat")
     net = copy.deepcopy(net)  # a private copy to re-pad: the caller's may serve other threads
     net.set_padding("circular" if tileable else "reflect")
     # Coarse to fine (as in Snelgrove 2017): the fabric's large structures (a brick's courses, a
@@ -116,8 +126,8 @@ def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: boo
             image = spot_noise(level_swatch, level_size, torch.Generator().manual_seed(seed))
         else:
             image = _enlarge(image, level_size, tileable)
-        image, final = _refine(image, level_swatch, net, steps, tv_weight, spectrum_weight, progress)
-    return StyleResult(image, 0.0, final, time.perf_counter() - start)
+        image, final = _refine(image, level_swatch, net, steps, tv_weight, spectrum_weight, progress, tileable)
+    return StyleResult(calmest_cut(image) if tileable else image, 0.0, final, time.perf_counter() - start, "synthesis")
 
 
 def _enlarge(image: torch.Tensor, size: int, periodic: bool) -> torch.Tensor:
@@ -130,7 +140,8 @@ def _enlarge(image: torch.Tensor, size: int, periodic: bool) -> torch.Tensor:
     return big[..., factor:factor + size, factor:factor + size]
 
 
-def _refine(image, swatch, net, steps, tv_weight, spectrum_weight, progress) -> tuple[torch.Tensor, float]:
+def _refine(image, swatch, net, steps, tv_weight, spectrum_weight, progress,
+            tileable: bool) -> tuple[torch.Tensor, float]:
     """Gram (and spectrum) matching from `image` for `steps` L-BFGS iterations at its size."""
     size = image.shape[-1]
     with torch.no_grad():
@@ -140,13 +151,25 @@ def _refine(image, swatch, net, steps, tv_weight, spectrum_weight, progress) -> 
 
     def objective(x):
         loss = style_loss(net(x, net.style_layers), targets)
-        total = loss + tv_weight * total_variation(x)
+        total = loss + tv_weight * total_variation(x, circular=tileable)
         if modulus is not None:
             with torch.no_grad():
                 target = spectrum_projection(x, modulus)
             total = total + spectrum_weight * (x - target).pow(2).mean() / target.var().clamp_min(1e-6)
         return total, {"style": loss.item()}
 
-    image = lbfgs_optimise(image, objective, steps, f"texture {size}px", progress)
+    # On a torus the picture may be turned: each quarter of the steps sees it shifted anew, so the
+    # network's stride grid (every 8 px, where the steps of its stride-2 convolutions meet) falls
+    # on other pixels each time instead of printing a faint grid, and a seam along it.
+    rounds = ROUNDS if tileable and steps >= 2 * ROUNDS else 1
+    shifts = torch.randint(0, 16, (rounds, 2), generator=torch.Generator().manual_seed(size))
+    for turn, (dy, dx) in enumerate(shifts.tolist()):
+        steps_now = steps // rounds + (steps % rounds if turn == rounds - 1 else 0)
+        label = f"texture {size}px" + (f" ({turn + 1}/{rounds})" if rounds > 1 else "")
+        shifted = lbfgs_optimise(image.roll((dy, dx), (-2, -1)), objective, steps_now, label, progress)
+        image = shifted.roll((-dy, -dx), (-2, -1))
     with torch.no_grad():
         return image, float(style_loss(net(image, net.style_layers), targets))
+
+
+ROUNDS = 4  # shifts of a tileable fabric during refinement (see _refine)

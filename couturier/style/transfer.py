@@ -28,6 +28,7 @@ class StyleResult:
     content_loss: float
     style_loss: float
     seconds: float
+    method: str = "optimisation"  # how it was made: texture says "repeat" or "synthesis"
 
 
 def lbfgs_optimise(image: torch.Tensor, objective, steps: int, desc: str, progress: bool) -> torch.Tensor:

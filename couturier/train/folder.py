@@ -13,7 +13,7 @@ from typing import Callable
 from couturier import distributed
 from couturier.checkpoint import recover
 from couturier.errors import CouturierError, PeerFailed, WriteError
-from couturier.train.lock import RunLock
+from couturier.train.lock import RunLock, probe
 from couturier.train.run import prepare_run_dir
 
 
@@ -24,11 +24,14 @@ class RunFolder:
         self.saved_step: int | None = None  # the newest checkpoint known to be on disk
 
     def take(self, resume: bool) -> None:
-        """Lock the folder, check it again under the lock (a trainer may have finished it since the
-        first check) and clean up what a crash left, before anything is written."""
+        """Check the folder may be written (before the lock file goes into a folder that is not a
+        run), lock it, check it again under the lock (a trainer may have finished it meanwhile) and
+        clean up what a crash left, before anything is written."""
         failure = None
         if self.lock is not None:
             try:
+                probe(self.path)  # "being trained by process N" says more than what the folder holds
+                prepare_run_dir(self.path, resume)
                 self.lock.acquire()
                 prepare_run_dir(self.path, resume)
                 for done in recover(self.path / "checkpoints") + recover(self.path):

@@ -28,7 +28,7 @@ from couturier.checkpoint import Checkpoint, flatten_state, load_checkpoint, sav
 from couturier.train.judging import Judging
 from couturier.train.folder import RunFolder
 from couturier.train.logging import LogWindow, MetricsLog, progress_bar
-from couturier.train.run import has_checkpoint, pick_device, prepare_run_dir, resolve_diffaugment
+from couturier.train.run import has_checkpoint, pick_device, resolve_diffaugment
 from couturier.train.state import restore_training, training_checkpoint
 from couturier.train.stopping import GracefulStop, StopNow, signal_of
 
@@ -78,10 +78,8 @@ class Trainer:
         self.device, self.main = self.placement.device, self.placement.main
         self.log = log if self.main else (lambda message: None)
         distributed.check_batch_split(t.batch_size, self.placement.world)
-        prepare_run_dir(self.run_dir, resume)
         self.folder = RunFolder(self.run_dir, self.placement, self.log)
         self.stopped_by: int | None = None  # the signal that stopped fit(), if one did
-        self.stop = GracefulStop()
         self.folder.take(resume)
         try:
             self._build(cfg, resume, dataset)
