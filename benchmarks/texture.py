@@ -74,7 +74,7 @@ def typical_cut(image: torch.Tensor) -> float:
 
 
 def panel(pictures: list[tuple[str, torch.Tensor, torch.Tensor, dict]], path: Path) -> None:
-    fig, axes = new_figure(len(pictures), 3, (11, 3.7 * len(pictures)), squeeze=False)
+    fig, axes = new_figure(len(pictures), 3, (8.5, 2.9 * len(pictures)), squeeze=False)
     for row, (name, swatch, image, figures) in zip(axes, pictures):
         tiled = torch.cat([torch.cat([image] * 2, 3)] * 2, 2)
         captions = (f"{name}: swatch ({swatch.shape[-1]}x{swatch.shape[-2]}), repeat {figures['swatch_period_px']:.0f} px",
@@ -85,6 +85,8 @@ def panel(pictures: list[tuple[str, torch.Tensor, torch.Tensor, dict]], path: Pa
             ax.set_title(caption, fontsize=9)
             ax.axis("off")
     save_figure(fig, path, "Tileable fabric from a swatch (couturier texture --tileable)")
+    # 256 colours are plenty to look at and keep the picture a third of its size in the repository
+    Image.open(path).convert("RGB").quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def main() -> None:

@@ -63,6 +63,20 @@ def conditional_run(tmp_path_factory, fmnist_slice):
     return run
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def shared_cache(_session_cache, monkeypatch) -> Path:
+    """XDG_CACHE_HOME in one folder for the whole session: Fashion-MNIST's reference features (its
+    10,000 test images through a network) and its test-to-train distances are computed once, not
+    once a test. Tests about the cache itself keep their own folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache))
+    return _session_cache
+
+
 COLOURS = {"Red": (200, 30, 30), "Blue": (30, 30, 200), "Black": (20, 20, 20), "Green": (30, 160, 30)}
 ARTICLES = {"Dresses": (8, 4, 24, 30), "Shirts": (4, 4, 28, 18), "Boots": (10, 16, 22, 30)}
 

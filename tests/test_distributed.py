@@ -196,20 +196,24 @@ def _worker(launcher: int, rank: int) -> int:
     raise AssertionError(f"no worker of rank {rank} under {launcher}")
 
 
-@pytest.mark.parametrize("target, signum", [("rank 1", signal.SIGTERM), ("launcher", signal.SIGINT)])
-def test_a_signal_to_any_process_stops_every_rank_at_one_step_saved_once(garment_folder, tmp_path, target, signum):
+def test_a_signal_to_any_process_stops_every_rank_at_one_step_saved_once(garment_folder, tmp_path):
+    """SIGTERM to rank 1 alone, then Ctrl-C to `couturier train --nproc 2` itself: each time both
+    ranks stop after the same step (one waiting alone would hang) and rank 0 saves there, once."""
     out = tmp_path / "run"
     command = [sys.executable, "-m", "couturier", "train", "--data", str(garment_folder), "--resolution", "28",
                "--channels", "1", "--width", "8", "--z-dim", "16", "--batch-size", "16", "--steps", "100000",
                "--checkpoint-every", "100000", "--no-progress", "--nproc", "2", "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert process.stdout.readline().startswith("training dcgan")  # rank 0, just before the first step
-    time.sleep(1.0)
-    os.kill(process.pid if target == "launcher" else _worker(process.pid, 1), signum)
-    said, err = process.communicate(timeout=120)  # a rank stopping alone would leave the other waiting
-    assert process.returncode == 128 + signum and "Traceback" not in err, err
-    stops = re.findall(r"stopped at step (\d+); continue with couturier train --out \S+ --resume --nproc 2", said)
-    assert len(stops) == 1 and int(stops[0]) > 0  # rank 0 alone speaks
-    assert [p.name for p in (out / "checkpoints").iterdir()] == [f"step-{int(stops[0]):08d}"]  # saved once
-    _train(garment_folder, out, "--steps", str(int(stops[0]) + 2), "--resume")
+    saved = []
+    for target, signum in (("rank 1", signal.SIGTERM), ("launcher", signal.SIGINT)):
+        process = subprocess.Popen(command + (["--resume"] if saved else []), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        assert process.stdout.readline().startswith("training dcgan")  # rank 0, just before the first step
+        time.sleep(1.0)
+        os.kill(process.pid if target == "launcher" else _worker(process.pid, 1), signum)
+        said, err = process.communicate(timeout=120)
+        assert process.returncode == 128 + signum and "Traceback" not in err, err
+        stops = re.findall(r"stopped at step (\d+); continue with couturier train --out \S+ --resume --nproc 2", said)
+        assert len(stops) == 1 and int(stops[0]) > (saved[-1] if saved else 0)  # rank 0 alone speaks
+        saved.append(int(stops[0]))
+        assert sorted(p.name for p in (out / "checkpoints").iterdir())[-1] == f"step-{saved[-1]:08d}"
+    assert len(list((out / "checkpoints").iterdir())) == 2  # one save a stop

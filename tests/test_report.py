@@ -32,11 +32,10 @@ def test_compare_table_and_figure(two_runs, tmp_path):
 
 
 @needs_data
-def test_report_shows_evaluation_curves_and_nearest_neighbours(tmp_path, fmnist_slice, monkeypatch):
+def test_report_shows_evaluation_curves_and_nearest_neighbours(tmp_path, fmnist_slice, shared_cache):
     from couturier.metrics.evaluate import evaluate
     from couturier.samples import load_samples, save_evaluation
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     run = tmp_path / "run"
     Trainer(tiny_config("dcgan", steps=4, eval_every=2, eval_n=200), run, dataset=fmnist_slice).fit(progress=False)
     samples = load_samples(run, n=200)

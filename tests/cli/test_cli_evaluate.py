@@ -4,7 +4,7 @@ from conftest import needs_data, run_cli, tiny_config
 
 
 @needs_data
-def test_evaluate_prints_json(tmp_path, monkeypatch, capsys):
+def test_evaluate_prints_json(tmp_path, monkeypatch, capsys, shared_cache):
     import json
 
     import torch
@@ -13,7 +13,6 @@ def test_evaluate_prints_json(tmp_path, monkeypatch, capsys):
     from couturier.data.fashion_mnist import load_fashion_mnist
     from couturier.metrics.features import FashionClassifier
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     torch.manual_seed(0)
     save_file(FashionClassifier().state_dict(), str(tmp_path / "net.safetensors"))
     images, _ = load_fashion_mnist("test")

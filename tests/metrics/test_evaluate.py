@@ -7,7 +7,7 @@ from couturier.errors import SampleError
 
 
 @needs_data
-def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
+def test_evaluate_real_images_against_test_split(tmp_path, shared_cache):
     """The whole pipeline with an untrained feature net: real images score near the floor, noise far off."""
     import torch
     from safetensors.torch import save_file
@@ -17,7 +17,6 @@ def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
     from couturier.metrics.features import FashionClassifier, load_feature_net
     from couturier.samples import load_samples
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     torch.manual_seed(0)
     weights = tmp_path / "net.safetensors"
     save_file(FashionClassifier().state_dict(), str(weights))
@@ -32,7 +31,7 @@ def test_evaluate_real_images_against_test_split(tmp_path, monkeypatch):
     assert real["coverage"] > noise["coverage"] and real["recall"] > noise["recall"]
     assert real["memorisation_share"] == 1.0  # training images are their own nearest neighbours
     assert noise["memorisation_share"] == 0.0
-    assert (tmp_path / "cache" / "couturier" / "reference" / f"{net.cache_id}-test.npz").is_file()
+    assert (shared_cache / "couturier" / "reference" / f"{net.cache_id}-test.npz").is_file()
     with pytest.raises(SampleError, match="at least 100"):
         evaluate(images[:50], net)
 

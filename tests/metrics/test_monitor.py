@@ -34,8 +34,7 @@ def test_eval_settings_are_checked():
 
 
 @needs_data
-def test_training_with_eval_every_logs_metrics_and_keeps_best(tmp_path, fmnist_slice, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_training_with_eval_every_logs_metrics_and_keeps_best(tmp_path, fmnist_slice, shared_cache):
     said = []
     cfg = tiny_config("sngan", conditional=True, steps=6, eval_every=3, eval_n=200)
     trainer = Trainer(cfg, tmp_path / "run", dataset=fmnist_slice, log=said.append)

@@ -8,6 +8,7 @@ from conftest import tiny_config
 from PIL import Image
 
 from couturier.checkpoint import list_checkpoints
+from couturier.data.images import LABEL_WIDTH
 from couturier.train import Trainer, TrainingDiverged, load_checkpoint
 
 
@@ -52,8 +53,8 @@ def test_run_folder_outputs(tmp_path, fmnist_slice):
     assert all(float(r["images_per_s"]) > 0 for r in rows)
     assert (run / "loss_curves.png").is_file() and (run / "samples" / "step-00000003.png").is_file()
     grid = Image.open(run / "samples.png")
-    # one row per class (10) of grid_columns (4) images, 28 px + 2 px padding, scaled 2x
-    assert grid.size == (2 * (4 * 30 + 2), 2 * (10 * 30 + 2))
+    # one row per class (10) of grid_columns (4) images, 28 px + 2 px padding, scaled 2x; its class beside it
+    assert grid.size == (LABEL_WIDTH + 2 * (4 * 30 + 2), 2 * (10 * 30 + 2))
     meta = load_checkpoint(run).meta
     assert meta["model"] == "mlp" and meta["config"]["train"]["batch_size"] == 16
     assert meta["class_names"][9] == "ankle boot"
