@@ -38,3 +38,23 @@ def test_the_ranks_stop_flags_name_the_signal_sigterm_first():
     assert signal_of([0.0, 0.0]) == 0
     assert signal_of([0.5, 0.0]) == signal.SIGINT  # one rank of two had Ctrl-C
     assert signal_of([0.5, 0.5]) == signal.SIGTERM
+
+
+def test_a_timed_run_stopped_by_sigint_saves_the_step_it_finished(tmp_path, fmnist_slice):
+    """`--minutes` runs obey the stop too: the first step after the signal is the last, and saved."""
+    import threading
+
+    from conftest import tiny_config
+
+    from couturier.checkpoint import list_checkpoints
+    from couturier.train import Trainer
+
+    trainer = Trainer(tiny_config("dcgan", minutes=5.0, checkpoint_every=100_000, sample_every=100_000,
+                                  log_every=100_000), tmp_path / "run", dataset=fmnist_slice)
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    trainer.fit(progress=False)
+    timer.join()
+    assert trainer.stopped_by == signal.SIGINT and 0 < trainer.step and trainer.elapsed < 60
+    assert [p.name for p in list_checkpoints(tmp_path / "run" / "checkpoints")] == [f"step-{trainer.step:08d}"]
+    assert not trainer.folder.lock.held and signal.getsignal(signal.SIGINT) is signal.default_int_handler
