@@ -19,7 +19,8 @@ from couturier.data import ImageDataset
 from couturier.data.fashion_mnist import CLASS_NAMES, SYSTEM_DIR
 from couturier.presets import build_config
 
-torch.set_num_threads(min(2, os.cpu_count() or 1))
+# the cores shared by pytest-xdist's workers (scripts/test.sh runs two), else two threads
+torch.set_num_threads(max(1, min(2, (os.cpu_count() or 1) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))))
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +62,14 @@ def conditional_run(tmp_path_factory, fmnist_slice):
     run = tmp_path_factory.mktemp("runs") / "cond"
     Trainer(tiny_config("sngan", conditional=True, steps=3), run, dataset=fmnist_slice).fit(progress=False)
     return run
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (scripts/test.sh runs two workers, --dist loadgroup), the tests that share
+    the cache below run on one worker, so its reference features are computed once, not once a worker."""
+    for item in items:
+        if "shared_cache" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("shared-cache"))
 
 
 @pytest.fixture(scope="session")
