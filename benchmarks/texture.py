@@ -27,7 +27,7 @@ from PIL import Image
 
 from couturier import style
 from couturier.fileio import write_text
-from couturier.style.periodic import spectrum_peak
+from couturier.style.periodic import PROMINENT, spectrum_peak
 from couturier.viz import new_figure, save_figure
 
 DOCS = Path("docs/style")
@@ -35,7 +35,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-prod
 CATALOGUE = {"checks": ("2131", (18, 34, 42, 58)), "stripes": ("3789", (18, 36, 42, 60)),
              "floral": ("6883", (16, 46, 38, 62)), "denim": ("25719", (10, 46, 40, 62))}
 SKIMAGE = ("brick", "grass", "gravel")
-PROMINENT = 3.0  # a swatch whose spectrum peak stands this far above its surroundings has a repeat
 
 
 def swatches() -> dict[str, torch.Tensor]:

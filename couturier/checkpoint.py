@@ -217,7 +217,8 @@ def _load_folder(folder: Path, training_state: bool) -> Checkpoint:
             raise CheckpointError(f"{folder / WEIGHTS} is missing or fails its SHA-256 check (damaged on disk)")
         tensors = load_file(str(folder / WEIGHTS))
     except PermissionError as exc:
-        raise CheckpointError(f"cannot read {folder / WEIGHTS} ({exc.strerror}); ask its owner for read access") from exc
+        raise CheckpointError(f"cannot read {folder / WEIGHTS} ({exc.strerror}); "
+                              f"ask its owner for read access") from exc
     except (OSError, SafetensorError) as exc:
         raise CheckpointError(f"{folder / WEIGHTS} is truncated or corrupt ({str(exc)[:120]})") from exc
     if training_state:

@@ -113,6 +113,7 @@ def texture(swatch, out, size, tileable, spectrum_weight, repeat, seed, steps, f
     import torch
 
     from couturier import style as styling
+    from couturier.style.periodic import PROMINENT, spectrum_peak
 
     out = Path(out)
     refuse_existing(out, force)
@@ -125,9 +126,10 @@ def texture(swatch, out, size, tileable, spectrum_weight, repeat, seed, steps, f
     styling.save_rgb(result.image, out)
     how = ("the swatch's repeat tiled" if result.method == "repeat"
            else f"synthesised, style loss {result.style_loss:.4f}")
-    message = (f"wrote {out} in {result.seconds:.1f} s ({how}; seam ratio {styling.seam_ratio(result.image):.2f}, "
-               f"repeat {styling.dominant_period(result.image, min(swatch_image.shape[-2:]) / 2):.0f} px, swatch's "
-               f"{styling.dominant_period(swatch_image):.0f} px)")
+    period, prominence = spectrum_peak(swatch_image)
+    repeat = (f"repeat {styling.dominant_period(result.image, min(swatch_image.shape[-2:]) / 2):.0f} px, the swatch's "
+              f"{period:.0f} px" if prominence >= PROMINENT else "the swatch has no clear repeat")
+    message = f"wrote {out} in {result.seconds:.1f} s ({how}; seam ratio {styling.seam_ratio(result.image):.2f}, {repeat})"
     if panel:
         from couturier.viz import plot_panel
 

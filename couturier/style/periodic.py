@@ -19,6 +19,7 @@ import torch
 MIN_PERIOD = 4  # px: finer repeats are the weave, which the cell carries anyway
 MIN_CORRELATION = 0.35  # a repeat at least this alike (autocorrelation, 1 at lag 0) counts as periodic
 MIN_REPEATS = 1.5  # a period must be seen this many times in the swatch to be trusted
+PROMINENT = 3.0  # a spectrum peak this far above its surroundings is a repeat (see spectrum_peak)
 
 
 def _autocorrelation(gray: np.ndarray) -> np.ndarray:

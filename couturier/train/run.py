@@ -42,7 +42,8 @@ def prepare_run_dir(run_dir: Path, resume: bool) -> None:
         return
     if run_dir.exists() and is_run and list_checkpoints(run_dir / "checkpoints"):
         raise RunDirError(f"{run_dir} already holds a run; resume it or choose another run folder", field="out")
-    if run_dir.exists() and not is_run and (not run_dir.is_dir() or any(p.name != LOCK_NAME for p in run_dir.iterdir())):
+    holds_more = run_dir.is_dir() and any(p.name != LOCK_NAME for p in run_dir.iterdir())  # a lock alone is empty
+    if run_dir.exists() and not is_run and (not run_dir.is_dir() or holds_more):
         raise RunDirError(f"{run_dir} exists and is not a run folder; choose another run folder", field="out")
 
 

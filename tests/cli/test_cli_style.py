@@ -1,6 +1,9 @@
 """`couturier stylize` and `couturier texture`."""
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -21,6 +24,13 @@ def test_cli_stylize_and_texture_write_results_and_panels(tmp_path, pictures):
                                  "--steps", "3", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert Image.open(fabric_out).size == (64, 64) and "seam ratio" in result.output
+    stripes = tmp_path / "stripes.png"  # 20 px bands: a repeat, tiled rather than synthesised
+    Image.fromarray(((np.arange(96)[:, None] // 10 % 2) * 200 + 30).repeat(96, 1).astype(np.uint8)).save(stripes)
+    result = runner.invoke(cli, ["texture", str(stripes), "--out", str(tmp_path / "s.png"), "--size", "128",
+                                 "--tileable", "--no-progress"])
+    assert result.exit_code == 0 and "the swatch's repeat tiled" in result.output, result.output
+    got, wanted = map(int, re.search(r"repeat (\d+) px, the swatch's (\d+) px", result.output).groups())
+    assert abs(got - 20) <= 2 and abs(wanted - 20) <= 2, result.output  # the bands' width, kept
 
 
 def test_cli_bad_input_is_one_line_and_nothing_is_overwritten(tmp_path, pictures, monkeypatch, capsys):
