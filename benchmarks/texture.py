@@ -10,8 +10,9 @@ tiled, or synthesis), the seam ratio (1 = the seams of a 2x2 tiling are no stron
 neighbouring pixels' difference; at most 1.10 wanted) as delivered (the tile cut where the fabric
 is calmest) and with the cut anywhere (the median over 32 places), and the dominant period (the
 peak of the ring-averaged power spectrum, over periods up to half the swatch's short side) of the
-swatch and of the result (within 10% wanted), with how far the swatch's peak stands out (about 1:
-no repeat, the peak only marks where the power stops growing). The panel shows each swatch, its
+swatch and of the result (within 10% wanted), the swatch's own spread (its halves' periods), and
+how far the swatch's peak stands out (about 1: no repeat, the peak only marks where the power
+stops growing). The panel shows each swatch, its
 512 px result and that result tiled 2x2.
 """
 from __future__ import annotations
@@ -58,8 +59,22 @@ def measure(name: str, swatch: torch.Tensor, net, size: int, seed: int) -> tuple
     row = {"swatch": name, "size": size, "method": result.method, "seconds": round(seconds, 1),
            "seam_ratio": round(style.seam_ratio(result.image), 3), "typical_cut_seam_ratio": typical_cut(result.image),
            "swatch_period_px": round(wanted, 1), "swatch_peak_prominence": round(prominence, 1),
+           "swatch_period_range_px": own_spread(swatch, wanted),
            "result_period_px": round(got, 1), "period_error": round(abs(got - wanted) / wanted, 3)}
     return row, result.image
+
+
+def own_spread(swatch: torch.Tensor, period: float) -> list[float] | None:
+    """The swatch's period measured on each of its halves (top, bottom, left, right), shortest and
+    longest: how far a swatch in perspective or a hand-made repeat varies within itself (None when
+    the period is too long to measure on a half)."""
+    height, width = swatch.shape[-2:]
+    longest = min(height, width) / 4
+    if period > longest:
+        return None
+    halves = (swatch[..., :height // 2, :], swatch[..., height // 2:, :], swatch[..., :width // 2], swatch[..., width // 2:])
+    periods = [spectrum_peak(half, longest)[0] for half in halves]
+    return [round(min(periods), 1), round(max(periods), 1)]
 
 
 def typical_cut(image: torch.Tensor) -> float:

@@ -64,26 +64,28 @@ def conditional_run(tmp_path_factory, fmnist_slice):
     return run
 
 
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (scripts/test.sh runs two workers, --dist loadgroup), the tests that share
-    the cache below run on one worker, so its reference features are computed once, not once a worker."""
-    for item in items:
-        if "shared_cache" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("shared-cache"))
-
-
 @pytest.fixture(scope="session")
 def _session_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+    """One folder for the whole run: pytest-xdist's workers have their own basetemps under one parent."""
+    root = tmp_path_factory.getbasetemp()
+    cache = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / "shared-cache"
+    cache.mkdir(exist_ok=True)
+    return cache
 
 
 @pytest.fixture
 def shared_cache(_session_cache, monkeypatch) -> Path:
-    """XDG_CACHE_HOME in one folder for the whole session: Fashion-MNIST's reference features (its
+    """XDG_CACHE_HOME in one folder for the whole run: Fashion-MNIST's reference features (its
     10,000 test images through a network) and its test-to-train distances are computed once, not
-    once a test. Tests about the cache itself keep their own folder."""
+    once a test. The tests using it take turns (a lock shared by pytest-xdist's workers), so the
+    second waits for the first's cache rather than compute it alongside (xdist's grouping of tests
+    onto one worker does not work under pytest 9.2). Tests about the cache itself keep their own folder."""
+    import fcntl
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache))
-    return _session_cache
+    with open(_session_cache / ".turn", "w") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        yield _session_cache
 
 
 COLOURS = {"Red": (200, 30, 30), "Blue": (30, 30, 200), "Black": (20, 20, 20), "Green": (30, 160, 30)}
