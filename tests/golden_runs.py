@@ -24,7 +24,8 @@ GOLDEN_FILE = Path(__file__).with_name("golden_weights.json")
 STEPS = 300
 
 # name -> (config layer, which dataset fixture): the three model families the trainer serves,
-# with the loss paths (gradient penalty, R1, two D steps) and schedules (growing) besides.
+# with the loss paths (gradient penalty, R1, two D steps), schedules (growing) and the text
+# objective's terms besides.
 GOLDEN_RUNS = {
     "dcgan": ({"model": {"name": "dcgan", "width": 8, "z_dim": 16}}, "fmnist"),
     "sngan-conditional": ({"model": {"name": "sngan", "conditional": True, "width": 8, "z_dim": 16}}, "fmnist"),
@@ -34,6 +35,11 @@ GOLDEN_RUNS = {
                                       "grow_steps": 100, "attribute_weight": 0.0, "variety_weight": 0.0,
                                       "reconstruction_weight": 0.0, "generator": "transposed"},
                             "data": {"resolution": 32}, "train": {"diffaugment": "auto"}}, "catalogue"),
+    # the task's default model with every objective term on (attributes, reconstruction, mode seeking,
+    # contrastive); fewer steps, its frozen backbone costs more per step
+    "projected-text2image": ({"model": {"name": "projected-text2image", "task": "text2image", "width": 8,
+                                        "z_dim": 16, "text_encoder": "tfidf", "contrastive_weight": 0.5},
+                              "data": {"resolution": 32}, "train": {"steps": 60}}, "catalogue"),
 }
 
 
