@@ -14,8 +14,8 @@ import argparse
 
 import torch
 
-from couturier.models.text2image import CODE_DIM
 from couturier.sampling import encode_prompts, load_generator
+from couturier.text2image.networks import CODE_DIM
 
 PROMPTS = ("Black Watches for Men", "Blue Tshirts for Men", "Red Tops for Women", "Brown Handbags for Women")
 

@@ -2,7 +2,7 @@
 
     python benchmarks/grounding.py --run runs/bench/t2i-cmp/projected-sentence-64px-w16-30min [--threads 2]
 
-The prompts are built from tests/text/synonyms.py (words for catalogue values that share no word
+The prompts are built from tests/text2image/synonyms.py (words for catalogue values that share no word
 with benchmarks/text2image.py's paraphrases), for looks drawn as often as the catalogue has them.
 1. Reading: the share of prompts whose (colour, article type, gender) is read right, per value,
    with the reader a run fits on its catalogue's texts, WordNet and the colour dictionaries
@@ -27,11 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "text"))
 from synonyms import COLOURS, development_prompts  # noqa: E402
 
-from couturier.data.catalogue import CATALOGUE_ATTRIBUTES, Catalogue, compose_description, vary_wording  # noqa: E402
+from couturier.data.catalogue import (  # noqa: E402
+    CATALOGUE_ATTRIBUTES,
+    Catalogue,
+    compose_description,
+    vary_wording,
+)
 from couturier.metrics.attributes import AttributeJudge, match_rates  # noqa: E402
 from couturier.sampling import generate, load_generator  # noqa: E402
-from couturier.text import build_text_encoder  # noqa: E402
-from couturier.text.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_looks  # noqa: E402
+from couturier.text2image.encoders import build_text_encoder  # noqa: E402
+from couturier.text2image.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_looks  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "fashion-products"
 
@@ -45,7 +50,7 @@ def training_embeddings(rows: list[dict], encoder):
     return encoder.encode(vary_wording(catalogue)).numpy()
 
 
-# four garments and wearers to put each development colour word on (the words are tests/text/synonyms.py's)
+# four garments and wearers to put each development colour word on (the words are tests/text2image/synonyms.py's)
 COLOUR_WORD_PROMPTS = ("a {} t-shirt for guys", "a {} gown for her", "{} sneakers for a male", "a {} tote for a female")
 
 

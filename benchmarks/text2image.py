@@ -28,15 +28,15 @@ import numpy as np
 import torch
 
 from couturier.config import load_config_file, merge
-from couturier.presets import build_config
 from couturier.data.catalogue import Catalogue, load_catalogue, vary_wording
 from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
 from couturier.metrics.distances import frechet_distance, mean_and_covariance
 from couturier.metrics.variety import capped_typical_pair_distance, within_group_spread
+from couturier.presets import build_config
 from couturier.sampling import generate, generate_each, load_generator
-from couturier.text.grounding import PromptGrounder, catalogue_looks
+from couturier.text2image.grounding import PromptGrounder, catalogue_looks
 from couturier.train import Trainer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "fashion-products"

@@ -3,7 +3,7 @@
     python benchmarks/variety_alarm.py --spreads 0,0.5 runs/bench/t2i-cmp/projected-lr4e4-sentence-64px-w16-30min
 
 For each run (its last checkpoint) and each code spread, the training monitor
-(couturier.metrics.text_monitor) draws 8 seeds of its 32 fixed catalogue descriptions and
+(couturier.text2image.monitor) draws 8 seeds of its 32 fixed catalogue descriptions and
 prints both variety ratios against the real photos of those descriptions: the distance to the
 group's centre and the typical pair, which the alarm watches (alarm level VARIETY_ALARM).
 Sampled at spread 0 a G that ignores z draws one garment per description: a known collapse.
@@ -14,9 +14,10 @@ import argparse
 
 import torch
 
-from couturier.metrics.text_monitor import VARIETY_ALARM, TextMonitor
+from couturier.metrics.variety import VARIETY_ALARM
 from couturier.sampling import load_generator
-from couturier.text.data import catalogue_texts
+from couturier.text2image.data import catalogue_texts
+from couturier.text2image.monitor import TextMonitor
 
 
 def monitor_for(loaded) -> TextMonitor:

@@ -15,7 +15,7 @@ from couturier.config import Config, ModelConfig, merge
 from couturier.errors import ConfigError
 from couturier.losses import LOSSES
 from couturier.models.registry import get_model, model_preset
-from couturier.text.encoders import ENCODERS
+from couturier.text2image.encoders import ENCODERS
 
 
 def model_name(*layers: dict[str, Any]) -> Any:

@@ -1,7 +1,7 @@
 """Things chosen by name (models, losses, metrics, text encoders): one generic registry.
 
-A registry can own a package: the first lookup imports every module in it, so a new model or
-metric is one new file that registers itself, found without editing an import list.
+A registry can own packages: the first lookup imports every module in them, so a new model,
+metric or text encoder is one new file that registers itself, found without editing an import list.
 """
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    def __init__(self, kind: str, package: str | None = None, field: str | None = None,
+    def __init__(self, kind: str, package: str | tuple[str, ...] = (), field: str | None = None,
                  error: type[CouturierError] = ConfigError):
-        self.kind, self.package, self.field, self.error = kind, package, field, error
+        self.kind, self.field, self.error = kind, field, error
+        self.packages = (package,) if isinstance(package, str) else tuple(package)
         self.plural = kind + ("es" if kind.endswith("s") else "s")
         self._items: dict[str, T] = {}
-        self._discovered = package is None
+        self._discovered = not self.packages
 
     def register(self, name: str) -> Callable[[T], T]:
         """Decorator: `@MODELS.register("dcgan")` above a class or function."""
@@ -50,7 +51,8 @@ class Registry(Generic[T]):
         if self._discovered:
             return
         self._discovered = True
-        package = importlib.import_module(self.package)
-        for module in pkgutil.iter_modules(package.__path__):
-            if not module.name.startswith("_"):
-                importlib.import_module(f"{self.package}.{module.name}")
+        for name in self.packages:
+            package = importlib.import_module(name)
+            for module in pkgutil.iter_modules(package.__path__):
+                if not module.name.startswith("_"):
+                    importlib.import_module(f"{name}.{module.name}")

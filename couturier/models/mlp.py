@@ -12,8 +12,8 @@ import math
 import torch
 from torch import nn
 
+from couturier.layers import LabelConcat, ProjectionHead
 from couturier.models.base import GAN
-from couturier.models.layers import LabelConcat, ProjectionHead
 from couturier.models.registry import register_model
 
 

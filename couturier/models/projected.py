@@ -6,15 +6,16 @@ passed through it;
 four of its stages (strides 4, 8, 16, 32) go through random, fixed 1x1 projections that mix
 channels (CCM) and a random, fixed top-down path that mixes scales (CSM), as in the paper. A
 light spectral-norm discriminator per scale scores each projected map, for realism plus, by
-projection (Miyato & Koyama 2018), agreement with the condition: a class or a text embedding.
+projection (Miyato & Koyama 2018), agreement with the condition: a class or a vector (a text
+embedding, couturier.text2image.models.projected).
 The four scores are summed into one logit, so the usual losses (hinge) and the trainer's
 matching-aware pairs apply unchanged.
 
 The backbone is held outside the module tree: its 4.7 M frozen weights then stay out of
 checkpoints, optimizers and DDP, and BatchNorm inside it stays in eval mode when D trains.
 
-Registered twice: `projected` (images; unconditional or class-conditional) and
-`projected-text2image` (catalogue descriptions, the text-to-image objective with this D).
+Registered here as `projected` (images; unconditional or class-conditional); the text-to-image
+wing registers `projected-text2image` with this D and heads of its own.
 """
 from __future__ import annotations
 
@@ -23,15 +24,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from couturier.backbones import load_backbone, normalise
-from couturier.errors import ConfigError
-from couturier.models.attributes import AttributeHead
+from couturier.layers import ConditionalBatchNorm2d, UpsampleGenerator, init_dcgan_weights, maybe_sn
 from couturier.models.base import GAN
-from couturier.models.contrastive import ContrastiveHead, with_auxiliary
 from couturier.models.dcgan import ConvGenerator
-from couturier.models.layers import ConditionalBatchNorm2d, init_dcgan_weights, maybe_sn
 from couturier.models.registry import register_model
-from couturier.models.text2image import TEXT_AUGMENT, TEXT_BATCH, TEXT_OBJECTIVE, TextToImage
-from couturier.models.upsample_generator import UpsampleGenerator
 
 STAGES = (1, 2, 3, 5)  # Lite0 stages at strides 4, 8, 16, 32 (24, 40, 80, 192 channels)
 STAGE_CHANNELS = (24, 40, 80, 192)
@@ -85,7 +81,7 @@ class ScaleDiscriminator(nn.Module):
         self.condition = condition
         if condition == "class":
             self.embed = maybe_sn(nn.Embedding(condition_dim, width * 4), True)
-        elif condition == "text":
+        elif condition == "vector":
             self.embed = maybe_sn(nn.Linear(condition_dim, width * 4, bias=False), True)
 
     def pool(self, x: torch.Tensor) -> torch.Tensor:
@@ -106,7 +102,7 @@ class ProjectedDiscriminator(nn.Module):
     SHARES_ROWS = True
 
     def __init__(self, channels: int, resolution: int, width: int, condition: str = "none",
-                 condition_dim: int = 0, attribute_sizes: tuple[int, ...] = (), contrastive: bool = False):
+                 condition_dim: int = 0):
         super().__init__()
         self.channels, self.size = channels, feature_size(resolution)
         self.condition, self.condition_dim = condition, condition_dim
@@ -115,9 +111,7 @@ class ProjectedDiscriminator(nn.Module):
         sizes = [self.size // stride for stride in (4, 8, 16, 32)]
         self.heads = nn.ModuleList(ScaleDiscriminator(c, max(s, 1), width, condition, condition_dim)
                                    for c, s in zip(PROJECTED, sizes))
-        # text conditions may carry attribute ids after the embedding (couturier.models.attributes)
-        self.attributes = AttributeHead(width * 4 * len(PROJECTED), attribute_sizes) if attribute_sizes else None
-        self.contrast = ContrastiveHead(width * 4 * len(PROJECTED), condition_dim) if contrastive else None
+        self.pooled_features = width * 4 * len(PROJECTED)  # what `outputs` reads, all scales side by side
 
     @property
     def backbone(self) -> nn.Module:
@@ -142,14 +136,17 @@ class ProjectedDiscriminator(nn.Module):
                 rows: torch.Tensor | None = None) -> torch.Tensor:
         """Logits of images x (or their `front` maps) under conditions y; with `rows`, of x[rows]
         (couturier.train.judging)."""
-        if self.condition == "text":
-            y = y[:, :self.condition_dim]
         maps = list(x) if isinstance(x, (list, tuple)) else self.front(x)  # DDP may hand a list on as a tuple
         pooled = [head.pool(h) for head, h in zip(self.heads, maps)]
         if rows is not None:
             pooled = [h[rows] for h in pooled]
         logit = sum(head(h, y) for head, h in zip(self.heads, pooled))
-        return with_auxiliary(logit, torch.cat(pooled, dim=1), y, self.attributes, self.contrast)
+        return self.outputs(logit, pooled, y)
+
+    def outputs(self, logit: torch.Tensor, pooled: list[torch.Tensor], y: torch.Tensor | None) -> torch.Tensor:
+        """What D returns from the summed logit and each scale's pooled features: the logit here; a
+        subclass may add auxiliary outputs read from the features."""
+        return logit
 
 
 PRESET = {"loss": {"name": "hinge"},
@@ -174,29 +171,3 @@ class ProjectedGAN(GAN):
         init_dcgan_weights(generator)
         condition = "class" if self.num_classes else "none"
         return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, condition, self.num_classes or 0)
-
-
-@register_model("projected-text2image",
-                # variety 0.5: at 0.1 this D let G draw one picture per description (0.12 of the real spread);
-                # attributes 3: at 30 minutes all three attributes of held-out descriptions matched in 0.359
-                # of pictures against 0.274 at weight 1, FID 30 against 34 (BENCHMARKS.md)
-                # sentence: TF-IDF knows no word the catalogue does not use, so it cannot follow paraphrases
-                # learning rates 4e-4: at 10 and 30 minutes FID 44 and 34 against 61 and 44 at 2e-4, attributes
-                # matched more often; the variety it cost returned with sampled codes (model.code_spread)
-                preset={"model": {"width": 16, "task": "text2image", **TEXT_OBJECTIVE, "variety_weight": 0.5,
-                                  "attribute_weight": 3.0, "text_encoder": "sentence"},
-                        "data": {"resolution": 64, "channels": 3}, **PRESET,
-                        "train": {**PRESET["train"], "batch_size": TEXT_BATCH, "diffaugment": TEXT_AUGMENT,
-                                  "lr_g": 4e-4, "lr_d": 4e-4}},
-                summary="text-to-image with the projected D: frozen EfficientNet-Lite0 features, text projection")
-class ProjectedTextToImage(TextToImage):
-    """The text-to-image objective (conditioning augmentation, matching-aware pairs) with the projected D."""
-
-    def build(self) -> tuple[nn.Module, nn.Module]:
-        if self.cfg.model.grow_steps:
-            raise ConfigError("the projected D judges the full-size image; progressive growing (model.grow_steps) "
-                              "is for the text2image model", field="model.grow_steps")
-        d, m = self.cfg.data, self.cfg.model
-        generator = self.build_generator()
-        return generator, ProjectedDiscriminator(d.channels, d.resolution, m.width, "text", self.encoder.dim,
-                                                 self.head_sizes, m.contrastive_weight > 0)

@@ -2,7 +2,7 @@
 
 A preset holds the hyper-parameters the model was designed with (batch size, learning rates,
 loss, EMA, augmentation); config files and flags override it. Every module of this package is
-imported on the first lookup, so a new model is one new file.
+imported on the first lookup (and of couturier.text2image.models), so a new model is one new file.
 """
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from typing import Any, Callable
 from couturier.models.base import GAN
 from couturier.registry import Registry
 
-MODELS: Registry[type[GAN]] = Registry("model", package="couturier.models", field="model.name")
+# the image GANs' package and the text-to-image wing's
+MODELS: Registry[type[GAN]] = Registry("model", package=("couturier.models", "couturier.text2image.models"),
+                                       field="model.name")
 
 
 def register_model(name: str, preset: dict[str, Any], summary: str) -> Callable[[type[GAN]], type[GAN]]:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from couturier.layers import ProjectionHead, init_dcgan_weights, maybe_sn, resolution_plan
 from couturier.models.base import GAN
 from couturier.models.dcgan import ConvGenerator
-from couturier.models.layers import ProjectionHead, init_dcgan_weights, maybe_sn, resolution_plan
 from couturier.models.registry import register_model
 
 

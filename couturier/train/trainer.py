@@ -16,6 +16,7 @@ import torch
 
 from couturier import distributed
 from couturier.augment import diff_augment, parse_policy
+from couturier.checkpoint import Checkpoint, flatten_state, load_checkpoint, save_checkpoint, write_checkpoint_folder
 from couturier.config import Config
 from couturier.data import BatchSampler, ImageDataset
 from couturier.data.images import save_grid, to_uint8
@@ -24,9 +25,8 @@ from couturier.fileio import write_text
 from couturier.losses import get_loss, gradient_penalty, r1_penalty
 from couturier.models import get_model
 from couturier.noise import Noise
-from couturier.checkpoint import Checkpoint, flatten_state, load_checkpoint, save_checkpoint, write_checkpoint_folder
-from couturier.train.judging import Judging
 from couturier.train.folder import RunFolder
+from couturier.train.judging import Judging
 from couturier.train.logging import LogWindow, MetricsLog, progress_bar
 from couturier.train.run import has_checkpoint, pick_device, resolve_diffaugment
 from couturier.train.state import restore_training, training_checkpoint
@@ -103,7 +103,7 @@ class Trainer:
         self.model, self.dataset = get_model(cfg.model.name).prepare(cfg, dataset, self.log)
         self.class_names = self.dataset.class_names
         if t.eval_every and cfg.model.task == "text2image" and self.main:  # variety of fixed descriptions
-            from couturier.metrics.text_monitor import TextMonitor
+            from couturier.text2image.monitor import TextMonitor
 
             self.monitor = TextMonitor(self.dataset.texts, self.dataset.images, self.model.encode_prompts, t.seed)
         world = self.placement.world

@@ -110,3 +110,16 @@ def test_missing_package_and_damaged_weights_are_one_line_errors(monkeypatch, tm
         load_backbone()
     with pytest.raises(FeatureNetError, match="unknown backbone"):
         load_backbone("resnet")
+
+
+def test_loading_the_backbone_leaves_the_seeded_stream_alone(monkeypatch):
+    """A run's initial weights must not depend on whether this process loaded the backbone before."""
+    from couturier import backbones
+
+    monkeypatch.setattr(backbones, "_CACHE", {})
+    torch.manual_seed(0)
+    backbones.load_backbone()
+    after_a_first_load = torch.rand(3)
+    torch.manual_seed(0)
+    backbones.load_backbone()  # cached now
+    assert torch.equal(torch.rand(3), after_a_first_load)

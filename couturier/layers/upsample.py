@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from couturier.models.layers import resolution_plan
+from couturier.layers import resolution_plan
 
 
 class SkipExcitation(nn.Module):

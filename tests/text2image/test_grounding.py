@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from synonyms import development_prompts
 
-from couturier.text import build_text_encoder
-from couturier.text.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_looks
+from couturier.text2image.encoders import build_text_encoder
+from couturier.text2image.grounding import LOOK_COLUMNS, PromptGrounder, catalogue_looks
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products"
 COLUMNS = {"baseColour": ["Red", "Red", "Navy Blue", "Blue", "Red", "NA"],

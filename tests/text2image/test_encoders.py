@@ -1,10 +1,10 @@
-"""text/test_encoders.py"""
+"""couturier.text2image.encoders: the registry, TF-IDF and the sentence encoder."""
 import importlib.util
 
 import pytest
 import torch
 
-from couturier.text import TextEncoderError, build_text_encoder, load_text_encoder
+from couturier.text2image.encoders import TextEncoderError, build_text_encoder, load_text_encoder
 
 TEXTS = ["red summer dress for women", "black leather boots for men", "blue denim jeans", "red scarf"]
 
@@ -38,7 +38,7 @@ def test_sentence_encoder_places_paraphrases_together():
 
 
 def test_sentence_encodings_of_a_catalogue_are_cached_on_disk(tmp_path, monkeypatch):
-    import couturier.text.encoders as encoders
+    import couturier.text2image.encoders.sentence as encoders
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(encoders, "CACHED_FROM", 2)

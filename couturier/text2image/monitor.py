@@ -18,13 +18,8 @@ import numpy as np
 import torch
 
 from couturier.data.images import to_uint8
-from couturier.metrics.variety import ratio_to_real, typical_pair_distance, within_group_spread
+from couturier.metrics.variety import VARIETY_ALARM, ratio_to_real, typical_pair_distance, within_group_spread
 
-# Two seeds of a description typically differ less than 0.4 times as much as two photos of it.
-# Measured on finished runs (benchmarks/variety_alarm.py, BENCHMARKS.md): these ImageNet features
-# read variety 0.04-0.41 higher than the catalogue-trained judge does, and the one run whose grid
-# shows seven identical seeds a row reads 0.38 sampled at the code's mean; healthy runs 0.5 and up.
-VARIETY_ALARM = 0.40
 RISING = 0.01
 
 

@@ -8,7 +8,7 @@ import torch
 from couturier.config import Config, DataConfig
 from couturier.data import ImageDataset
 from couturier.data.catalogue import Catalogue, load_catalogue, vary_wording
-from couturier.text.encoders import TextEncoder, build_text_encoder
+from couturier.text2image.encoders import TextEncoder, build_text_encoder
 
 
 def catalogue_texts(data: DataConfig, progress: bool = True) -> tuple[Catalogue, list[str]]:

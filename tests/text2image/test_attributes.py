@@ -1,4 +1,4 @@
-"""models/attributes.py: the catalogue's attribute columns as D's auxiliary task (TAC-GAN)."""
+"""text2image/attributes.py: the catalogue's attribute columns as D's auxiliary task (TAC-GAN)."""
 from __future__ import annotations
 
 import pytest
@@ -6,13 +6,8 @@ import torch
 import torch.nn.functional as F
 
 from couturier.errors import ConfigError
-from couturier.models.attributes import (
-    MISSING,
-    attribute_ids,
-    attribute_loss,
-    attribute_vocabulary,
-    twin_attribute_loss,
-)
+from couturier.text2image.attributes import (MISSING, attribute_ids, attribute_loss, attribute_vocabulary,
+                                             twin_attribute_loss)
 
 
 def test_vocabulary_keeps_columns_with_classes_and_ids_mark_missing_cells():

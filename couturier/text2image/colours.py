@@ -10,7 +10,7 @@ lightness, so "forest green" is a green, not a black. coloraide (kept, pure Pyth
 science. The catalogue's values get their colour from the same dictionaries ("Navy Blue" by its
 name, "Coffee Brown" by its last word); values no dictionary holds ("Multi", "Skin") are never named.
 
-`couturier.text.grounding` adds these strengths to its reading of the colour column.
+`couturier.text2image.grounding` adds these strengths to its reading of the colour column.
 """
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ class ColourNames:
     """The colour names in a prompt, read as strengths (0..1] over a catalogue's colour values."""
 
     def __init__(self, values: list[str], spread: float, ignored: set[str] = frozenset()):
-        from coloraide import Color  # here, not at the top: its import is slow, and most commands read no prompt
+        from coloraide import (
+            Color,  # here, not at the top: its import is slow, and most commands read no prompt
+        )
 
         self._color = Color
         self.spread = spread  # CIEDE2000 units over which a value's strength falls by 1/e

@@ -16,9 +16,9 @@ embedding, fitted at training time on the catalogue's own texts (its product nam
 "jersey" and "handbag" where the columns say Tshirts and Handbags); the cosine of the prompt and
 the look's composed description; and a prior for looks the catalogue has often (a "red dress" is
 for women unless the prompt says otherwise); and, where WordNet is installed, the values the
-prompt's words name there ("crimson" is a red, "frock" a dress; `couturier.text.lexicon`); and the
+prompt's words name there ("crimson" is a red, "frock" a dress; `couturier.text2image.lexicon`); and the
 colour values nearest in colour to the colour names the prompt uses ("pumpkin" is an orange;
-`couturier.text.colours`). Runs saved without a reader use the cosine, the prior, WordNet and the
+`couturier.text2image.colours`). Runs saved without a reader use the cosine, the prior, WordNet and the
 colour names. On the development synonyms the cosine and prior alone read 0.33 of looks right, with
 the reader 0.44, with WordNet too 0.63, with the colour names 0.64 (colour alone 0.78 -> 0.80; of
 the 33 development colour words, 64% read right in four prompts each against 52%); the weights
@@ -38,8 +38,8 @@ from typing import Sequence
 import numpy as np
 
 from couturier.data.catalogue import compose_description
-from couturier.text.colours import ColourNames
-from couturier.text.lexicon import Lexicon, load_wordnet
+from couturier.text2image.colours import ColourNames
+from couturier.text2image.lexicon import Lexicon, load_wordnet
 
 LOOK_COLUMNS = ("baseColour", "articleType", "gender")  # what a look is, in catalogue order
 PRIOR_WEIGHT = 0.02  # cosine units per log-count; chosen on the development synonyms (tests/text)
@@ -139,14 +139,14 @@ class PromptGrounder:
 
     @cached_property
     def lexicon(self) -> Lexicon | None:
-        """WordNet's reading of the look values, when WordNet is installed (`couturier.text.lexicon`);
+        """WordNet's reading of the look values, when WordNet is installed (`couturier.text2image.lexicon`);
         loaded on the first prompt read, not before."""
         wordnet = load_wordnet() if self.use_wordnet else None
         return Lexicon(wordnet, self.values) if wordnet is not None else None
 
     @cached_property
     def colour_names(self) -> ColourNames | None:
-        """The colour dictionaries' reading of colour words (`couturier.text.colours`); the other
+        """The colour dictionaries' reading of colour words (`couturier.text2image.colours`); the other
         columns' words are not read as colours ("lipstick" is an article)."""
         if not self.use_colour_names:
             return None

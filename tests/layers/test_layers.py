@@ -1,7 +1,7 @@
-"""models/layers.py."""
+"""layers/basic.py."""
 import pytest
 
-from couturier.models.layers import resolution_plan
+from couturier.layers import resolution_plan
 
 
 def test_resolution_plan():

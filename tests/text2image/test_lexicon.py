@@ -2,9 +2,9 @@
 (Debian's wordnet-base, which scripts/setup.sh installs) reading words no catalogue column uses."""
 import pytest
 
-from couturier.text import build_text_encoder
-from couturier.text.grounding import PromptGrounder, catalogue_looks
-from couturier.text.lexicon import Lexicon, WordNet, load_wordnet, squash
+from couturier.text2image.encoders import build_text_encoder
+from couturier.text2image.grounding import PromptGrounder, catalogue_looks
+from couturier.text2image.lexicon import Lexicon, WordNet, load_wordnet, squash
 
 # wndb(5): offset lexfile type word-count (word lex-id)... pointer-count (symbol offset pos source/target)... | gloss
 WNDB_FILES = {

@@ -1,12 +1,12 @@
-"""models/text2image.py: progressive growing, the reconstruction term."""
+"""text2image/models/text2image.py: progressive growing, the reconstruction term."""
 import pytest
 import torch
 
 
 def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, monkeypatch):
-    from couturier.models.text2image import growth_alpha
     from couturier.presets import build_config
     from couturier.sampling import generate, load_generator
+    from couturier.text2image.models.text2image import growth_alpha
     from couturier.train import Trainer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -33,8 +33,8 @@ def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, m
 def test_upsample_generator_draws_without_a_checkerboard_and_its_coarse_map_gates_the_fine_one():
     import torch
 
-    from couturier.models.text2image import TextBatchNorm
-    from couturier.models.upsample_generator import UpsampleGenerator
+    from couturier.layers import UpsampleGenerator
+    from couturier.text2image.networks import TextBatchNorm
 
     torch.manual_seed(0)
     body = UpsampleGenerator(24, 3, 64, 4, make_norm=lambda ch: TextBatchNorm(ch, 8))
@@ -53,7 +53,7 @@ def test_conditioning_augmentation_lets_descriptions_differ_as_much_as_its_noise
     by about as much as the training noise (std 1), or G learns to ignore the words."""
     import torch.nn.functional as F
 
-    from couturier.models.text2image import ConditioningAugmentation
+    from couturier.text2image.networks import ConditioningAugmentation
 
     torch.manual_seed(0)
     augment = ConditioningAugmentation(384, 64)
@@ -67,7 +67,7 @@ def test_rows_score_one_pass_over_the_images_under_several_descriptions():
     mismatched descriptions from one pass over it (plain and growing D)."""
     import torch
 
-    from couturier.models.text2image import GrowingTextDiscriminator, TextDiscriminator
+    from couturier.text2image.networks import GrowingTextDiscriminator, TextDiscriminator
 
     torch.manual_seed(0)
     images, text = torch.randn(3, 3, 32, 32), torch.randn(6, 12)
@@ -103,7 +103,7 @@ def test_nearest_reconstruction_pulls_only_the_closer_seed_of_each_pair(catalogu
 
 
 def test_sampling_takes_the_conditioning_noise_from_the_seed():
-    from couturier.models.text2image import CODE_DIM, TextGenerator, code_noise
+    from couturier.text2image.networks import CODE_DIM, TextGenerator, code_noise
 
     torch.manual_seed(0)
     generator = TextGenerator(z_dim=80, text_dim=8, channels=3, resolution=32, width=4, code_spread=0.5).eval()

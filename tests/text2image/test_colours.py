@@ -1,8 +1,8 @@
-"""Colour words read by the colour they name (couturier.text.colours), and grounding that uses them.
-The words are development words (tests/text/synonyms.py), never the benchmark's paraphrases."""
-from couturier.text import build_text_encoder
-from couturier.text.colours import ColourNames, colour_dictionary
-from couturier.text.grounding import COLOUR_SPREAD, PromptGrounder, catalogue_looks
+"""Colour words read by the colour they name (couturier.text2image.colours), and grounding that uses them.
+The words are development words (tests/text2image/synonyms.py), never the benchmark's paraphrases."""
+from couturier.text2image.colours import ColourNames, colour_dictionary
+from couturier.text2image.encoders import build_text_encoder
+from couturier.text2image.grounding import COLOUR_SPREAD, PromptGrounder, catalogue_looks
 
 VALUES = ["Black", "White", "Blue", "Navy Blue", "Red", "Maroon", "Green", "Olive", "Orange", "Brown",
           "Purple", "Grey", "Coffee Brown", "Multi"]

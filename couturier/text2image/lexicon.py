@@ -5,7 +5,7 @@ A sentence encoder places a rare word by the company it keeps, so "crimson frock
 lands nearer lipstick than red dresses (BENCHMARKS.md). WordNet (Princeton, 117,000 synsets)
 states the relation outright: a word's synsets, their hypernyms, and an adjective satellite's
 head ("jet-black" is similar to "black"). A `Lexicon` says which look values a prompt's words
-name that way, and how directly; `couturier.text.grounding` adds that to its reading.
+name that way, and how directly; `couturier.text2image.grounding` adds that to its reading.
 
 The data are Debian's `wordnet-base` (/usr/share/wordnet, the WNDB files; `COUTURIER_WORDNET`
 points elsewhere). Without them prompts are read without a lexicon, as before.
@@ -154,7 +154,7 @@ class Lexicon:
     steps) against the value's own and its hypernyms (VALUE_DEPTH), so "tote" (a bag) names
     Handbags (a bag) as well as "purse" (a handbag) does, less strongly. The strength falls by
     DECAY per step; a meeting on the value's head noun alone ("shoe" for Sports Shoes) counts
-    HEAD_SHARE of that. On the development synonyms (tests/text/synonyms.py) grounding with it read
+    HEAD_SHARE of that. On the development synonyms (tests/text2image/synonyms.py) grounding with it read
     0.63 of looks right against 0.44 without it; the constants were chosen there.
     """
 

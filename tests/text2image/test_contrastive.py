@@ -1,4 +1,4 @@
-"""models/contrastive.py: D learns which description goes with which photo; G's fakes must be found from theirs."""
+"""text2image/contrastive.py: D learns which description goes with which photo; G's fakes must be found from theirs."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from couturier.models.contrastive import CONTRAST_DIM, TEMPERATURE, ContrastiveHead, contrastive_loss
+from couturier.text2image.contrastive import CONTRAST_DIM, TEMPERATURE, ContrastiveHead, contrastive_loss
 
 
 def _pairs(image: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
@@ -51,7 +51,7 @@ def test_the_head_embeds_both_sides_at_unit_length():
 def test_d_returns_the_embeddings_after_the_attributes_and_g_is_asked_to_be_found(name, catalogue, tmp_path):
     from conftest import tiny_config
 
-    from couturier.models.attributes import attribute_loss
+    from couturier.text2image.attributes import attribute_loss
     from couturier.train import Trainer
 
     cfg = tiny_config(name, steps=2, batch_size=8, data={"dataset": str(catalogue), "resolution": 32, "channels": 3})

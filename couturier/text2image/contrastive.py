@@ -8,7 +8,7 @@ says "this should be navy and a shirt" for the catalogue's columns; the contrast
 whatever tells one description from another, including words no column holds.
 
 The embeddings travel in D's auxiliary outputs after the attribute logits, image half then text
-half, each unit-length; the objective (models/text2image.py) turns them into the loss.
+half, each unit-length; the objective (text2image/models/text2image.py) turns them into the loss.
 """
 from __future__ import annotations
 

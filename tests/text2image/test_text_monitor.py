@@ -1,10 +1,10 @@
-"""metrics/text_monitor.py: seeds of one description must differ; a generator that ignores its noise raises the alarm."""
+"""text2image/monitor.py: seeds of one description must differ; a generator that ignores its noise raises the alarm."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from couturier.metrics.text_monitor import TextMonitor, leading_clause
+from couturier.text2image.monitor import TextMonitor, leading_clause
 
 
 class Painter(torch.nn.Module):

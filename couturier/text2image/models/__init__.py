@@ -1,0 +1,2 @@
+"""The text-conditional GANs, one registered model per file (the model registry imports this
+package beside couturier.models)."""
