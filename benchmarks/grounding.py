@@ -84,7 +84,7 @@ def main() -> None:
     looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS})
     prompts = development_prompts(looks, args.n)
     loaded = load_generator(args.run) if args.run else None
-    encoder = loaded.text_encoder if loaded else build_text_encoder("sentence")
+    encoder = loaded.model.encoder if loaded else build_text_encoder("sentence")
     if not args.no_reader:
         looks = catalogue_looks({c: [r[c] for r in rows] for c in LOOK_COLUMNS}, training_embeddings(rows, encoder))
     grounder = PromptGrounder(looks, encoder, use_wordnet=not args.no_lexicon,

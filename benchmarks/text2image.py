@@ -140,12 +140,14 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
               code_spread: float | None = None, use_ema: bool = True) -> dict:
     """Each prompt is drawn once, with its own noise; best_of K > 1 adds the same figures for D's
     favourite of K draws (`couturier.best_of`), under keys ending in " (best of K)". `code_spread`
-    replaces the run's own (model.code_spread) when sampling; `use_ema` False judges G's raw weights."""
-    loaded = load_generator(run, code_spread=code_spread, use_ema=use_ema)
-    if loaded.grounder is None or loaded.grounder.reader is None:  # runs saved before looks or readers were
-        loaded.grounder = PromptGrounder(looks_for(loaded.text_encoder), loaded.text_encoder)
+    replaces the run's own (model.options.code_spread) when sampling; `use_ema` False judges G's raw weights."""
+    loaded = load_generator(run, options=None if code_spread is None else {"code_spread": code_spread},
+                            use_ema=use_ema)
+    model = loaded.model
+    if not model.looks or model.grounder.reader is None:  # runs saved before looks or readers were
+        model.grounder = PromptGrounder(looks_for(model.encoder), model.encoder)
     results = {"step": loaded.step, "text_influence": text_influence(loaded),
-               "code_spread": loaded.config.model.code_spread}
+               "code_spread": loaded.config.model.options.code_spread}
     grid_name = run_key(run, code_spread, use_ema)
     for k in best_of:
         tag = "" if k == 1 else f" (best of {k})"
@@ -193,8 +195,8 @@ def planned_runs(args, root: Path, table: Path) -> list[tuple[Path, dict]]:
             grow = args.grow_steps if size > 64 else 0
             kind = "" if args.model == "text2image" else f"{args.model}-"
             run = root / f"{kind}{encoder}-{size}-w{args.width}{f'-grow{grow}' if grow else ''}-{args.minutes:g}min"
-            runs.append((run, {"model": {"name": args.model, "text_encoder": encoder, "width": args.width,
-                                         "grow_steps": grow},
+            runs.append((run, {"model": {"name": args.model, "width": args.width,
+                                         "options": {"text_encoder": encoder, "grow_steps": grow}},
                                "data": {**data, "resolution": size},
                                "train": {**train, "minutes": args.minutes}}))
     return runs
@@ -217,7 +219,7 @@ def main() -> None:
     parser.add_argument("--best-of", default="1,4", help="comma-separated: judge G's raw draws (1) and D's "
                         "favourite of K draws (couturier.best_of)")
     parser.add_argument("--code-spreads", default="", help="comma-separated: judge each run sampled with these "
-                        "code spreads (model.code_spread) instead of its own, as RUN-spread-X")
+                        "code spreads (model.options.code_spread) instead of its own, as RUN-spread-X")
     parser.add_argument("--variety-only", action="store_true", help="with --judge-only: add the typical-pair "
                         "variety to each run's existing entry in docs/t2i/results.json")
     parser.add_argument("--raw-g", action="store_true", help="judge G's raw weights instead of their EMA, as RUN-raw")
@@ -277,7 +279,7 @@ def main() -> None:
         for spread in spreads:
             key = run_key(run, spread, not args.raw_g)
             if args.variety_only:
-                loaded = load_generator(run, code_spread=spread, use_ema=not args.raw_g)
+                loaded = load_generator(run, options={"code_spread": spread}, use_ema=not args.raw_g)
                 report[key] = {**earlier.get(key, {}), **typical_variety(loaded, judge, prompt_sets["held-out"][0],
                                                                          real_groups)}
             else:

@@ -23,7 +23,7 @@ from couturier.text2image.monitor import TextMonitor
 def monitor_for(loaded) -> TextMonitor:
     """The monitor the trainer builds: the run's catalogue texts (varied as in training) and photos."""
     catalogue, texts = catalogue_texts(loaded.config.data, progress=False)
-    return TextMonitor(tuple(texts), torch.from_numpy(catalogue.images), loaded.text_encoder.encode,
+    return TextMonitor(tuple(texts), torch.from_numpy(catalogue.images), loaded.model.prompt_condition,
                        seed=loaded.config.train.seed)
 
 
@@ -45,7 +45,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for run in args.runs:
         loaded = load_generator(run)
-        if loaded.text_encoder is None:
+        if not loaded.reads_prompts:
             parser.error(f"{run} is not a text-to-image run: its generator reads no descriptions")
         monitor = monitor_for(loaded)
         for spread in spreads:

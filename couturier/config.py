@@ -17,7 +17,7 @@ import math
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from couturier.errors import ConfigError
 
@@ -51,43 +51,26 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class ModelConfig:
+    """What every model has; a model's own options live in `options` ([model.options] in files),
+    an instance of the dataclass its file declares (`GAN.Options`), checked like any section."""
     name: str = option("dcgan", "architecture, by registered name", flags=("model",))
     conditional: bool = option(False, "class-conditional G and D")
     z_dim: int = option(100, "noise dimensions", min=1, max=4096)
     width: int = option(64, "channel (or unit) multiplier of the networks", min=1, max=1024)
-    task: str = option("image", "'image' (unconditional or class-conditional) or 'text2image'",
-                       choices=("image", "text2image"))
-    text_encoder: str = option("tfidf", "text encoder, by registered name (text2image)", flags=("encoder",))
-    grow_steps: int = option(0, "text2image: train the last doubling at half size for N steps, then fade "
-                             "it in over N (0 = off)", min=0)
-    generator: str = option("transposed", "text2image and projected: how G doubles its maps: 'transposed' "
-                            "(DCGAN's 4x4 transposed convolutions) or 'upsample' (nearest + 3x3 convolution, "
-                            "with FastGAN's skip-layer excitation from 64 px)",
-                            choices=("transposed", "upsample"))
-    attribute_weight: float = option(0.0, "text2image: weight of D's auxiliary classifier of the catalogue's "
-                                     "attribute columns, which G must satisfy (TAC-GAN; 0 = off)", min=0.0, max=100.0)
-    attribute_twin: bool = option(False, "text2image: a twin attribute classifier learns the fakes' attributes and "
-                                  "G must fool it, so the attribute push keeps each class's variety (TAC-GAN, "
-                                  "Gong et al. 2019)")
-    attribute_confidence: float = option(0.0, "text2image: G's attribute push stops for a picture once D's head "
-                                         "gives the asked class this probability (0 = never stops; plain "
-                                         "cross-entropy pays for each class's most typical garment)", min=0.0, max=0.99)
-    contrastive_weight: float = option(0.0, "text2image: weight of the sentence-image contrastive loss: D learns which "
-                                       "of a batch's descriptions goes with each photo, and G's fakes must be "
-                                       "found from their own (XMC-GAN; 0 = off)", min=0.0, max=100.0)
-    reconstruction_weight: float = option(0.0, "text2image: fakes are drawn for the real batch's own descriptions "
-                                          "and their 16x16 average must match the paired photo's (L1); teaches "
-                                          "colour and silhouette in few steps (0 = off)", min=0.0, max=1000.0)
-    reconstruction_nearest: bool = option(False, "text2image: of two seeds of one description (mode seeking), only "
-                                          "the closer must match the paired photo, so the other may draw another "
-                                          "garment of the description")
-    variety_weight: float = option(0.0, "text2image: weight of the mode-seeking term that makes different seeds "
-                                   "of one description differ (MSGAN; 0 = off)", min=0.0, max=100.0)
-    # 0.4: over six 10-minute runs all three attributes matched a little more often than at 0.5 (held-out 0.307 against
-    # 0.297, paraphrases 0.202 against 0.199) with variety 0.62 of the real spread (0.70 at 0.5) (BENCHMARKS.md)
-    code_spread: float = option(0.4, "text2image, sampling: the conditioning code's noise, taken from the seed, as a "
-                                "fraction of the training noise (0 = the code's mean: one garment per description; "
-                                "1 = as in training: the most variety, the words followed least)", min=0.0, max=1.0)
+    options: Any = field(default=None, metadata={"help": "the model's own options", "model_options": True})
+
+
+# model name -> the dataclass of its options ([model.options]); filled as models register themselves
+# (couturier.models.registry), so this module needs no import of them
+MODEL_OPTIONS: dict[str, type] = {}
+# called once when a model's options are asked for before its module was imported (set by the registry)
+find_models: Callable[[], Any] = lambda: None  # noqa: E731
+
+
+def options_class(model: str) -> type | None:
+    if model not in MODEL_OPTIONS:
+        find_models()
+    return MODEL_OPTIONS.get(model)
 
 
 @dataclass(frozen=True)
@@ -156,8 +139,11 @@ class Config:
         if unknown:
             raise ConfigError(f"unknown config section(s) {unknown}; valid sections: {sorted(SECTIONS)}",
                               field=unknown[0])
+        _check_misplaced_options(values.get("model"))
         built = {name: _build_section(name, section_cls, values.get(name) or {})
                  for name, section_cls in SECTIONS.items()}
+        built["model"] = dataclasses.replace(built["model"], options=_build_options(built["model"].name,
+                                                                                  values.get("model") or {}))
         config = cls(**built)
         config._check_combinations()
         return config
@@ -166,52 +152,70 @@ class Config:
     def from_saved(cls, values: dict[str, Any]) -> "Config":
         """A config stored by a run, accepting the keys older versions stored there."""
         values = {section: dict(v) if isinstance(v, dict) else v for section, v in values.items()}
+        model = values.get("model", {})
         for key in LEGACY_DERIVED:
-            values.get("model", {}).pop(key, None)
+            model.pop(key, None)
+        # older versions kept a model's own options among everyone's: they move to [model.options]
+        options_cls = options_class(model.get("name", ModelConfig.name))
+        if options_cls is not None:
+            own = {f.name for f in dataclasses.fields(options_cls)}
+            moved = {key: model.pop(key) for key in list(model) if key in own}
+            model["options"] = {**moved, **(model.get("options") or {})}
         return cls.from_dict(values)
 
     def _check_combinations(self) -> None:
         t, m = self.train, self.model
         if t.minutes is None and t.steps is None:
             raise ConfigError("set train.steps or train.minutes: training needs a budget", field="train.steps")
-        if m.task != "text2image":  # the text objective's options would be ignored silently
-            defaults = {f.name: f.default for f in dataclasses.fields(ModelConfig)}
-            for key in TEXT_ONLY:
-                if getattr(m, key) != defaults[key]:
-                    raise ConfigError(f"model.{key} applies to text2image models only; leave it out",
-                                      field=f"model.{key}")
-        if m.attribute_twin and m.attribute_weight <= 0:
-            raise ConfigError("model.attribute_twin is the twin of the attribute classifier; set "
-                              "model.attribute_weight above 0 too", field="model.attribute_twin")
-        if m.attribute_confidence and (m.attribute_weight <= 0 or m.attribute_twin):
-            raise ConfigError("model.attribute_confidence caps the attribute classifier's push on G; set "
-                              "model.attribute_weight above 0 and leave model.attribute_twin off",
-                              field="model.attribute_confidence")
-        if m.reconstruction_nearest and (m.reconstruction_weight <= 0 or m.variety_weight <= 0):
-            raise ConfigError("model.reconstruction_nearest picks the closer of two seeds; set "
-                              "model.reconstruction_weight and model.variety_weight above 0 too",
-                              field="model.reconstruction_nearest")
+        if m.options is not None and hasattr(m.options, "check"):
+            m.options.check()  # combinations of the model's own options
 
 
-# Model options only the text-to-image objective reads (left at their defaults for image models).
-TEXT_ONLY = ("grow_steps", "attribute_weight", "attribute_twin", "attribute_confidence", "contrastive_weight",
-             "reconstruction_weight", "reconstruction_nearest", "variety_weight", "code_spread")
-
-# Derived values older versions kept in the model section; now in checkpoint meta.
-LEGACY_DERIVED = ("num_classes", "text_dim")
+# Values older versions kept in the model section: derived ones are in checkpoint meta now, and the
+# task is the model's (GAN.task).
+LEGACY_DERIVED = ("num_classes", "text_dim", "task")
 
 
 def config_fields(section_cls: type) -> list[tuple[dataclasses.Field, Any]]:
-    """(field, resolved type) for each field of a section, for parsers and the CLI."""
+    """(field, resolved type) for each field of a section, for parsers and the CLI (the model's own
+    options, a section of their own, left out)."""
     hints = typing.get_type_hints(section_cls)
-    return [(f, hints[f.name]) for f in dataclasses.fields(section_cls)]
+    return [(f, hints[f.name]) for f in dataclasses.fields(section_cls) if not f.metadata.get("model_options")]
+
+
+def _check_misplaced_options(model: Any) -> None:
+    """A model's own option set beside everyone's (as older versions had it) says where it goes."""
+    if not isinstance(model, dict) or not isinstance(model.get("name", ModelConfig.name), str):
+        return
+    options_cls = options_class(model.get("name", ModelConfig.name))
+    own = {f.name for f in dataclasses.fields(options_cls)} if options_cls else set()
+    misplaced = sorted(key for key in model if key in own)
+    if misplaced:
+        key = misplaced[0]
+        raise ConfigError(f"model.{key} is an option of model {model.get('name', ModelConfig.name)!r}; set it under "
+                          f"[model.options] (model.options.{key})", field=f"model.options.{key}")
+
+
+def _build_options(model: str, values: dict[str, Any]):
+    """The model's options ([model.options]) as its Options dataclass, or None for a model without."""
+    given = values.get("options")
+    options_cls = options_class(model)
+    if options_cls is None:
+        if given:
+            first = next(iter(given)) if isinstance(given, dict) else ""
+            raise ConfigError(f"model {model!r} has no options of its own (model.options.{first} applies to other "
+                              f"models); leave it out", field=f"model.options.{first}" if first else "model.options")
+        return None
+    if dataclasses.is_dataclass(given):
+        given = dataclasses.asdict(given)
+    return _build_section("model.options", options_cls, given or {})
 
 
 def _build_section(name: str, section_cls: type, values: Any):
     if not isinstance(values, dict):
         raise ConfigError(f"config section [{name}] must be a table of key = value", field=name)
     fields = config_fields(section_cls)
-    valid = {f.name for f, _ in fields}
+    valid = {f.name for f, _ in fields} | ({"options"} if section_cls is ModelConfig else set())
     bad = sorted(set(values) - valid)
     if bad:
         raise ConfigError(f"unknown key(s) {bad} in [{name}]; valid keys: {sorted(valid)}", field=f"{name}.{bad[0]}")

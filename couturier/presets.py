@@ -2,9 +2,11 @@
 
     defaults < model preset < config file < flags  (each later layer wins)
 
-Also checks the names the config chooses (model, loss, text encoder, DiffAugment policy)
-against their registries, so an unknown name fails here rather than later. Kept apart from
-couturier.config so that the config stays a leaf that data and models can import.
+Also checks the names the config chooses (model, loss, DiffAugment policy) against their
+registries, so an unknown name fails here rather than later (a model's own options check theirs).
+A layer may name a task (`model.task`, the CLI's --task) instead of a model: the task's default
+model is chosen, and a model named with it must be for it. Kept apart from couturier.config so
+that the config stays a leaf that data and models can import.
 """
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ from couturier.augment import parse_policy
 from couturier.config import Config, ModelConfig, merge
 from couturier.errors import ConfigError
 from couturier.losses import LOSSES
-from couturier.models.registry import get_model, model_preset
-from couturier.text2image.encoders import ENCODERS
+from couturier.models.registry import MODELS, get_model, model_preset
+
+# the model a task trains unless one is named: the projected D, which at 30 minutes matched all three
+# attributes of held-out descriptions more often than the old D (BENCHMARKS.md, "Text to image")
+TASK_DEFAULTS = {"image": ModelConfig.name, "text2image": "projected-text2image"}
 
 
 def model_name(*layers: dict[str, Any]) -> Any:
@@ -27,11 +32,7 @@ def model_name(*layers: dict[str, Any]) -> Any:
             model.update(layer["model"])
     if model.get("name") is not None:
         return model["name"]
-    if model.get("task") == "text2image":
-        # the projected D: at 30 minutes it matched all three attributes of held-out descriptions in
-        # 0.359 of pictures against 0.246 for the old D (BENCHMARKS.md)
-        return "projected-text2image"
-    return ModelConfig.name
+    return TASK_DEFAULTS.get(model.get("task"), ModelConfig.name)
 
 
 def build_config(*layers: dict[str, Any]) -> Config:
@@ -43,21 +44,22 @@ def build_config(*layers: dict[str, Any]) -> Config:
     if not isinstance(name, str):
         raise ConfigError(f"model.name must be a string, got {name!r}", field="model.name")
     combined = merge(combined, {"model": {"name": name}})
+    task = combined["model"].pop("task", None)
+    if task is not None and task not in TASK_DEFAULTS:
+        raise ConfigError(f"model.task must be one of {', '.join(map(repr, TASK_DEFAULTS))}, got {task!r}",
+                          field="model.task")
     config = Config.from_dict(merge(model_preset(name), combined))
-    check_names(config)
+    check_names(config, task)
     return config
 
 
-def check_names(config: Config) -> None:
-    """Every name the config chooses exists, and the model and task agree."""
+def check_names(config: Config, task: str | None = None) -> None:
+    """Every name the config chooses exists, and the model is for the task asked for."""
     model = get_model(config.model.name)
     LOSSES.get(config.loss.name)
-    if config.model.text_encoder not in ENCODERS.names():
-        raise ConfigError(f"unknown text encoder {config.model.text_encoder!r}; valid text encoders: "
-                          f"{', '.join(ENCODERS.names())}", field="model.text_encoder")
     if config.train.diffaugment != "auto":
         parse_policy(config.train.diffaugment)
-    if config.model.task != model.task:
+    if task is not None and task != model.task:
+        fitting = ", ".join(name for name, cls in MODELS.items() if cls.task == task)
         raise ConfigError(f"model {config.model.name!r} is for the task {model.task!r}, but model.task is "
-                          f"{config.model.task!r}; the text2image task takes a text model (text2image, "
-                          f"projected-text2image)", field="model.task")
+                          f"{task!r}; the {task} task takes {fitting}", field="model.task")

@@ -67,7 +67,7 @@ def build_report(run: str | Path, out: str | Path | None = None, max_grids: int 
     grids = sorted((run / "samples").glob("step-*.png"))
     grids_over_time = [(int(p.stem.split("-")[1]), _png_base64(p)) for p in _evenly_spaced(grids, max_grids)]
     per_row = 10
-    if generator.text_encoder is not None:  # text to image: one row per training-grid description
+    if generator.reads_prompts:  # one row per training-grid description
         images = generate(generator, list(generator.prompts), n=per_row, seed=0)
     else:
         images, _ = sample(generator, n=per_row * (len(generator.class_names) if conditional else 5), seed=0)

@@ -148,7 +148,7 @@ def load_samples(source: str | Path, n: int = 10000, seed: int = 0, device: str 
 
 def _sample_run(loaded, n: int, seed: int, reference: RealSet | None, prompts: PromptSet | None = None,
                 literal: bool = False, best_of: int = 1) -> Samples:
-    if loaded.text_encoder is None:
+    if not loaded.reads_prompts:
         if prompts is not None:
             raise SampleError("prompts need a text-to-image run; this run draws by class", field="prompts")
         images, requested = sample(loaded, n=n, seed=seed, best_of=best_of)

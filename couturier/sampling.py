@@ -16,9 +16,7 @@ from couturier.config import Config
 from couturier.data.images import save_folder, save_gif, save_grid, to_uint8
 from couturier.errors import CheckpointError, ConfigError
 from couturier.fileio import atomic_path, check_output, replace_folder
-from couturier.models import get_model
-from couturier.text2image.encoders import check_prompts
-from couturier.text2image.grounding import PromptGrounder, Reading
+from couturier.models import GAN, get_model
 
 
 @dataclass
@@ -28,10 +26,14 @@ class LoadedGenerator:
     class_names: tuple[str, ...]
     step: int
     device: torch.device
-    text_encoder: object | None = None  # couturier.text2image.encoders.TextEncoder for text-to-image models
-    prompts: tuple[str, ...] = ()  # the descriptions its training grids showed
-    grounder: PromptGrounder | None = None  # reads prompts in the catalogue's words (text-to-image)
+    model: GAN | None = None  # the model as its checkpoint describes it: what it is conditioned on
+    prompts: tuple[str, ...] = ()  # the descriptions its training grids showed (models that read them)
     critic: nn.Module | None = None  # the run's D, for best-of-K draws (None: the checkpoint holds only G)
+
+    @property
+    def reads_prompts(self) -> bool:
+        """Conditioned on written descriptions rather than classes."""
+        return self.model is not None and self.model.reads_prompts
 
     @property
     def conditional(self) -> bool:
@@ -51,18 +53,21 @@ class LoadedGenerator:
 
 
 def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True,
-                   code_spread: float | None = None) -> LoadedGenerator:
+                   options: dict | None = None) -> LoadedGenerator:
     """Rebuild G from a run folder or checkpoint; the EMA weights are used when the run kept them.
-    `code_spread` replaces the run's model.code_spread (text-to-image: variety against fidelity)."""
+    `options` replace some of the run's model options (those that act when sampling, e.g. a text
+    model's code_spread: variety against fidelity)."""
     checkpoint = load_checkpoint(path)
     try:
         config = Config.from_saved(checkpoint.config)
     except (ConfigError, TypeError) as exc:
         raise CheckpointError(f"{path}: the checkpoint's config is not valid for this version ({exc})") from exc
-    if code_spread is not None:
-        if config.model.task != "text2image":
-            raise ConfigError("code spread applies to text-to-image runs only", field="model.code_spread")
-        config = config.replace("model", code_spread=code_spread)
+    if options:
+        if config.model.options is None:
+            first = next(iter(options))
+            raise ConfigError(f"this run's model ({config.model.name}) has no option {first}",
+                              field=f"model.options.{first}")
+        config = config.replace("model", options=options)
     model = get_model(config.model.name).from_meta(config, checkpoint.meta)
     generator, critic = model.build()
     prefix = "G_ema" if use_ema and checkpoint.has("G_ema") else "G"
@@ -73,11 +78,8 @@ def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True,
         critic.to(device).eval().requires_grad_(False)
     else:
         critic = None
-    encoder = getattr(model, "encoder", None)  # text-to-image models carry their text encoder
-    looks = getattr(model, "looks", None)  # runs trained before looks were saved are read literally
-    return LoadedGenerator(generator, config, model.class_names, checkpoint.step, torch.device(device), encoder,
-                           tuple(checkpoint.meta.get("prompts") or ()),
-                           PromptGrounder(looks, encoder) if looks and encoder is not None else None, critic)
+    return LoadedGenerator(generator, config, model.class_names, checkpoint.step, torch.device(device), model,
+                           tuple(checkpoint.meta.get("prompts") or ()), critic)
 
 
 MIN_TRUNCATION = 0.1  # below this nearly every draw is redrawn, and all samples look alike anyway
@@ -136,7 +138,7 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
            truncation: float | None = None, best_of: int = 1) -> tuple[np.ndarray, np.ndarray | None]:
     """Draw n images (uint8 N,C,H,W). Conditional models spread them evenly over the classes,
     in class order, unless one class is asked for. With best_of K, each is D's favourite of K draws."""
-    if loaded.text_encoder is not None:
+    if loaded.reads_prompts:
         raise ConfigError("this is a text-to-image model: generate from descriptions (prompts) instead", field="run")
     check_count(loaded, n)
     z = candidates(n, loaded.config.model.z_dim, seed, truncation, check_best_of(best_of, loaded.critic))
@@ -153,20 +155,22 @@ def sample(loaded: LoadedGenerator, n: int = 64, seed: int = 0, class_name: str 
     return images, (labels.numpy() if labels is not None else None)
 
 
-def read_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> list[Reading]:
-    """How each prompt will be read: in the catalogue's words where it names a look in other
-    words (text2image/grounding.py), as written with `literal` or for runs without saved looks."""
-    prompts = check_prompts(prompts)
-    if literal or loaded.grounder is None:
-        return [Reading(p, p, {}) for p in prompts]
-    return loaded.grounder.read(prompts)
+def read_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> list:
+    """How each prompt will be read (each reading's `.text` is what conditions G): the model's own
+    reading, e.g. in its catalogue's words, or as written with `literal`."""
+    _check_reads_prompts(loaded)
+    return loaded.model.read_prompts(list(prompts), literal)
 
 
 def encode_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> torch.Tensor:
-    if loaded.text_encoder is None:
+    """G's conditions for the prompts, as they are read."""
+    return loaded.model.prompt_condition([r.text for r in read_prompts(loaded, prompts, literal)])
+
+
+def _check_reads_prompts(loaded: LoadedGenerator) -> None:
+    if not loaded.reads_prompts:
         raise ConfigError("this model was not trained on descriptions; sample it by class or noise instead "
-                          "(text needs a model with model.task 'text2image')", field="run")
-    return loaded.text_encoder.encode([r.text for r in read_prompts(loaded, prompts, literal)])
+                          "(descriptions need a text-to-image run)", field="run")
 
 
 def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int = 0,
@@ -174,7 +178,7 @@ def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int 
     """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j draws
     from the same noise in every row, so rows differ only by their words (with best_of K, D picks
     each picture's favourite of the column's K draws for that row's words)."""
-    if loaded.text_encoder is not None:
+    if loaded.reads_prompts:
         check_count(loaded, n * len(prompts))
     text = encode_prompts(loaded, prompts, literal)
     z = candidates(n, loaded.config.model.z_dim, seed, truncation,
@@ -186,7 +190,7 @@ def generate_each(loaded: LoadedGenerator, prompts: list[str], seed: int = 0,
                   truncation: float | None = None, literal: bool = False, best_of: int = 1) -> np.ndarray:
     """One image per prompt, each with its own noise (for judging a model over many descriptions):
     uint8 (len(prompts), C, H, W)."""
-    if loaded.text_encoder is not None:
+    if loaded.reads_prompts:
         check_count(loaded, len(prompts))
     text = encode_prompts(loaded, prompts, literal)
     z = candidates(len(prompts), loaded.config.model.z_dim, seed, truncation, check_best_of(best_of, loaded.critic))
@@ -197,8 +201,9 @@ def interpolate_prompts(loaded: LoadedGenerator, prompt_a: str, prompt_b: str, s
                         rows: int = 2, seed: int = 0) -> np.ndarray:
     """Walk from one description to another (their embeddings blended linearly), one row per
     noise seed: uint8 (rows, steps, C, H, W)."""
-    if loaded.text_encoder is None:
-        raise ConfigError("prompt interpolation needs a text-to-image model (model.task 'text2image')", field="run")
+    if not loaded.reads_prompts:
+        raise ConfigError("prompt interpolation needs a model trained on descriptions (a text-to-image run)",
+                          field="run")
     if steps < 2 or rows < 1:
         raise ConfigError("a walk needs steps of at least 2 and rows of at least 1", field="steps")
     a, b = encode_prompts(loaded, [prompt_a, prompt_b])
@@ -223,10 +228,10 @@ def variations(loaded: LoadedGenerator, seed: int, n: int = 8, spread: float = 0
     z = base + spread * offsets
     z = z / z.norm(dim=1, keepdim=True) * base.norm()
     if prompt is not None:
-        if loaded.text_encoder is None:
+        if not loaded.reads_prompts:
             raise ConfigError("this model was not trained on descriptions; send a class, not a prompt", field="prompt")
         return _run(loaded, z, encode_prompts(loaded, [prompt]).repeat(n, 1))
-    if loaded.text_encoder is not None:
+    if loaded.reads_prompts:
         raise ConfigError("this is a text-to-image model: send a prompt", field="prompt")
     y = None
     if loaded.conditional:
@@ -253,7 +258,7 @@ def interpolate(loaded: LoadedGenerator, seed_a: int, seed_b: int, steps: int = 
     """
     if steps < 2 or rows < 1:
         raise ConfigError("a walk needs steps of at least 2 and rows of at least 1", field="steps")
-    if loaded.text_encoder is not None:
+    if loaded.reads_prompts:
         raise ConfigError("this is a text-to-image model: walk between two descriptions instead",
                           field="prompt_a")
     z_dim = loaded.config.model.z_dim

@@ -46,8 +46,6 @@ def tiny_config(model: str = "dcgan", data: dict | None = None, r1: float | None
     layer = {"model": {"name": model, "conditional": conditional, "width": 8, "z_dim": 16},
              "train": {"steps": 6, "batch_size": 16, "log_every": 2, "sample_every": 3,
                        "checkpoint_every": 3, "grid_columns": 4, **train}}
-    if model == "text2image":
-        layer["model"]["task"] = "text2image"
     if data:
         layer["data"] = data
     layer["loss"] = {k: v for k, v in (("name", loss), ("r1_gamma", r1)) if v is not None}

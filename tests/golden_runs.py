@@ -31,14 +31,14 @@ GOLDEN_RUNS = {
     "sngan-conditional": ({"model": {"name": "sngan", "conditional": True, "width": 8, "z_dim": 16}}, "fmnist"),
     "dcgan-wgan-gp-r1": ({"model": {"name": "dcgan", "conditional": True, "width": 8, "z_dim": 16},
                          "loss": {"name": "wgan-gp", "r1_gamma": 1.0}, "train": {"d_steps": 2}}, "fmnist"),
-    "text2image-growing": ({"model": {"name": "text2image", "task": "text2image", "width": 8, "z_dim": 16,
-                                      "grow_steps": 100, "attribute_weight": 0.0, "variety_weight": 0.0,
-                                      "reconstruction_weight": 0.0, "generator": "transposed"},
+    "text2image-growing": ({"model": {"name": "text2image", "width": 8, "z_dim": 16,
+                                      "options": {"grow_steps": 100, "attribute_weight": 0.0, "variety_weight": 0.0,
+                                                  "reconstruction_weight": 0.0, "generator": "transposed"}},
                             "data": {"resolution": 32}, "train": {"diffaugment": "auto"}}, "catalogue"),
     # the task's default model with every objective term on (attributes, reconstruction, mode seeking,
     # contrastive); fewer steps, its frozen backbone costs more per step
-    "projected-text2image": ({"model": {"name": "projected-text2image", "task": "text2image", "width": 8,
-                                        "z_dim": 16, "text_encoder": "tfidf", "contrastive_weight": 0.5},
+    "projected-text2image": ({"model": {"name": "projected-text2image", "width": 8, "z_dim": 16,
+                                        "options": {"text_encoder": "tfidf", "contrastive_weight": 0.5}},
                               "data": {"resolution": 32}, "train": {"steps": 60}}, "catalogue"),
 }
 

@@ -63,7 +63,7 @@ def test_text_runs_rank_draws_for_their_own_words(catalogue, tmp_path, monkeypat
     assert code == 0, err
     loaded = load_generator(run)
     # the task's default: the projected D, whose frozen features rank the draws
-    assert (loaded.config.model.name, loaded.config.model.text_encoder) == ("projected-text2image", "sentence")
+    assert (loaded.config.model.name, loaded.config.model.options.text_encoder) == ("projected-text2image", "sentence")
     prompts = ["Red Dresses for Women", "Blue Shirts for Men"]
     once, best = generate(loaded, prompts, n=3, best_of=1), generate(loaded, prompts, n=3, best_of=4)
     assert best.shape == once.shape and not np.array_equal(best, once)

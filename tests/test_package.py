@@ -58,3 +58,37 @@ def test_metrics_data_and_models_do_not_import_upwards():
                 if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(forbidden):
                     broken.append(f"{path.relative_to(PACKAGE)} imports {node.module}")
     assert broken == []
+
+
+# The generic layers of couturier: they serve every model and know nothing of text to image, whose
+# wing (couturier/text2image/) builds on them (docs/architecture.md).
+GENERIC = ("config.py", "train", "sampling.py", "data", "models/base.py", "losses")
+TEXT_NAMES = {"TextToImage", "TextOptions", "TextMonitor", "PromptGrounder", "Reading", "text_encoder", "grounder",
+              "encoder", "looks", "code_spread", "attribute_weight", "variety_weight", "mode_seeking_penalty"}
+
+
+def test_the_generic_layers_know_nothing_of_text_to_image():
+    mentions = []
+    for where in GENERIC:
+        files = [PACKAGE / where] if where.endswith(".py") else sorted((PACKAGE / where).rglob("*.py"))
+        for path in files:
+            for node in ast.walk(ast.parse(path.read_text())):
+                found = None
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                    found = next((m for m in modules if m.startswith("couturier.text2image")), None)
+                elif isinstance(node, ast.Name) and node.id in TEXT_NAMES:
+                    found = node.id
+                elif isinstance(node, ast.Attribute) and node.attr in TEXT_NAMES:
+                    found = node.attr
+                elif isinstance(node, ast.Constant) and node.value == "text2image":
+                    found = repr(node.value)
+                if found:
+                    mentions.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {found}")
+    assert mentions == []
+
+
+def test_importing_config_train_and_sampling_loads_nothing_of_text_to_image():
+    out = _run("import sys, couturier.config, couturier.train, couturier.sampling; "
+               "print(sorted(m for m in sys.modules if m.startswith('couturier.text2image')))")
+    assert out == "[]"

@@ -15,12 +15,12 @@ def test_model_preset_sits_below_file_and_flags(tmp_path):
 
 def test_the_text_task_defaults_to_the_projected_model_and_the_sentence_encoder():
     cfg = build_config({"model": {"task": "text2image"}})
-    assert (cfg.model.name, cfg.model.text_encoder) == ("projected-text2image", "sentence")
+    assert (cfg.model.name, cfg.model.options.text_encoder) == ("projected-text2image", "sentence")
     # the original design's GAN stays one flag away, with its own default encoder
     cfg = build_config({"model": {"task": "text2image", "name": "text2image"}})
-    assert (cfg.model.name, cfg.model.text_encoder) == ("text2image", "tfidf")
-    cfg = build_config({"model": {"task": "text2image"}}, {"model": {"text_encoder": "tfidf"}})
-    assert (cfg.model.name, cfg.model.text_encoder) == ("projected-text2image", "tfidf")
+    assert (cfg.model.name, cfg.model.options.text_encoder) == ("text2image", "tfidf")
+    cfg = build_config({"model": {"task": "text2image"}}, {"model": {"options": {"text_encoder": "tfidf"}}})
+    assert (cfg.model.name, cfg.model.options.text_encoder) == ("projected-text2image", "tfidf")
     # the run folder is named before the config is built, by the same rule
     assert model_name({"model": {"task": "text2image"}}, {"train": {"steps": 2}}) == "projected-text2image"
     assert model_name({"model": {"name": "mlp"}}, {"model": {"name": "sngan"}}) == "sngan"

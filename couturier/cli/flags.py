@@ -1,8 +1,9 @@
 """Command-line flags made from the config's dataclasses, and back into config layers.
 
-Every field of DataConfig, ModelConfig, LossConfig and TrainConfig becomes a flag named after
-its key (or the names in its metadata), typed and documented by its dataclass; `--set
-section.key=value` reaches any field too. Flags left unset override nothing.
+Every field of DataConfig, ModelConfig, LossConfig and TrainConfig, and of every registered
+model's own options ([model.options]), becomes a flag named after its key (or the names in its
+metadata), typed and documented by its dataclass; `--set section.key=value` (and
+`--set model.options.key=value`) reaches any field too. Flags left unset override nothing.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any, Callable
 
 import click
 
-from couturier.config import SECTIONS, config_fields
+from couturier.config import MODEL_OPTIONS, SECTIONS, config_fields
 from couturier.errors import ConfigError
 
 # Library fields that are not config keys, and the flags that set them.
@@ -28,10 +29,28 @@ def _flag_names(section: str, field) -> list[str]:
     return [f"--{name.replace('_', '-')}" for name in (field.metadata.get("flags") or (field.name,))]
 
 
+def option_fields() -> list[tuple]:
+    """(field, type) of every registered model's own options, one per name (models sharing an
+    option, e.g. `generator`, share its flag)."""
+    from couturier.models.registry import model_names
+
+    model_names()  # imports every model, which registers its options
+    seen: dict[str, tuple] = {}
+    for options_cls in MODEL_OPTIONS.values():
+        for f, kind in config_fields(options_cls):
+            seen.setdefault(f.name, (f, kind))
+    return list(seen.values())
+
+
+def _all_fields() -> list[tuple[str, object, object]]:
+    """(section, field, type) for every flag-backed key; model options under "model.options"."""
+    return [*((section, f, kind) for section, cls in SECTIONS.items() for f, kind in config_fields(cls)),
+            *(("model.options", f, kind) for f, kind in option_fields())]
+
+
 def config_flag_table() -> dict[str, str]:
     """config key ("train.batch_size") -> its first flag ("--batch-size")."""
-    return {f"{section}.{f.name}": _flag_names(section, f)[0]
-            for section, cls in SECTIONS.items() for f, _ in config_fields(cls)}
+    return {f"{section}.{f.name}": _flag_names(section, f)[0] for section, f, _ in _all_fields()}
 
 
 def flag_for(field: str | None) -> str | None:
@@ -41,20 +60,21 @@ def flag_for(field: str | None) -> str | None:
 
 
 def config_options(command: Callable) -> Callable:
-    """Decorate a click command with one option per config field (dest: section__key)."""
+    """Decorate a click command with one option per config field (dest: section__key, model__options__key)."""
     options = []
-    for section, cls in SECTIONS.items():
-        for f, kind in config_fields(cls):
-            names, dest = _flag_names(section, f), f"{section}__{f.name}"
-            help_text = f.metadata.get("help", "") + f" [{section}.{f.name}]"
-            base = next((k for k in getattr(kind, "__args__", (kind,)) if k is not type(None)), kind)
-            if base is bool:
-                option = click.option(f"{names[0]}/--no-{names[0][2:]}", dest, default=None, help=help_text)
-            else:
-                choices = f.metadata.get("choices")
-                kind_ = click.Choice([str(c) for c in choices]) if choices and base is str else base
-                option = click.option(*names, dest, type=kind_, default=None, help=help_text)
-            options.append(option)
+    for section, f, kind in _all_fields():
+        names, dest = _flag_names(section, f), f"{section.replace('.', '__')}__{f.name}"
+        help_text = f.metadata.get("help", "") + f" [{section}.{f.name}]"
+        base = next((k for k in getattr(kind, "__args__", (kind,)) if k is not type(None)), kind)
+        if base is bool:
+            option = click.option(f"{names[0]}/--no-{names[0][2:]}", dest, default=None, help=help_text)
+        else:
+            choices = f.metadata.get("choices")
+            kind_ = click.Choice([str(c) for c in choices]) if choices and base is str else base
+            option = click.option(*names, dest, type=kind_, default=None, help=help_text)
+        options.append(option)
+    options.append(click.option("--task", type=click.Choice(["image", "text2image"]), default=None,
+                                help="what to generate from: the task's default model unless --model names one"))
     options.append(click.option("--lr", type=float, help="Learning rate for both G and D."))
     options.append(click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
                                 help="Set any config value, e.g. --set train.beta2=0.99 (repeatable)."))
@@ -68,18 +88,27 @@ def flags_to_layer(flags: dict[str, Any]) -> dict[str, Any]:
     layer: dict[str, dict] = {}
     for dest, value in flags.items():
         if "__" in dest and value is not None:
-            section, key = dest.split("__", 1)
-            layer.setdefault(section, {})[key] = value
+            *path, key = dest.split("__")
+            _nested(layer, path)[key] = value
+    if flags.get("task") is not None:
+        layer.setdefault("model", {})["task"] = flags["task"]
     if flags.get("lr") is not None:
         layer.setdefault("train", {}).update(lr_g=flags["lr"], lr_d=flags["lr"])
     for item in flags.get("overrides") or ():
         section, key, value = _parse_override(item)
-        layer.setdefault(section, {})[key] = value
+        *inner, name = key.split(".")
+        _nested(layer, [section, *inner])[name] = value
     train = layer.get("train", {})
     if train.get("minutes") is not None and "steps" not in train:  # one budget at a time
         train["steps"] = None
     elif train.get("steps") is not None and "minutes" not in train:
         train["minutes"] = None
+    return layer
+
+
+def _nested(layer: dict, path: list[str]) -> dict:
+    for part in path:
+        layer = layer.setdefault(part, {})
     return layer
 
 

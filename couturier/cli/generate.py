@@ -82,7 +82,7 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
 @click.option("--best-of", type=int, default=1, show_default=True,
               help="Keep the run's D's favourite of this many draws per image.")
 @click.option("--code-spread", type=float, help="How far each seed moves the description's code, 0..1 (default: "
-              "the run's model.code_spread; 0 gives one garment per description, 1 the most variety).")
+              "the run's model.options.code_spread; 0 gives one garment per description, 1 the most variety).")
 @click.option("--interpolate", is_flag=True, help="Walk from the first prompt to the second instead.")
 @click.option("--steps", type=int, default=8, show_default=True, help="Images per walk (--interpolate).")
 @click.option("--device", default="cpu", show_default=True)
@@ -95,7 +95,7 @@ def generate(run, prompts, out, n, seed, truncation, literal, best_of, code_spre
 
     out = Path(out)
     refuse_existing(out, force)
-    loaded = sampling.load_generator(run, device, code_spread=code_spread)
+    loaded = sampling.load_generator(run, device, options=None if code_spread is None else {"code_spread": code_spread})
     if interpolate:
         if len(prompts) != 2:
             raise ConfigError("--interpolate walks between exactly two prompts", field="interpolate")

@@ -50,7 +50,7 @@ def trends(catalogue, attribute, by, horizon, method, time_, frequency, weight, 
         from couturier.sampling import load_generator
 
         loaded = load_generator(run)
-        if loaded.config.model.task != "text2image":
+        if not loaded.reads_prompts:
             raise ConfigError(f"--generate {run} is not a text-to-image run; train one with --task text2image")
     history = load_history(catalogue, attribute, by, time_, frequency, weight, top, min_rows, groups)
     forecasts = forecast(history, horizon, method, level)

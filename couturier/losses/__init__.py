@@ -54,13 +54,3 @@ def r1_penalty(discriminator, real, labels) -> torch.Tensor:
     real = real.detach().requires_grad_(True)
     grad = _input_gradients(discriminator(real, labels), real)
     return grad.pow(2).sum(dim=1).mean()
-
-
-def mode_seeking_penalty(images: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """MSGAN (Mao et al., 2019): the batch's two halves share conditions and differ in noise; the
-    penalty is the inverse of how far apart their images are per unit of noise distance, so a
-    generator that ignores its noise (the same garment for every seed) pays for it."""
-    half = images.shape[0] // 2
-    image_gap = (images[:half] - images[half:2 * half]).abs().mean()
-    noise_gap = (z[:half] - z[half:2 * half]).abs().mean()
-    return 1.0 / (image_gap / noise_gap + 1e-5)

@@ -65,7 +65,8 @@ def load_fashion_classifier(path: str | Path | None = None, expected_sha256: str
     if expected and sha256_of(path) != expected:
         raise FeatureNetError(f"{path} fails its SHA-256 check; reinstall couturier or rerun "
                               f"scripts/train_feature_net.py")
-    model = FashionClassifier()
+    with torch.random.fork_rng(devices=[]):  # its overwritten random init must not move a run's seeded stream
+        model = FashionClassifier()
     model.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()})
     return model.eval().requires_grad_(False)
 

@@ -20,6 +20,12 @@ from couturier.metrics.evaluate import reference
 from couturier.metrics.features import load_feature_net
 from couturier.metrics.registry import Judgement, judge
 from couturier.metrics.variety import VARIETY_ALARM
+from couturier.registry import Registry
+
+# Monitors by name: a model names the one that judges it during training (GAN.monitor); each
+# registers itself where it is defined, as a class with `check(cfg)` (before any data is loaded)
+# and `create(cfg, dataset, model)`.
+MONITORS: Registry[type] = Registry("training monitor", field="train.eval_every")
 
 # what an evaluation during training computes: the same code as `evaluate`, less memorisation
 MONITOR_METRICS = ["fid", "kid", "prdc", "classes"]
@@ -57,9 +63,18 @@ def collapse_warning(results: dict, previous: dict | None = None) -> str:
     return "mode collapse? " + ", ".join(reasons) if reasons else ""
 
 
+@MONITORS.register("fashion-mnist")
 class TrainingMonitor:
     """Holds the feature network and the reference statistics so each evaluation costs only
     sampling, feature extraction and the distances (about 10 s for 10,000 samples on 2 cores)."""
+
+    @classmethod
+    def check(cls, cfg) -> None:
+        cls.check_data(cfg.data)
+
+    @classmethod
+    def create(cls, cfg, dataset, model) -> "TrainingMonitor":
+        return cls(cfg.train.eval_n, seed=cfg.train.seed, data_dir=cfg.data.data_dir)
 
     def __init__(self, n: int = 10000, ref: str = "test", seed: int = 0, data_dir=None):
         self.net = load_feature_net("fashion")

@@ -23,6 +23,7 @@ from torch import nn
 
 from couturier.config import Config
 from couturier.data import ImageDataset, load_dataset
+from couturier.errors import ConfigError
 from couturier.noise import Noise
 
 # judge(*(images, condition) pairs) -> D's logits for each pair, after augmentation
@@ -31,8 +32,12 @@ Judge = Callable[..., list[torch.Tensor]]
 
 class GAN:
     name = ""  # set by @register_model
-    task = "image"  # what it generates from: "image" (noise, maybe a class) or "text2image" (descriptions)
+    task = "image"  # what it generates from: "image" (noise, maybe a class); other wings name theirs
     preset: dict[str, Any] = {}  # hyper-parameters the model was designed with
+    # the dataclass of the model's own options ([model.options]; fields made with couturier.config.option,
+    # an optional check() for their combinations), or None: cfg.model.options is then an instance of it
+    Options: type | None = None
+    monitor = "fashion-mnist"  # the training monitor (couturier.metrics.monitor.MONITORS) that judges it
     summary = ""
 
     def __init__(self, cfg: Config, class_names: tuple[str, ...] = ()):
@@ -104,6 +109,18 @@ class GAN:
     def has_unused_parameters(self) -> bool:
         """True when some parameters get no gradient in a step (DDP must then look for them)."""
         return False
+
+    # ----- sampling from descriptions ------------------------------------------------------
+    reads_prompts = False  # conditioned on written descriptions (sampling.generate) rather than classes
+
+    def read_prompts(self, prompts: list[str], literal: bool = False) -> list:
+        """How each description will be read: objects whose `.text` conditions G (a model that reads
+        them may rephrase a designer's words in its catalogue's), as written with `literal`."""
+        raise ConfigError("this model was not trained on descriptions", field="run")
+
+    def prompt_condition(self, texts: list[str]) -> torch.Tensor:
+        """G's condition for descriptions (what sampling and the training monitor feed G)."""
+        raise ConfigError("this model was not trained on descriptions", field="run")
 
     # ----- what the progress grid shows ----------------------------------------------------
     def grid_inputs(self, columns: int, seed: int, dataset: ImageDataset) -> tuple[torch.Tensor, torch.Tensor | None]:

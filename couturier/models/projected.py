@@ -19,11 +19,14 @@ wing registers `projected-text2image` with this D and heads of its own.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from couturier.backbones import load_backbone, normalise
+from couturier.config import option
 from couturier.layers import ConditionalBatchNorm2d, UpsampleGenerator, init_dcgan_weights, maybe_sn
 from couturier.models.base import GAN
 from couturier.models.dcgan import ConvGenerator
@@ -149,20 +152,28 @@ class ProjectedDiscriminator(nn.Module):
         return logit
 
 
+@dataclass(frozen=True)
+class ProjectedOptions:
+    generator: str = option("upsample", "how G doubles its maps: 'transposed' (DCGAN's 4x4 transposed convolutions) "
+                            "or 'upsample' (nearest + 3x3 convolution, with FastGAN's skip-layer excitation from "
+                            "64 px)", choices=("transposed", "upsample"))
+
+
 PRESET = {"loss": {"name": "hinge"},
           "train": {"batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.0, "beta2": 0.99,
                     "ema_decay": 0.999, "diffaugment": "color,translation,cutout"}}
 
 
-# upsample: at 10 minutes on Fashion-MNIST the transposed G collapsed onto checkered long-sleeved tops (FID
-# 7,615, class entropy 0.45, 64% coats); this one drew trousers, dresses, tops and bags (FID 3,628, 0.88;
-# BENCHMARKS.md)
-@register_model("projected", preset={"model": {"width": 16, "generator": "upsample"}, **PRESET},
+# upsample: at 10 minutes on Fashion-MNIST the transposed G collapsed onto checkered long-sleeved tops
+# while this one drew every class (BENCHMARKS.md, "The projected discriminator on Fashion-MNIST")
+@register_model("projected", preset={"model": {"width": 16}, **PRESET},
                 summary="D in the features of frozen EfficientNet-Lite0 (Projected GAN), hinge, EMA, DiffAugment")
 class ProjectedGAN(GAN):
+    Options = ProjectedOptions
+
     def build(self) -> tuple[nn.Module, nn.Module]:
         d, m = self.cfg.data, self.cfg.model
-        if m.generator == "upsample":  # no transposed convolutions: no checkerboard for ImageNet features to key on
+        if m.options.generator == "upsample":  # no transposed convolutions: no checkerboard for ImageNet features to key on
             generator = UpsampleGenerator(m.z_dim, d.channels, d.resolution, m.width * 2,
                                           lambda ch: ConditionalBatchNorm2d(ch, self.num_classes or None))
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from couturier import config
 from couturier.models.base import GAN
 from couturier.registry import Registry
 
@@ -19,9 +20,14 @@ MODELS: Registry[type[GAN]] = Registry("model", package=("couturier.models", "co
 def register_model(name: str, preset: dict[str, Any], summary: str) -> Callable[[type[GAN]], type[GAN]]:
     def decorator(cls: type[GAN]) -> type[GAN]:
         cls.name, cls.preset, cls.summary = name, preset, summary
+        if cls.Options is not None:  # the config checks [model.options] against it
+            config.MODEL_OPTIONS[name] = cls.Options
         return MODELS.register(name)(cls)
 
     return decorator
+
+
+config.find_models = lambda: MODELS.names()  # a config naming a model not yet imported finds it
 
 
 def model_names() -> list[str]:

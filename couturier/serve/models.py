@@ -54,7 +54,7 @@ class ModelCache:
         except (CouturierError, OSError, ValueError) as exc:
             return {"name": name, "damaged": str(exc).splitlines()[0][:300]}
         cfg = loaded.config
-        info = {"name": name, "task": cfg.model.task, "model": cfg.model.name,
+        info = {"name": name, "task": loaded.model.task, "model": cfg.model.name,
                 "classes": list(loaded.class_names) if loaded.conditional else [],
                 "image_size": cfg.data.resolution, "channels": cfg.data.channels, "step": loaded.step,
                 "example_prompts": list(loaded.prompts[:8]), "metrics": None, "damaged": None}

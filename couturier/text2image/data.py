@@ -26,7 +26,7 @@ def text_dataset(cfg: Config, log: Callable[[str], None] = print,
     Also returns the catalogue's attribute columns (name -> one value per image)."""
     catalogue, texts = catalogue_texts(cfg.data, progress)
     log(catalogue.summary())
-    encoder = build_text_encoder(cfg.model.text_encoder).fit(texts)
+    encoder = build_text_encoder(cfg.model.options.text_encoder).fit(texts)
     embeddings = encoder.encode(texts)
     images = torch.from_numpy(catalogue.images)
     if cfg.data.channels == 1:

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from couturier.data.images import to_uint8
+from couturier.metrics.monitor import MONITORS
 from couturier.metrics.variety import VARIETY_ALARM, ratio_to_real, typical_pair_distance, within_group_spread
 
 RISING = 0.01
@@ -28,7 +29,16 @@ def leading_clause(text: str) -> str:
     return text.split(". ")[0].split(",")[0].strip().lower()
 
 
+@MONITORS.register("variety")
 class TextMonitor:
+    @classmethod
+    def check(cls, cfg) -> None:
+        """Any catalogue will do: the reference is the training photos themselves."""
+
+    @classmethod
+    def create(cls, cfg, dataset, model) -> "TextMonitor":
+        return cls(dataset.texts, dataset.images, model.prompt_condition, cfg.train.seed)
+
     def __init__(self, texts: tuple[str, ...], images: torch.Tensor, encode, seed: int = 0,
                  descriptions: int = 32, seeds: int = 8):
         from couturier.backbones import load_backbone

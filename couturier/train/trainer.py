@@ -90,22 +90,20 @@ class Trainer:
     def _build(self, cfg: Config, resume: bool, dataset: ImageDataset | None) -> None:
         t = cfg.train
         self.monitor = None
-        if t.eval_every and cfg.model.task != "text2image":  # checked and set up before the data is loaded
-            from couturier.metrics.monitor import TrainingMonitor
+        # the model names the monitor that judges it; checked before any data is loaded
+        from couturier.metrics.monitor import MONITORS
 
-            TrainingMonitor.check_data(cfg.data)
-            if self.main:
-                self.monitor = TrainingMonitor(t.eval_n, seed=t.seed, data_dir=cfg.data.data_dir)
+        monitor = MONITORS.get(get_model(cfg.model.name).monitor) if t.eval_every else None
+        if monitor is not None:
+            monitor.check(cfg)
         if t.threads:
             torch.set_num_threads(t.threads)
         torch.manual_seed(t.seed)
         # the model decides what it is conditioned on, and so how its data is read and labelled
         self.model, self.dataset = get_model(cfg.model.name).prepare(cfg, dataset, self.log)
         self.class_names = self.dataset.class_names
-        if t.eval_every and cfg.model.task == "text2image" and self.main:  # variety of fixed descriptions
-            from couturier.text2image.monitor import TextMonitor
-
-            self.monitor = TextMonitor(self.dataset.texts, self.dataset.images, self.model.encode_prompts, t.seed)
+        if monitor is not None and self.main:
+            self.monitor = monitor.create(cfg, self.dataset, self.model)
         world = self.placement.world
         self.sampler = BatchSampler(self.dataset.to(self.device), t.batch_size // world, t.seed,
                                     self.placement.rank, world)

@@ -43,7 +43,7 @@ def draw_collection(looks: list[Look], loaded, path: str | Path, per_look: int =
     from couturier.errors import ConfigError
     from couturier.sampling import generate
 
-    if loaded.config.model.task != "text2image":
+    if not loaded.reads_prompts:
         raise ConfigError("drawing the collection needs a text-to-image run; train one with task text2image",
                           field="run")
     images = generate(loaded, [look.description for look in looks], n=per_look, seed=seed)

@@ -18,7 +18,7 @@ def trends_report(data: bytes, attribute: str, by: str = "", horizon: int = 2, m
 
     if not data.strip():
         raise DataError("the catalogue is empty; upload a CSV or JSONL table with a time column", field="catalogue")
-    if loaded is not None and loaded.config.model.task != "text2image":
+    if loaded is not None and not loaded.reads_prompts:
         raise DataError("drawing the collection needs a text-to-image model", field="model")
     suffix = ".jsonl" if data.lstrip()[:1] in (b"{", b"[") else ".csv"
     with tempfile.TemporaryDirectory() as folder:

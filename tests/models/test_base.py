@@ -42,7 +42,7 @@ def test_every_registered_model_trains_with_every_loss_saves_and_samples(tmp_pat
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     for name in model_names():
         for loss in loss_names():
-            text = get_model(name).preset.get("model", {}).get("task") == "text2image"
+            text = get_model(name).reads_prompts
             data = {"dataset": str(catalogue), "resolution": 32, "channels": 3} if text else None
             cfg = tiny_config(name, data=data, loss=loss, steps=1, batch_size=8, checkpoint_every=1)
             run = tmp_path / f"{name}-{loss}"

@@ -42,7 +42,7 @@ def test_gradients_reach_the_image_through_the_frozen_network_and_the_class_matt
 def test_the_upsampling_generator_draws_each_class_differently_without_transposed_convolutions():
     torch.manual_seed(0)
     cfg = build_config({"model": {"name": "projected", "conditional": True, "width": 8, "z_dim": 16}})
-    assert cfg.model.generator == "upsample"  # the preset's
+    assert cfg.model.options.generator == "upsample"  # the default
     G, _ = get_model("projected")(cfg, CLASS_NAMES).build()
     assert not any(isinstance(m, torch.nn.ConvTranspose2d) for m in G.ups.modules())
     for norm in G.norms:  # each class's own scale, as training would make it (it starts at 1 for all)
@@ -54,19 +54,19 @@ def test_the_upsampling_generator_draws_each_class_differently_without_transpose
 
 
 def test_the_text_variant_refuses_progressive_growing():
-    cfg = build_config({"model": {"name": "projected-text2image", "grow_steps": 4}, "data": {"resolution": 128}})
+    cfg = build_config({"model": {"name": "projected-text2image", "options": {"grow_steps": 4}}, "data": {"resolution": 128}})
     model = get_model("projected-text2image").__new__(get_model("projected-text2image"))
     model.cfg = cfg
     with pytest.raises(ConfigError, match="progressive growing") as caught:
         model.build()
-    assert caught.value.field == "model.grow_steps"
+    assert caught.value.field == "model.options.grow_steps"
 
 
 def test_the_task_must_be_the_models():
     with pytest.raises(ConfigError, match="'projected' is for the task 'image', but model.task is 'text2image'") as caught:
         build_config({"model": {"name": "projected", "task": "text2image"}})
     assert caught.value.field == "model.task"
-    assert build_config({"model": {"name": "projected-text2image"}}).model.task == "text2image"
+    assert build_config({"model": {"name": "projected-text2image", "task": "text2image"}}).model.name == "projected-text2image"
 
 
 def test_rows_score_one_pass_over_the_images_under_several_conditions():

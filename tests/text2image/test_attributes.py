@@ -49,7 +49,7 @@ def test_with_the_twin_d_scores_fakes_attributes_and_g_is_paid_for_fooling_the_t
 
     cfg = tiny_config("text2image", steps=2, batch_size=8, data={"dataset": str(catalogue), "resolution": 32,
                                                                  "channels": 3})
-    trainer = Trainer(cfg.replace("model", attribute_weight=2.0, attribute_twin=True), tmp_path / "twin",
+    trainer = Trainer(cfg.replace("model", options={"attribute_weight": 2.0, "attribute_twin": True}), tmp_path / "twin",
                       log=lambda _: None)
     labels, model = trainer.sampler.dataset.labels, trainer.model
     out = trainer.D(torch.zeros(2, 3, 32, 32), labels[:2])
@@ -61,12 +61,12 @@ def test_with_the_twin_d_scores_fakes_attributes_and_g_is_paid_for_fooling_the_t
     trainer.fit(progress=False)
     assert trainer.step == 2
     # without the twin, D's classifier learns from real photos alone
-    plain = Trainer(cfg.replace("model", attribute_weight=2.0), tmp_path / "plain", log=lambda _: None)
+    plain = Trainer(cfg.replace("model", options={"attribute_weight": 2.0}), tmp_path / "plain", log=lambda _: None)
     aux = plain.D(torch.zeros(2, 3, 32, 32), labels[:2])[:, 1:]
     assert aux.shape[1] == 9 and plain.model.auxiliary_loss(aux, labels[:2], "fake").item() == 0.0
     with pytest.raises(ConfigError, match="attribute_weight above 0") as caught:
-        cfg.replace("model", attribute_weight=0.0, attribute_twin=True)
-    assert caught.value.field == "model.attribute_twin"
+        cfg.replace("model", options={"attribute_weight": 0.0, "attribute_twin": True})
+    assert caught.value.field == "model.options.attribute_twin"
 
 
 def test_text_model_with_attribute_head_trains_and_samples_from_words_alone(catalogue, tmp_path):
@@ -77,7 +77,7 @@ def test_text_model_with_attribute_head_trains_and_samples_from_words_alone(cata
 
     cfg = tiny_config("text2image", steps=4, batch_size=8, data={"dataset": str(catalogue), "resolution": 32,
                                                                  "channels": 3})
-    cfg = cfg.replace("model", attribute_weight=1.0, variety_weight=0.5)
+    cfg = cfg.replace("model", options={"attribute_weight": 1.0, "variety_weight": 0.5})
     trainer = Trainer(cfg, tmp_path / "tac", log=lambda _: None)
     dim = trainer.model.encoder.dim
     assert trainer.model.attributes == {"gender": ("Men", "Women"), "articleType": ("Boots", "Dresses", "Shirts"),
@@ -101,7 +101,7 @@ def test_pairs_of_the_mode_seeking_term_share_their_descriptions(catalogue):
     from couturier.noise import Noise
 
     cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
-    model = get_model("text2image")(cfg.replace("model", variety_weight=1.0), encoder=None)
+    model = get_model("text2image")(cfg.replace("model", options={"variety_weight": 1.0}), encoder=None)
     pool = torch.arange(40.0)[:, None]
     rows = model.fake_condition(9, Noise(), pool, pool[:9])
     assert torch.equal(rows[:4], rows[4:8]) and rows.shape == (9, 1)
@@ -124,7 +124,7 @@ def test_the_cap_applies_to_g_alone_and_needs_the_plain_classifier(catalogue):
     from couturier.models.registry import get_model
 
     cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
-    cfg = cfg.replace("model", attribute_weight=2.0, attribute_confidence=0.9)
+    cfg = cfg.replace("model", options={"attribute_weight": 2.0, "attribute_confidence": 0.9})
     model = get_model("text2image")(cfg, encoder=None)
     model.attributes = {"colour": ("Black", "Red")}
     model.encoder = type("Encoder", (), {"dim": 1})()
@@ -133,5 +133,5 @@ def test_the_cap_applies_to_g_alone_and_needs_the_plain_classifier(catalogue):
     assert model.auxiliary_loss(sure, condition, "generator").item() == 0.0
     assert model.auxiliary_loss(sure, condition, "real").item() > 0.0  # D still learns the photos fully
     with pytest.raises(ConfigError, match="attribute_weight above 0") as caught:
-        cfg.replace("model", attribute_twin=True)
-    assert caught.value.field == "model.attribute_confidence"
+        cfg.replace("model", options={"attribute_twin": True})
+    assert caught.value.field == "model.options.attribute_confidence"

@@ -55,7 +55,7 @@ def test_d_returns_the_embeddings_after_the_attributes_and_g_is_asked_to_be_foun
     from couturier.train import Trainer
 
     cfg = tiny_config(name, steps=2, batch_size=8, data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
-    cfg = cfg.replace("model", attribute_weight=1.0, contrastive_weight=2.0, width=8)
+    cfg = cfg.replace("model", width=8, options={"attribute_weight": 1.0, "contrastive_weight": 2.0})
     trainer = Trainer(cfg, tmp_path / "run", log=lambda _: None)
     model, labels = trainer.model, trainer.sampler.dataset.labels[:4]
     out = trainer.D(torch.rand(4, 3, 32, 32) * 2 - 1, labels)

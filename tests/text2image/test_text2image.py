@@ -11,7 +11,7 @@ def test_progressive_growing_fades_in_the_full_resolution(catalogue, tmp_path, m
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert [growth_alpha(s, 4) for s in (0, 3, 4, 6, 8, 20)] == [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]
-    cfg = build_config({"model": {"name": "text2image", "width": 8, "z_dim": 16, "grow_steps": 2},
+    cfg = build_config({"model": {"name": "text2image", "width": 8, "z_dim": 16, "options": {"grow_steps": 2}},
                         "data": {"dataset": str(catalogue), "resolution": 32},
                         "train": {"steps": 5, "batch_size": 8, "checkpoint_every": 5, "sample_every": 5}})
     trainer = Trainer(cfg, tmp_path / "grow", log=lambda _: None)
@@ -87,19 +87,19 @@ def test_nearest_reconstruction_pulls_only_the_closer_seed_of_each_pair(catalogu
     from couturier.models.registry import get_model
 
     cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 16, "channels": 3})
-    cfg = cfg.replace("model", reconstruction_weight=1.0, variety_weight=1.0)
+    cfg = cfg.replace("model", options={"reconstruction_weight": 1.0, "variety_weight": 1.0})
     real = torch.zeros(4, 3, 16, 16)  # photos 0 and 1 pair with fakes 0, 2 and 1, 3
     fake = torch.tensor([0.1, 0.2, 0.5, 0.05])[:, None, None, None].expand(4, 3, 16, 16).clone().requires_grad_()
     both = get_model("text2image")(cfg, encoder=None).reconstruction_loss(fake, real)
     assert torch.isclose(both, torch.tensor(0.85 / 4))
-    nearest = get_model("text2image")(cfg.replace("model", reconstruction_nearest=True), encoder=None)
+    nearest = get_model("text2image")(cfg.replace("model", options={"reconstruction_nearest": True}), encoder=None)
     loss = nearest.reconstruction_loss(fake, real)
     assert torch.isclose(loss, torch.tensor((0.1 + 0.05) / 2))
     loss.backward()
     pulled = fake.grad.flatten(1).abs().sum(dim=1) > 0
     assert pulled.tolist() == [True, False, False, True]  # 0.1 beats 0.5, 0.05 beats 0.2
     with pytest.raises(ConfigError, match="variety_weight above 0"):
-        cfg.replace("model", variety_weight=0.0, reconstruction_nearest=True)
+        cfg.replace("model", options={"variety_weight": 0.0, "reconstruction_nearest": True})
 
 
 def test_sampling_takes_the_conditioning_noise_from_the_seed():

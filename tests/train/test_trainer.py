@@ -178,7 +178,7 @@ def test_the_projected_d_sees_each_batch_once_a_step_through_its_frozen_network(
     from couturier.presets import build_config
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    cfg = build_config({"model": {"name": "projected-text2image", "text_encoder": "tfidf", "width": 8, "z_dim": 16},
+    cfg = build_config({"model": {"name": "projected-text2image", "options": {"text_encoder": "tfidf"}, "width": 8, "z_dim": 16},
                         "data": {"dataset": str(catalogue), "resolution": 32},
                         "train": {"steps": 1, "batch_size": 8, "checkpoint_every": 1, "sample_every": 1}})
     trainer = Trainer(cfg, tmp_path / "run", log=lambda _: None)
@@ -201,7 +201,7 @@ def test_a_text_to_image_run_logs_both_varieties_and_plots_the_alarm_it_watches(
     from couturier.presets import build_config
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    cfg = build_config({"model": {"name": "text2image", "text_encoder": "tfidf", "width": 8, "z_dim": 16},
+    cfg = build_config({"model": {"name": "text2image", "options": {"text_encoder": "tfidf"}, "width": 8, "z_dim": 16},
                         "data": {"dataset": str(catalogue), "resolution": 32},
                         "train": {"steps": 2, "batch_size": 8, "eval_every": 1, "checkpoint_every": 2,
                                   "sample_every": 2}})

@@ -19,7 +19,7 @@ from couturier.errors import TextEncoderError
 from couturier.registry import Registry
 
 ENCODERS: Registry[type["TextEncoder"]] = Registry("text encoder", package="couturier.text2image.encoders",
-                                                      field="model.text_encoder", error=TextEncoderError)
+                                                      field="model.options.text_encoder", error=TextEncoderError)
 
 
 class TextEncoder:

@@ -40,9 +40,9 @@ class TextProjectedDiscriminator(ProjectedDiscriminator):
                 # of pictures against 0.274 at weight 1, FID 30 against 34 (BENCHMARKS.md)
                 # sentence: TF-IDF knows no word the catalogue does not use, so it cannot follow paraphrases
                 # learning rates 4e-4: at 10 and 30 minutes FID 44 and 34 against 61 and 44 at 2e-4, attributes
-                # matched more often; the variety it cost returned with sampled codes (model.code_spread)
-                preset={"model": {"width": 16, "task": "text2image", **TEXT_OBJECTIVE, "variety_weight": 0.5,
-                                  "attribute_weight": 3.0, "text_encoder": "sentence"},
+                # matched more often; the variety it cost returned with sampled codes (code_spread)
+                preset={"model": {"width": 16, "options": {**TEXT_OBJECTIVE, "variety_weight": 0.5,
+                                                           "attribute_weight": 3.0, "text_encoder": "sentence"}},
                         "data": {"resolution": 64, "channels": 3}, **PRESET,
                         "train": {**PRESET["train"], "batch_size": TEXT_BATCH, "diffaugment": TEXT_AUGMENT,
                                   "lr_g": 4e-4, "lr_d": 4e-4}},
@@ -51,10 +51,10 @@ class ProjectedTextToImage(TextToImage):
     """The text-to-image objective (conditioning augmentation, matching-aware pairs) with the projected D."""
 
     def build(self) -> tuple[nn.Module, nn.Module]:
-        if self.cfg.model.grow_steps:
-            raise ConfigError("the projected D judges the full-size image; progressive growing (model.grow_steps) "
-                              "is for the text2image model", field="model.grow_steps")
+        if self.cfg.model.options.grow_steps:
+            raise ConfigError("the projected D judges the full-size image; progressive growing (grow_steps) "
+                              "is for the text2image model", field="model.options.grow_steps")
         d, m = self.cfg.data, self.cfg.model
         generator = self.build_generator()
         return generator, TextProjectedDiscriminator(d.channels, d.resolution, m.width, self.encoder.dim,
-                                                     self.head_sizes, m.contrastive_weight > 0)
+                                                     self.head_sizes, m.options.contrastive_weight > 0)

@@ -29,15 +29,17 @@ from torch import nn
 from couturier.config import Config
 from couturier.data import ImageDataset
 from couturier.layers import init_dcgan_weights
-from couturier.losses import mode_seeking_penalty
+from couturier.text2image.terms.mode_seeking import mode_seeking_penalty
 from couturier.models.base import GAN, Judge
 from couturier.models.registry import register_model
 from couturier.noise import Noise
 from couturier.text2image.attributes import (attribute_ids, attribute_loss, attribute_vocabulary,
                                              twin_attribute_loss)
 from couturier.text2image.contrastive import contrastive_loss
-from couturier.text2image.encoders import TextEncoder, build_text_encoder, load_text_encoder
-from couturier.text2image.grounding import catalogue_looks
+from couturier.text2image.encoders import TextEncoder, build_text_encoder, check_prompts, load_text_encoder
+from couturier.text2image.grounding import PromptGrounder, Reading, catalogue_looks
+from couturier.text2image.monitor import TextMonitor  # noqa: F401  (registers the "variety" monitor)
+from couturier.text2image.options import TextOptions
 from couturier.text2image.networks import (CODE_DIM, RECONSTRUCTED, GrowingTextDiscriminator, GrowingTextGenerator,
                                            TextDiscriminator, TextGenerator)
 
@@ -58,7 +60,7 @@ def growth_alpha(step: int, grow_steps: int) -> float:
 
 @register_model(
     "text2image",
-    preset={"model": {"width": 16, "task": "text2image", **TEXT_OBJECTIVE}, "loss": {"name": "hinge"},
+    preset={"model": {"width": 16, "options": TEXT_OBJECTIVE}, "loss": {"name": "hinge"},
             "data": {"resolution": 64, "channels": 3},
             "train": {"batch_size": TEXT_BATCH, "lr_g": 2e-4, "lr_d": 2e-4, "beta1": 0.0, "beta2": 0.9,
                       "ema_decay": 0.999, "diffaugment": TEXT_AUGMENT}},
@@ -69,6 +71,8 @@ class TextToImage(GAN):
     training descriptions and saved in checkpoint meta, so a checkpoint is self-contained."""
 
     task = "text2image"
+    Options = TextOptions
+    monitor = "variety"  # does the noise still matter? (text2image/monitor.py)
     kl_weight = 1.0
 
     def __init__(self, cfg: Config, encoder: TextEncoder, prompts: tuple[str, ...] = (),
@@ -76,9 +80,10 @@ class TextToImage(GAN):
         super().__init__(cfg)
         self.encoder = encoder
         self.prompts = list(prompts)  # the descriptions of the progress grid's rows
-        # the catalogue columns D's auxiliary head classifies (model.attribute_weight > 0), with their values
+        # the catalogue columns D's auxiliary head classifies (options.attribute_weight > 0), with their values
         self.attributes = {name: tuple(values) for name, values in (attributes or {}).items()}
         self.looks = looks  # the catalogue's (colour, article, gender) looks, to read prompts by (text2image/grounding.py)
+        self._grounder: PromptGrounder | None = None
 
     @classmethod
     def prepare(cls, cfg: Config, dataset: ImageDataset | None = None,
@@ -91,13 +96,13 @@ class TextToImage(GAN):
 
             dataset, encoder, columns = text_dataset(cfg, log)
         else:
-            encoder = build_text_encoder(cfg.model.text_encoder).fit(dataset.texts)
+            encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.texts)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.texts)))
         start = time.perf_counter()
         looks = catalogue_looks(columns, dataset.labels.numpy())
         if looks and "reader" in looks:
             log(f"prompt reader: fitted on {len(dataset.labels)} descriptions in {time.perf_counter() - start:.0f} s")
-        attributes = attribute_vocabulary(columns) if cfg.model.attribute_weight > 0 else {}
+        attributes = attribute_vocabulary(columns) if cfg.model.options.attribute_weight > 0 else {}
         if attributes:  # the ids ride after the embedding in each training condition
             ids = attribute_ids(columns, attributes).to(dataset.labels.dtype)
             dataset = dataclasses.replace(dataset, labels=torch.cat([dataset.labels, ids], dim=1))
@@ -114,9 +119,28 @@ class TextToImage(GAN):
                 "prompts": list(self.prompts), "attributes": {k: list(v) for k, v in self.attributes.items()},
                 **({"looks": self.looks} if self.looks else {})}
 
-    def encode_prompts(self, texts: list[str]) -> torch.Tensor:
-        """G's condition for descriptions (what sampling and the training monitor feed G)."""
+    reads_prompts = True
+
+    def prompt_condition(self, texts: list[str]) -> torch.Tensor:
         return self.encoder.encode(texts)
+
+    def read_prompts(self, prompts: list[str], literal: bool = False) -> list[Reading]:
+        """In the catalogue's words where a prompt names a look in other words (grounding.py), as
+        written with `literal` or for runs saved before their looks were."""
+        prompts = check_prompts(prompts)
+        if literal or (not self.looks and self._grounder is None):
+            return [Reading(p, p, {}) for p in prompts]
+        return self.grounder.read(prompts)
+
+    @property
+    def grounder(self) -> PromptGrounder:
+        if self._grounder is None:
+            self._grounder = PromptGrounder(self.looks, self.encoder)
+        return self._grounder
+
+    @grounder.setter
+    def grounder(self, grounder: PromptGrounder) -> None:
+        self._grounder = grounder
 
     @property
     def attribute_sizes(self) -> tuple[int, ...]:
@@ -125,20 +149,20 @@ class TextToImage(GAN):
     @property
     def head_sizes(self) -> tuple[int, ...]:
         """D's attribute outputs: one classifier per attribute, twice over with the twin."""
-        return self.attribute_sizes * 2 if self.cfg.model.attribute_twin else self.attribute_sizes
+        return self.attribute_sizes * 2 if self.cfg.model.options.attribute_twin else self.attribute_sizes
 
     def build(self) -> tuple[nn.Module, nn.Module]:
         generator = self.build_generator()  # G first: initialisation draws from the seeded stream in order
         d, m = self.cfg.data, self.cfg.model
-        discriminator = (GrowingTextDiscriminator if m.grow_steps > 0 else TextDiscriminator)(
-            d.channels, d.resolution, m.width, self.encoder.dim, self.head_sizes, m.contrastive_weight > 0)
+        discriminator = (GrowingTextDiscriminator if m.options.grow_steps > 0 else TextDiscriminator)(
+            d.channels, d.resolution, m.width, self.encoder.dim, self.head_sizes, m.options.contrastive_weight > 0)
         return generator, discriminator
 
     def build_generator(self) -> nn.Module:
         d, m = self.cfg.data, self.cfg.model
-        generator = (GrowingTextGenerator if m.grow_steps > 0 else TextGenerator)(
-            m.z_dim, self.encoder.dim, d.channels, d.resolution, m.width, body=m.generator,
-            code_spread=m.code_spread)
+        generator = (GrowingTextGenerator if m.options.grow_steps > 0 else TextGenerator)(
+            m.z_dim, self.encoder.dim, d.channels, d.resolution, m.width, body=m.options.generator,
+            code_spread=m.options.code_spread)
         init_dcgan_weights(generator.body)  # the text layer keeps PyTorch's default init: N(0, 0.02) mutes the text
         for norm in generator.body.norms:
             norm.reset_parameters()  # start as plain BatchNorm (DCGAN's init drew random text weights)
@@ -152,12 +176,12 @@ class TextToImage(GAN):
         """The descriptions of random catalogue images, or with reconstruction the real batch's own.
         With the mode-seeking term the second half of the batch repeats the first half's
         descriptions, so each pair differs only in noise."""
-        if self.cfg.model.reconstruction_weight > 0:
+        if self.cfg.model.options.reconstruction_weight > 0:
             return self._paired(real_condition)
         return self._paired(pool[noise.integers(pool.shape[0], n, pool.device)])
 
     def _paired(self, batch: torch.Tensor) -> torch.Tensor:
-        if self.cfg.model.variety_weight <= 0:
+        if self.cfg.model.options.variety_weight <= 0:
             return batch
         half = batch.shape[0] // 2
         return torch.cat([batch[:half], batch[:half], batch[2 * half:]])
@@ -167,10 +191,10 @@ class TextToImage(GAN):
         fake, kl = generator(z, condition[:, :self.encoder.dim], eps)
         extra = self.kl_weight * kl
         m = self.cfg.model
-        if m.variety_weight > 0:
-            extra = extra + m.variety_weight * mode_seeking_penalty(fake, z)
-        if m.reconstruction_weight > 0:
-            extra = extra + m.reconstruction_weight * self.reconstruction_loss(fake, real)
+        if m.options.variety_weight > 0:
+            extra = extra + m.options.variety_weight * mode_seeking_penalty(fake, z)
+        if m.options.reconstruction_weight > 0:
+            extra = extra + m.options.reconstruction_weight * self.reconstruction_loss(fake, real)
         return fake, extra
 
     def reconstruction_loss(self, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
@@ -178,7 +202,7 @@ class TextToImage(GAN):
         With `reconstruction_nearest` only the closer seed of each mode-seeking pair counts: pulled
         to one photo, both seeds would be pulled onto the same average garment of the description."""
         fake, real = F.adaptive_avg_pool2d(fake, RECONSTRUCTED), F.adaptive_avg_pool2d(self._paired(real), RECONSTRUCTED)
-        if not self.cfg.model.reconstruction_nearest:
+        if not self.cfg.model.options.reconstruction_nearest:
             return F.l1_loss(fake, real)
         gap = (fake - real).abs().flatten(1).mean(dim=1)
         half = gap.shape[0] // 2
@@ -190,19 +214,19 @@ class TextToImage(GAN):
         loss = outputs.new_zeros(())
         if attribute_outputs:
             loss = loss + self._attribute_loss(outputs[:, :attribute_outputs], condition, role)
-        if m.contrastive_weight > 0 and role != "fake":  # XMC-GAN: D learns the pairing on real photos only
+        if m.options.contrastive_weight > 0 and role != "fake":  # XMC-GAN: D learns the pairing on real photos only
             text = condition[:, :self.encoder.dim]
-            loss = loss + m.contrastive_weight * contrastive_loss(outputs[:, attribute_outputs:], text)
+            loss = loss + m.options.contrastive_weight * contrastive_loss(outputs[:, attribute_outputs:], text)
         return loss
 
     def _attribute_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
         ids, sizes, m = condition[:, self.encoder.dim:].long(), self.attribute_sizes, self.cfg.model
-        if not m.attribute_twin:
+        if not m.options.attribute_twin:
             if role == "fake":  # a lone classifier learns from real photos only
                 return outputs.new_zeros(())
-            confidence = m.attribute_confidence if role == "generator" else 0.0
-            return m.attribute_weight * attribute_loss(outputs, ids, sizes, confidence)
-        return m.attribute_weight * twin_attribute_loss(outputs, ids, sizes, role)
+            confidence = m.options.attribute_confidence if role == "generator" else 0.0
+            return m.options.attribute_weight * attribute_loss(outputs, ids, sizes, confidence)
+        return m.options.attribute_weight * twin_attribute_loss(outputs, ids, sizes, role)
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition, mismatched):
         """GAN-INT-CLS: real images with another image's description count as fake too."""
@@ -211,14 +235,14 @@ class TextToImage(GAN):
         return real_logits, fake_logits, torch.cat([fake_logits, mismatch_logits])
 
     def before_step(self, step: int, generator: nn.Module, discriminator: nn.Module) -> None:
-        if self.cfg.model.grow_steps:  # progressive growing: the fade-in follows the step
-            alpha = growth_alpha(step, self.cfg.model.grow_steps)
+        if self.cfg.model.options.grow_steps:  # progressive growing: the fade-in follows the step
+            alpha = growth_alpha(step, self.cfg.model.options.grow_steps)
             generator.set_alpha(alpha)
             discriminator.set_alpha(alpha)
 
     @property
     def has_unused_parameters(self) -> bool:
-        return self.cfg.model.grow_steps > 0  # the fading-out branch is unused at alpha 0 or 1
+        return self.cfg.model.options.grow_steps > 0  # the fading-out branch is unused at alpha 0 or 1
 
     def grid_inputs(self, columns: int, seed: int, dataset: ImageDataset):
         """One row per description: the first distinct ones of a seeded shuffle of the catalogue."""

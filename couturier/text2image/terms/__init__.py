@@ -1,0 +1,1 @@
+"""The text objective's terms besides the adversarial loss, one file each."""
