@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from couturier.errors import ConfigError
+from couturier.models.outputs import as_output
 
 MAX_BEST_OF = 64
 
@@ -31,7 +32,7 @@ def check_best_of(best_of: int, critic: nn.Module | None) -> int:
 
 def realism(critic: nn.Module, images: torch.Tensor, condition: torch.Tensor | None) -> torch.Tensor:
     """D's logit per image (N,); a D with auxiliary outputs (attribute heads) puts its logit first."""
-    return critic(images, condition).reshape(len(images), -1)[:, 0].float()
+    return as_output(critic(images, condition)).logit.reshape(len(images), -1)[:, 0].float()
 
 
 @torch.no_grad()

@@ -24,10 +24,11 @@ from torch import nn
 from couturier.config import Config
 from couturier.data import ImageDataset, load_dataset
 from couturier.errors import ConfigError
+from couturier.models.outputs import DiscriminatorOutput
 from couturier.noise import Noise
 
-# judge(*(images, condition) pairs) -> D's logits for each pair, after augmentation
-Judge = Callable[..., list[torch.Tensor]]
+# judge(*(images, condition) pairs) -> D's output for each pair, after augmentation
+Judge = Callable[..., list[DiscriminatorOutput]]
 
 
 class GAN:
@@ -90,14 +91,15 @@ class GAN:
         return generator(z, condition), None
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition,
-                             mismatched: Callable[[], torch.Tensor]) -> tuple[torch.Tensor, ...]:
-        """(real logits, fake logits, the logits D's loss counts as fake). `fake` is cut from G's graph,
-        as pixels or as D's frozen front made them: pass it to `judge` as it is."""
-        real_logits, fake_logits = judge((real, real_condition), (fake, fake_condition))
-        return real_logits, fake_logits, fake_logits
+                             mismatched: Callable[[], torch.Tensor]) -> tuple:
+        """(D's output for the reals, for the fakes, and the logits D's loss counts as fake). `fake` is
+        cut from G's graph, as pixels or as D's frozen front made them: pass it to `judge` as it is;
+        `mismatched()` gives the labels of other images than the real batch's."""
+        real_out, fake_out = judge((real, real_condition), (fake, fake_condition))
+        return real_out, fake_out, fake_out.logit
 
-    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor | None, role: str) -> torch.Tensor:
-        """A D that returns (N, 1 + K) has K auxiliary outputs after its logit; this turns them into a
+    def auxiliary_loss(self, output: DiscriminatorOutput, condition, role: str) -> torch.Tensor:
+        """A D with auxiliary heads fills DiscriminatorOutput's other fields; this turns them into a
         loss term (e.g. attribute classes, TAC-GAN). `role`: "real" (D's term on real images), "fake"
         (D's term on its detached fakes) or "generator" (G's term on its fakes)."""
         raise NotImplementedError(f"{self.name}'s D returned auxiliary outputs but the model scores none")

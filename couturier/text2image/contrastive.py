@@ -7,8 +7,8 @@ fakes: each fake must be found from its own description among the batch's. The a
 says "this should be navy and a shirt" for the catalogue's columns; the contrastive head asks for
 whatever tells one description from another, including words no column holds.
 
-The embeddings travel in D's auxiliary outputs after the attribute logits, image half then text
-half, each unit-length; the objective (text2image/models/text2image.py) turns them into the loss.
+The embeddings travel in D's output (`DiscriminatorOutput.embedding`), image half then text half,
+each unit-length; the objective's contrastive term turns them into the loss.
 """
 from __future__ import annotations
 
@@ -45,15 +45,3 @@ def contrastive_loss(embeddings: torch.Tensor, text: torch.Tensor, temperature: 
     logits = logits.masked_fill((unit @ unit.T > SAME_TEXT) & ~own, float("-inf"))
     target = torch.arange(len(logits), device=logits.device)
     return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target))
-
-
-def with_auxiliary(logit: torch.Tensor, h: torch.Tensor, text: torch.Tensor,
-                   attributes: nn.Module | None, contrast: ContrastiveHead | None) -> torch.Tensor:
-    """D's output for pooled features `h`: the logit alone, or (N, 1 + K) with the attribute logits
-    and then the contrastive embeddings after it (the layout `auxiliary_loss` splits)."""
-    parts = [logit[:, None]]
-    if attributes is not None:
-        parts.append(attributes(h))
-    if contrast is not None:
-        parts.append(contrast(h, text))
-    return logit if len(parts) == 1 else torch.cat(parts, dim=1)

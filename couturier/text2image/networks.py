@@ -20,11 +20,12 @@ from torch import nn
 from couturier.layers import UpsampleGenerator, maybe_sn
 from couturier.models.dcgan import ConvGenerator
 from couturier.models.sngan import SNDiscriminator
+from couturier.models.outputs import DiscriminatorOutput
 from couturier.text2image.attributes import AttributeHead
-from couturier.text2image.contrastive import ContrastiveHead, with_auxiliary
+from couturier.text2image.condition import text_of
+from couturier.text2image.contrastive import ContrastiveHead
 
 CODE_DIM = 64  # the conditioning-augmentation code fed to G
-RECONSTRUCTED = 16  # side of the averaged picture the reconstruction term compares: colour and silhouette, not detail
 
 
 class ConditioningAugmentation(nn.Module):
@@ -103,10 +104,19 @@ def code_noise(z: torch.Tensor, spread: float) -> torch.Tensor:
     return eps if eps.shape[1] == CODE_DIM else F.pad(eps, (0, CODE_DIM - eps.shape[1]))
 
 
+def text_output(logit: torch.Tensor, h: torch.Tensor, text: torch.Tensor, attributes: nn.Module | None,
+                contrast: ContrastiveHead | None) -> torch.Tensor | DiscriminatorOutput:
+    """A text D's output from its pooled features `h`: the logit alone, or with the attribute head's
+    logits and the contrastive head's embeddings beside it."""
+    if attributes is None and contrast is None:
+        return logit
+    return DiscriminatorOutput.joined(logit, attributes(h) if attributes is not None else None,
+                                      contrast(h, text) if contrast is not None else None)
+
+
 class TextDiscriminator(nn.Module):
-    """D(image, condition): the condition is the text embedding, followed by attribute ids when
-    `attribute_sizes` asks for an auxiliary head; with it or the `contrastive` head the output is
-    (N, 1 + K) (text2image/contrastive.py `with_auxiliary`)."""
+    """D(image, condition): the condition is a TextCondition (or, when sampling, its embedding);
+    with the attribute or contrastive head the output is a DiscriminatorOutput (`text_output`)."""
 
     # D(x, y, rows) scores x[rows]: a real batch judged with its own and with mismatched descriptions
     # goes through the convolutions once (the trainer's judge)
@@ -122,12 +132,12 @@ class TextDiscriminator(nn.Module):
         self.attributes = AttributeHead(features, attribute_sizes) if attribute_sizes else None
         self.contrast = ContrastiveHead(features, text_dim) if contrastive else None
 
-    def score(self, h: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
-        text = condition[:, :self.text_dim]
+    def score(self, h: torch.Tensor, condition) -> torch.Tensor | DiscriminatorOutput:
+        text = text_of(condition)
         logit = self.image.head(h, None) + (self.text(text) * h).sum(dim=1)
-        return with_auxiliary(logit, h, text, self.attributes, self.contrast)
+        return text_output(logit, h, text, self.attributes, self.contrast)
 
-    def forward(self, x: torch.Tensor, condition: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, condition, rows: torch.Tensor | None = None):
         """Logits of images x (x[rows] when given) under their conditions."""
         h = self.image.features(x)
         return self.score(h if rows is None else h[rows], condition)
@@ -172,7 +182,7 @@ class GrowingTextDiscriminator(TextDiscriminator):
     def set_alpha(self, alpha: float) -> None:
         self.alpha.fill_(alpha)
 
-    def forward(self, x: torch.Tensor, condition: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, condition, rows: torch.Tensor | None = None):
         alpha = float(self.alpha)
         h = self.from_half(nn.functional.avg_pool2d(x, 2)) if alpha < 1.0 else None
         if alpha > 0.0:

@@ -19,6 +19,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from couturier.models.outputs import DiscriminatorOutput, as_output, cat_conditions
+
 Images = torch.Tensor | list[torch.Tensor]  # pixels, or what D's frozen front made of them
 
 
@@ -46,20 +48,20 @@ class Judging:
         """What G's step passes to D."""
         return seen if self.front is not None else self.augment(seen)
 
-    def __call__(self, *pairs: tuple[Images, torch.Tensor | None]) -> list[torch.Tensor]:
-        """D's logits for each (images, condition) pair; images are pixels or the output of `seen`."""
+    def __call__(self, *pairs: tuple[Images, object]) -> list[DiscriminatorOutput]:
+        """D's output for each (images, condition) pair; images are pixels or the output of `seen`."""
         if self.has_batchnorm:  # batch statistics: every pair on its own, as it would be alone
-            return [self.d_forward(self._view(x), y).float() for x, y in pairs]
-        conditions = torch.cat([y for _, y in pairs]) if pairs[0][1] is not None else None
+            return [as_output(self.d_forward(self._view(x), y)).float() for x, y in pairs]
+        conditions = cat_conditions([y for _, y in pairs])
         sizes = [_rows(x) for x, _ in pairs]
         if not self.shares_rows:
             # one forward pass over all pairs, augmented pair by pair: each pair's random draws
             # are then the same on 1 and N processes
-            return list(self.d_forward(torch.cat([self._view(x) for x, _ in pairs]), conditions).float().split(sizes))
+            return as_output(self.d_forward(torch.cat([self._view(x) for x, _ in pairs]), conditions)).float().split(sizes)
         distinct, rows = _distinct([x for x, _ in pairs])
         views = [self._view(x) for x in distinct]
         joined = torch.cat(views) if self.front is None else [torch.cat(maps) for maps in zip(*views)]
-        return list(self.d_forward(joined, conditions, rows).float().split(sizes))
+        return as_output(self.d_forward(joined, conditions, rows)).float().split(sizes)
 
     def _view(self, x: Images) -> Images:
         if isinstance(x, list):  # already seen (see `seen`)

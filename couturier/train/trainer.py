@@ -24,6 +24,7 @@ from couturier.errors import RunDirError, TrainingDiverged, WriteError
 from couturier.fileio import write_text
 from couturier.losses import get_loss, gradient_penalty, r1_penalty
 from couturier.models import get_model
+from couturier.models.outputs import as_output
 from couturier.noise import Noise
 from couturier.train.folder import RunFolder
 from couturier.train.judging import Judging
@@ -43,11 +44,6 @@ class StepStats:
     d_fake: torch.Tensor
     grad_norm_d: torch.Tensor
     grad_norm_g: torch.Tensor
-
-
-def split_outputs(out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """D returns (N,) logits, or (N, 1 + K): the logit, then K auxiliary outputs the model scores."""
-    return (out, None) if out.dim() == 1 else (out[:, 0], out[:, 1:])
 
 
 def _grad_norm(module: torch.nn.Module) -> torch.Tensor:
@@ -172,7 +168,7 @@ class Trainer:
 
     def _d_logits(self, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
         """D's adversarial logits alone, for the gradient penalties."""
-        return split_outputs(self.d_forward(x, y))[0]
+        return as_output(self.d_forward(x, y)).logit
 
     def train_step(self, step: int, want_stats: bool) -> StepStats:
         t, lc, model = self.cfg.train, self.cfg.loss, self.model
@@ -186,14 +182,14 @@ class Trainer:
             with self._autocast():
                 fake, g_extra = model.generate(self.g_forward, z, y_fake, self.noise, real)
                 seen = self.judge.seen(fake)
-                real_out, fake_out, negatives_out = model.discriminator_logits(
+                real_out, fake_out, negatives = model.discriminator_logits(
                     self.judge, real, y_real, self.judge.for_discriminator(seen), y_fake,
                     lambda: self.sampler.mismatched_labels(index))
-                (real_logits, real_aux), (fake_logits, fake_aux) = split_outputs(real_out), split_outputs(fake_out)
-                loss_d = self.loss.d_loss(real_logits, split_outputs(negatives_out)[0])
-                if real_aux is not None:  # the model's auxiliary task, e.g. attributes of real images
-                    loss_d = (loss_d + model.auxiliary_loss(real_aux, y_real, "real")
-                              + model.auxiliary_loss(fake_aux, y_fake, "fake"))
+                real_logits, fake_logits = real_out.logit, fake_out.logit
+                loss_d = self.loss.d_loss(real_logits, negatives)
+                if real_out.auxiliary:  # the model's auxiliary task, e.g. attributes of real images
+                    loss_d = (loss_d + model.auxiliary_loss(real_out, y_real, "real")
+                              + model.auxiliary_loss(fake_out, y_fake, "fake"))
                 if self.loss.uses_gradient_penalty:
                     loss_d = loss_d + lc.gp_weight * gradient_penalty(self._d_logits, real, fake, y_real, self.noise)
                 if lc.r1_gamma > 0:
@@ -205,10 +201,10 @@ class Trainer:
 
         self.D.requires_grad_(False)  # G's step needs gradients through D, not for D's weights
         with self._autocast():
-            fake_logits_g, fake_aux = split_outputs(self.d_for_g(self.judge.for_generator(seen), y_fake).float())
-            loss_g = self.loss.g_loss(fake_logits_g)
-            if fake_aux is not None:  # G must satisfy D's auxiliary task too
-                loss_g = loss_g + model.auxiliary_loss(fake_aux, y_fake, "generator")
+            fake_out_g = as_output(self.d_for_g(self.judge.for_generator(seen), y_fake)).float()
+            loss_g = self.loss.g_loss(fake_out_g.logit)
+            if fake_out_g.auxiliary:  # G must satisfy D's auxiliary task too
+                loss_g = loss_g + model.auxiliary_loss(fake_out_g, y_fake, "generator")
             if g_extra is not None:  # the model's own term, e.g. the KL of conditioning augmentation
                 loss_g = loss_g + g_extra
         self.opt_g.zero_grad(set_to_none=True)

@@ -52,18 +52,20 @@ def test_with_the_twin_d_scores_fakes_attributes_and_g_is_paid_for_fooling_the_t
     trainer = Trainer(cfg.replace("model", options={"attribute_weight": 2.0, "attribute_twin": True}), tmp_path / "twin",
                       log=lambda _: None)
     labels, model = trainer.sampler.dataset.labels, trainer.model
-    out = trainer.D(torch.zeros(2, 3, 32, 32), labels[:2])
-    assert out.shape == (2, 1 + 2 * (2 + 3 + 4))  # the logit, the classifier, its twin
-    aux, ids = out[:, 1:], labels[:2, model.encoder.dim:].long()
-    first, twin = attribute_loss(aux[:, :9], ids, (2, 3, 4)), attribute_loss(aux[:, 9:], ids, (2, 3, 4))
-    assert torch.allclose(model.auxiliary_loss(aux, labels[:2], "generator"), 2.0 * (first - twin))
-    assert torch.allclose(model.auxiliary_loss(aux, labels[:2], "fake"), 2.0 * twin)
+    condition = model.real_condition(labels[:2])
+    out = trainer.D(torch.zeros(2, 3, 32, 32), condition)
+    assert out.logit.shape == (2,) and out.attributes.shape == (2, 2 * (2 + 3 + 4))  # the classifier, its twin
+    ids = condition.attribute_ids
+    assert torch.equal(ids, labels[:2, model.encoder.dim:].long())
+    first, twin = attribute_loss(out.attributes[:, :9], ids, (2, 3, 4)), attribute_loss(out.attributes[:, 9:], ids, (2, 3, 4))
+    assert torch.allclose(model.auxiliary_loss(out, condition, "generator"), 2.0 * (first - twin))
+    assert torch.allclose(model.auxiliary_loss(out, condition, "fake"), 2.0 * twin)
     trainer.fit(progress=False)
     assert trainer.step == 2
     # without the twin, D's classifier learns from real photos alone
     plain = Trainer(cfg.replace("model", options={"attribute_weight": 2.0}), tmp_path / "plain", log=lambda _: None)
-    aux = plain.D(torch.zeros(2, 3, 32, 32), labels[:2])[:, 1:]
-    assert aux.shape[1] == 9 and plain.model.auxiliary_loss(aux, labels[:2], "fake").item() == 0.0
+    out = plain.D(torch.zeros(2, 3, 32, 32), condition)
+    assert out.attributes.shape[1] == 9 and plain.model.auxiliary_loss(out, condition, "fake").item() == 0.0
     with pytest.raises(ConfigError, match="attribute_weight above 0") as caught:
         cfg.replace("model", options={"attribute_weight": 0.0, "attribute_twin": True})
     assert caught.value.field == "model.options.attribute_twin"
@@ -84,8 +86,8 @@ def test_text_model_with_attribute_head_trains_and_samples_from_words_alone(cata
                                         "baseColour": ("Black", "Blue", "Green", "Red")}
     labels = trainer.sampler.dataset.labels
     assert labels.shape[1] == dim + 3  # the embedding, then the ids
-    out = trainer.D(torch.zeros(2, 3, 32, 32), labels[:2])
-    assert out.shape == (2, 1 + 2 + 3 + 4)
+    out = trainer.D(torch.zeros(2, 3, 32, 32), trainer.model.real_condition(labels[:2]))
+    assert out.logit.shape == (2,) and out.attributes.shape == (2, 2 + 3 + 4) and out.embedding is None
     trainer.fit(progress=False)
     from couturier.checkpoint import load_checkpoint
 
@@ -102,8 +104,9 @@ def test_pairs_of_the_mode_seeking_term_share_their_descriptions(catalogue):
 
     cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
     model = get_model("text2image")(cfg.replace("model", options={"variety_weight": 1.0}), encoder=None)
+    model.encoder = type("Encoder", (), {"dim": 1})()
     pool = torch.arange(40.0)[:, None]
-    rows = model.fake_condition(9, Noise(), pool, pool[:9])
+    rows = model.fake_condition(9, Noise(), pool, model.real_condition(pool[:9])).embedding
     assert torch.equal(rows[:4], rows[4:8]) and rows.shape == (9, 1)
 
 
@@ -121,6 +124,7 @@ def test_with_a_confidence_cap_rows_the_head_already_reads_right_cost_nothing():
 def test_the_cap_applies_to_g_alone_and_needs_the_plain_classifier(catalogue):
     from conftest import tiny_config
 
+    from couturier.models.outputs import DiscriminatorOutput
     from couturier.models.registry import get_model
 
     cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
@@ -128,8 +132,8 @@ def test_the_cap_applies_to_g_alone_and_needs_the_plain_classifier(catalogue):
     model = get_model("text2image")(cfg, encoder=None)
     model.attributes = {"colour": ("Black", "Red")}
     model.encoder = type("Encoder", (), {"dim": 1})()
-    condition = torch.tensor([[0.0, 0.0], [0.0, 1.0]])  # an embedding of one number, then the colour id
-    sure = torch.tensor([[5.0, -5.0], [-5.0, 5.0]])
+    condition = model.real_condition(torch.tensor([[0.0, 0.0], [0.0, 1.0]]))  # an embedding of one number, a colour id
+    sure = DiscriminatorOutput(torch.zeros(2), attributes=torch.tensor([[5.0, -5.0], [-5.0, 5.0]]))
     assert model.auxiliary_loss(sure, condition, "generator").item() == 0.0
     assert model.auxiliary_loss(sure, condition, "real").item() > 0.0  # D still learns the photos fully
     with pytest.raises(ConfigError, match="attribute_weight above 0") as caught:

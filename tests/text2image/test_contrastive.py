@@ -58,14 +58,15 @@ def test_d_returns_the_embeddings_after_the_attributes_and_g_is_asked_to_be_foun
     cfg = cfg.replace("model", width=8, options={"attribute_weight": 1.0, "contrastive_weight": 2.0})
     trainer = Trainer(cfg, tmp_path / "run", log=lambda _: None)
     model, labels = trainer.model, trainer.sampler.dataset.labels[:4]
-    out = trainer.D(torch.rand(4, 3, 32, 32) * 2 - 1, labels)
-    assert out.shape == (4, 1 + (2 + 3 + 4) + 2 * CONTRAST_DIM)  # logit, attributes, image and text embeddings
-    aux, ids, text = out[:, 1:], labels[:, model.encoder.dim:].long(), labels[:, :model.encoder.dim]
-    attributes = attribute_loss(aux[:, :9], ids, (2, 3, 4))
-    contrast = contrastive_loss(aux[:, 9:], text)
-    assert torch.allclose(model.auxiliary_loss(aux, labels, "real"), attributes + 2.0 * contrast)
-    assert torch.allclose(model.auxiliary_loss(aux, labels, "generator"), attributes + 2.0 * contrast)
-    assert model.auxiliary_loss(aux, labels, "fake").item() == 0.0  # D learns the pairing from real photos only
+    condition = model.real_condition(labels)
+    out = trainer.D(torch.rand(4, 3, 32, 32) * 2 - 1, condition)
+    assert (out.logit.shape, out.attributes.shape, out.embedding.shape) == ((4,), (4, 2 + 3 + 4), (4, 2 * CONTRAST_DIM))
+    attributes = attribute_loss(out.attributes, condition.attribute_ids, (2, 3, 4))
+    contrast = contrastive_loss(out.embedding, condition.embedding)
+    assert torch.equal(condition.embedding, labels[:, :model.encoder.dim])
+    assert torch.allclose(model.auxiliary_loss(out, condition, "real"), attributes + 2.0 * contrast)
+    assert torch.allclose(model.auxiliary_loss(out, condition, "generator"), attributes + 2.0 * contrast)
+    assert model.auxiliary_loss(out, condition, "fake").item() == 0.0  # D learns the pairing from real photos only
     before = trainer.D.contrast.text.weight.clone()
     trainer.fit(progress=False)
     assert trainer.step == 2 and not torch.equal(trainer.D.contrast.text.weight, before)

@@ -85,15 +85,18 @@ def test_nearest_reconstruction_pulls_only_the_closer_seed_of_each_pair(catalogu
 
     from couturier.errors import ConfigError
     from couturier.models.registry import get_model
+    from couturier.text2image.terms.reconstruction import Reconstruction
 
     cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 16, "channels": 3})
     cfg = cfg.replace("model", options={"reconstruction_weight": 1.0, "variety_weight": 1.0})
     real = torch.zeros(4, 3, 16, 16)  # photos 0 and 1 pair with fakes 0, 2 and 1, 3
     fake = torch.tensor([0.1, 0.2, 0.5, 0.05])[:, None, None, None].expand(4, 3, 16, 16).clone().requires_grad_()
-    both = get_model("text2image")(cfg, encoder=None).reconstruction_loss(fake, real)
+    (both_term,) = [t for t in get_model("text2image")(cfg, encoder=None).objective_terms() if isinstance(t, Reconstruction)]
+    both = both_term.loss(fake, real)
     assert torch.isclose(both, torch.tensor(0.85 / 4))
     nearest = get_model("text2image")(cfg.replace("model", options={"reconstruction_nearest": True}), encoder=None)
-    loss = nearest.reconstruction_loss(fake, real)
+    (nearest_term,) = [t for t in nearest.objective_terms() if isinstance(t, Reconstruction)]
+    loss = nearest_term.loss(fake, real)
     assert torch.isclose(loss, torch.tensor((0.1 + 0.05) / 2))
     loss.backward()
     pulled = fake.grad.flatten(1).abs().sum(dim=1) > 0

@@ -25,10 +25,10 @@ def test_a_batch_passed_twice_is_augmented_and_judged_once():
     judge = Judging(D, D, lambda x: augmented.append(x.shape[0]) or x + 1.0)
     real, fake = torch.zeros(2, 1, 4, 4), torch.ones(3, 1, 4, 4)
     mine, theirs, other = torch.tensor([0.0, 1.0]), torch.tensor([5.0, 6.0, 7.0]), torch.tensor([9.0, 9.0])
-    real_logits, fake_logits, mismatched = judge((real, mine), (fake, theirs), (real, other))
+    real_out, fake_out, mismatched = judge((real, mine), (fake, theirs), (real, other))
     assert D.calls == [(5, [0, 1, 2, 3, 4, 0, 1])] and augmented == [2, 3]
-    assert real_logits.tolist() == [1.0, 2.0] and fake_logits.tolist() == [7.0, 8.0, 9.0]
-    assert mismatched.tolist() == [10.0, 10.0]  # the same augmented real images, the other descriptions
+    assert real_out.logit.tolist() == [1.0, 2.0] and fake_out.logit.tolist() == [7.0, 8.0, 9.0]
+    assert mismatched.logit.tolist() == [10.0, 10.0]  # the same augmented real images, the other descriptions
 
 
 def test_a_d_with_batchnorm_sees_every_pair_on_its_own():

@@ -13,7 +13,9 @@ from couturier.errors import ConfigError
 from couturier.models.projected import PRESET, ProjectedDiscriminator
 from couturier.models.registry import register_model
 from couturier.text2image.attributes import AttributeHead
-from couturier.text2image.contrastive import ContrastiveHead, with_auxiliary
+from couturier.text2image.condition import text_of
+from couturier.text2image.contrastive import ContrastiveHead
+from couturier.text2image.networks import text_output
 from couturier.text2image.models.text2image import TEXT_AUGMENT, TEXT_BATCH, TEXT_OBJECTIVE, TextToImage
 
 
@@ -26,12 +28,12 @@ class TextProjectedDiscriminator(ProjectedDiscriminator):
         self.attributes = AttributeHead(self.pooled_features, attribute_sizes) if attribute_sizes else None
         self.contrast = ContrastiveHead(self.pooled_features, text_dim) if contrastive else None
 
-    def forward(self, x, y: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
-        # the training condition carries attribute ids after the embedding (couturier.text2image.attributes)
-        return super().forward(x, y[:, :self.condition_dim], rows)
+    def forward(self, x, condition, rows: torch.Tensor | None = None):
+        """D(x, TextCondition) in training; D(x, embedding) for best-of draws when sampling."""
+        return super().forward(x, text_of(condition), rows)
 
-    def outputs(self, logit: torch.Tensor, pooled: list[torch.Tensor], y: torch.Tensor | None) -> torch.Tensor:
-        return with_auxiliary(logit, torch.cat(pooled, dim=1), y, self.attributes, self.contrast)
+    def outputs(self, logit: torch.Tensor, pooled: list[torch.Tensor], y: torch.Tensor | None):
+        return text_output(logit, torch.cat(pooled, dim=1), y, self.attributes, self.contrast)
 
 
 @register_model("projected-text2image",

@@ -23,24 +23,28 @@ import time
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from couturier.config import Config
 from couturier.data import ImageDataset
 from couturier.layers import init_dcgan_weights
-from couturier.text2image.terms.mode_seeking import mode_seeking_penalty
 from couturier.models.base import GAN, Judge
+from couturier.models.outputs import DiscriminatorOutput
 from couturier.models.registry import register_model
 from couturier.noise import Noise
-from couturier.text2image.attributes import (attribute_ids, attribute_loss, attribute_vocabulary,
-                                             twin_attribute_loss)
-from couturier.text2image.contrastive import contrastive_loss
+from couturier.text2image.attributes import attribute_ids, attribute_vocabulary
+from couturier.text2image.condition import TextCondition
 from couturier.text2image.encoders import TextEncoder, build_text_encoder, check_prompts, load_text_encoder
 from couturier.text2image.grounding import PromptGrounder, Reading, catalogue_looks
 from couturier.text2image.monitor import TextMonitor  # noqa: F401  (registers the "variety" monitor)
 from couturier.text2image.options import TextOptions
-from couturier.text2image.networks import (CODE_DIM, RECONSTRUCTED, GrowingTextDiscriminator, GrowingTextGenerator,
+from couturier.text2image.terms import Term
+from couturier.text2image.terms.attribute import AttributeClassification
+from couturier.text2image.terms.contrastive import Contrastive
+from couturier.text2image.terms.mode_seeking import ModeSeeking, pair_up
+from couturier.text2image.terms.reconstruction import Reconstruction
+from couturier.text2image.terms.twin_attribute import TwinAttributeClassification
+from couturier.text2image.networks import (CODE_DIM, GrowingTextDiscriminator, GrowingTextGenerator,
                                            TextDiscriminator, TextGenerator)
 
 # What made the words stick in 5-minute probes on 2 cores (BENCHMARKS.md): the attribute head,
@@ -169,70 +173,60 @@ class TextToImage(GAN):
         return generator
 
     # ----- the objective --------------------------------------------------------------------
-    def real_condition(self, labels: torch.Tensor) -> torch.Tensor:
-        return labels
+    def objective_terms(self) -> list[Term]:
+        """The terms besides the adversarial loss and the KL, in the order they add up (text2image/terms/)."""
+        o = self.cfg.model.options
+        attributes = (TwinAttributeClassification(o.attribute_weight, self.attribute_sizes) if o.attribute_twin
+                      else AttributeClassification(o.attribute_weight, self.attribute_sizes, o.attribute_confidence))
+        terms = [ModeSeeking(o.variety_weight),
+                 Reconstruction(o.reconstruction_weight, o.reconstruction_nearest, self._paired),
+                 *([attributes] if self.attribute_sizes else []),  # a catalogue without attribute columns has none
+                 Contrastive(o.contrastive_weight)]
+        return [term for term in terms if term.weight > 0]
 
-    def fake_condition(self, n: int, noise: Noise, pool: torch.Tensor, real_condition: torch.Tensor) -> torch.Tensor:
+    def real_condition(self, labels: torch.Tensor) -> TextCondition:
+        return TextCondition.from_labels(labels, self.encoder.dim)
+
+    def fake_condition(self, n: int, noise: Noise, pool: torch.Tensor, real_condition: TextCondition) -> TextCondition:
         """The descriptions of random catalogue images, or with reconstruction the real batch's own.
         With the mode-seeking term the second half of the batch repeats the first half's
         descriptions, so each pair differs only in noise."""
         if self.cfg.model.options.reconstruction_weight > 0:
             return self._paired(real_condition)
-        return self._paired(pool[noise.integers(pool.shape[0], n, pool.device)])
+        return self._paired(self.real_condition(pool[noise.integers(pool.shape[0], n, pool.device)]))
 
-    def _paired(self, batch: torch.Tensor) -> torch.Tensor:
-        if self.cfg.model.options.variety_weight <= 0:
-            return batch
-        half = batch.shape[0] // 2
-        return torch.cat([batch[:half], batch[:half], batch[2 * half:]])
+    def _paired(self, batch):
+        return pair_up(batch) if self.cfg.model.options.variety_weight > 0 else batch
 
-    def generate(self, generator, z, condition, noise: Noise, real: torch.Tensor):
+    def generate(self, generator, z, condition: TextCondition, noise: Noise, real: torch.Tensor):
         eps = noise.normal(z.shape[0], CODE_DIM, device=z.device)
-        fake, kl = generator(z, condition[:, :self.encoder.dim], eps)
+        fake, kl = generator(z, condition.embedding, eps)
         extra = self.kl_weight * kl
-        m = self.cfg.model
-        if m.options.variety_weight > 0:
-            extra = extra + m.options.variety_weight * mode_seeking_penalty(fake, z)
-        if m.options.reconstruction_weight > 0:
-            extra = extra + m.options.reconstruction_weight * self.reconstruction_loss(fake, real)
+        for term in self.terms:
+            added = term.generator(fake, z, real)
+            if added is not None:
+                extra = extra + added
         return fake, extra
 
-    def reconstruction_loss(self, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-        """L1 between the 16x16 averages (colour and silhouette) of the fakes and their paired photos.
-        With `reconstruction_nearest` only the closer seed of each mode-seeking pair counts: pulled
-        to one photo, both seeds would be pulled onto the same average garment of the description."""
-        fake, real = F.adaptive_avg_pool2d(fake, RECONSTRUCTED), F.adaptive_avg_pool2d(self._paired(real), RECONSTRUCTED)
-        if not self.cfg.model.options.reconstruction_nearest:
-            return F.l1_loss(fake, real)
-        gap = (fake - real).abs().flatten(1).mean(dim=1)
-        half = gap.shape[0] // 2
-        return torch.cat([torch.minimum(gap[:half], gap[half:2 * half]), gap[2 * half:]]).mean()
-
-    def auxiliary_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
-        """D's auxiliary outputs: attribute logits, then the contrastive embeddings (`with_auxiliary`)."""
-        m, attribute_outputs = self.cfg.model, sum(self.head_sizes)
-        loss = outputs.new_zeros(())
-        if attribute_outputs:
-            loss = loss + self._attribute_loss(outputs[:, :attribute_outputs], condition, role)
-        if m.options.contrastive_weight > 0 and role != "fake":  # XMC-GAN: D learns the pairing on real photos only
-            text = condition[:, :self.encoder.dim]
-            loss = loss + m.options.contrastive_weight * contrastive_loss(outputs[:, attribute_outputs:], text)
+    def auxiliary_loss(self, output: DiscriminatorOutput, condition: TextCondition, role: str) -> torch.Tensor:
+        loss = output.logit.new_zeros(())
+        for term in self.terms:
+            added = term.auxiliary(output, condition, role)
+            if added is not None:
+                loss = loss + added
         return loss
 
-    def _attribute_loss(self, outputs: torch.Tensor, condition: torch.Tensor, role: str) -> torch.Tensor:
-        ids, sizes, m = condition[:, self.encoder.dim:].long(), self.attribute_sizes, self.cfg.model
-        if not m.options.attribute_twin:
-            if role == "fake":  # a lone classifier learns from real photos only
-                return outputs.new_zeros(())
-            confidence = m.options.attribute_confidence if role == "generator" else 0.0
-            return m.options.attribute_weight * attribute_loss(outputs, ids, sizes, confidence)
-        return m.options.attribute_weight * twin_attribute_loss(outputs, ids, sizes, role)
+    @property
+    def terms(self) -> list[Term]:
+        if getattr(self, "_terms", None) is None:
+            self._terms = self.objective_terms()
+        return self._terms
 
     def discriminator_logits(self, judge: Judge, real, real_condition, fake, fake_condition, mismatched):
         """GAN-INT-CLS: real images with another image's description count as fake too."""
-        real_logits, fake_logits, mismatch_logits = judge((real, real_condition), (fake, fake_condition),
-                                                          (real, mismatched()))
-        return real_logits, fake_logits, torch.cat([fake_logits, mismatch_logits])
+        real_out, fake_out, mismatch_out = judge((real, real_condition), (fake, fake_condition),
+                                                 (real, self.real_condition(mismatched())))
+        return real_out, fake_out, torch.cat([fake_out.logit, mismatch_out.logit])
 
     def before_step(self, step: int, generator: nn.Module, discriminator: nn.Module) -> None:
         if self.cfg.model.options.grow_steps:  # progressive growing: the fade-in follows the step
