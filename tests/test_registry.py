@@ -17,3 +17,19 @@ def test_registry_finds_a_new_file_without_an_import_list(tmp_path, monkeypatch)
     with pytest.raises(ValueError, match="valid things: alpha, beta"):
         plugins.THINGS.get("gamma")
 
+
+
+def test_every_registry_chosen_by_name_owns_the_packages_its_files_live_in():
+    """A new model, loss, metric, text encoder or forecast method is one new file in these packages."""
+    from couturier.losses import LOSSES
+    from couturier.metrics.registry import METRICS
+    from couturier.models.registry import MODELS
+    from couturier.text2image.encoders import ENCODERS
+    from couturier.trends.methods import METHODS
+
+    assert MODELS.packages == ("couturier.models", "couturier.text2image.models")
+    assert (LOSSES.packages, METRICS.packages) == (("couturier.losses",), ("couturier.metrics",))
+    assert ENCODERS.packages == ("couturier.text2image.encoders",) and ENCODERS.names() == ["sentence", "tfidf"]
+    assert METHODS.packages == ("couturier.trends.methods",)
+    assert METHODS.names() == ["last", "multinomial", "overall", "seasonal"]
+    assert {"text2image", "projected-text2image", "dcgan", "projected"} <= set(MODELS.names())
