@@ -5,9 +5,7 @@ from mismatched ones (projection, GAN-INT-CLS), so at sampling time it is a judg
 that costs one forward pass. Keeping its favourite of a few draws is the simplest form of
 discriminator rejection sampling (Azadi et al. 2019), and what DALL-E did with CLIP (Ramesh et
 al. 2021). It costs K times the sampling work and a little variety. On the catalogue it is a
-small and uneven gain (BENCHMARKS.md, "best of 4": all three attributes of held-out descriptions
-0.359 to 0.367 for the 30-minute projected run, paraphrases 0.202 to 0.213), so it is an option,
-not the default. Metrics never use D's judgement: FID is computed in another network's features.
+small and uneven gain (BENCHMARKS.md, "Text to image"), so it is an option, not the default. Metrics never use D's judgement: FID is computed in another network's features.
 """
 from __future__ import annotations
 

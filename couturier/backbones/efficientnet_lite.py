@@ -104,7 +104,7 @@ class EfficientNetLite0(nn.Module):
 def fold_batchnorm(net: EfficientNetLite0) -> EfficientNetLite0:
     """Fold each eval-mode BatchNorm into the convolution before it (scale the weights, add a bias)
     and drop it: the frozen network computes the same function with a third fewer passes over
-    its maps. BatchNorm was 8% of a projected-D training step (BENCHMARKS.md). Only for a network
+    its maps, a visible share of a projected-D step (BENCHMARKS.md, "Training throughput"). Only for a network
     that never trains again: its running statistics are gone."""
     pairs = [(net, "_conv_stem", "_bn0"), (net, "_conv_head", "_bn1")]
     for block in net._blocks:

@@ -1,13 +1,14 @@
 """Evaluation during training: every N steps, judge G's samples and watch for mode collapse.
 
-The alarms come from benchmarks/calibrate.py (table in BENCHMARKS.md). Real images score class
-entropy 1.00, density 1.01 and coverage 0.97. 10,000 images of one class: entropy 0.02, coverage
-0.11. 100 images tiled to 10,000: entropy 0.99 but coverage 0.06 at density 1.11. Entropy catches
-collapse onto a few classes; coverage catches collapse onto a few images, but only while density
-says the samples look real: blurred real images also cover little (0.04) at density 0.12, which
-is poor fidelity, not collapse. And both alarms need the measure to have stopped rising: a
-healthy conditional sngan starts at entropy 0.65 and coverage 0.05 and climbs past both alarms
-within 5,000 steps, while mlp's entropy falls from 0.91 to 0.65 as it collapses onto tops.
+The alarms come from benchmarks/calibrate.py (BENCHMARKS.md, "Calibration: each metric on known
+sets"): real images score near 1 on class entropy, density and coverage; images of one class score
+near 0 on entropy; a few images tiled many times keep entropy but lose coverage at full density.
+Entropy catches collapse onto a few classes; coverage catches collapse onto a few images, but only
+while density says the samples look real: blurred real images also cover little, at a low density,
+which is poor fidelity, not collapse. And both alarms need the measure to have stopped rising: a
+healthy conditional sngan starts below both and climbs past them within a few thousand steps,
+while mlp's entropy falls as it collapses onto tops (BENCHMARKS.md, "The mode-collapse alarm
+during training").
 """
 from __future__ import annotations
 

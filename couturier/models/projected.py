@@ -40,7 +40,7 @@ PROJECTED = (32, 64, 128, 256)  # channels after cross-channel mixing
 def feature_size(resolution: int) -> int:
     """The backbone's working size: the image's own, at least 64 (so the coarsest of the four maps
     keeps 2x2 pixels) and at most 224 (ImageNet's). Twice the image was tried first: on 2 cores it
-    cost 5x the old D's time per step for no gain at 10 minutes (BENCHMARKS.md)."""
+    cost several times the old D's time per step for no gain at 10 minutes."""
     return min(224, max(64, resolution))
 
 

@@ -4,8 +4,8 @@ A catalogue names each product's colour, article type, gender... in columns. D g
 auxiliary head that classifies those attributes from its own features; it learns them on real
 photos, and G is asked to make fakes the head puts in the classes of the description it was
 given. The adversarial loss alone only says "real or not, matching or not"; the head says
-"this should be navy and a shirt", which after a few hundred CPU steps moved the attributes of
-the pictures when projection alone had not (BENCHMARKS.md).
+"this should be navy and a shirt", which moves the attributes of the pictures within a CPU budget
+where projection alone had not (BENCHMARKS.md, "Text to image").
 
 The attribute ids travel with the text embedding in the training condition (the columns after
 the embedding), so the trainer's batches, fake draws and mismatched pairs carry them unchanged.

@@ -2,12 +2,11 @@
 
 A generator trained on a catalogue learns its wording: "Red Dresses for Women" moves the picture,
 "crimson frock for ladies" lands between looks in the sentence embedding and draws none of them
-(all three attributes matched in 4% of the real ceiling at 30 minutes, BENCHMARKS.md). Grounding
+(BENCHMARKS.md, "Text to image": paraphrases against the catalogue's words). Grounding
 finds the catalogue look the prompt most likely means and gives G that look in the catalogue's
 words ("Red Dresses for Women"). The user's other words are dropped: on the development synonyms
 the 30-minute run followed the look alone more often than the look followed by the user's words
-(all three attributes 0.18 against 0.12; real photos 0.42; `benchmarks/grounding.py`), and at
-64 px G draws looks, not details.
+(`benchmarks/grounding.py`), and at 64 px G draws looks, not details.
 A prompt that names every look value literally goes to G as written.
 
 The look is the one (colour, article type, gender) seen in training that scores best on: a
@@ -19,10 +18,8 @@ for women unless the prompt says otherwise); and, where WordNet is installed, th
 prompt's words name there ("crimson" is a red, "frock" a dress; `couturier.text2image.lexicon`); and the
 colour values nearest in colour to the colour names the prompt uses ("pumpkin" is an orange;
 `couturier.text2image.colours`). Runs saved without a reader use the cosine, the prior, WordNet and the
-colour names. On the development synonyms the cosine and prior alone read 0.33 of looks right, with
-the reader 0.44, with WordNet too 0.63, with the colour names 0.64 (colour alone 0.78 -> 0.80; of
-the 33 development colour words, 64% read right in four prompts each against 52%); the weights
-were chosen there (`benchmarks/grounding.py`). Values the prompt names literally are
+colour names. On the development synonyms each of these read more looks right than the ones before
+it, and the weights were chosen there (`benchmarks/grounding.py`; never on the benchmark's words). Values the prompt names literally are
 kept. Whole sentences are embedded, not words: in an exploratory comparison on the
 development synonyms, matching each word to the values read far fewer looks right, because a
 lone word like "scarlet" embeds nearer "Pink" than "Red" and lands nearer "Red" in a sentence.

@@ -2,7 +2,7 @@
 "billfold" a wallet, "gentlemen" are men.
 
 A sentence encoder places a rare word by the company it keeps, so "crimson frock for ladies"
-lands nearer lipstick than red dresses (BENCHMARKS.md). WordNet (Princeton, 117,000 synsets)
+lands nearer lipstick than red dresses (benchmarks/grounding.py). WordNet (Princeton, 117,000 synsets)
 states the relation outright: a word's synsets, their hypernyms, and an adjective satellite's
 head ("jet-black" is similar to "black"). A `Lexicon` says which look values a prompt's words
 name that way, and how directly; `couturier.text2image.grounding` adds that to its reading.

@@ -97,9 +97,10 @@ class TextGenerator(nn.Module):
 def code_noise(z: torch.Tensor, spread: float) -> torch.Tensor:
     """The conditioning augmentation's noise when sampling: the seed's own first CODE_DIM noise
     values (zero-padded if z is shorter) times `spread`, so a seed and a prompt still fix the
-    image. Spread 0 samples at the code's mean, which drew one garment per description (G varies
-    its pictures with this noise as much as with z, benchmarks/code_noise.py); 1 draws codes as in training, the most
-    variety and the words followed least (BENCHMARKS.md). Truncating z truncates both."""
+    image. Spread 0 samples at the code's mean, which draws one garment per description (G varies
+    its pictures with this noise as much as with z: benchmarks/code_noise.py); 1 draws codes as in
+    training, the most variety and the words followed least (BENCHMARKS.md, "Text to image").
+    Truncating z truncates both."""
     eps = z[:, :CODE_DIM] * spread
     return eps if eps.shape[1] == CODE_DIM else F.pad(eps, (0, CODE_DIM - eps.shape[1]))
 

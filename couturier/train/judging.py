@@ -9,8 +9,8 @@ Two savings a D can opt into, both exact (the same function of what D is shown):
   once a step, with the graph back to G kept: D's step reads them detached, G's step backpropagates
   through them. Their D step and G step share one augmentation draw.
 
-On 2 cores the frozen EfficientNet took 0.33 s of a 0.59 s projected step; with these two (and
-channels-last) 0.14 s of 0.35 s (BENCHMARKS.md).
+The frozen EfficientNet was most of a projected step on 2 cores; these two (and channels-last)
+cut it to well under half (BENCHMARKS.md, "Training throughput").
 """
 from __future__ import annotations
 

@@ -37,12 +37,11 @@ class TextProjectedDiscriminator(ProjectedDiscriminator):
 
 
 @register_model("projected-text2image",
-                # variety 0.5: at 0.1 this D let G draw one picture per description (0.12 of the real spread);
-                # attributes 3: at 30 minutes all three attributes of held-out descriptions matched in 0.359
-                # of pictures against 0.274 at weight 1, FID 30 against 34 (BENCHMARKS.md)
-                # sentence: TF-IDF knows no word the catalogue does not use, so it cannot follow paraphrases
-                # learning rates 4e-4: at 10 and 30 minutes FID 44 and 34 against 61 and 44 at 2e-4, attributes
-                # matched more often; the variety it cost returned with sampled codes (code_spread)
+                # variety 0.5: at 0.1 this D let G draw one picture per description; attributes 3: the
+                # attributes of held-out descriptions matched more often than at 1, at a lower FID; sentence:
+                # TF-IDF knows no word the catalogue does not use, so it cannot follow paraphrases; learning
+                # rates 4e-4: lower FID and attributes matched more often than at 2e-4, the variety it cost
+                # returned with sampled codes (code_spread). BENCHMARKS.md, "Text to image"
                 preset={"model": {"width": 16, "options": {**TEXT_OBJECTIVE, "variety_weight": 0.5,
                                                            "attribute_weight": 3.0, "text_encoder": "sentence"}},
                         "data": {"resolution": 64, "channels": 3}, **PRESET,

@@ -47,11 +47,11 @@ from couturier.text2image.terms.twin_attribute import TwinAttributeClassificatio
 from couturier.text2image.networks import (CODE_DIM, GrowingTextDiscriminator, GrowingTextGenerator,
                                            TextDiscriminator, TextGenerator)
 
-# What made the words stick in 5-minute probes on 2 cores (BENCHMARKS.md): the attribute head,
-# the coarse reconstruction of the paired photo, a little mode seeking, and the upsampling G.
+# What made the words stick in short probes on 2 cores (the probe log is in BENCHMARKS.md's history):
+# the attribute head, the coarse reconstruction of the paired photo, a little mode seeking, the upsampling G.
 TEXT_OBJECTIVE = {"attribute_weight": 1.0, "reconstruction_weight": 10.0, "variety_weight": 0.1,
                   "generator": "upsample"}
-# Twice the steps of batch 64 in the same minutes: at 5 minutes FID 171 against 188, all three attributes 0.05 against 0.03.
+# Twice the steps of batch 64 in the same minutes, which drew better pictures that followed the words more often.
 TEXT_BATCH = 32
 # Never colour: colour is in the words, and a red shirt desaturated to grey would be a real "red shirt" to D.
 TEXT_AUGMENT = "translation,cutout"
