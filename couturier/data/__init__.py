@@ -22,17 +22,17 @@ __all__ = ["ImageDataset", "load_dataset", "CLASS_NAMES", "DataError"]
 @dataclass
 class ImageDataset:
     images: torch.Tensor  # uint8 (N, C, H, W)
-    labels: torch.Tensor  # int64 (N,) class indices, or float (N, D) text embeddings
+    labels: torch.Tensor  # int64 (N,) class indices, or float (N, D) rows a model reads its condition from
     class_names: tuple[str, ...]
     skipped: int = 0
-    texts: tuple[str, ...] = ()  # text-to-image: the description of each image
+    captions: tuple[str, ...] = ()  # each image's description, where the data has them (a catalogue)
 
     def __len__(self) -> int:
         return self.images.shape[0]
 
     def to(self, device: torch.device | str) -> "ImageDataset":
         return ImageDataset(self.images.to(device), self.labels.to(device), self.class_names, self.skipped,
-                            self.texts)
+                            self.captions)
 
 
 def load_dataset(cfg: DataConfig, split: str = "train") -> ImageDataset:
@@ -96,7 +96,8 @@ class BatchSampler:
         ids = self._mine(self._global_ids(step))
         return self.pixels[ids], self.dataset.labels[ids]
 
-    def mismatched_labels(self, step: int) -> torch.Tensor:
-        """Each image's neighbour's label in the global batch (its label rolled by one), so
-        text-to-image's wrong-description pairs do not depend on the number of processes."""
+    def neighbour_labels(self, step: int) -> torch.Tensor:
+        """Each image's neighbour's label in the global batch (its label rolled by one): labels that
+        belong to other images, the same on any number of processes (a model may show D real
+        images under them as fakes)."""
         return self.dataset.labels[self._mine(self._global_ids(step).roll(1))]

@@ -37,7 +37,7 @@ class TextMonitor:
 
     @classmethod
     def create(cls, cfg, dataset, model) -> "TextMonitor":
-        return cls(dataset.texts, dataset.images, model.prompt_condition, cfg.train.seed)
+        return cls(dataset.captions, dataset.images, model.prompt_condition, cfg.train.seed)
 
     def __init__(self, texts: tuple[str, ...], images: torch.Tensor, encode, seed: int = 0,
                  descriptions: int = 32, seeds: int = 8):

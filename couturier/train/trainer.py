@@ -184,7 +184,7 @@ class Trainer:
                 seen = self.judge.seen(fake)
                 real_out, fake_out, negatives = model.discriminator_logits(
                     self.judge, real, y_real, self.judge.for_discriminator(seen), y_fake,
-                    lambda: self.sampler.mismatched_labels(index))
+                    lambda: self.sampler.neighbour_labels(index))
                 real_logits, fake_logits = real_out.logit, fake_out.logit
                 loss_d = self.loss.d_loss(real_logits, negatives)
                 if real_out.auxiliary:  # the model's auxiliary task, e.g. attributes of real images

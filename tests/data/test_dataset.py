@@ -17,7 +17,7 @@ def test_rank_batches_together_are_the_one_process_batch(fmnist_slice):
         shares = [sampler.batch(step) for sampler in ranks]
         assert torch.equal(torch.cat([p for p, _ in shares]), pixels)
         assert torch.equal(torch.cat([y for _, y in shares]), labels)
-        assert torch.equal(torch.cat([s.mismatched_labels(step) for s in ranks]), labels.roll(1))
+        assert torch.equal(torch.cat([s.neighbour_labels(step) for s in ranks]), labels.roll(1))
 
 
 def test_each_rank_sees_its_own_share_of_an_epoch():

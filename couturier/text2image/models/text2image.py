@@ -100,8 +100,8 @@ class TextToImage(GAN):
 
             dataset, encoder, columns = text_dataset(cfg, log)
         else:
-            encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.texts)
-            dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.texts)))
+            encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.captions)
+            dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.captions)))
         start = time.perf_counter()
         looks = catalogue_looks(columns, dataset.labels.numpy())
         if looks and "reader" in looks:
@@ -245,8 +245,8 @@ class TextToImage(GAN):
         z = torch.randn(rows * columns, self.cfg.model.z_dim, generator=g)
         self.prompts = []
         for i in torch.randperm(len(dataset), generator=g).tolist():
-            if dataset.texts[i] not in self.prompts:
-                self.prompts.append(dataset.texts[i])
+            if dataset.captions[i] not in self.prompts:
+                self.prompts.append(dataset.captions[i])
             if len(self.prompts) == rows:
                 break
         y = self.encoder.encode(self.prompts).repeat_interleave(columns, dim=0)
