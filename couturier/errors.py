@@ -60,8 +60,9 @@ class StyleNetError(CouturierError, RuntimeError):
 class MissingExtra(CouturierError, ImportError):
     """An optional dependency group is not installed."""
 
-    def __init__(self, extra: str, purpose: str):
-        super().__init__(f"{purpose} needs the '{extra}' extra: pip install 'couturier[{extra}]'")
+    def __init__(self, extra: str, purpose: str, install: str | None = None):
+        install = install or f"pip install 'couturier[{extra}]'"
+        super().__init__(f"{purpose} needs the '{extra}' extra: {install}")
         self.extra = extra
 
 

@@ -38,3 +38,8 @@ if ! $PY -c "import torch" 2>/dev/null; then
     fi
 fi
 $PY -m pip install -q -e ".[test]"
+# The people extra's networks: the mediapipe 0.10.21 wheel for its model files alone (its own
+# dependencies would pin numpy<2 and add a second cv2; couturier never imports it).
+if ! $PY -c "from couturier.people.models import model_path; model_path('pose')" 2>/dev/null; then
+    $PY -m pip install -q --no-deps "mediapipe==0.10.21"
+fi

@@ -1,0 +1,54 @@
+"""The pretrained person networks: MediaPipe's, from the `mediapipe` 0.10.21 wheel, run by LiteRT.
+
+Why this way: mediapipe 0.10.21 is the last release whose wheel carries its models (later ones
+download them at run time); its Python package pins numpy<2 and pulls opencv-contrib-python (a
+second `cv2` beside opencv-python-headless) and jax. The `people` extra therefore installs the
+wheel without its dependencies, for its .tflite files alone, and runs them with `ai-edge-litert`
+(Google's TensorFlow Lite runtime), which works with numpy 2: no downgrade, one `cv2`, nothing
+downloaded at run time. The mediapipe package itself is never imported.
+"""
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+
+from couturier.errors import MissingExtra
+
+MEDIAPIPE = "0.10.21"
+INSTALL = f"pip install 'couturier[people]' && pip install --no-deps mediapipe=={MEDIAPIPE}"
+MODELS = {"pose": "pose_landmark/pose_landmark_full.tflite",  # 33 body keypoints (+6 auxiliary) and a person mask
+          "selfie": "selfie_segmentation/selfie_segmentation.tflite"}
+_LOCK, _RUN_LOCK = threading.Lock(), threading.Lock()
+_CACHE: dict[str, object] = {}
+
+
+def model_path(name: str) -> Path:
+    """Where the installed mediapipe wheel keeps a model (found without importing mediapipe)."""
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingExtra("people", "finding people in photos", INSTALL)
+    path = Path(list(spec.submodule_search_locations)[0]) / "modules" / MODELS[name]
+    if not path.is_file():
+        raise MissingExtra("people", f"finding people in photos (mediapipe {MEDIAPIPE}'s {path.name})", INSTALL)
+    return path
+
+
+def interpreter(name: str, threads: int = 2):
+    """A LiteRT interpreter of the model, built once per process and name. Not thread-safe: callers
+    hold `lock()` while they run it."""
+    with _LOCK:
+        if name not in _CACHE:
+            try:
+                from ai_edge_litert.interpreter import Interpreter
+            except ModuleNotFoundError as exc:
+                raise MissingExtra("people", "finding people in photos", INSTALL) from exc
+            runner = Interpreter(model_path=str(model_path(name)), num_threads=threads)
+            runner.allocate_tensors()
+            _CACHE[name] = runner
+        return _CACHE[name]
+
+
+def lock() -> threading.Lock:
+    """Held while an interpreter runs: one invocation at a time per process."""
+    return _RUN_LOCK

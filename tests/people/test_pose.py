@@ -1,0 +1,59 @@
+"""people/pose.py: a person's keypoints and mask from MediaPipe's pose network (the people extra)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from couturier.errors import MissingExtra
+from couturier.people import find_person
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
+
+
+def _check_body(person, width: int, height: int) -> None:
+    nose, neck = person.point("nose"), person.neck
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    assert nose[1] < neck[1] < hips[1]  # head above shoulders above hips
+    assert person.point("left_shoulder")[0] > person.point("right_shoulder")[0]  # the person's left is the picture's right
+    torso = ((neck + hips) / 2).round().astype(int)
+    assert person.mask.shape == (height, width) and person.mask[torso[1], torso[0]] > 0.9
+    assert person.mask[:height // 10, :width // 10].max() < 0.1  # a corner of background
+
+
+def test_a_photo_that_is_not_a_catalogue_shot():
+    import skimage.data
+
+    image = skimage.data.astronaut()
+    person = find_person(image)
+    assert person is not None and person.score > 0.5
+    _check_body(person, 512, 512)
+    assert 150 < person.point("nose")[0] < 300 and person.point("nose")[1] < 160  # her face, top centre
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+@pytest.mark.parametrize("key", ["1575", "1891"])  # men in white T-shirts on a white background
+def test_a_white_garment_on_white_is_part_of_the_person(key):
+    image = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    person = find_person(image)  # 60x80: enlarged for the network, mapped back
+    _check_body(person, 60, 80)
+    chest = person.neck + (person.point("left_hip") - person.neck) * 0.3
+    assert image[int(chest[1]), int(chest[0])].min() > 150  # the chest is the white T-shirt...
+    assert person.mask[int(chest[1]), int(chest[0])] > 0.9  # ...and the person's
+
+
+def test_no_person_in_a_blank_photo():
+    assert find_person(np.full((80, 60, 3), 255, np.uint8)) is None
+
+
+def test_without_the_extra_one_line_says_how_to_install_it(monkeypatch):
+    import importlib.util
+
+    from couturier.people import models
+
+    monkeypatch.setattr(models, "_CACHE", {})
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(MissingExtra, match=r"needs the 'people' extra: pip install 'couturier\[people\]' && "
+                                           r"pip install --no-deps mediapipe==0.10.21") as caught:
+        find_person(np.zeros((8, 8, 3), np.uint8))
+    assert len(str(caught.value).splitlines()) == 1
