@@ -1,0 +1,53 @@
+"""people/garments.py: the garments on a person, from the pose network's mask and keypoints."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from couturier.people import find_person
+from couturier.people.garments import find_garments
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
+DRAWN = json.loads((Path(__file__).resolve().parents[1] / "style" / "garment_masks.json").read_text())["masks"]
+needs_catalogue = pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+
+
+def _photo(key: str) -> np.ndarray:
+    return np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+
+
+@needs_catalogue
+@pytest.mark.parametrize("key", ["1575", "1891"])  # white T-shirts on white, where the colour rules fail
+def test_a_white_shirt_on_white_is_found_and_the_head_and_background_are_not(key):
+    from couturier import style
+    from couturier.style.masks import garment_mask
+
+    image = _photo(key)
+    person = find_person(image)
+    garments = find_garments(image, person)
+    mask = garments.region(garments.main)
+    chest = np.zeros(mask.shape, bool)
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    chest[int(person.neck[1]) + 3:int(hips[1]), int(person.point("right_shoulder")[0]) + 2:
+          int(person.point("left_shoulder")[0]) - 1] = True
+    assert mask[chest].mean() > 0.95
+    colour_rules = garment_mask(style.read_rgb(CATALOGUE / f"{key}.jpg"))[0, 0].numpy() > 0.5
+    assert colour_rules[chest].mean() < 0.5  # what the pose network adds
+    assert not (mask & garments.head).any() and mask[:, :3].sum() == 0 and mask[:3].sum() == 0
+    assert garments.confidence > 0.8
+
+
+@needs_catalogue
+def test_the_worn_garments_drawn_by_hand_are_found():
+    from couturier.style.masks import iou, polygon_mask
+
+    scores = []
+    for key, drawn in DRAWN.items():
+        if "worn" not in drawn["garment"]:
+            continue
+        image = _photo(key)
+        garments = find_garments(image, find_person(image))
+        scores.append(iou(garments.region(garments.main), polygon_mask(drawn["polygon"], 60, 80)))
+    assert len(scores) == 5 and np.mean(scores) > 0.75 and min(scores) > 0.65, scores
