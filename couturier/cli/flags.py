@@ -16,7 +16,7 @@ from couturier.config import MODEL_OPTIONS, SECTIONS, config_fields
 from couturier.errors import ConfigError
 
 # Library fields that are not config keys, and the flags that set them.
-ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out", "resume": "--resume",
+ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out", "resume": "--resume", "garment": "--garment",
                   "stylizer": "--stylizer", "max_pixels": "--max-pixels", "vgg": "--vgg", "mask": "--mask",
                   "n": "--n", "truncation": "--truncation", "best_of": "--best-of", "steps": "--steps", "size": "--size",
                   "class_a": "--class-a", "features": "--features", "trust_code": "--trust-code", "ref": "--ref", "interpolate": "--interpolate",

@@ -27,7 +27,11 @@ def _panel_path(out: Path) -> Path:
 @click.option("--style-weight", type=float, default=100.0, show_default=True)
 @click.option("--tv-weight", type=float, default=1.0, show_default=True, help="Smoothness (total variation).")
 @click.option("--mask", type=click.Path(), help="White = garment: only it takes the fabric.")
-@click.option("--auto-mask", is_flag=True, help="Find the garment on a plain background.")
+@click.option("--auto-mask", is_flag=True, help="Without a person in the photo (or the people extra): find the "
+              "garment on a plain background by its colours.")
+@click.option("--garment", type=click.Choice(["auto", "upper", "lower", "dress", "all"]), default="auto",
+              show_default=True, help="On a photo of a person, the garment that takes the fabric (found by the "
+                                      "people extra's pose network; auto: a one-piece garment, else the upper one).")
 @click.option("--preserve-color", is_flag=True, help="Keep the garment's colours; transfer texture only.")
 @click.option("--fabric-scale", type=click.FloatRange(0, 4), default=0.3, show_default=True,
               help="STYLE is a fabric swatch repeated over the garment, its long side this share of the "
@@ -46,7 +50,7 @@ def _panel_path(out: Path) -> Path:
 @click.option("--threads", type=int, help="CPU threads (default: all).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--progress/--no-progress", default=True)
-def stylize(content, style, out, size, steps, content_weight, style_weight, tv_weight, mask, auto_mask,
+def stylize(content, style, out, size, steps, content_weight, style_weight, tv_weight, mask, auto_mask, garment,
             preserve_color, fabric_scale, fast, alpha, stylizer, features, vgg, max_pixels, panel, threads, force, progress):
     """Put the fabric or style of STYLE on the garment in CONTENT (--steps 0: the fabric draped
     over the garment, at once)."""
@@ -62,9 +66,10 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
         raise ConfigError("give --mask or --auto-mask, not both", field="mask")
     content_image = styling.read_rgb(content, size, max_pixels)
     style_image = styling.read_rgb(style, size, max_pixels)
-    height, width = content_image.shape[-2:]
-    region = (styling.read_mask(mask, height, width) if mask else
-              styling.garment_mask(content_image) if auto_mask else None)
+    if mask:
+        region, how = styling.read_mask(mask, *content_image.shape[-2:]), f"the mask {mask}"
+    else:
+        region, how = styling.garment_region(content_image, auto_mask, garment)
     if fast:
         result = styling.stylize_fast(content_image, style_image, styling.load_fast_stylizer(stylizer),
                                       alpha, region, preserve_color, fabric_scale)
@@ -73,7 +78,7 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
         result = styling.stylize(content_image, style_image, net, steps, content_weight, style_weight,
                                  tv_weight, region, preserve_color, progress, fabric_scale)
     styling.save_rgb(result.image, out)
-    message = f"wrote {out} in {result.seconds:.1f} s"
+    message = f"wrote {out} in {result.seconds:.1f} s; garment: {how}"
     if not fast:
         message += f" (content loss {result.content_loss:.3f}, style loss {result.style_loss:.4f})"
     if panel:

@@ -37,8 +37,9 @@ class Garments:
 
     @property
     def main(self) -> str:
-        """The garment a worn catalogue photo is about: the dress when it is one piece, else the upper one."""
-        return "dress" if self.one_piece else "upper"
+        """What a worn catalogue photo is about: all the clothes when they look like one piece (a
+        dress, a long shirt down the picture), else the upper garment."""
+        return "all" if self.one_piece else "upper"
 
 
 def _chroma(image: np.ndarray) -> np.ndarray:

@@ -48,3 +48,44 @@ def test_cli_bad_input_is_one_line_and_nothing_is_overwritten(tmp_path, pictures
         assert error.startswith("error: ") and "\n" not in error
     assert out.read_bytes() == b"precious"
 
+
+
+CATALOGUE = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_a_worn_white_shirt_takes_the_fabric_and_the_face_and_background_do_not(tmp_path, pictures):
+    """By default the pose network finds the garment on the person (the people extra); the output says so."""
+    from couturier import style
+    from couturier.people import find_garments, find_person
+
+    _, fabric = pictures
+    out = tmp_path / "worn.png"
+    result = CliRunner().invoke(cli, ["stylize", str(CATALOGUE / "1575.jpg"), str(fabric), "--out", str(out),
+                                      "--size", "80", "--steps", "0", "--no-progress", "--no-panel"])
+    assert result.exit_code == 0, result.output
+    assert "garment: the clothes on the person (pose network" in result.output
+    before = np.asarray(Image.open(CATALOGUE / "1575.jpg").convert("RGB")).astype(np.float32)
+    after = np.asarray(Image.open(out).convert("RGB")).astype(np.float32)
+    garments = find_garments(before.astype(np.uint8), find_person(before.astype(np.uint8)))
+    changed = np.abs(after - before).mean(axis=2)
+    worn = ~style.worn_garment_mask(style.read_rgb(CATALOGUE / "1575.jpg"))[0][0, 0].numpy().astype(bool)
+    assert changed[garments.head].mean() <= 2.0 and changed[worn & ~garments.upper].mean() <= 2.0  # face, rest
+    assert changed[garments.upper].mean() > 20.0  # the white shirt took the fabric
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_without_a_person_stylize_keeps_to_what_it_did_and_a_named_garment_is_refused(tmp_path, pictures,
+                                                                                      monkeypatch, capsys):
+    from conftest import run_cli
+
+    _, fabric = pictures
+    product = str(CATALOGUE / "1163.jpg")  # a jersey laid flat
+    result = CliRunner().invoke(cli, ["stylize", product, str(fabric), "--out", str(tmp_path / "a.png"), "--size", "80",
+                                      "--steps", "0", "--no-progress", "--no-panel", "--auto-mask"])
+    assert result.exit_code == 0 and "garment: the colour rules (no person in the photo)" in result.output
+    code, _, err = run_cli(monkeypatch, capsys, "stylize", product, fabric, "--out", tmp_path / "b.png",
+                           "--garment", "upper")
+    assert code == 2 and not (tmp_path / "b.png").exists()
+    assert err.strip() == "error: the upper garment needs a person in the photo: no person in the photo; draw a " \
+                          "mask instead [--garment]"

@@ -187,6 +187,10 @@ def test_stylize_and_texture_uploads(client):
     assert response.status_code == 200, response.text
     result = np.asarray(Image.open(io.BytesIO(response.content)))
     assert result.shape == (48, 48, 3) and (result[0, 0] == 255).all()  # background kept
+    assert response.headers["x-couturier-garment"] == "the colour rules (no person in the photo)"
+    named = client.post("/stylize", files={"content": _upload(shirt), "style": _upload(fabric)},
+                        data={"size": "48", "garment": "lower"})
+    assert named.status_code == 400 and named.json()["field"] == "garment"
     response = client.post("/stylize", files={"content": _upload(shirt), "style": _upload(fabric)},
                            data={"size": "32", "fast": "false", "steps": "2"})
     assert response.status_code == 200 and png_size(response.content) == (32, 32)

@@ -1,5 +1,5 @@
 """Fabric: /stylize (a fabric put on a garment picture) and /texture (new fabric grown from a swatch)."""
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
@@ -22,7 +22,10 @@ def router(service: Service) -> APIRouter:
                       style: Annotated[UploadFile, File(description="the fabric or style picture")],
                       size: Annotated[int, Form(ge=MIN_SIDE, le=service.limits.max_side)] = 512,
                       fast: Annotated[bool, Form()] = True,
-                      steps: Annotated[int, Form(ge=0, le=service.limits.max_steps)] = 150, auto_mask: Annotated[bool, Form()] = False,
+                      steps: Annotated[int, Form(ge=0, le=service.limits.max_steps)] = 150,
+                      auto_mask: Annotated[bool, Form(description="without a person: find the garment by colour")] = False,
+                      garment: Annotated[Literal["auto", "upper", "lower", "dress", "all"],
+                                         Form(description="on a photo of a person: the garment that takes the fabric")] = "auto",
                       preserve_color: Annotated[bool, Form()] = False,
                       alpha: Annotated[float, Form(ge=0, le=1)] = 1.0,
                       fabric_scale: Annotated[float, Form(ge=0, le=4, description=FABRIC_SCALE_HELP)] = 0.3
@@ -34,15 +37,17 @@ def router(service: Service) -> APIRouter:
         style_image = await service.read_upload(style, "style", size)
 
         def work():
-            mask = styling.garment_mask(content_image) if auto_mask else None
+            mask, how = styling.garment_region(content_image, auto_mask, garment)
             if fast:
                 return styling.stylize_fast(content_image, style_image, service.stylizer(), alpha, mask,
-                                            preserve_color, fabric_scale)
+                                            preserve_color, fabric_scale), how
             return styling.stylize(content_image, style_image, service.style_net(), steps, mask=mask,
-                                   preserve_color=preserve_color, progress=False, fabric_scale=fabric_scale)
+                                   preserve_color=preserve_color, progress=False, fabric_scale=fabric_scale), how
 
-        result = await service.run(work)
-        return Response(png_bytes(styling.to_pil(result.image)), media_type="image/png")
+        result, how = await service.run(work)
+        # which region took the fabric: the garment on the person, the colour rules, or the whole picture
+        return Response(png_bytes(styling.to_pil(result.image)), media_type="image/png",
+                        headers={"X-Couturier-Garment": how})
 
     @router.post("/texture", tags=["style"], response_class=Response,
               responses={200: {"content": {"image/png": {}}, "description": "the new fabric"}})
