@@ -1,0 +1,105 @@
+"""Garments on people, found two ways and judged against outlines drawn by hand.
+
+    python benchmarks/people.py          # seconds; docs/people/masks.png and docs/people/results.json
+
+For every photo in tests/style/garment_masks.json that a person wears (the hand-drawn garment only:
+no face, hair, arms or hands): the intersection over union with the hand-drawn mask of the colour
+rules (couturier/style/masks.py: background, skin chroma, head, GrabCut) and of the pose network's
+garments (couturier/people/: MediaPipe's person mask and keypoints, less head and skin), and how
+much of each mask lies on the face and hair; then, on worn white T-shirts on white with no
+hand-drawn outline, the share of the chest (between shoulders and hips) each method covers. Time
+per photo for the pose network.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from couturier import style
+from couturier.fileio import write_text
+from couturier.people import find_garments, find_person
+from couturier.style.masks import garment_mask, iou, polygon_mask
+from couturier.viz import new_figure, save_figure
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "fashion-products" / "images"
+DRAWN = json.loads((ROOT / "tests" / "style" / "garment_masks.json").read_text())["masks"]
+WHITE_ON_WHITE = ("1575", "1849", "1865", "1868", "1891")  # men in white T-shirts on white; no outline drawn
+DOCS = ROOT / "docs" / "people"
+
+
+def masks(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, object, object, float]:
+    """(photo, colour rules' mask, pose garments' mask, person, garments, seconds of the pose part)."""
+    photo = np.asarray(Image.open(SHARED / f"{key}.jpg").convert("RGB"))
+    rules = garment_mask(style.read_rgb(SHARED / f"{key}.jpg"))[0, 0].numpy() > 0.5
+    start = time.perf_counter()
+    person = find_person(photo)
+    garments = find_garments(photo, person) if person is not None else None
+    seconds = time.perf_counter() - start
+    pose = garments.region(garments.main) if garments is not None else np.zeros(photo.shape[:2], bool)
+    return photo, rules, pose, person, garments, seconds
+
+
+def chest(person) -> np.ndarray:
+    box = np.zeros(person.mask.shape, bool)
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    box[int(person.neck[1]) + 3:int(hips[1]), int(person.point("right_shoulder")[0]) + 2:
+        int(person.point("left_shoulder")[0]) - 1] = True
+    return box
+
+
+def main() -> None:
+    find_person(np.zeros((64, 64, 3), np.uint8))  # the network's first call builds it: not timed
+    rows, pictures = [], []
+    for key, drawn in DRAWN.items():
+        if "worn" not in drawn["garment"]:
+            continue
+        photo, rules, pose, person, garments, seconds = masks(key)
+        want = polygon_mask(drawn["polygon"], photo.shape[1], photo.shape[0])
+        rows.append({"photo": key, "garment": drawn["garment"], "iou_colour_rules": round(iou(rules, want), 3),
+                     "iou_pose": round(iou(pose, want), 3),
+                     "head_in_colour_rules": round(float(rules[garments.head].mean()), 3),
+                     "head_in_pose": round(float(pose[garments.head].mean()), 3), "seconds": round(seconds, 3)})
+        pictures.append((key, photo, rules, pose, want))
+    white = []
+    for key in WHITE_ON_WHITE:
+        photo, rules, pose, person, garments, seconds = masks(key)
+        box = chest(person)
+        white.append({"photo": key, "chest_in_colour_rules": round(float(rules[box].mean()), 3),
+                      "chest_in_pose": round(float(pose[box].mean()), 3), "seconds": round(seconds, 3)})
+        pictures.append((key, photo, rules, pose, None))
+    summary = {"drawn_worn": len(rows), "mean_iou_colour_rules": round(float(np.mean([r["iou_colour_rules"] for r in rows])), 3),
+               "mean_iou_pose": round(float(np.mean([r["iou_pose"] for r in rows])), 3),
+               "white_on_white_chest_colour_rules": round(float(np.mean([w["chest_in_colour_rules"] for w in white])), 3),
+               "white_on_white_chest_pose": round(float(np.mean([w["chest_in_pose"] for w in white])), 3),
+               "median_seconds_pose": round(float(np.median([r["seconds"] for r in rows + white])), 3)}
+    DOCS.mkdir(parents=True, exist_ok=True)
+    write_text(DOCS / "results.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "summary": summary,
+                                                  "drawn": rows, "white_on_white": white}, indent=2))
+    panel(pictures, DOCS / "masks.png")
+    print(json.dumps(summary, indent=2))
+
+
+def panel(pictures, path: Path) -> None:
+    fig, axes = new_figure(3, len(pictures), (1.3 * len(pictures), 5.6), squeeze=False)
+    for column, (key, photo, rules, pose, want) in enumerate(pictures):
+        for row, (mask, label) in enumerate(((want, "drawn"), (rules, "colour rules"), (pose, "pose network"))):
+            ax = axes[row][column]
+            shown = photo.astype(np.float32) / 255
+            if mask is not None:
+                shown = np.where(mask[..., None], 0.35 * shown + 0.65 * np.array([0.1, 0.75, 0.9]), shown)
+            ax.imshow(shown)
+            ax.axis("off")
+            if column == 0:
+                ax.set_title(label, fontsize=8, loc="left")
+    save_figure(fig, path, "The garment on a person: drawn by hand, the colour rules, the pose network")
+    # 256 colours are plenty to look at and keep the picture small in the repository
+    Image.open(path).convert("RGB").quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
+if __name__ == "__main__":
+    main()
