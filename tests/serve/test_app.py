@@ -216,7 +216,8 @@ def test_openapi_schema_fuzzed(runs):
     app = create_app(runs, limits=Limits(max_n=8, max_side=64, max_steps=3, timeout_s=30))
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} >= {"/generate", "/variations", "/interpolate", "/stylize", "/texture"}
+    assert {op.path for op in operations} >= {"/generate", "/variations", "/interpolate", "/stylize", "/texture",
+                                              "/try-on"}
     names = st.sampled_from(["dcgan", "text", "nope"])
     for operation in operations:
         @given(case=operation.as_strategy(), name=names)
@@ -344,3 +345,18 @@ def test_trends_forecasts_an_uploaded_table_and_draws_it(client, trending):
     bad = client.post("/trends", files=files, data={"attribute": "colour"})
     assert bad.status_code == 400 and "columns found" in bad.json()["detail"]
     assert bad.json()["field"] == "attribute"
+
+
+CATALOGUE = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_try_on_dresses_the_person_and_refuses_a_photo_without_one(client):
+    person, garment = (CATALOGUE / "1575.jpg").read_bytes(), (CATALOGUE / "1163.jpg").read_bytes()
+    response = client.post("/try-on", files={"person": ("p.jpg", person, "image/jpeg"),
+                                             "garment": ("g.jpg", garment, "image/jpeg")}, data={"size": "160"})
+    assert response.status_code == 200, response.text
+    assert png_size(response.content) == (120, 160) and 0 <= float(response.headers["x-couturier-old-garment"]) < 0.5
+    nobody = client.post("/try-on", files={"person": ("p.jpg", garment, "image/jpeg"),
+                                           "garment": ("g.jpg", garment, "image/jpeg")}, data={"size": "160"})
+    assert nobody.status_code == 400 and nobody.json()["field"] == "person_photo"

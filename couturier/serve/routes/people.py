@@ -1,0 +1,36 @@
+"""/try-on: a garment's product photo put on a photo of a person (the people extra)."""
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+
+from couturier.serve.responses import png_bytes
+from couturier.serve.service import Service
+from couturier.style.images import MIN_SIDE
+
+
+def router(service: Service) -> APIRouter:
+    router = APIRouter(tags=["people"])
+
+    @router.post("/try-on", response_class=Response,
+                 responses={200: {"content": {"image/png": {}},
+                                  "description": "the person wearing the garment; X-Couturier-Old-Garment: the "
+                                                 "share of the old garment still showing"}})
+    async def try_on(person: Annotated[UploadFile, File(description="a front-facing photo of one standing person")],
+                     garment: Annotated[UploadFile, File(description="a product photo of one garment on a plain "
+                                                                     "background")],
+                     size: Annotated[int, Form(ge=MIN_SIDE, le=service.limits.max_side)] = 512) -> Response:
+        import numpy as np
+        from PIL import Image
+
+        from couturier.people import try_on as dress
+
+        service.check_side(size, 0)
+        to_array = lambda picture: (picture[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)  # noqa: E731
+        person_photo = to_array(await service.read_upload(person, "person", size))
+        garment_photo = to_array(await service.read_upload(garment, "garment", size))
+        result = await service.run(dress, person_photo, garment_photo)
+        return Response(png_bytes(Image.fromarray(result.image)), media_type="image/png",
+                        headers={"X-Couturier-Old-Garment": f"{result.old_visible:.3f}"})
+
+    return router
