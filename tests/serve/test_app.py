@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,8 @@ from schemathesis.checks import positive_data_acceptance
 
 from couturier.serve.app import Limits, create_app
 from couturier.train import Trainer
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
 
 
 @pytest.fixture(scope="module")
@@ -280,6 +283,12 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
         assert prompt.get_attribute("value") == "" and 0 < len(example) <= 60, example
         driver.find_element(By.ID, "generate").click()
         wait.until(lambda d: d.find_element(By.ID, "status").text == "8 image(s)")
+        # try a garment on: a person and a product photo uploaded, the dressed person shown
+        if CATALOGUE.is_dir():
+            driver.find_element(By.CSS_SELECTOR, "#tryon-form input[name=person]").send_keys(str(CATALOGUE / "1575.jpg"))
+            driver.find_element(By.CSS_SELECTOR, "#tryon-form input[name=garment]").send_keys(str(CATALOGUE / "1163.jpg"))
+            driver.find_element(By.CSS_SELECTOR, "#tryon-form button").click()
+            wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#dressed img"))
         # next season: upload a sales history, see the verdicts and the forecast plot
         driver.find_element(By.CSS_SELECTOR, "#trends-form input[name=catalogue]").send_keys(str(trending))
         driver.find_element(By.CSS_SELECTOR, "#trends-form button").click()
@@ -346,8 +355,6 @@ def test_trends_forecasts_an_uploaded_table_and_draws_it(client, trending):
     assert bad.status_code == 400 and "columns found" in bad.json()["detail"]
     assert bad.json()["field"] == "attribute"
 
-
-CATALOGUE = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
 
 
 @pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")

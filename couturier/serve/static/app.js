@@ -149,5 +149,6 @@ $("model").addEventListener("change", chooseModel);
 $("generate-form").addEventListener("submit", generate);
 $("stylize-form").addEventListener("submit", (e) => upload(e, "/stylize", $("stylized")));
 $("texture-form").addEventListener("submit", (e) => upload(e, "/texture", $("fabric")));
+$("tryon-form").addEventListener("submit", (e) => upload(e, "/try-on", $("dressed")));
 $("trends-form").addEventListener("submit", forecastTrends);
 start();
