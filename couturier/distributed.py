@@ -11,7 +11,9 @@ optimisation and a checkpoint mean the same on any number of processes.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
+from typing import NoReturn
 
 import torch
 import torch.distributed as dist
@@ -184,6 +186,33 @@ def torchrun_command(nproc: int, args: list[str]) -> list[str]:
 SHUTDOWN_S = 300  # torchrun's default, 30 s, can be shorter than a big model's checkpoint save
 
 
+_LAUNCHER = False  # this process ran torchrun's engine (`launch`)
+
+
+def hosts_processes() -> bool:
+    """This process is a torchrun worker, or the launcher of `--nproc` workers."""
+    return _LAUNCHER or launched_by_torchrun()
+
+
+def leave(code: int | str | None) -> NoReturn:
+    """End a worker or the launcher with this status, skipping the interpreter's teardown. Why: at
+    teardown C++ objects of torch.distributed (the launcher's store server thread, a worker's gloo
+    threads) are destroyed in no set order, and now and then one still running made the process
+    abort ("terminate called without an active exception", exit 134) after its work was done and
+    saved. Everything that matters is written and closed by then; streams are flushed here."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr, flush=True)
+        code = 1
+    os._exit(code)
+
+
 def launch(nproc: int, args: list[str]) -> int:
     """Run `couturier ARGS` on N local processes (`couturier train --nproc N`) with torchrun's own
     engine, in this process; returns the exit status: the first failed worker's, or 128 + the
@@ -206,6 +235,8 @@ def launch(nproc: int, args: list[str]) -> int:
     for name in [n for n in logging.root.manager.loggerDict if n.startswith("torch.distributed")]:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
+    global _LAUNCHER
+    _LAUNCHER = True
     try:
         run(parse_args(torchrun_command(nproc, args)))
     except SignalException as exc:

@@ -38,6 +38,24 @@ def describe(exc: CouturierError) -> str:
 
 def main() -> None:
     try:
+        _main()
+    except SystemExit as exc:
+        if hosted := _hosted():
+            hosted.leave(exc.code)
+        raise
+    if hosted := _hosted():
+        hosted.leave(0)
+
+
+def _hosted():
+    """couturier.distributed when this process is a torchrun worker or the `--nproc` launcher (it is
+    imported by then): such a process ends through its `leave`, skipping the interpreter's teardown."""
+    module = sys.modules.get("couturier.distributed")
+    return module if module is not None and module.hosts_processes() else None
+
+
+def _main() -> None:
+    try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
