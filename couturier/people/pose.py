@@ -20,7 +20,10 @@ SIDE = 256
 KEYPOINTS = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "right_shoulder": 12,
              "left_elbow": 13, "right_elbow": 14, "left_wrist": 15, "right_wrist": 16, "left_hip": 23,
              "right_hip": 24, "left_knee": 25, "right_knee": 26, "left_ankle": 27, "right_ankle": 28}
-PRESENT = 0.5  # the model's person score above which a person is reported
+# The pose network's person score alone is not a person detector: a flat garment's outline can look
+# like a torso to it (a laid-flat dress scored 0.8). Sure scores are taken as they are; others need
+# the person segmentation network to agree on where the person is (IoU of the two masks).
+SURE, PRESENT, AGREE = 0.9, 0.5, 0.7
 
 
 @dataclass
@@ -53,6 +56,17 @@ def _square(image: np.ndarray) -> tuple[np.ndarray, int, int]:
     return square, top, left
 
 
+def _agreement(pose_mask: np.ndarray, model_input: np.ndarray) -> float:
+    """IoU of the pose network's person mask and the segmentation network's, on the same square."""
+    runner = interpreter("selfie")
+    with lock():
+        runner.set_tensor(runner.get_input_details()[0]["index"], model_input)
+        runner.invoke()
+        selfie = runner.get_tensor(runner.get_output_details()[0]["index"])[0, :, :, 0]
+    a, b = pose_mask > 0.5, selfie > 0.5
+    return float((a & b).sum() / max((a | b).sum(), 1))
+
+
 def find_person(image: np.ndarray) -> Person | None:
     """image: uint8 (H, W, 3) RGB -> the person in it, or None when the model finds none."""
     square, top, left = _square(image)
@@ -66,6 +80,8 @@ def find_person(image: np.ndarray) -> Person | None:
         outputs = {d["name"]: runner.get_tensor(d["index"]) for d in runner.get_output_details()}
     score = float(outputs["Identity_1"].reshape(()))  # the model's "a pose is present", a probability already
     if score < PRESENT:
+        return None
+    if score < SURE and _agreement(_sigmoid(outputs["Identity_2"][0, :, :, 0]), model_input) < AGREE:
         return None
     landmarks = outputs["Identity"].reshape(39, 5)  # x, y (model pixels), z, visibility and presence logits
     scale = side / SIDE
