@@ -73,7 +73,9 @@ def config_options(command: Callable) -> Callable:
             kind_ = click.Choice([str(c) for c in choices]) if choices and base is str else base
             option = click.option(*names, dest, type=kind_, default=None, help=help_text)
         options.append(option)
-    options.append(click.option("--task", type=click.Choice(["image", "text2image"]), default=None,
+    from couturier.presets import TASK_DEFAULTS
+
+    options.append(click.option("--task", type=click.Choice(list(TASK_DEFAULTS)), default=None,
                                 help="what to generate from: the task's default model unless --model names one"))
     options.append(click.option("--lr", type=float, help="Learning rate for both G and D."))
     options.append(click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",

@@ -21,24 +21,20 @@ def try_on(person, garment, out, size, max_pixels, panel, force) -> None:
     """Dress the person in PERSON (a front-facing photo) in the garment of GARMENT (a product photo on a
     plain background). Needs the people extra."""
     import numpy as np
+    from PIL import Image
 
     from couturier import style
     from couturier.people.tryon import try_on as dress
+    from couturier.data.images import save_image
 
     out = Path(out)
     refuse_existing(out, force)
-    to_array = lambda picture: (picture[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)  # noqa: E731
-    person_photo = to_array(style.read_rgb(person, size, max_pixels))
-    garment_photo = to_array(style.read_rgb(garment, size, max_pixels))
+    person_photo = np.asarray(style.to_pil(style.read_rgb(person, size, max_pixels)))
+    garment_photo = np.asarray(style.to_pil(style.read_rgb(garment, size, max_pixels)))
     result = dress(person_photo, garment_photo)
-    import torch
-
-    picture = torch.from_numpy(result.image.astype(np.float32) / 255.0).permute(2, 0, 1)[None]
-    style.save_rgb(picture, out)
+    save_image(Image.fromarray(result.image), out)
     message = f"wrote {out} in {result.seconds:.2f} s; the old garment still shows on {result.old_visible:.0%} of it"
     if panel:
-        from PIL import Image
-
         from couturier.viz import plot_panel
 
         panel_path = out.with_name(out.stem + "-panel.png")

@@ -8,7 +8,7 @@ import torch
 from scipy import ndimage
 
 from couturier.errors import MissingExtra
-from couturier.style.images import StyleInputError
+from couturier.style.images import StyleInputError, to_pil
 
 WORN = ("auto", "upper", "lower", "dress", "all")
 
@@ -18,7 +18,7 @@ def worn_garment_mask(x: torch.Tensor, garment: str = "auto",
     """(1, 3, H, W) in [0, 1] -> ((1, 1, H, W) soft mask, how it was found), or (None, why not).
     `garment`: auto (the photo's main garment: all the clothes when they look like one piece, else
     the upper garment), upper, lower, dress, all."""
-    image = (x[0].permute(1, 2, 0).clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    image = np.asarray(to_pil(x))
     try:
         from couturier.people import find_garments, find_person
 

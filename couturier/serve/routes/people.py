@@ -6,7 +6,7 @@ from fastapi.responses import Response
 
 from couturier.serve.responses import png_bytes
 from couturier.serve.service import Service
-from couturier.style.images import MIN_SIDE
+from couturier.style.images import MIN_SIDE, to_pil
 
 
 def router(service: Service) -> APIRouter:
@@ -26,9 +26,8 @@ def router(service: Service) -> APIRouter:
         from couturier.people import try_on as dress
 
         service.check_side(size, 0)
-        to_array = lambda picture: (picture[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)  # noqa: E731
-        person_photo = to_array(await service.read_upload(person, "person", size))
-        garment_photo = to_array(await service.read_upload(garment, "garment", size))
+        person_photo = np.asarray(to_pil(await service.read_upload(person, "person", size)))
+        garment_photo = np.asarray(to_pil(await service.read_upload(garment, "garment", size)))
         result = await service.run(dress, person_photo, garment_photo)
         return Response(png_bytes(Image.fromarray(result.image)), media_type="image/png",
                         headers={"X-Couturier-Old-Garment": f"{result.old_visible:.3f}"})
