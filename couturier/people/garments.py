@@ -63,7 +63,9 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     face = head & (np.abs(np.arange(width)[None, :] - nose[0]) < 0.12 * torso) & \
         (np.abs(rows - (nose[1] + 0.1 * torso)) < 0.1 * torso)
     skin = np.zeros_like(body)
-    if face.sum() >= 4:
+    # a grey photo has no chroma to tell skin from cloth: everything would be "skin"
+    grey = np.abs(chroma - 128.0).max() < 4.0
+    if face.sum() >= 4 and not grey:
         tone = np.median(chroma[face], axis=0)
         skin = body & ~head & (np.linalg.norm(chroma - tone, axis=-1) < SKIN_DISTANCE)
     clothed = body & ~head & ~skin & (rows >= neck[1] - 0.1 * torso)

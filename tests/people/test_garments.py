@@ -51,3 +51,10 @@ def test_the_worn_garments_drawn_by_hand_are_found():
         garments = find_garments(image, find_person(image))
         scores.append(iou(garments.region(garments.main), polygon_mask(drawn["polygon"], 60, 80)))
     assert len(scores) == 5 and np.mean(scores) > 0.75 and min(scores) > 0.65, scores
+
+
+@needs_catalogue
+def test_a_grey_photo_keeps_its_garment_for_want_of_chroma_to_find_skin():
+    image = np.asarray(Image.open(CATALOGUE / "1575.jpg").convert("L").convert("RGB"))
+    garments = find_garments(image, find_person(image))
+    assert not garments.skin.any() and garments.upper.sum() > 0.1 * image.shape[0] * image.shape[1]
