@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 from couturier.style.images import MIN_SIDE, StyleInputError, require_min_side
 from couturier.style.losses import gram, style_loss, total_variation
-from couturier.style.periodic import calmest_cut, repeat_fabric
+from couturier.style.periodic import PROMINENT, calmest_cut, repeat_fabric, spectrum_peak
 from couturier.style.transfer import StyleResult, lbfgs_optimise
 
 
@@ -87,6 +87,23 @@ def enlarge_small(swatch: torch.Tensor) -> torch.Tensor:
 
 
 COARSEST = 128  # coarse-to-fine: the first level is synthesised at this size (or the requested one)
+# A coarse level must still see the swatch's repeat: finer than the network's stride-8 grid, bricks
+# shrunk to 4 px are drawn as texture, and the finer levels keep the coarse level's wrong period.
+FINEST_LEVEL_PERIOD = 8.0
+
+
+def coarse_factors(swatch: torch.Tensor, size: int) -> list[int]:
+    """The downscaling factors (2, 4, ...) of the coarse levels above the requested size: while the
+    level is at least COARSEST, the swatch keeps MIN_SIDE pixels, and a clear repeat stays at least
+    FINEST_LEVEL_PERIOD pixels."""
+    period, prominence = spectrum_peak(swatch)
+    smallest = period / FINEST_LEVEL_PERIOD if prominence >= PROMINENT else float("inf")
+    factors = []
+    factor = 2
+    while size // factor >= COARSEST and min(swatch.shape[-2:]) // factor >= MIN_SIDE and factor <= smallest:
+        factors.append(factor)
+        factor *= 2
+    return factors
 
 
 def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: bool = False,
@@ -114,10 +131,7 @@ def synthesize_texture(swatch: torch.Tensor, net, size: int = 512, tileable: boo
     # Coarse to fine (as in Snelgrove 2017): the fabric's large structures (a brick's courses, a
     # check's grid) form at a quarter or half size, where the network sees them whole; each finer
     # level starts from the coarser result enlarged and adds the detail.
-    scales = []
-    while coarse_to_fine and size // 2 ** (len(scales) + 1) >= COARSEST and \
-            min(swatch.shape[-2:]) // 2 ** (len(scales) + 1) >= MIN_SIDE:
-        scales.append(2 ** (len(scales) + 1))
+    scales = coarse_factors(swatch, size) if coarse_to_fine else []
     image = None
     for factor in [*reversed(scales), 1]:
         level_swatch = F.interpolate(swatch, scale_factor=1 / factor, mode="area") if factor > 1 else swatch

@@ -50,3 +50,20 @@ def test_a_tiny_swatch_is_enlarged_not_refused(net):
     swatch = torch.rand(1, 3, 24, 20, generator=torch.Generator().manual_seed(0))
     result = style.synthesize_texture(swatch, net, size=64, steps=2, progress=False)
     assert result.image.shape == (1, 3, 64, 64)
+
+
+def test_coarse_levels_stop_where_the_swatchs_repeat_would_shrink_under_the_networks_grid():
+    """Halving a 12 px repeat leaves 6 px, under the network's stride-8 grid: no coarse level; a
+    20 px repeat halves once, a 48 px one as often as the size allows (down to 128 px); a swatch
+    without a repeat is not held back by its spectrum's peak."""
+    from couturier.style.texture import coarse_factors
+
+    def bricks(period: int) -> torch.Tensor:
+        lines = ((torch.arange(256) % period) < 2).float()
+        return (0.3 + 0.5 * torch.maximum(lines[:, None], lines[None, :])).expand(1, 3, 256, 256)
+
+    assert coarse_factors(bricks(12), 512) == []
+    assert coarse_factors(bricks(20), 512) == [2]
+    assert coarse_factors(bricks(48), 512) == [2, 4]
+    noise = torch.rand(1, 3, 256, 256, generator=torch.Generator().manual_seed(0))
+    assert coarse_factors(noise, 512) == [2, 4]
