@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -224,14 +225,16 @@ def timings(size: int, fabric_image, nets, stylizer, steps: int) -> dict:
 
 def mask_row() -> dict:
     """IoU of the garment mask and of the background-only mask with the outlines drawn by hand
-    in tests/style/garment_masks.json."""
-    from couturier.style.masks import iou, polygon_mask
+    in tests/style/garment_masks.json, on the photos the colour rules were built for."""
+    from couturier.style.masks import iou
 
-    drawn = json.loads((Path(__file__).resolve().parents[1] / "tests/style/garment_masks.json").read_text())["masks"]
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from drawn_garments import COLOUR_RULES_SET, drawn_mask
+
     scores = {"garment mask": {}, "background only": {}}
-    for key, outline in drawn.items():
+    for key in COLOUR_RULES_SET:
         photo = style.read_rgb(SHARED / f"{key}.jpg")
-        want = polygon_mask(outline["polygon"], photo.shape[-1], photo.shape[-2])
+        want = drawn_mask(key)
         scores["garment mask"][key] = iou(style.garment_mask(photo)[0, 0].numpy() > 0.5, want)
         scores["background only"][key] = iou(old_mask(photo)[0, 0].numpy() > 0.5, want)
     return {name: {"mean": float(np.mean(list(v.values()))), **v} for name, v in scores.items()}

@@ -1,30 +1,38 @@
-"""Where a person's garments are: the person mask less the head and the exposed skin, split at the
-waist into the upper and the lower garment, or whole as a dress.
+"""Where a person's garments are: the person mask less the head, the hair and the exposed skin,
+split at the waist into the upper and the lower garment, or whole as a dress.
 
 The pose network gives the person (mask) and the body (keypoints) whatever the colours: a white
-T-shirt on a white wall is part of the person. What is not garment is found from the body: the
-head is the person above the chin (between nose and neck), the skin is the person's pixels of the
-face's own colour (its chroma, in YCrCb, so the light on them does not matter), and the waist is
-where the colours of chest and thighs meet near the hips. A skin-coloured garment is the known
-failure of the skin rule.
+T-shirt on a white wall is part of the person. What is not garment is found from the body:
+- the head is the person above the chin (between nose and neck);
+- hair that falls below the chin has the colour of the top of the head and hangs beside the face;
+- skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
+  does not matter); when most of the chest has that colour the garment itself is skin-coloured (a
+  beige camisole, a nude dress), and then only what lies outside the torso counts as skin;
+- the waist is the row that best splits the colours of the body's middle into two (a two-segment
+  change point), and there is no waist (one piece: a dress, a long kurta) when the two sides match.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
 from couturier.people.pose import Person
 
 GARMENTS = ("upper", "lower", "dress", "all")
-SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's within which a pixel is skin
+SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
+HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
+HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
+ONE_PIECE = 40.0
+THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist  # the largest channel difference (0-255) between above and below the waist for one garment
 
 
 @dataclass
 class Garments:
     upper: np.ndarray  # bool (H, W)
     lower: np.ndarray
-    head: np.ndarray
+    head: np.ndarray  # face and hair
     skin: np.ndarray
     one_piece: bool  # upper and lower look like one garment (a dress, a kurta over matching trousers)
     confidence: float
@@ -42,6 +50,34 @@ class Garments:
         return "all" if self.one_piece else "upper"
 
 
+@dataclass
+class _Body:
+    """The keypoints a garment is measured by, in the photo's pixels."""
+    nose: np.ndarray
+    neck: np.ndarray
+    hips: np.ndarray
+    shoulders: tuple[np.ndarray, np.ndarray]  # the picture's left and right
+    hands: list[np.ndarray]  # the wrists the network sees (nearly always bare skin)
+    rows: np.ndarray  # (H, W) row index of every pixel
+    columns: np.ndarray
+
+    @property
+    def torso(self) -> float:
+        return max(float(self.hips[1] - self.neck[1]), 1.0)
+
+    @property
+    def chin(self) -> float:
+        return float(self.nose[1] + 0.6 * (self.neck[1] - self.nose[1]))
+
+
+def _body(person: Person, shape: tuple[int, int]) -> _Body:
+    rows, columns = np.indices(shape)
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    shoulders = sorted((person.point("left_shoulder"), person.point("right_shoulder")), key=lambda p: p[0])
+    hands = [person.point(name) for name in ("left_wrist", "right_wrist") if person.keypoints[name][2] > 0.5]
+    return _Body(person.point("nose"), person.neck, hips, (shoulders[0], shoulders[1]), hands, rows, columns)
+
+
 def _chroma(image: np.ndarray) -> np.ndarray:
     """(H, W, 2) Cr and Cb of uint8 RGB (ITU-R BT.601), 0-255."""
     rgb = image.astype(np.float32)
@@ -49,54 +85,121 @@ def _chroma(image: np.ndarray) -> np.ndarray:
     return np.stack([(rgb[..., 0] - y) * 0.713 + 128, (rgb[..., 2] - y) * 0.564 + 128], axis=-1)
 
 
+def _chest(body: _Body) -> np.ndarray:
+    """The middle of the chest: between the shoulders (inset a quarter), from a fifth to three
+    fifths of the way from neck to hips; garment on every clothed upper body."""
+    left, right = body.shoulders
+    inset = 0.25 * (right[0] - left[0])
+    return ((body.columns > left[0] + inset) & (body.columns < right[0] - inset) &
+            (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso))
+
+
+def _torso(body: _Body) -> np.ndarray:
+    """Between the shoulders, from the neck down: where a sleeveless garment is (arms hang outside)."""
+    left, right = body.shoulders
+    return (body.columns >= left[0]) & (body.columns <= right[0]) & (body.rows >= body.neck[1] - 0.1 * body.torso)
+
+
+def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray) -> np.ndarray:
+    """Hair below the chin: pixels of the top of the head's colour, beside the face and above the
+    chest's middle, joined to the head through such pixels. None when the garment has the hair's
+    colour (black hair on a black top; a fifth of the lower torso alike): nothing tells them apart."""
+    colour = image.astype(np.float32)
+    crown = head & (body.rows < body.nose[1] - 0.5 * (body.neck[1] - body.nose[1]))
+    if crown.sum() < 4:
+        return np.zeros_like(head)
+    hair_like = np.linalg.norm(colour - np.median(colour[crown], axis=0), axis=-1) < HAIR_DISTANCE
+    lower_torso = _torso(body) & person_mask & (body.rows > body.neck[1] + 0.5 * body.torso) & \
+        (body.rows < body.hips[1])
+    if not lower_torso.any() or hair_like[lower_torso].mean() > 0.2:
+        return np.zeros_like(head)
+    left, right = body.shoulders
+    near = (np.abs(body.columns - body.nose[0]) < 0.7 * (right[0] - left[0])) & \
+        (body.rows < body.neck[1] + 0.5 * body.torso)
+    like = person_mask & near & hair_like
+    labels, _ = ndimage.label(like | head)
+    joined = np.unique(labels[head & (labels > 0)])
+    return np.isin(labels, joined) & like & ~head
+
+
 def find_garments(image: np.ndarray, person: Person) -> Garments:
     """image: uint8 (H, W, 3) RGB, and the person found in it."""
-    height, width = image.shape[:2]
-    rows = np.arange(height)[:, None].repeat(width, axis=1)
-    body = person.mask > 0.5
-    nose, neck = person.point("nose"), person.neck
-    hips = (person.point("left_hip") + person.point("right_hip")) / 2
-    torso = max(hips[1] - neck[1], 1.0)
-    head = body & (rows < nose[1] + 0.7 * (neck[1] - nose[1]))
-    chroma = _chroma(image)
-    # the face's middle (cheeks, nose, mouth), clear of hair, eyes and background
-    face = head & (np.abs(np.arange(width)[None, :] - nose[0]) < 0.12 * torso) & \
-        (np.abs(rows - (nose[1] + 0.1 * torso)) < 0.1 * torso)
-    skin = np.zeros_like(body)
-    # a grey photo has no chroma to tell skin from cloth: everything would be "skin"
-    grey = np.abs(chroma - 128.0).max() < 4.0
-    if face.sum() >= 4 and not grey:
-        tone = np.median(chroma[face], axis=0)
-        skin = body & ~head & (np.linalg.norm(chroma - tone, axis=-1) < SKIN_DISTANCE)
-    clothed = body & ~head & ~skin & (rows >= neck[1] - 0.1 * torso)
-    waist, one_piece = _waist(image, clothed, rows, neck, hips, torso)
-    upper, lower = clothed & (rows < waist), clothed & (rows >= waist)
+    person_mask = person.mask > 0.5
+    body = _body(person, person_mask.shape)
+    head = person_mask & (body.rows < body.chin)
+    chest = _chest(body) & person_mask
+    colour = image.astype(np.float32)
+    head |= _hair(image, person_mask, body, head)
+    skin = _skin(image, person_mask, body, head, chest)
+    clothed = person_mask & ~head & ~skin
+    waist, hem, one_piece = _waist(colour, clothed, body)
+    clothed &= body.rows < hem
+    upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
     visible = min(person.keypoints[k][2] for k in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     confidence = float(person.mask[clothed].mean() * visible) if clothed.any() else 0.0
     return Garments(upper, lower, head, skin, one_piece, confidence)
 
 
-def _waist(image, clothed, rows, neck, hips, torso) -> tuple[float, bool]:
-    """The row where the upper garment ends: in the band around the hips, the first row whose
-    colour is nearer the thighs' than the chest's. One piece when chest and thighs match."""
-    colour = image.astype(np.float32)
+def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray,
+          chest: np.ndarray) -> np.ndarray:
+    """Exposed skin: the chroma of the face or of the hands (arms tan darker than faces), in
+    patches that reach the person's outline, the head or a hand (a print's skin-toned flowers in the
+    middle of a shirt do not); outside the torso when the chest has that chroma too (a
+    skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
+    chroma = _chroma(image)
+    width = body.shoulders[1][0] - body.shoulders[0][0]
+    # the face's middle (cheeks, nose, mouth), clear of hair, eyes and background
+    face = head & (np.abs(body.columns - body.nose[0]) < 0.2 * width) & \
+        (np.abs(body.rows - (body.nose[1] + 0.1 * body.torso)) < 0.1 * body.torso)
+    if face.sum() < 4 or np.abs(chroma - 128.0).max() < 4.0:
+        return np.zeros_like(person_mask)
+    tones = [np.median(chroma[face], axis=0)]
+    hands = np.zeros_like(person_mask)
+    for hand in body.hands:
+        near = person_mask & (np.hypot(body.columns - hand[0], body.rows - hand[1]) < 0.08 * body.torso)
+        # a long sleeve or a watch over the wrist is not the hand's skin: only tones near the face's
+        near &= np.linalg.norm(chroma - tones[0], axis=-1) < HAND_DISTANCE
+        hands |= near
+        if near.sum() >= 3:
+            tones.append(np.median(chroma[near], axis=0))
+    candidate = person_mask & ~head & (np.min([np.linalg.norm(chroma - tone, axis=-1) for tone in tones], axis=0)
+                                       < SKIN_DISTANCE)
+    labels, _ = ndimage.label(candidate)
+    anchors = ndimage.binary_dilation(~person_mask | head) | hands
+    skin = np.isin(labels, np.unique(labels[anchors & candidate]))
+    if chest.any() and skin[chest].mean() > 0.5:  # the garment is skin-coloured: keep the torso
+        skin &= ~_torso(body)
+    return skin
 
-    def mean_colour(top: float, bottom: float) -> np.ndarray | None:
-        band = clothed & (rows >= top) & (rows < bottom)
-        return colour[band].mean(axis=0) if band.sum() >= 4 else None
 
-    chest = mean_colour(neck[1] + 0.2 * torso, neck[1] + 0.6 * torso)
-    thighs = mean_colour(hips[1] + 0.3 * torso, hips[1] + 0.8 * torso)
-    if chest is None:
-        return hips[1], False
-    if thighs is None:  # the photo ends above the thighs: the upper garment runs to its edge
-        return float(clothed.shape[0]), False
-    if np.abs(chest - thighs).max() < 40:  # one colour from chest to thighs: one garment
-        return hips[1] + 0.8 * torso, True
-    for row in range(int(hips[1] - 0.35 * torso), int(hips[1] + 0.35 * torso)):
-        line = clothed[row] if 0 <= row < clothed.shape[0] else None
-        if line is not None and line.sum() >= 2:
-            mean = colour[row][line].mean(axis=0)
-            if np.linalg.norm(mean - thighs) < np.linalg.norm(mean - chest):
-                return float(row), False
-    return hips[1], False
+def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float, float, bool]:
+    """(waist, hem, one piece): the row where the upper garment ends, the row where the clothes end
+    (the photo's bottom, or a dress's hem above bare legs), and whether there is no waist.
+
+    Each row's median colour over the clothed middle of the body (between the shoulders, inset). The
+    thighs' colour is the rows' below the hips (at least the photo's last three); walking up from
+    there, the waist is the last row still of the thighs' colour (within THIGH_DISTANCE), so a print
+    on the chest, of any colour, is never reached. A walk that reaches the chest found no waist: one
+    garment (a dress, a kurta), whose hem is where, walking down, the rows leave its colour."""
+    height = clothed.shape[0]
+    left, right = body.shoulders
+    inset = 0.2 * (right[0] - left[0])
+    middle = clothed & (body.columns > left[0] + inset) & (body.columns < right[0] - inset)
+
+    def row_colour(r: int) -> np.ndarray | None:
+        return np.median(colour[r][middle[r]], axis=0) if middle[r].sum() >= 2 else None
+
+    top = min(body.hips[1] + 0.3 * body.torso, height - 3)
+    thigh_band = middle & (body.rows >= top) & (body.rows < body.hips[1] + 0.8 * body.torso)
+    if thigh_band.sum() < 4:  # no clothes below the hips to compare with: the upper garment runs on
+        return float(height), float(height), False
+    thighs = np.median(colour[thigh_band], axis=0)
+    for r in range(int(top) - 1, int(body.neck[1] + 0.4 * body.torso), -1):
+        here = row_colour(r)
+        if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
+            return float(r + 1), float(height), False
+    for r in range(int(top), height):
+        here = row_colour(r)
+        if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
+            return float(height), float(r), True
+    return float(height), float(height), True

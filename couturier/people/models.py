@@ -18,7 +18,7 @@ from couturier.errors import MissingExtra
 MEDIAPIPE = "0.10.21"
 INSTALL = f"pip install 'couturier[people]' && pip install --no-deps mediapipe=={MEDIAPIPE}"
 MODELS = {"pose": "pose_landmark/pose_landmark_full.tflite",  # 33 body keypoints (+6 auxiliary) and a person mask
-          "selfie": "selfie_segmentation/selfie_segmentation.tflite"}
+          "face": "face_detection/face_detection_short_range.tflite"}  # BlazeFace: faces, 128x128
 _LOCK, _RUN_LOCK = threading.Lock(), threading.Lock()
 _CACHE: dict[str, object] = {}
 

@@ -16,14 +16,18 @@ from PIL import Image
 from couturier.people.models import interpreter, lock
 
 SIDE = 256
+# The square is a quarter larger than the photo's long side, as MediaPipe's own pipeline enlarges a
+# detected person's box by a quarter before the pose network sees it: the network wants a margin.
+MARGIN = 1.25
 # MediaPipe's 33 pose landmarks, by index: those a garment is placed by
 KEYPOINTS = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "right_shoulder": 12,
              "left_elbow": 13, "right_elbow": 14, "left_wrist": 15, "right_wrist": 16, "left_hip": 23,
              "right_hip": 24, "left_knee": 25, "right_knee": 26, "left_ankle": 27, "right_ankle": 28}
 # The pose network's person score alone is not a person detector: a flat garment's outline can look
-# like a torso to it (a laid-flat dress scored 0.8). Sure scores are taken as they are; others need
-# the person segmentation network to agree on where the person is (IoU of the two masks).
-SURE, PRESENT, AGREE = 0.9, 0.5, 0.7
+# like a torso to it (a laid-flat halter dress scored 0.86). Sure scores are taken as they are;
+# others need a face where the network put the head (the face detector's score, 0.5 as MediaPipe's
+# own default: worn photos' faces scored 0.75 and up, the dress 0.2).
+SURE, PRESENT, FACE = 0.9, 0.5, 0.5
 
 
 @dataclass
@@ -45,9 +49,10 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def _square(image: np.ndarray) -> tuple[np.ndarray, int, int]:
-    """The photo padded to a square with its border's median colour: (square, top, left)."""
+    """The photo centred on a square MARGIN times its long side, filled with its border's median
+    colour: (square, top, left)."""
     height, width = image.shape[:2]
-    side = max(height, width)
+    side = int(max(height, width) * MARGIN)
     border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
     square = np.empty((side, side, 3), dtype=np.uint8)
     square[:] = np.median(border, axis=0).astype(np.uint8)
@@ -56,19 +61,41 @@ def _square(image: np.ndarray) -> tuple[np.ndarray, int, int]:
     return square, top, left
 
 
-def _agreement(pose_mask: np.ndarray, model_input: np.ndarray) -> float:
-    """IoU of the pose network's person mask and the segmentation network's, on the same square."""
-    runner = interpreter("selfie")
+def face_score(image: np.ndarray, nose: np.ndarray, neck: np.ndarray) -> float:
+    """How sure the face detector is of a face in a square around `nose` (a head's height each
+    way, the head's height taken as 1.6 times nose-to-neck): 0-1."""
+    half = max(1.6 * abs(neck[1] - nose[1]), 4.0)
+    box = (int(nose[0] - half), int(nose[1] - half), int(nose[0] + half), int(nose[1] + half))
+    crop = Image.fromarray(image).crop(box).resize((128, 128), Image.Resampling.BILINEAR)
+    runner = interpreter("face")
     with lock():
-        runner.set_tensor(runner.get_input_details()[0]["index"], model_input)
+        runner.set_tensor(runner.get_input_details()[0]["index"], np.asarray(crop, np.float32)[None] / 127.5 - 1)
         runner.invoke()
-        selfie = runner.get_tensor(runner.get_output_details()[0]["index"])[0, :, :, 0]
-    a, b = pose_mask > 0.5, selfie > 0.5
-    return float((a & b).sum() / max((a | b).sum(), 1))
+        outputs = {d["name"]: runner.get_tensor(d["index"]) for d in runner.get_output_details()}
+    return float(_sigmoid(outputs["classificators"][0, :, 0]).max())
+
+
+# How far a photo cut off below (a catalogue shot ends at the thighs) is continued downwards, by
+# repeating its last row, before the network sees it: shown half a body, the network squeezes a
+# whole one into it and puts the hips at the chest; continued legs put them back at the hem.
+CONTINUE_BELOW = 0.5
 
 
 def find_person(image: np.ndarray) -> Person | None:
-    """image: uint8 (H, W, 3) RGB -> the person in it, or None when the model finds none."""
+    """image: uint8 (H, W, 3) RGB -> the person in it, or None when the model finds none. A person
+    cut off by the photo's bottom edge is looked for again in the photo continued downwards."""
+    person = _find(image)
+    height = image.shape[0]
+    if person is None or person.mask[-max(2, height // 20):].max() < 0.5:
+        return person  # none, or whole, or ending above the bottom edge
+    continued = np.concatenate([image, np.repeat(image[-1:], int(CONTINUE_BELOW * height), axis=0)])
+    longer = _find(continued)
+    if longer is None:
+        return person
+    return Person(longer.keypoints, longer.mask[:height].copy(), longer.score)
+
+
+def _find(image: np.ndarray) -> Person | None:
     square, top, left = _square(image)
     side = square.shape[0]
     model_input = np.asarray(Image.fromarray(square).resize((SIDE, SIDE), Image.Resampling.BILINEAR),
@@ -81,8 +108,6 @@ def find_person(image: np.ndarray) -> Person | None:
     score = float(outputs["Identity_1"].reshape(()))  # the model's "a pose is present", a probability already
     if score < PRESENT:
         return None
-    if score < SURE and _agreement(_sigmoid(outputs["Identity_2"][0, :, :, 0]), model_input) < AGREE:
-        return None
     landmarks = outputs["Identity"].reshape(39, 5)  # x, y (model pixels), z, visibility and presence logits
     scale = side / SIDE
     keypoints = {name: (float(landmarks[i, 0] * scale - left), float(landmarks[i, 1] * scale - top),
@@ -90,4 +115,7 @@ def find_person(image: np.ndarray) -> Person | None:
     mask = _sigmoid(outputs["Identity_2"][0, :, :, 0])
     mask = np.asarray(Image.fromarray(mask.astype(np.float32)).resize((side, side), Image.Resampling.BILINEAR))
     height, width = image.shape[:2]
-    return Person(keypoints, mask[top:top + height, left:left + width].copy(), score)
+    person = Person(keypoints, mask[top:top + height, left:left + width].copy(), score)
+    if score < SURE and face_score(image, person.point("nose"), person.neck) < FACE:
+        return None
+    return person

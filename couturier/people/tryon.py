@@ -98,6 +98,8 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     inside = ndimage.binary_erosion(alpha, iterations=max(1, round(min(alpha.shape) / 120)))
     cover = warp((inside * 255).astype(np.uint8), Image.Resampling.BILINEAR).astype(np.float32) / 255.0
     cover[garments.head] = 0.0
+    # a garment wider than the person's own would paint the wall beside them: kept to the body
+    cover *= ndimage.binary_dilation(person.mask > 0.5, iterations=2)
     photo = torch.from_numpy(person_photo.astype(np.float32) / 255.0).permute(2, 0, 1)[None]
     old = torch.from_numpy(garments.upper.astype(np.float32))[None, None]
     light = shading(photo, old if garments.upper.any() else None)[0, 0].numpy()

@@ -47,12 +47,17 @@ def fabric_at_scale(fabric: torch.Tensor, content: torch.Tensor, scale: float = 
     return mirror_tile(resized, *content.shape[-2:])
 
 
+def covering_reach(shape: tuple[int, ...]) -> int:
+    """How many pixels `covering` grows a mask by, on a picture of this shape: two at 256 px."""
+    return max(1, round(max(shape[-2:]) / 128))
+
+
 def covering(mask: torch.Tensor | None, content: torch.Tensor) -> torch.Tensor | None:
     """The garment mask grown by two pixels at 256 px: the automatic mask stops just inside the
     outline, and the garment's old colour showed as a fringe around the new fabric."""
     if mask is None:
         return None
-    reach = max(1, round(max(content.shape[-2:]) / 128))
+    reach = covering_reach(content.shape)
     return F.max_pool2d(mask, 2 * reach + 1, stride=1, padding=reach)
 
 

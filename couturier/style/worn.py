@@ -8,6 +8,7 @@ import torch
 from scipy import ndimage
 
 from couturier.errors import MissingExtra
+from couturier.style.drape import covering_reach
 from couturier.style.images import StyleInputError, to_pil
 
 WORN = ("auto", "upper", "lower", "dress", "all")
@@ -35,6 +36,10 @@ def worn_garment_mask(x: torch.Tensor, garment: str = "auto",
     soft = ndimage.gaussian_filter(region.astype(np.float32), feather) if feather > 0 else region.astype(np.float32)
     soft[soft < 0.01] = 0.0
     soft[garments.head | garments.skin] = 0.0  # the feathered edge never reaches face, hair or skin
+    # the drape grows a mask (the colour rules' stops inside the outline); this one reaches the
+    # outline already, so it is shrunk by as much first: grown back, it still stops short of the face
+    reach = covering_reach(region.shape)
+    soft = -ndimage.maximum_filter(-soft, size=2 * reach + 1, mode="nearest")
     kind = {"all": "clothes", "dress": "dress"}.get(name, f"{name} garment")
     return (torch.from_numpy(soft)[None, None],
             f"the {kind} on the person (pose network, confidence {garments.confidence:.2f})")

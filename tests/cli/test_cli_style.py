@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from scipy import ndimage
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -64,13 +65,15 @@ def test_a_worn_white_shirt_takes_the_fabric_and_the_face_and_background_do_not(
     result = CliRunner().invoke(cli, ["stylize", str(CATALOGUE / "1575.jpg"), str(fabric), "--out", str(out),
                                       "--size", "80", "--steps", "0", "--no-progress", "--no-panel"])
     assert result.exit_code == 0, result.output
-    assert "garment: the clothes on the person (pose network" in result.output
+    assert "garment: the upper garment on the person (pose network" in result.output  # a T-shirt over jeans
     before = np.asarray(Image.open(CATALOGUE / "1575.jpg").convert("RGB")).astype(np.float32)
     after = np.asarray(Image.open(out).convert("RGB")).astype(np.float32)
     garments = find_garments(before.astype(np.uint8), find_person(before.astype(np.uint8)))
     changed = np.abs(after - before).mean(axis=2)
     worn = ~style.worn_garment_mask(style.read_rgb(CATALOGUE / "1575.jpg"))[0][0, 0].numpy().astype(bool)
-    assert changed[garments.head].mean() <= 2.0 and changed[worn & ~garments.upper].mean() <= 2.0  # face, rest
+    # face, and the rest (a pixel's ring of the garment aside: stylize finds it at its working size)
+    rest = worn & ~ndimage.binary_dilation(garments.upper)
+    assert changed[garments.head].mean() <= 2.0 and changed[rest].mean() <= 2.0
     assert changed[garments.upper].mean() > 20.0  # the white shirt took the fabric
 
 

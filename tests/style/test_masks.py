@@ -1,16 +1,17 @@
 """The automatic garment mask against outlines drawn by hand on catalogue photos."""
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from drawn_garments import COLOUR_RULES_SET
+from drawn_garments import MASKS as DRAWN
 
 from couturier import style
 from couturier.style.masks import background, garment_mask, iou, polygon_mask, skin
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
-DRAWN = json.loads((Path(__file__).with_name("garment_masks.json")).read_text())["masks"]
+
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared catalogue absent")
@@ -18,7 +19,8 @@ def test_the_garment_is_found_without_the_person_wearing_it():
     """Seven photos (five worn, two laid flat): the mask must agree with the hand-drawn outline far
     better than "everything that is not background", which takes the face and arms too."""
     found, figure = {}, {}
-    for key, drawn in DRAWN.items():
+    for key in COLOUR_RULES_SET:
+        drawn = DRAWN[key]
         photo = style.read_rgb(SHARED / f"{key}.jpg")
         want = polygon_mask(drawn["polygon"], photo.shape[-1], photo.shape[-2])
         found[key] = iou(garment_mask(photo)[0, 0].numpy() > 0.5, want)
