@@ -33,7 +33,8 @@ def try_on(person, garment, out, size, max_pixels, panel, force) -> None:
     garment_photo = np.asarray(style.to_pil(style.read_rgb(garment, size, max_pixels)))
     result = dress(person_photo, garment_photo)
     save_image(Image.fromarray(result.image), out)
-    message = f"wrote {out} in {result.seconds:.2f} s; the old garment still shows on {result.old_visible:.0%} of it"
+    message = (f"wrote {out} in {result.seconds:.2f} s; the new garment left {result.old_visible:.0%} of the old one "
+               f"uncovered (inpainted) and {result.outside:.0%} of it fell outside the person")
     if panel:
         from couturier.viz import plot_panel
 

@@ -1,10 +1,12 @@
-"""A person in a photo: body keypoints and the person mask, from MediaPipe's full pose model.
+"""A person in a photo: body keypoints and the person mask, from MediaPipe's full pose model; the
+faces in a photo, from its short-range face detector (BlazeFace).
 
-The model sees a 256x256 square: the photo is padded to a square with its own border colour (a
-catalogue's white, a studio's grey) and resized, so a 60x80 catalogue photo is enlarged and a
-large one reduced; keypoints and mask are mapped back to the photo's pixels. It expects one
-person, roughly centred and whole (MediaPipe's own pipeline crops to a detected person first; a
-catalogue photo is already that crop).
+The pose model sees a 256x256 square: the photo centred on a square a quarter larger than its long
+side, filled with its border colour (a catalogue's white, a studio's grey), and resized, so a
+60x80 catalogue photo is enlarged and a large one reduced; keypoints and mask are mapped back to
+the photo's pixels. It expects one person, roughly centred (MediaPipe's own pipeline crops to a
+detected person first; a catalogue photo is already that crop), and sees only one: `faces` counts
+them. A person it is unsure of needs a face where it put the head.
 """
 from __future__ import annotations
 
@@ -119,3 +121,51 @@ def _find(image: np.ndarray) -> Person | None:
     if score < SURE and face_score(image, person.point("nose"), person.neck) < FACE:
         return None
     return person
+
+
+def _face_anchors() -> np.ndarray:
+    """(896, 2) centres of BlazeFace's anchors on its 128x128 input, in [0, 1]: a 16x16 grid of
+    stride 8 with two anchors a cell, then an 8x8 grid of stride 16 with six (MediaPipe's
+    SsdAnchorsCalculator options for the short-range model). Hand-written: the anchors are a fixed
+    layout of the model, which no library computes outside mediapipe itself."""
+    centres = []
+    for stride, per_cell in ((8, 2), (16, 6)):
+        cells = 128 // stride
+        for y in range(cells):
+            for x in range(cells):
+                centres += [((x + 0.5) / cells, (y + 0.5) / cells)] * per_cell
+    return np.array(centres)
+
+
+COUNTED = 0.75  # a face this sure counts as a person (worn catalogue photos' faces score 0.75 and up)
+
+
+def faces(image: np.ndarray) -> list[tuple[float, float, float]]:
+    """(x, y, size) of the faces in the photo: the face detector slid over squares of a third, a
+    half and the whole of the photo's short side (it wants faces that fill a good part of what it
+    sees), its sure finds merged where they overlap."""
+    anchors = _face_anchors()
+    height, width = image.shape[:2]
+    found: list[tuple[float, float, float, float]] = []
+    runner = interpreter("face")
+    for fraction in (1 / 3, 1 / 2, 1):
+        side = max(16, int(min(height, width) * fraction))
+        step = max(1, side // 2)
+        for top in range(0, max(height - side, 0) + 1, step):
+            for left in range(0, max(width - side, 0) + 1, step):
+                crop = Image.fromarray(image[top:top + side, left:left + side]).resize((128, 128), Image.Resampling.BILINEAR)
+                with lock():
+                    runner.set_tensor(runner.get_input_details()[0]["index"],
+                                      np.asarray(crop, np.float32)[None] / 127.5 - 1)
+                    runner.invoke()
+                    outputs = {d["name"]: runner.get_tensor(d["index"]) for d in runner.get_output_details()}
+                scores = _sigmoid(outputs["classificators"][0, :, 0])
+                for i in np.flatnonzero(scores >= COUNTED):
+                    box = outputs["regressors"][0, i, :4] / 128.0
+                    x, y = (anchors[i] + box[:2]) * side + (left, top)
+                    found.append((float(x), float(y), float(max(box[2], box[3]) * side), float(scores[i])))
+    kept: list[tuple[float, float, float]] = []
+    for x, y, size, _ in sorted(found, key=lambda f: -f[3]):
+        if all(np.hypot(x - kx, y - ky) > 0.6 * max(size, ksize) for kx, ky, ksize in kept):
+            kept.append((x, y, size))
+    return kept

@@ -1,14 +1,21 @@
-"""Virtual try-on, a first cut: a garment's product photo put on a person's photo.
+"""Virtual try-on: a garment's product photo (or a generated one) put on a photo of a person.
 
-The garment is cut from its plain background (the colour rules' background step) and its shoulders
-and hem are read from its outline: the outline's ends a tenth of the way down, and the middle of
-its bottom row. One affine map takes those three points onto the person's shoulders (a little
-outside the joints, where the seams sit) and onto the point as far down the person's torso axis as
-the hem is below the garment's shoulders, at the person's scale. The warped garment is lit by the
-person's own shading (folds and light, `couturier.style.drape.shading`) and laid over the photo;
-face and hair are never painted. What the new garment does not cover of the old one stays: its
-share is reported. Front-facing photos of one standing person are the target: a side view, several
-people or a person cut off above the hips are not supported.
+1. The garment: its outline on the plain background and its landmarks, and its parts: the torso
+   and each sleeve (people/product.py); what the ImageNet network takes for a watch, shoe or bag
+   is refused.
+2. Where each part goes, by a map of its own (piecewise similarity): the torso's takes the
+   garment's shoulders onto the person's shoulder seams (a little outside the joints, on top of
+   the shoulders), and the rest of its body follows at the person's scale in the garment's own
+   proportions; each sleeve's map turns that about its seam until the sleeve runs along the
+   person's upper arm, and is laid over the torso.
+3. The placed garment is lit by the person's own shading (folds and light) and laid over the photo
+   within the person's outline: face and hair never, hands and forearms stay in front.
+4. What the new garment leaves of the old one above the new hem is inpainted (OpenCV's Telea, from
+   the skin, background and new garment around it); its share is reported, with the share of the
+   placed garment that fell outside the person (a misfit).
+
+Front-facing photos of one standing person are the target; several faces, a person cut off above
+the hips or seen from the side are refused in one line.
 """
 from __future__ import annotations
 
@@ -17,52 +24,137 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PIL import Image
 from scipy import ndimage
 
 from couturier.people.garments import find_garments
-from couturier.people.pose import find_person
+from couturier.people.pose import Person, faces, find_person
+from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
 
 SEAM = 1.15  # a garment's shoulder seam lies this much farther from the neck than the shoulder joint
-SHOULDER_ROW = 0.10  # of the garment's height below its top: where its shoulders are read
 # a garment photo the pose network is this sure shows a person is refused (a flat garment's outline
 # can look like a torso to it, with a lower score)
 WORN_BY_SOMEONE = 0.9
+SIDE_VIEW = 0.25  # shoulders closer together than this share of the torso's length: seen from the side
 
 
 @dataclass
 class TryOn:
     image: np.ndarray  # uint8 (H, W, 3): the person wearing the garment
-    old_visible: float  # share of the person's old upper garment the new one leaves showing
+    old_visible: float  # share of the person's old upper garment the new one did not cover (then inpainted)
+    outside: float  # share of the placed garment that fell outside the person's outline (cut away): misfit
     seconds: float
 
 
-def garment_outline(photo: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """A product photo on a plain background -> (alpha (H, W) bool, landmarks: left/right shoulder
-    as seen in the photo and the hem's middle, (x, y))."""
-    from couturier.style.masks import background
+def check_person(person: Person | None, photo: np.ndarray) -> Person:
+    """The person, or a one-line refusal saying what was found."""
+    if person is None:
+        raise StyleInputError("found no person in the person photo; use a front-facing photo of one standing "
+                              "person", field="person_photo")
+    height = photo.shape[0]
+    hips = [person.keypoints[k] for k in ("left_hip", "right_hip")]
+    if min(v for _, _, v in hips) < 0.5 or max(y for _, y, _ in hips) > 1.05 * height:
+        raise StyleInputError("the person is cut off above the hips; use a photo that shows the person down to "
+                              "the thighs at least", field="person_photo")
+    count = len(faces(photo))
+    if count > 1:
+        raise StyleInputError(f"the person photo shows {count} faces; use a photo of one person (crop it to the "
+                              "one to dress)", field="person_photo")
+    span = abs(person.point("left_shoulder")[0] - person.point("right_shoulder")[0])
+    torso = np.linalg.norm(person.neck - (person.point("left_hip") + person.point("right_hip")) / 2)
+    if span < SIDE_VIEW * torso:
+        raise StyleInputError("the person is seen from the side; use a front-facing photo", field="person_photo")
+    return person
 
-    alpha = ~background(photo.astype(np.float32) / 255.0)
-    alpha = ndimage.binary_fill_holes(ndimage.binary_opening(alpha))
-    labels, count = ndimage.label(alpha)
-    if count == 0 or alpha.mean() < 0.02:
-        raise StyleInputError("found no garment on the garment photo's plain background; use a product photo "
-                              "of one garment on a plain background", field="garment_photo")
-    alpha = labels == 1 + int(np.argmax(ndimage.sum(alpha, labels, range(1, count + 1))))
-    rows = np.flatnonzero(alpha.any(axis=1))
-    top, bottom = rows[0], rows[-1]
-    shoulder_row = int(top + SHOULDER_ROW * (bottom - top))
-    columns = np.flatnonzero(alpha[shoulder_row])
-    hem = np.flatnonzero(alpha[bottom])
-    return alpha, {"left": np.array([columns[0], shoulder_row], float), "right": np.array([columns[-1], shoulder_row], float),
-                   "hem": np.array([(hem[0] + hem[-1]) / 2, bottom], float)}
+
+def check_garment(garment_photo: np.ndarray) -> Product:
+    """The garment's outline and landmarks, or a one-line refusal."""
+    worn = find_person(garment_photo)
+    if worn is not None and worn.score >= WORN_BY_SOMEONE:
+        raise StyleInputError("the garment photo shows a person wearing it; use a product photo of the garment "
+                              "alone on a plain background", field="garment_photo")
+    product = landmarks(outline(garment_photo))
+    kind = not_clothing(garment_photo)
+    if kind is not None:
+        raise StyleInputError(f"the garment photo looks like {kind}, not clothing; use a product photo of a top, "
+                              "dress or other garment", field="garment_photo")
+    return product
 
 
-def _affine(source: list[np.ndarray], target: list[np.ndarray]) -> np.ndarray:
-    """The 2x3 affine map taking three source points onto three target points."""
-    a = np.array([[x, y, 1.0] for x, y in source])
-    return np.linalg.solve(a, np.array(target)).T
+def _similarity(source: tuple[np.ndarray, np.ndarray], target: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The 2x3 map (rotation, uniform scale, shift) taking two source points onto two target points:
+    as complex numbers, z -> turn * z with turn = (target difference) / (source difference)."""
+    along = complex(*(source[1] - source[0]))
+    turn = complex(*(target[1] - target[0])) / along if abs(along) > 1e-6 else 1.0 + 0j
+    linear = np.array([[turn.real, -turn.imag], [turn.imag, turn.real]])
+    return np.hstack([linear, (target[0] - linear @ source[0])[:, None]])
+
+
+def _apply(matrix: np.ndarray, point: np.ndarray) -> np.ndarray:
+    return matrix[:, :2] @ point + matrix[:, 2]
+
+
+def placements(product: Product, person: Person) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(part name -> 2x3 map from the product photo onto the person photo, landmark name -> where it
+    was sent). The torso's map takes the garment's shoulders onto the person's seams; each sleeve's
+    turns that about its seam until the sleeve runs along the upper arm."""
+    left, right = sorted((person.point("left_shoulder"), person.point("right_shoulder")), key=lambda p: p[0])
+    neck = (left + right) / 2
+    seams = {"left": _on_top(person, neck + SEAM * (left - neck), right[0] - left[0]),
+             "right": _on_top(person, neck + SEAM * (right - neck), right[0] - left[0])}
+    marks = product.marks
+    torso = _similarity((marks["left_shoulder"], marks["right_shoulder"]), (seams["left"], seams["right"]))
+    maps = {"torso": torso}
+    sent = {name: _apply(torso, point) for name, point in marks.items()}
+    elbows = dict(zip(("left", "right"), sorted((person.point("left_elbow"), person.point("right_elbow")),
+                                                key=lambda p: p[0])))
+    for side in ("left", "right"):
+        if f"{side}_sleeve" not in marks:
+            continue
+        flat = sent[f"{side}_sleeve"] - seams[side]
+        angle = np.angle(complex(*(elbows[side] - seams[side]))) - np.angle(complex(*flat))
+        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        linear = rotation @ torso[:, :2]
+        maps[side] = np.hstack([linear, (seams[side] - rotation @ seams[side] + rotation @ torso[:, 2])[:, None]])
+        sent[f"{side}_sleeve"] = _apply(maps[side], marks[f"{side}_sleeve"])
+    return maps, sent
+
+
+def _on_top(person: Person, seam: np.ndarray, span: float) -> np.ndarray:
+    """The seam moved up from the shoulder joint to the top of the shoulder (the person's outline
+    above it), where a garment's shoulder line rests."""
+    height, width = person.mask.shape
+    x = int(np.clip(round(seam[0]), 0, width - 1))
+    top = int(np.clip(seam[1] - 0.4 * span, 0, height - 1))
+    column = np.flatnonzero(person.mask[top:int(np.clip(seam[1], 0, height - 1)) + 1, x] > 0.5)
+    return np.array([seam[0], top + column[0]]) if column.size else seam
+
+
+def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """`picture` (H', W', C) float moved by the 2x3 map onto a (H, W) canvas: (H, W, C), zero outside."""
+    height, width = shape
+    inverse = np.linalg.inv(np.vstack([matrix, [0.0, 0.0, 1.0]]))[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
+    source_x = inverse[0, 0] * xs + inverse[0, 1] * ys + inverse[0, 2]
+    source_y = inverse[1, 0] * xs + inverse[1, 1] * ys + inverse[1, 2]
+    return np.stack([ndimage.map_coordinates(picture[..., c], [source_y, source_x], order=1, mode="constant", cval=0.0)
+                     for c in range(picture.shape[2])], axis=-1)
+
+
+def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tuple[int, int]
+          ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(the garment's colours (H, W, 3) in [0, 1], its cover (H, W) in [0, 1], where its landmarks
+    went): the torso placed first, each sleeve laid over it along its arm."""
+    maps, sent = placements(product, person)
+    colours, cover = np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32)
+    edge = max(1, round(min(product.alpha.shape) / 120))  # the background's colour at the very edge rings it
+    for name, matrix in maps.items():
+        part = ndimage.binary_erosion(product.part(name), iterations=edge).astype(np.float32)
+        layer = warp(np.dstack([garment_photo.astype(np.float32) / 255.0, part]), matrix, shape)
+        alpha = layer[..., 3:]
+        colours = colours * (1 - alpha) + layer[..., :3] * alpha
+        cover = np.maximum(cover, alpha[..., 0])
+    return colours, cover, sent
 
 
 def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
@@ -70,41 +162,42 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     from couturier.style.drape import shading
 
     start = time.perf_counter()
-    person = find_person(person_photo)
-    if person is None:
-        raise StyleInputError("found no person in the person photo; use a front-facing photo of one standing "
-                              "person", field="person_photo")
+    person = check_person(find_person(person_photo), person_photo)
     garments = find_garments(person_photo, person)
-    worn = find_person(garment_photo)
-    if worn is not None and worn.score >= WORN_BY_SOMEONE:
-        raise StyleInputError("the garment photo shows a person wearing it; use a product photo of the garment "
-                              "alone on a plain background", field="garment_photo")
-    alpha, marks = garment_outline(garment_photo)
-    # the garment's left in the photo sits on the person's right shoulder (both face the camera)
-    right, left = person.point("right_shoulder"), person.point("left_shoulder")
-    neck = (right + left) / 2
-    target_right, target_left = neck + SEAM * (right - neck), neck + SEAM * (left - neck)
-    scale = np.linalg.norm(target_left - target_right) / max(np.linalg.norm(marks["right"] - marks["left"]), 1.0)
-    hips = (person.point("left_hip") + person.point("right_hip")) / 2
-    axis = (hips - neck) / max(np.linalg.norm(hips - neck), 1.0)
-    length = np.linalg.norm(marks["hem"] - (marks["left"] + marks["right"]) / 2) * scale
-    forward = _affine([marks["left"], marks["right"], marks["hem"]], [target_right, target_left, neck + axis * length])
-    inverse = np.linalg.inv(np.vstack([forward, [0, 0, 1]]))[:2]  # PIL maps each output pixel back
-    height, width = person_photo.shape[:2]
-    warp = lambda picture, method: np.asarray(Image.fromarray(picture).transform(  # noqa: E731
-        (width, height), Image.Transform.AFFINE, inverse.flatten().tolist(), method))
-    worn = warp(garment_photo, Image.Resampling.BILINEAR).astype(np.float32) / 255.0
-    # a pixel inside the outline: the background's colour at the very edge would ring the garment
-    inside = ndimage.binary_erosion(alpha, iterations=max(1, round(min(alpha.shape) / 120)))
-    cover = warp((inside * 255).astype(np.uint8), Image.Resampling.BILINEAR).astype(np.float32) / 255.0
+    product = check_garment(garment_photo)
+    shape = person_photo.shape[:2]
+    worn, cover, sent = dress(product, garment_photo, person, shape)
+    # within the person (a wider garment would paint the wall), never on the head, under the forearms
+    body = ndimage.binary_dilation(person.mask > 0.5, iterations=2)
+    outside = float(cover[~body].sum() / max(cover.sum(), 1e-6))
+    cover *= body
     cover[garments.head] = 0.0
-    # a garment wider than the person's own would paint the wall beside them: kept to the body
-    cover *= ndimage.binary_dilation(person.mask > 0.5, iterations=2)
+    elbows = max(person.point("left_elbow")[1], person.point("right_elbow")[1])
+    rows = np.arange(shape[0])[:, None]
+    cover[garments.skin & (rows > elbows)] = 0.0
     photo = torch.from_numpy(person_photo.astype(np.float32) / 255.0).permute(2, 0, 1)[None]
     old = torch.from_numpy(garments.upper.astype(np.float32))[None, None]
     light = shading(photo, old if garments.upper.any() else None)[0, 0].numpy()
     lit = np.clip(worn * light[..., None], 0.0, 1.0)
     result = person_photo.astype(np.float32) / 255.0 * (1 - cover[..., None]) + lit * cover[..., None]
-    showing = garments.upper & (cover < 0.5)
-    old_visible = float(showing.sum() / max(garments.upper.sum(), 1))
-    return TryOn((result * 255).round().astype(np.uint8), old_visible, time.perf_counter() - start)
+    result = (result * 255).round().astype(np.uint8)
+    hem = float(sent["hem"][1])
+    showing = garments.upper & (cover < 0.5) & (rows < hem)
+    old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
+    result = _inpaint(result, showing)
+    return TryOn(result, old_visible, outside, time.perf_counter() - start)
+
+
+def _inpaint(image: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The old garment's leftovers filled from around them (OpenCV's Telea inpainting), grown by a
+    pixel so that its blurred fringe goes too."""
+    if not region.any():
+        return image
+    try:
+        import cv2
+    except ModuleNotFoundError as exc:
+        from couturier.errors import MissingExtra
+
+        raise MissingExtra("people", "inpainting the old garment") from exc
+    mask = ndimage.binary_dilation(region).astype(np.uint8) * 255
+    return cv2.inpaint(np.ascontiguousarray(image), mask, max(2, round(min(image.shape[:2]) / 80)), cv2.INPAINT_TELEA)

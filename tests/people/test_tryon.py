@@ -34,13 +34,48 @@ def test_the_person_wears_the_product_and_keeps_face_and_background():
     assert blue > red + 60  # the white chest is now the jersey's blue
 
 
+def test_each_sleeve_is_turned_along_its_upper_arm_and_the_torso_keeps_the_garments_proportions():
+    from couturier.people.product import landmarks, outline
+    from couturier.people.tryon import placements
+
+    person = find_person(_photo("1575"))
+    product = landmarks(outline(_photo("1909")))  # a T-shirt laid flat, its sleeves out to the sides
+    maps, sent = placements(product, person)
+    assert set(maps) == {"torso", "left", "right"}
+    elbows = sorted((person.point("left_elbow"), person.point("right_elbow")), key=lambda p: p[0])
+    for side, elbow in zip(("left", "right"), elbows):
+        seam = sent[f"{side}_shoulder"]
+        sleeve, arm = sent[f"{side}_sleeve"] - seam, elbow - seam
+        assert np.dot(sleeve, arm) / np.linalg.norm(sleeve) / np.linalg.norm(arm) > 0.99  # along the arm
+    flat = np.linalg.norm(product.marks["hem"] - product.marks["neck"]) / np.linalg.norm(
+        product.marks["right_shoulder"] - product.marks["left_shoulder"])
+    worn = np.linalg.norm(sent["hem"] - sent["neck"]) / np.linalg.norm(sent["right_shoulder"] - sent["left_shoulder"])
+    assert abs(worn - flat) < 1e-6
+
+
+def test_the_old_garment_left_uncovered_is_inpainted_not_left_showing():
+    person_photo = _photo("2126")  # a long-sleeved checked shirt; the new T-shirt leaves its forearms
+    result = try_on(person_photo, _photo("1909"))
+    assert 0.0 < result.old_visible < 0.5 and result.outside < 0.2
+    garments = find_garments(person_photo, find_person(person_photo))
+    changed = np.abs(result.image.astype(np.float32) - person_photo).mean(axis=2)
+    assert changed[garments.upper].mean() > 30  # covered or inpainted, the checks are gone
+
+
 def test_photos_it_cannot_use_are_one_line_each():
     jersey = _photo("1163")
     with pytest.raises(StyleInputError, match="found no person in the person photo") as caught:
         try_on(np.full((240, 180, 3), 255, np.uint8), jersey)
     assert caught.value.field == "person_photo"
+    with pytest.raises(StyleInputError, match="the person photo shows 2 faces"):
+        try_on(np.concatenate([_photo("1575"), _photo("2095")], axis=1), jersey)
+    with pytest.raises(StyleInputError, match="cut off above the hips"):
+        try_on(_photo("1575")[:100], jersey)
     with pytest.raises(StyleInputError, match="the garment photo shows a person wearing it"):
         try_on(_photo("1575"), _photo("1891"))
+    with pytest.raises(StyleInputError, match="looks like a watch or clock, not clothing") as caught:
+        try_on(_photo("1575"), _photo("4694"))
+    assert caught.value.field == "garment_photo"
     noise = np.random.default_rng(0).integers(0, 256, (240, 180, 3), dtype=np.uint8)
     with pytest.raises(StyleInputError, match="no plain background"):
         try_on(_photo("1575"), noise)
@@ -54,7 +89,7 @@ def test_the_command_writes_the_result_and_its_panel(tmp_path, monkeypatch, caps
                                 "--out", out, "--size", "240")
     assert code == 0, err
     assert Image.open(out).size == (180, 240) and (tmp_path / "dressed-panel.png").is_file()
-    assert "the old garment still shows on" in stdout
+    assert "of the old one uncovered (inpainted)" in stdout and "fell outside the person" in stdout
     code, _, err = run_cli(monkeypatch, capsys, "try-on", CATALOGUE / "1163.jpg", CATALOGUE / "1163.jpg",
                            "--out", tmp_path / "none.png")
     assert code == 2 and err.count("\n") == 1 and not (tmp_path / "none.png").exists()

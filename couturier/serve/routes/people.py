@@ -15,7 +15,9 @@ def router(service: Service) -> APIRouter:
     @router.post("/try-on", response_class=Response,
                  responses={200: {"content": {"image/png": {}},
                                   "description": "the person wearing the garment; X-Couturier-Old-Garment: the "
-                                                 "share of the old garment still showing"}})
+                                                 "share of the old garment it left uncovered (inpainted); "
+                                                 "X-Couturier-Outside: the share of it that fell outside the "
+                                                 "person"}})
     async def try_on(person: Annotated[UploadFile, File(description="a front-facing photo of one standing person")],
                      garment: Annotated[UploadFile, File(description="a product photo of one garment on a plain "
                                                                      "background")],
@@ -30,6 +32,7 @@ def router(service: Service) -> APIRouter:
         garment_photo = np.asarray(to_pil(await service.read_upload(garment, "garment", size)))
         result = await service.run(dress, person_photo, garment_photo)
         return Response(png_bytes(Image.fromarray(result.image)), media_type="image/png",
-                        headers={"X-Couturier-Old-Garment": f"{result.old_visible:.3f}"})
+                        headers={"X-Couturier-Old-Garment": f"{result.old_visible:.3f}",
+                                 "X-Couturier-Outside": f"{result.outside:.3f}"})
 
     return router

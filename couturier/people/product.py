@@ -1,0 +1,138 @@
+"""A garment's product photo: its outline on the plain background, the landmarks a try-on places
+it by, and whether it is clothing at all.
+
+The outline is what differs from the background's colour, joined with the garment's own edges: a
+white polo on white differs from the wall only by a faint seam and shadow line, which the colour
+rule misses and an edge map keeps. Landmarks are read from the outline of a garment laid flat,
+front up: the body's sides (the outline's median edges over the lower half), the shoulders (where
+those sides meet the top), the neckline (the top of the middle column), the armpits (the lowest
+row where the outline is wider than the body: the sleeves end above it), each sleeve's end (its
+pixels farthest from the shoulder) and the hem's corners.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from couturier.style.images import StyleInputError
+
+EDGE = 0.02  # gradient (0-1 per pixel) of a garment's outline on a plain background of its own colour
+SLEEVE_OUT = 1.12  # a row this much wider than the body carries sleeves
+
+
+@dataclass
+class Product:
+    alpha: np.ndarray  # bool (H, W): the garment
+    marks: dict[str, np.ndarray]  # name -> (x, y) in the photo's pixels; picture-left first
+    sleeves: bool  # the outline has sleeves that stand out from the body
+    body: tuple[float, float, int]  # the body's left and right columns, and the armpits' row
+
+    def part(self, name: str) -> np.ndarray:
+        """bool (H, W): the garment's `torso`, or its `left` or `right` sleeve (what lies beside the
+        body above the armpits)."""
+        left, right, armpit = self.body
+        columns = np.arange(self.alpha.shape[1])[None, :]
+        rows = np.arange(self.alpha.shape[0])[:, None]
+        beside = {"left": columns < left, "right": columns > right}
+        if name == "torso":
+            return self.alpha & ~(self.part("left") | self.part("right"))
+        if not self.sleeves:
+            return np.zeros_like(self.alpha)
+        return self.alpha & beside[name] & (rows <= armpit)
+
+
+def outline(photo: np.ndarray) -> np.ndarray:
+    """uint8 (H, W, 3) RGB of one garment on a plain background -> bool (H, W): the garment."""
+    from couturier.style.masks import background
+
+    image = photo.astype(np.float32) / 255.0
+    try:
+        alpha = ~background(image)
+    except StyleInputError as exc:
+        raise StyleInputError("the garment photo has no plain background; use a product photo of one garment "
+                              "on a plain background", field="garment_photo") from exc
+    grey = image.mean(axis=2)
+    edges = np.hypot(ndimage.sobel(grey, axis=0), ndimage.sobel(grey, axis=1)) / 4 > EDGE
+    closed = ndimage.binary_closing(alpha | edges, iterations=max(1, round(min(alpha.shape) / 80)))
+    alpha = ndimage.binary_fill_holes(ndimage.binary_opening(closed))
+    labels, count = ndimage.label(alpha)
+    if count == 0 or alpha.mean() < 0.02:
+        raise StyleInputError("found no garment on the garment photo's plain background; use a product photo "
+                              "of one garment on a plain background", field="garment_photo")
+    return labels == 1 + int(np.argmax(ndimage.sum(alpha, labels, range(1, count + 1))))
+
+
+def landmarks(alpha: np.ndarray) -> Product:
+    """The landmarks of a garment laid flat, front up, from its outline."""
+    rows = np.flatnonzero(alpha.any(axis=1))
+    top, bottom = int(rows[0]), int(rows[-1])
+    height = bottom - top + 1
+    lefts = np.array([np.flatnonzero(alpha[r])[0] if alpha[r].any() else -1 for r in range(alpha.shape[0])])
+    rights = np.array([np.flatnonzero(alpha[r])[-1] if alpha[r].any() else -1 for r in range(alpha.shape[0])])
+    lower = range(top + height // 2, bottom - height // 20 + 1)
+    body_left, body_right = np.median(lefts[lower]), np.median(rights[lower])
+    width = body_right - body_left
+    wide = [r for r in range(top, top + height // 2)
+            if rights[r] - lefts[r] > SLEEVE_OUT * width and (lefts[r] < body_left - 2 or rights[r] > body_right + 2)]
+    sleeves = len(wide) >= max(2, height // 25)
+    armpit = max(wide) + 1 if sleeves else top + round(0.3 * height)
+
+    def column_top(x: float) -> float:
+        column = np.flatnonzero(alpha[:, int(round(np.clip(x, 0, alpha.shape[1] - 1)))])
+        return float(column[0]) if column.size else float(top)
+
+    inset = 0.08 * width  # a body side's top is its shoulder seam, a little in from the edge
+    marks = {"left_shoulder": np.array([body_left + inset, column_top(body_left + inset)]),
+             "right_shoulder": np.array([body_right - inset, column_top(body_right - inset)]),
+             "neck": np.array([(body_left + body_right) / 2, column_top((body_left + body_right) / 2)]),
+             "left_armpit": np.array([float(lefts[armpit]), float(armpit)]),
+             "right_armpit": np.array([float(rights[armpit]), float(armpit)]),
+             "left_hem": np.array([float(lefts[bottom]), float(bottom)]),
+             "right_hem": np.array([float(rights[bottom]), float(bottom)]),
+             "hem": np.array([(lefts[bottom] + rights[bottom]) / 2, float(bottom)])}
+    if sleeves:
+        ys, xs = np.nonzero(alpha[:armpit + 1])
+        for side, outside in (("left", xs < body_left), ("right", xs > body_right)):
+            if outside.sum() < 3:
+                continue
+            shoulder = marks[f"{side}_shoulder"]
+            distance = np.hypot(xs[outside] - shoulder[0], ys[outside] - shoulder[1])
+            far = distance >= np.quantile(distance, 0.9)
+            marks[f"{side}_sleeve"] = np.array([xs[outside][far].mean(), ys[outside][far].mean()])
+    return Product(alpha, marks, sleeves, (float(body_left), float(body_right), int(armpit)))
+
+
+# ImageNet-1k classes an accessory or shoe photo is taken for (EfficientNet-Lite0's top guesses on
+# the catalogue's watches, shoes, bags, eyewear, jewellery and hats), by kind, and the clothing ones
+CLOTHING_CLASSES = (399, 400, 411, 445, 459, 465, 474, 501, 568, 578, 601, 608, 610, 614, 617, 638, 639, 655,
+                    689, 697, 735, 775, 834, 841, 842, 869, 887)
+OTHER_CLASSES = {"a watch or clock": (409, 530, 531, 635, 826, 892),
+                 "a shoe": (502, 514, 630, 770, 774, 788),
+                 "a bag": (414, 636, 728, 748, 790),
+                 "eyewear": (836, 837), "jewellery": (584, 679), "a hat": (452, 515, 793, 808),
+                 "an object": (473, 512, 521, 804, 902)}
+NOT_CLOTHING = 4.0  # refused when the other classes weigh this many times the clothing ones
+
+
+def not_clothing(photo: np.ndarray) -> str | None:
+    """What a product photo looks like when it is not clothing ("a shoe", ...), else None. By the
+    shipped ImageNet network: on 80 catalogue tops, dresses and trousers it refused none; on 80
+    watches, shoes, bags and jewellery it refused 71 (scarves, stoles and ties pass: they are cloth)."""
+    import torch
+    from PIL import Image
+
+    from couturier.backbones import load_backbone, normalise
+
+    side = max(photo.shape[:2])
+    square = Image.new("RGB", (side, side), tuple(int(v) for v in np.median(
+        np.concatenate([photo[0], photo[-1], photo[:, 0], photo[:, -1]]), axis=0)))
+    square.paste(Image.fromarray(photo), ((side - photo.shape[1]) // 2, (side - photo.shape[0]) // 2))
+    pixels = np.asarray(square.resize((224, 224), Image.Resampling.BICUBIC), np.float32) / 127.5 - 1.0
+    with torch.no_grad():
+        p = load_backbone()(normalise(torch.from_numpy(pixels).permute(2, 0, 1)[None])).softmax(1)[0].numpy()
+    kinds = {kind: float(p[list(indices)].sum()) for kind, indices in OTHER_CLASSES.items()}
+    if sum(kinds.values()) > NOT_CLOTHING * float(p[list(CLOTHING_CLASSES)].sum()):
+        return max(kinds, key=kinds.get)
+    return None

@@ -1,0 +1,51 @@
+"""people/product.py: a garment's outline and landmarks on its product photo, and whether it is clothing."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from couturier.people.product import landmarks, not_clothing, outline
+from couturier.style.images import StyleInputError
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
+pytestmark = pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+
+
+def _photo(key: str) -> np.ndarray:
+    return np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB").resize((180, 240), Image.Resampling.BICUBIC))
+
+
+def test_a_t_shirt_laid_flat_has_shoulders_above_armpits_above_the_hem_and_sleeves_outside():
+    product = landmarks(outline(_photo("1909")))  # a purple T-shirt
+    m = product.marks
+    assert product.sleeves and m["left_shoulder"][0] < m["neck"][0] < m["right_shoulder"][0]
+    assert m["neck"][1] < m["left_armpit"][1] < m["hem"][1] and m["left_shoulder"][1] < m["left_armpit"][1]
+    assert m["left_sleeve"][0] < m["left_armpit"][0] and m["right_sleeve"][0] > m["right_armpit"][0]
+    torso, left, right = (product.part(name) for name in ("torso", "left", "right"))
+    assert not (torso & left).any() and (torso | left | right).sum() == product.alpha.sum()
+    assert left.sum() > 0.03 * product.alpha.sum() and right.sum() > 0.03 * product.alpha.sum()
+
+
+def test_a_white_polo_on_white_is_found_whole_by_its_edges():
+    """The colour rule alone takes the white body for background and keeps only the stripes."""
+    from couturier.style.masks import background
+
+    photo = _photo("2291")
+    alpha = outline(photo)
+    colour_rule = ~background(photo.astype(np.float32) / 255.0)
+    rows, columns = np.nonzero(alpha)
+    box = alpha[rows.min():rows.max() + 1, columns.min():columns.max() + 1]
+    assert box.mean() > 0.55 and alpha.sum() > 2 * colour_rule.sum()  # a T-shirt fills about 0.6-0.7 of its box
+
+
+def test_what_is_not_clothing_is_named():
+    assert not_clothing(_photo("4694")) == "a watch or clock"
+    assert not_clothing(_photo("1909")) is None and not_clothing(_photo("2711")) is None  # a T-shirt, a dress
+
+
+def test_a_photo_without_a_plain_background_is_refused_in_one_line():
+    noise = np.random.default_rng(0).integers(0, 256, (240, 180, 3), dtype=np.uint8)
+    with pytest.raises(StyleInputError, match="no plain background") as caught:
+        outline(noise)
+    assert caught.value.field == "garment_photo"
