@@ -93,3 +93,36 @@ def test_the_command_writes_the_result_and_its_panel(tmp_path, monkeypatch, caps
     code, _, err = run_cli(monkeypatch, capsys, "try-on", CATALOGUE / "1163.jpg", CATALOGUE / "1163.jpg",
                            "--out", tmp_path / "none.png")
     assert code == 2 and err.count("\n") == 1 and not (tmp_path / "none.png").exists()
+
+
+def test_a_garment_drawn_from_words_by_a_text_run_is_what_try_on_dresses_with(catalogue, tmp_path, monkeypatch,
+                                                                              capsys):
+    """`--prompt` with `--run`: the run's drawing of the words, enlarged, is the garment photo; the
+    seed picks the drawing. A 4-step run draws no garment yet: the command refuses it in one line."""
+    from conftest import run_cli
+
+    from couturier import sampling
+    from couturier.people.words import garment_from_words
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run = tmp_path / "run"
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--model", "text2image",
+                           "--data", catalogue, "--size", "32", "--width", "8", "--z-dim", "16", "--steps", "4",
+                           "--batch-size", "8", "--out", run, "--no-progress")
+    assert code == 0, err
+    loaded = sampling.load_generator(run)
+    first, again, other = (garment_from_words(loaded, "Red Dresses for Women", seed, 96) for seed in (1, 1, 2))
+    assert first.shape == (96, 96, 3) and np.array_equal(first, again) and not np.array_equal(first, other)
+    drawn = sampling.generate(loaded, ["Red Dresses for Women"], n=1, seed=1)[0]
+    small = np.asarray(Image.fromarray(first).resize((32, 32), Image.Resampling.BOX)).astype(np.float32)
+    assert np.abs(small - np.moveaxis(drawn, 0, -1)).mean() < 12  # the run's drawing, enlarged
+    out = tmp_path / "dressed.png"
+    code, stdout, err = run_cli(monkeypatch, capsys, "try-on", CATALOGUE / "2095.jpg", "--prompt",
+                                "Red Dresses for Women", "--run", run, "--out", out, "--size", "240", "--no-panel")
+    assert (code == 0 and out.is_file()) or (code == 2 and err.count("\n") == 1 and "garment" in err
+                                             and not out.exists()), err
+    code, _, err = run_cli(monkeypatch, capsys, "try-on", CATALOGUE / "2095.jpg", "--prompt", "a red dress",
+                           "--out", out)
+    assert code == 2 and "--prompt needs --run" in err
+    code, _, err = run_cli(monkeypatch, capsys, "try-on", CATALOGUE / "2095.jpg", "--out", out)
+    assert code == 2 and "give a GARMENT photo or --prompt with --run" in err

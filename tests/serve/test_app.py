@@ -289,6 +289,15 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
             driver.find_element(By.CSS_SELECTOR, "#tryon-form input[name=garment]").send_keys(str(CATALOGUE / "1163.jpg"))
             driver.find_element(By.CSS_SELECTOR, "#tryon-form button").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#dressed img"))
+            # ... or one described, drawn by the text model chosen above (2 steps: it may draw no garment yet)
+            garment = driver.find_element(By.CSS_SELECTOR, "#tryon-form input[name=garment]")
+            driver.execute_script("arguments[0].value = '';", garment)
+            driver.find_element(By.CSS_SELECTOR, "#tryon-form input[name=prompt]").send_keys("Red Dresses for Women")
+            driver.find_element(By.CSS_SELECTOR, "#tryon-form button").click()
+            wait.until(lambda d: d.find_element(By.ID, "status").text not in ("working…", "done"))
+            described = driver.find_element(By.ID, "status").text
+            assert described == "done" or described.startswith("error: the garment photo") or \
+                described.startswith("error: found no garment"), described
         # next season: upload a sales history, see the verdicts and the forecast plot
         driver.find_element(By.CSS_SELECTOR, "#trends-form input[name=catalogue]").send_keys(str(trending))
         driver.find_element(By.CSS_SELECTOR, "#trends-form button").click()
@@ -367,3 +376,12 @@ def test_try_on_dresses_the_person_and_refuses_a_photo_without_one(client):
     nobody = client.post("/try-on", files={"person": ("p.jpg", garment, "image/jpeg"),
                                            "garment": ("g.jpg", garment, "image/jpeg")}, data={"size": "160"})
     assert nobody.status_code == 400 and nobody.json()["field"] == "person_photo"
+    described = client.post("/try-on", files={"person": ("p.jpg", person, "image/jpeg")},
+                            data={"size": "160", "prompt": "Red Dresses for Women", "model": "text"})
+    # two training steps draw no garment yet: refused as a garment photo would be, or worn
+    assert described.status_code == 200 or described.json()["field"] == "garment_photo", described.text
+    neither = client.post("/try-on", files={"person": ("p.jpg", person, "image/jpeg")}, data={"size": "160"})
+    assert neither.status_code == 400 and neither.json()["field"] == "garment"
+    no_model = client.post("/try-on", files={"person": ("p.jpg", person, "image/jpeg")},
+                           data={"size": "160", "prompt": "a red dress"})
+    assert no_model.status_code == 400 and no_model.json()["field"] == "model"

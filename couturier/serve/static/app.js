@@ -100,6 +100,9 @@ async function upload(event, path, target) {
   const form = event.target, button = form.querySelector("button");
   const data = new FormData(form);
   for (const box of form.querySelectorAll("input[type=checkbox]")) data.set(box.name, box.checked ? "true" : "false");
+  for (const input of form.querySelectorAll("input[type=file]")) if (!input.files.length) data.delete(input.name);
+  for (const input of form.querySelectorAll("input:not([type])")) if (!input.value.trim()) data.delete(input.name);
+  if (form.dataset.model) { data.set("model", form.dataset.model); delete form.dataset.model; }
   button.disabled = true; status("working…");
   try {
     const blob = await (await call(path, { method: "POST", body: data })).blob();
@@ -149,6 +152,13 @@ $("model").addEventListener("change", chooseModel);
 $("generate-form").addEventListener("submit", generate);
 $("stylize-form").addEventListener("submit", (e) => upload(e, "/stylize", $("stylized")));
 $("texture-form").addEventListener("submit", (e) => upload(e, "/texture", $("fabric")));
-$("tryon-form").addEventListener("submit", (e) => upload(e, "/try-on", $("dressed")));
+$("tryon-form").addEventListener("submit", (e) => {
+  const form = e.target, model = currentModel();
+  if (!form.garment.files.length && form.prompt.value.trim()) {
+    if (!model || model.task !== "text2image") { e.preventDefault(); status("choose a text model above to draw the garment"); return; }
+    form.dataset.model = model.name;
+  }
+  upload(e, "/try-on", $("dressed"));
+});
 $("trends-form").addEventListener("submit", forecastTrends);
 start();
