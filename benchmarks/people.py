@@ -1,17 +1,16 @@
 """Garments on people, found two ways and judged against outlines drawn by hand.
 
     python benchmarks/people.py          # seconds; docs/people/masks.png and docs/people/results.json
+    (try-on: benchmarks/try_on.py)
 
 For every photo in tests/style/garment_masks.json that a person wears (the hand-drawn garment only:
 no face, hair, arms or hands; 22 catalogue photos and scikit-image's astronaut): the intersection
 over union with the hand-drawn mask of the colour rules (couturier/style/masks.py: background, skin
 chroma, head, GrabCut) and of the pose network's garments (couturier/people/: MediaPipe's person
 mask and keypoints, less head, hair and skin), on the photos the garment rules were tuned on and on
-those held out, and how much of each mask lies on the face and hair; then, on worn white T-shirts on white with no
-hand-drawn outline, the share of the chest (between shoulders and hips) each method covers. Time
-per photo for the pose network. Then try-on (`couturier try-on`): five people x four garments laid
-flat, at 320 px: how much face and hair, and the background around the person, changed (mean
-absolute difference, 0-255), the share of the old upper garment still showing, and the seconds.
+those held out, and how much of each mask lies on the face and hair; then, on worn white T-shirts on
+white with no hand-drawn outline, the share of the chest (between shoulders and hips) each method
+covers. Time per photo for the pose network.
 """
 from __future__ import annotations
 
@@ -38,9 +37,6 @@ from drawn_garments import TUNED_ON, drawn_mask, photo, worn  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data" / "fashion-products" / "images"
 WHITE_ON_WHITE = ("1575", "1849", "1865", "1868", "1891")  # men in white T-shirts on white; no outline drawn
 DOCS = ROOT / "docs" / "people"
-TRY_PEOPLE = ("1575", "2095", "1529", "2555", "7410")  # white T-shirt, blue shirt, red T-shirt, tank top, kurta
-TRY_GARMENTS = ("1163", "1909", "2291", "2617")  # blue jersey, purple T-shirt, striped polo, red T-shirt; laid flat
-TRY_SIDE = 320
 
 
 def masks(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, object, object, float]:
@@ -101,58 +97,7 @@ def main() -> None:
     write_text(DOCS / "results.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "summary": summary,
                                                   "drawn": rows, "white_on_white": white}, indent=2))
     panel(pictures, DOCS / "masks.png")
-    dressed, summary["try_on"] = try_on_rows()
-    write_text(DOCS / "results.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "summary": summary,
-                                                  "drawn": rows, "white_on_white": white, "try_on": dressed},
-                                                 indent=2))
     print(json.dumps(summary, indent=2))
-
-
-def _resized(key: str) -> np.ndarray:
-    image = Image.open(SHARED / f"{key}.jpg").convert("RGB")
-    return np.asarray(image.resize((TRY_SIDE * 3 // 4, TRY_SIDE), Image.Resampling.BICUBIC))
-
-
-def try_on_rows() -> tuple[list[dict], dict]:
-    from scipy import ndimage
-
-    from couturier.people import try_on
-
-    rows, grid = [], []
-    for key in TRY_PEOPLE:
-        photo = _resized(key)
-        person = find_person(photo)
-        garments = find_garments(photo, person)
-        around = ~ndimage.binary_dilation(person.mask > 0.5, iterations=8)
-        line = [photo]
-        for garment in TRY_GARMENTS:
-            result = try_on(photo, _resized(garment))
-            changed = np.abs(result.image.astype(np.float32) - photo).mean(axis=2)
-            rows.append({"person": key, "garment": garment, "head_change": round(float(changed[garments.head].mean()), 2),
-                         "background_change": round(float(changed[around].mean()), 2),
-                         "old_visible": round(result.old_visible, 3), "seconds": round(result.seconds, 3)})
-            line.append(result.image)
-        grid.append(line)
-    tryon_panel(grid, DOCS / "try-on.png")
-    keys = ("head_change", "background_change", "old_visible", "seconds")
-    return rows, {k: {"mean": round(float(np.mean([r[k] for r in rows])), 3), "max": round(float(np.max([r[k] for r in rows])), 3)}
-                  for k in keys}
-
-
-def tryon_panel(grid: list[list[np.ndarray]], path: Path) -> None:
-    garments = [_resized(key) for key in TRY_GARMENTS]
-    fig, axes = new_figure(len(grid) + 1, len(TRY_GARMENTS) + 1, (1.6 * (len(TRY_GARMENTS) + 1), 2.1 * (len(grid) + 1)),
-                           squeeze=False)
-    axes[0][0].axis("off")
-    for column, garment in enumerate(garments, 1):
-        axes[0][column].imshow(garment)
-        axes[0][column].axis("off")
-    for row, line in enumerate(grid, 1):
-        for column, picture in enumerate(line):
-            axes[row][column].imshow(picture)
-            axes[row][column].axis("off")
-    save_figure(fig, path, "Try-on: people (left) wearing garments laid flat (top)")
-    Image.open(path).convert("RGB").quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def panel(pictures, path: Path, per_row: int = 10) -> None:

@@ -28,8 +28,8 @@ def try_on(person, garment, prompt, run, seed, out, size, max_pixels, panel, for
     from PIL import Image
 
     from couturier import style
-    from couturier.people.tryon import try_on as dress
     from couturier.data.images import save_image
+    from couturier.people.tryon import try_on as dress
 
     out = Path(out)
     refuse_existing(out, force)

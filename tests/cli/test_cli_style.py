@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from scipy import ndimage
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from scipy import ndimage
 
 from couturier.cli import cli, main
 
