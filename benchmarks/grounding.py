@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "text"))
+sys.path.insert(0, str(ROOT / "tests" / "text2image"))
 from synonyms import COLOURS, development_prompts  # noqa: E402
 
 from couturier.data.catalogue import (  # noqa: E402

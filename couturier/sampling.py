@@ -162,6 +162,14 @@ def read_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = Fa
     return loaded.model.read_prompts(list(prompts), literal)
 
 
+def explain_prompt(loaded: LoadedGenerator, prompt: str) -> dict[str, list[tuple[str, float]]]:
+    """Per value the model read from the prompt, the words that led to it (how much its
+    log-probability falls without each), for models that explain their reading; else empty."""
+    _check_reads_prompts(loaded)
+    explain = getattr(loaded.model, "explain_prompt", None)
+    return explain(prompt) if explain is not None else {}
+
+
 def encode_prompts(loaded: LoadedGenerator, prompts: list[str], literal: bool = False) -> torch.Tensor:
     """G's conditions for the prompts, as they are read."""
     return loaded.model.prompt_condition([r.text for r in read_prompts(loaded, prompts, literal)])

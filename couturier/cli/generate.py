@@ -1,4 +1,5 @@
-"""`couturier sample`, `interpolate` and `generate`: pictures from a trained run."""
+"""`couturier sample`, `interpolate` and `generate`: pictures from a trained run; `fit-reader`: a
+text-to-image run's prompt reader taught a larger product table."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -83,12 +84,15 @@ def interpolate(run, out, seed_a, seed_b, class_a, class_b, steps, rows, device,
               help="Keep the run's D's favourite of this many draws per image.")
 @click.option("--code-spread", type=float, help="How far each seed moves the description's code, 0..1 (default: "
               "the run's model.options.code_spread; 0 gives one garment per description, 1 the most variety).")
+@click.option("--as", "as_", help="Overrule the reading: give G these words (e.g. \"Red Tshirts for Men\") for "
+              "every prompt; the grid is still labelled with the prompts.")
+@click.option("--explain", is_flag=True, help="Also print which of each prompt's words led to each value read.")
 @click.option("--interpolate", is_flag=True, help="Walk from the first prompt to the second instead.")
 @click.option("--steps", type=int, default=8, show_default=True, help="Images per walk (--interpolate).")
 @click.option("--device", default="cpu", show_default=True)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def generate(run, prompts, out, n, seed, truncation, literal, best_of, code_spread, interpolate, steps, device,
-             force) -> None:
+def generate(run, prompts, out, n, seed, truncation, literal, as_, explain, best_of, code_spread, interpolate, steps,
+             device, force) -> None:
     """Generate garments from descriptions with a text-to-image run."""
     from couturier import sampling
     from couturier.data.images import save_grid
@@ -103,15 +107,102 @@ def generate(run, prompts, out, n, seed, truncation, literal, best_of, code_spre
         png, gif = sampling.save_walk(walk, out)
         click.echo(f"wrote {png} and {gif}")
         return
-    readings = sampling.read_prompts(loaded, list(prompts), literal)
-    for reading in readings:
-        if reading.inferred:
-            click.echo(f"{reading.describe()} (--literal to use the words as written)")
+    if as_ is not None:
+        texts = [as_] * len(prompts)
+        click.echo(f"drawing {as_!r} for every prompt (--as)")
+    else:
+        readings = sampling.read_prompts(loaded, list(prompts), literal)
+        for reading in readings:
+            _say_reading(reading, loaded if explain else None)
+        texts = [r.text for r in readings]
     # the readings' words are what G gets: generate them as written rather than read them again
-    images = sampling.generate(loaded, [r.text for r in readings], n, seed, truncation, literal=True, best_of=best_of)
+    images = sampling.generate(loaded, texts, n, seed, truncation, literal=True, best_of=best_of)
     save_grid(images, out, n, scale=2, row_labels=list(prompts))
     click.echo(f"wrote {len(prompts)} row(s) of {n} to {out} (step {loaded.step})")
 
 
 
-COMMANDS = (sample, interpolate, generate)
+def _say_reading(reading, explained_by=None) -> None:
+    """The reading, with its confidence; its runners-up when unsure; with `explained_by` (the
+    loaded run), the words that led to each value."""
+    if not reading.inferred:
+        return
+    click.echo(f"{reading.describe()} (--literal to use the words as written, --as to give your own)")
+    if reading.unsure and reading.alternatives:
+        click.echo("  unsure; also likely: " + "; ".join(repr(text) for text in reading.alternatives))
+    if explained_by is not None:
+        from couturier import sampling
+
+        for column, words in sampling.explain_prompt(explained_by, reading.prompt).items():
+            led = ", ".join(f"{word!r} ({weight:.1f})" for word, weight in words) or "no single word (the whole)"
+            click.echo(f"  {reading.inferred[column]} ({column}): {led}")
+
+
+
+@click.command("fit-reader")
+@click.argument("run", type=click.Path())
+@click.option("--names", "tables", type=click.Path(), multiple=True, required=True,
+              help="A CSV of product names (productDisplayName) with baseColour, articleType and gender, or two: "
+                   "one with the names, one with the values, joined by their id column.")
+def fit_reader(run, tables) -> None:
+    """Teach a text-to-image run's prompt reader the language of a larger product table (e.g. the
+    whole catalogue's names), without training G again: the reader is fitted on those names and on
+    paraphrases of the run's looks, and saved in the run's checkpoints."""
+    import json
+
+    import numpy as np
+
+    from couturier import sampling
+    from couturier.checkpoint import META, list_checkpoints, resolve_checkpoint
+    from couturier.fileio import write_text
+    from couturier.text2image.reader import COLUMNS, fit_catalogue_reader
+
+    loaded = sampling.load_generator(run)
+    looks = getattr(loaded.model, "looks", None)
+    if not loaded.reads_prompts or not looks:
+        raise ConfigError(f"{run} is not a text-to-image run with catalogue looks; fit-reader teaches such a run's "
+                          "prompt reader", field="run")
+    rows = _named_rows(tables)
+    encoder = loaded.model.encoder
+    empty = {c: [] for c in COLUMNS}
+    reader = fit_catalogue_reader(np.zeros((0, encoder.encode(["a"]).shape[1]), np.float32), empty, looks, encoder,
+                                  rows, log=click.echo)
+    if reader is None:
+        raise ConfigError("the run's encoder or catalogue cannot carry a reader (it needs the three look columns and "
+                          "an encoder of at most 1024 dimensions, e.g. the sentence encoder)", field="run")
+    folders = list_checkpoints(Path(run) / "checkpoints") or [resolve_checkpoint(run)]
+    for folder in folders:
+        meta = json.loads((folder / META).read_text())
+        meta["looks"] = {**meta["looks"], "reader": reader}
+        write_text(folder / META, json.dumps(meta, indent=2))
+    click.echo(f"fitted the reader on {len(rows)} product names and the run's looks; saved in {len(folders)} "
+               f"checkpoint(s) of {run}")
+
+
+def _named_rows(tables) -> list[dict]:
+    """Rows with productDisplayName and the three look values, from one table or two joined by id."""
+    import csv
+
+    from couturier.text2image.reader import COLUMNS
+
+    read = []
+    for table in tables:
+        path = Path(table)
+        if not path.is_file():
+            raise ConfigError(f"{table} does not exist; pass a CSV of product names", field="names")
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+            read.append(list(csv.DictReader(fh)))
+    by_id: dict[str, dict] = {}
+    for rows in read:
+        for row in rows:
+            if row.get("id"):
+                by_id.setdefault(row["id"], {}).update({k: v for k, v in row.items() if k and v})
+    merged = list(by_id.values()) if by_id else [row for rows in read for row in rows]
+    usable = [row for row in merged if row.get("productDisplayName") and all(row.get(c) for c in COLUMNS)]
+    if not usable:
+        raise ConfigError("no row has a productDisplayName and baseColour, articleType and gender; pass a table with "
+                          "them, or the names and the values as two tables with an id column", field="names")
+    return usable
+
+
+COMMANDS = (sample, interpolate, generate, fit_reader)

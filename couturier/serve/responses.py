@@ -32,7 +32,9 @@ def pick_format(requested: str | None, accept: str) -> str:
     return "png"
 
 
-def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str] | None = None) -> Response:
+def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str] | None = None,
+                    extra: dict | None = None) -> Response:
+    """PNG grid, zip of PNGs, or JSON (images, labels, columns and any `extra` fields)."""
     if fmt == "zip":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -42,5 +44,5 @@ def images_response(images: np.ndarray, columns: int, fmt: str, labels: list[str
                         headers={"Content-Disposition": 'attachment; filename="images.zip"'})
     if fmt == "json":
         encoded = [base64.b64encode(png_bytes(_single(image))).decode("ascii") for image in images]
-        return JSONResponse({"images": encoded, "labels": labels, "columns": columns})
+        return JSONResponse({"images": encoded, "labels": labels, "columns": columns, **(extra or {})})
     return Response(png_bytes(make_grid(images, columns)), media_type="image/png")

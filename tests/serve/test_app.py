@@ -83,6 +83,11 @@ def test_generate_in_three_formats(client):
     assert len(text["images"]) == 6 and png_size(base64.b64decode(text["images"][0])) == (32, 32)
     # each image is labelled with how its prompt was read: as written, or as a catalogue look
     assert text["labels"][0] == "Red Dresses for Women" and text["labels"][3] != "Blue Boots"
+    # and the readings say how sure they are of each value inferred, with the runners-up
+    written, read = text["readings"]
+    assert written["inferred"] == {} and written["text"] == "Red Dresses for Women"
+    assert set(read["inferred"]) == set(read["confidence"]) and all(0 <= v <= 1 for v in read["confidence"].values())
+    assert read["text"] == text["labels"][3] and isinstance(read["unsure"], bool) and len(read["alternatives"]) <= 2
     literal = client.post("/generate", json={"model": "text", "prompts": ["Blue Boots"], "n": 1, "literal": True,
                                              "format": "json"}).json()
     assert literal["labels"] == ["Blue Boots"]

@@ -22,18 +22,22 @@ def router(service: Service) -> APIRouter:
         def work():
             loaded = service.cache.get(body.model)
             if prompts:
-                texts = [r.text for r in sampling.read_prompts(loaded, prompts, body.literal)]
+                readings = sampling.read_prompts(loaded, prompts, body.literal)
+                texts = [r.text for r in readings]
                 images = sampling.generate(loaded, texts, body.n, body.seed, body.truncation, literal=True,
                                            best_of=body.best_of)
-                return images, [text for text in texts for _ in range(body.n)]
+                said = [{"prompt": r.prompt, "text": r.text, "inferred": r.inferred,
+                         "confidence": {c: round(v, 3) for c, v in r.confidence.items()},
+                         "unsure": r.unsure, "alternatives": list(r.alternatives)} for r in readings]
+                return images, [text for text in texts for _ in range(body.n)], {"readings": said}
             images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation,
                                              body.best_of)
             names = [loaded.class_names[i] for i in labels] if labels is not None else None
-            return images, names
+            return images, names, None
 
-        images, names = await service.run(work)
+        images, names, extra = await service.run(work)
         columns = body.n if prompts else min(body.n, 8)
-        return images_response(images, columns, fmt, names)
+        return images_response(images, columns, fmt, names, extra)
 
     @router.post("/interpolate", tags=["models"], response_class=Response,
               responses=IMAGE_RESPONSES)

@@ -103,9 +103,9 @@ class TextToImage(GAN):
             encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.captions)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.captions)))
         start = time.perf_counter()
-        looks = catalogue_looks(columns, dataset.labels.numpy())
+        looks = catalogue_looks(columns, dataset.labels.numpy(), encoder, log)
         if looks and "reader" in looks:
-            log(f"prompt reader: fitted on {len(dataset.labels)} descriptions in {time.perf_counter() - start:.0f} s")
+            log(f"prompt reader: fitted in {time.perf_counter() - start:.0f} s")
         attributes = attribute_vocabulary(columns) if cfg.model.options.attribute_weight > 0 else {}
         if attributes:  # the ids ride after the embedding in each training condition
             ids = attribute_ids(columns, attributes).to(dataset.labels.dtype)
@@ -135,6 +135,9 @@ class TextToImage(GAN):
         if literal or (not self.looks and self._grounder is None):
             return [Reading(p, p, {}) for p in prompts]
         return self.grounder.read(prompts)
+
+    def explain_prompt(self, prompt: str) -> dict[str, list[tuple[str, float]]]:
+        return self.grounder.explain(prompt) if self.looks else {}
 
     @property
     def grounder(self) -> PromptGrounder:
