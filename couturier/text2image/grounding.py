@@ -66,17 +66,19 @@ class Reading:
     inferred: dict[str, str]
     confidence: dict[str, float] = field(default_factory=dict)
     alternatives: tuple[str, ...] = ()
+    contradicted: tuple[str, ...] = ()  # columns the prompt names two values of ("a black white shirt")
 
     @property
     def unsure(self) -> bool:
-        return any(value < CONFIDENT for value in self.confidence.values())
+        return bool(self.contradicted) or any(value < CONFIDENT for value in self.confidence.values())
 
     def describe(self) -> str:
         if not self.inferred:
             return f"{self.prompt!r} as written"
         sure = ", ".join(f"{value} {self.confidence[column]:.2f}" for column, value in self.inferred.items()
                          if column in self.confidence)
-        return f"{self.prompt!r} read as {self.text!r}" + (f" ({sure})" if sure else "")
+        said = f"{self.prompt!r} read as {self.text!r}" + (f" ({sure})" if sure else "")
+        return said + "".join(f"; it names two values of {column}" for column in self.contradicted)
 
 
 def catalogue_looks(columns: dict[str, list[str]], embeddings: np.ndarray | None = None, encoder=None,
@@ -208,6 +210,15 @@ class PromptGrounder:
                 found[column] = hit
         return found
 
+    def conflicting(self, prompt: str) -> set[str]:
+        """Columns the prompt names two values of ("a black white shirt"), neither inside the other."""
+        out = set()
+        for column, values in self.values.items():
+            named = [v for v in values if _mentions(prompt, v)]
+            if any(a.lower() not in b.lower() and b.lower() not in a.lower() for a in named for b in named):
+                out.add(column)
+        return out
+
     @property
     def calibrated(self) -> bool:
         """A reader that reads each column on its own (text2image/reader.py's, with temperatures)."""
@@ -217,6 +228,9 @@ class PromptGrounder:
         """One reading per prompt; a prompt repeated (an evaluation cycles its prompts) is read once."""
         unique = list(dict.fromkeys(prompts))
         known = [self.literal(prompt) for prompt in unique]
+        if self.calibrated:  # two values named in a column: the reader weighs them, and says how sure it is
+            known = [{c: v for c, v in found.items() if c not in self.conflicting(prompt)}
+                     for prompt, found in zip(unique, known)]
         readings = {prompt: Reading(prompt, prompt, {}) for prompt in unique}
         unresolved = [i for i, found in enumerate(known) if len(found) < len(self.columns)]
         if unresolved:
@@ -224,7 +238,8 @@ class PromptGrounder:
             vectors = self.encoder.encode(texts).numpy()
             if self.calibrated:
                 for i, columns in zip(unresolved, self.column_scores(vectors, texts)):
-                    readings[unique[i]] = self._column_reading(unique[i], columns, known[i])
+                    readings[unique[i]] = self._column_reading(unique[i], columns, known[i],
+                                                               tuple(sorted(self.conflicting(unique[i]))))
             else:
                 for i, row in zip(unresolved, self.scores(vectors, texts)):
                     look = self._best(row, known[i])
@@ -272,7 +287,8 @@ class PromptGrounder:
                 counts[column][value] += int(round(count))
         return counts
 
-    def _column_reading(self, prompt: str, columns: dict[str, dict[str, float]], known: dict[str, str]) -> Reading:
+    def _column_reading(self, prompt: str, columns: dict[str, dict[str, float]], known: dict[str, str],
+                        contradicted: tuple[str, ...] = ()) -> Reading:
         chosen = {c: known.get(c) or max(columns[c], key=columns[c].get) for c in self.columns}
         confidence = {c: float(np.exp(columns[c][chosen[c]])) for c in self.columns if c not in known}
         # the next likeliest readings: the best combinations of each column's top three
@@ -283,7 +299,7 @@ class PromptGrounder:
         others = tuple(self._look_text(combo) for _, combo in combos if list(combo) != [chosen[c] for c in self.columns])
         look = tuple(chosen[c] for c in self.columns)
         return Reading(prompt, self._look_text(look), {c: chosen[c] for c in self.columns if c not in known},
-                       confidence, others[:2])
+                       confidence, others[:2], contradicted)
 
     def explain(self, prompt: str) -> dict[str, list[tuple[str, float]]]:
         """Per column read, the prompt's words that led to its value, most first: how much the

@@ -57,3 +57,7 @@ def test_the_fitted_reader_is_calibrated_and_reads_columns_on_their_own():
     reading = grounder.read(["a red shirt for men"])[0]  # "Red Shirts for Men" is none of the three looks
     assert reading.text == "Red Shirts for Men", reading
     assert min(reading.confidence.values()) > 0.5 and not reading.unsure and len(reading.alternatives) == 2
+    # a prompt that names two colours is read, and the reading says it is contradicted
+    torn = grounder.read(["a red black dress for women"])[0]
+    assert torn.contradicted == ("baseColour",) and torn.unsure and "names two values of baseColour" in torn.describe()
+    assert torn.inferred["baseColour"] in ("Red", "Black")

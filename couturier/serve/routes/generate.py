@@ -28,7 +28,8 @@ def router(service: Service) -> APIRouter:
                                            best_of=body.best_of)
                 said = [{"prompt": r.prompt, "text": r.text, "inferred": r.inferred,
                          "confidence": {c: round(v, 3) for c, v in r.confidence.items()},
-                         "unsure": r.unsure, "alternatives": list(r.alternatives)} for r in readings]
+                         "unsure": r.unsure, "alternatives": list(r.alternatives),
+                         "contradicted": list(r.contradicted)} for r in readings]
                 return images, [text for text in texts for _ in range(body.n)], {"readings": said}
             images, labels = sampling.sample(loaded, body.n, body.seed, body.class_name, body.truncation,
                                              body.best_of)
