@@ -63,6 +63,19 @@ def conditional_run(tmp_path_factory, fmnist_slice):
 
 
 @pytest.fixture(scope="session")
+def text_run(tmp_path_factory, catalogue):
+    """A text-to-image run on the tiny catalogue, trained 4 steps (read-only: tests that change it
+    work on a copy)."""
+    from couturier.train import Trainer
+
+    run = tmp_path_factory.mktemp("runs") / "text"
+    cfg = tiny_config("text2image", steps=4, batch_size=8, data={"dataset": str(catalogue), "resolution": 32,
+                                                                 "channels": 3})
+    Trainer(cfg, run).fit(progress=False)
+    return run
+
+
+@pytest.fixture(scope="session")
 def _session_cache(tmp_path_factory) -> Path:
     """One folder for the whole run: pytest-xdist's workers have their own basetemps under one parent."""
     root = tmp_path_factory.getbasetemp()

@@ -95,7 +95,7 @@ def test_the_command_writes_the_result_and_its_panel(tmp_path, monkeypatch, caps
     assert code == 2 and err.count("\n") == 1 and not (tmp_path / "none.png").exists()
 
 
-def test_a_garment_drawn_from_words_by_a_text_run_is_what_try_on_dresses_with(catalogue, tmp_path, monkeypatch,
+def test_a_garment_drawn_from_words_by_a_text_run_is_what_try_on_dresses_with(text_run, tmp_path, monkeypatch,
                                                                               capsys):
     """`--prompt` with `--run`: the run's drawing of the words, enlarged, is the garment photo; the
     seed picks the drawing. A 4-step run draws no garment yet: the command refuses it in one line."""
@@ -105,11 +105,7 @@ def test_a_garment_drawn_from_words_by_a_text_run_is_what_try_on_dresses_with(ca
     from couturier.people.words import garment_from_words
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    run = tmp_path / "run"
-    code, _, err = run_cli(monkeypatch, capsys, "train", "--task", "text2image", "--model", "text2image",
-                           "--data", catalogue, "--size", "32", "--width", "8", "--z-dim", "16", "--steps", "4",
-                           "--batch-size", "8", "--out", run, "--no-progress")
-    assert code == 0, err
+    run = text_run
     loaded = sampling.load_generator(run)
     first, again, other = (garment_from_words(loaded, "Red Dresses for Women", seed, 96) for seed in (1, 1, 2))
     assert first.shape == (96, 96, 3) and np.array_equal(first, again) and not np.array_equal(first, other)
