@@ -1,6 +1,5 @@
 """text2image/reader.py: the prompt reader learnt from a catalogue's names and paraphrases of its looks."""
 import numpy as np
-import pytest
 
 from couturier.text2image import reader
 from couturier.text2image.grounding import PromptGrounder, catalogue_looks
