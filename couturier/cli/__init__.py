@@ -20,9 +20,9 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from couturier.cli import evaluate, generate, people, serve, style, train, trends
+    from couturier.cli import directions, evaluate, generate, people, serve, style, train, trends
 
-    for module in (train, generate, evaluate, style, people, trends, serve):
+    for module in (train, generate, directions, evaluate, style, people, trends, serve):
         for command in module.COMMANDS:
             cli.add_command(command)
 

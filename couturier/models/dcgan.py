@@ -41,6 +41,10 @@ class ConvGenerator(nn.Module):
             ch //= 2
         self.to_image = nn.ConvTranspose2d(ch, channels, 4, 2, 1)
 
+    def latent_weight(self) -> torch.Tensor:
+        """(features, z_dim): the first layer's weight on z (couturier.directions reads it)."""
+        return self.stem.weight[:self.z_dim].reshape(self.z_dim, -1).T
+
     def features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """The feature map at half the output resolution, before the last layer."""
         h = self.stem(self.inputs(z, y)[:, :, None, None])

@@ -30,6 +30,10 @@ class MLPGenerator(nn.Module):
         layers += [nn.Linear(width, math.prod(shape)), nn.Tanh()]
         self.net = nn.Sequential(*layers)
 
+    def latent_weight(self) -> torch.Tensor:
+        """(features, z_dim): the first layer's weight on z (couturier.directions reads it)."""
+        return self.net[0].weight[:, :self.z_dim]
+
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return self.net(self.inputs(z, y)).view(-1, *self.shape)
 
