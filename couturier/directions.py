@@ -124,3 +124,26 @@ def name_directions(generator: torch.nn.Module, directions: list[Direction], z: 
         others = np.delete(np.abs(normalised), best)
         direction.entanglement = float(others.mean()) if others.size else 0.0
     return directions
+
+
+SHARE = 0.3  # InterFaceGAN's split: the samples the judge scores highest and lowest, this share each
+
+
+def attribute_direction(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None,
+                        judge: Callable[[torch.Tensor], np.ndarray], keep: list[np.ndarray] = ()) -> np.ndarray:
+    """InterFaceGAN (Shen et al. 2020): the unit normal of a linear SVM (scikit-learn) that tells the
+    latents the judge scores highest from those it scores lowest; with `keep`, made orthogonal to
+    those directions so that what they measure stays put ("conditional manipulation")."""
+    from sklearn.svm import LinearSVC
+
+    scores = judge(move(generator, z, y, []))
+    order = np.argsort(scores)
+    count = max(2, int(SHARE * len(order)))
+    chosen = np.concatenate([order[:count], order[-count:]])
+    labels = np.r_[np.zeros(count), np.ones(count)]
+    svm = LinearSVC(C=1.0, max_iter=5000).fit(z[chosen].numpy(), labels)
+    normal = svm.coef_[0].astype(np.float64)
+    for other in keep:
+        other = np.asarray(other, dtype=np.float64) / np.linalg.norm(other)
+        normal -= normal @ other * other
+    return (normal / max(np.linalg.norm(normal), 1e-12)).astype(np.float32)

@@ -65,3 +65,30 @@ def test_directions_and_edit_on_a_trained_run(conditional_run, tmp_path, monkeyp
                                "--direction", move, "--out", tmp_path / "bad.png")
         assert code == 2 and message in err and err.count("\n") == 1, err
     assert not (tmp_path / "bad.png").exists()
+
+
+def test_an_attribute_direction_is_the_svms_normal_and_keeps_what_it_is_told_to():
+    class Toy(torch.nn.Module):  # brightness follows z0 + z1
+        def forward(self, z, y=None):
+            return torch.tanh((z[:, :1] + z[:, 1:2])[:, :, None, None].expand(-1, 1, 8, 8) * 0.3)
+
+    z = torch.randn(400, 6, generator=torch.Generator().manual_seed(0))
+    brightness = lambda x: x.mean((1, 2, 3)).numpy()  # noqa: E731
+    found = steer.attribute_direction(Toy(), z, None, brightness)
+    assert abs(np.linalg.norm(found) - 1) < 1e-5 and found[0] > 0.6 and found[1] > 0.6  # along z0 + z1
+    kept = steer.attribute_direction(Toy(), z, None, brightness, keep=[np.eye(6, dtype=np.float32)[0]])
+    assert abs(kept[0]) < 1e-5 and kept[1] > 0.95  # z0 held still: only z1 moves the brightness
+
+
+def test_attribute_directions_from_the_command_and_their_bad_names(conditional_run, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "dirs"
+    code, stdout, err = run_cli(monkeypatch, capsys, "directions", conditional_run, "--out", out, "--k", "1",
+                                "--n", "8", "--attribute", "class=Dress", "--keep", "class=coat")
+    assert code == 0, err
+    ids = [d["id"] for d in json.loads((out / "directions.json").read_text())["directions"]]
+    assert ids == ["sefa-1", "attr-dress"] and "attr-dress: more p(dress)" in stdout
+    for spec, message in (("class=frock", "no class 'frock'; choose from t-shirt/top"),
+                          ("baseColour=Black", "only class=NAME is judged yet")):
+        code, _, err = run_cli(monkeypatch, capsys, "directions", conditional_run, "--out", tmp_path / "bad",
+                               "--attribute", spec)
+        assert code == 2 and message in err and err.count("\n") == 1, err

@@ -17,9 +17,14 @@ MAX_STRENGTH = 5.0  # z's standard deviation is 1: beyond 5 the pictures leave w
 @click.option("--out", type=click.Path(), required=True, help="A folder: directions.json and directions.png.")
 @click.option("--k", type=int, default=5, show_default=True, help="How many directions (SeFa's strongest).")
 @click.option("--n", "n", type=int, default=32, show_default=True, help="Samples each direction is judged on.")
+@click.option("--attribute", "attributes", multiple=True,
+              help="Also the direction that raises a judge's score, e.g. class=Dress (InterFaceGAN: a linear SVM "
+                   "on sampled latents); repeatable.")
+@click.option("--keep", "kept", multiple=True,
+              help="With --attribute: hold this one still, e.g. class=Coat (its direction projected off).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--force", is_flag=True, help="Replace --out's files if they exist.")
-def directions(run, out, k, n, seed, force) -> None:
+def directions(run, out, k, n, seed, attributes, kept, force) -> None:
     """Find the directions in RUN's latent space that change its pictures most (SeFa, closed form),
     name each by what it measurably changes, and write them with a panel (rows: directions;
     columns: -3 to +3)."""
@@ -34,21 +39,34 @@ def directions(run, out, k, n, seed, force) -> None:
     found = steer.sefa(steer.latent_weight(loaded.generator), k)
     z, y = _samples(loaded, n, seed)
     judges = steer.judges_for(loaded.config.data.channels)
+    for spec in (*attributes, *kept):  # a bad name is refused before any work
+        _judge(spec, judges)
     steer.name_directions(loaded.generator, found, z, y, judges)
     # as many random unit directions, judged the same way: what "a direction" does by chance
     rng = np.random.default_rng(seed)
     chance = steer.name_directions(loaded.generator, [steer.Direction(v / np.linalg.norm(v), 0.0) for v in
                                                       rng.normal(size=(k, z.shape[1])).astype(np.float32)], z, y, judges)
+    ids = [f"sefa-{i + 1}" for i in range(len(found))]
+    if attributes:
+        fitted = _attribute_directions(loaded, attributes, kept, judges, seed)
+        for judge, direction in fitted:  # judged on samples of its class when the run is class-conditional
+            steer.name_directions(loaded.generator, [direction], z, _of_class(loaded, judge, len(z), y), judges)
+        for (judge, direction), attribute in zip(fitted, attributes):
+            direction.name, direction.effect = f"more {judge}", abs(direction.effects[judge])
+            found.append(direction)
+            ids.append(f"attr-{attribute.partition('=')[2].lower().replace(' ', '-')}")
     out.mkdir(parents=True, exist_ok=True)
     record = {"run": str(run), "step": loaded.step, "method": "sefa", "max_strength": MAX_STRENGTH,
               "random_directions": {"effect": round(float(np.mean([d.effect for d in chance])), 3),
                                     "entanglement": round(float(np.mean([d.entanglement for d in chance])), 3)},
-              "directions": [{"id": f"sefa-{i + 1}", "name": d.name, "effect": round(d.effect, 3),
+              "directions": [{"id": i, "name": d.name, "effect": round(d.effect, 3),
                               "entanglement": round(d.entanglement, 3), "strength": round(d.strength, 4),
                               "effects": d.effects, "vector": np.round(d.vector, 6).tolist()}
-                             for i, d in enumerate(found)]}
+                             for i, d in zip(ids, found)]}
     write_text(out / "directions.json", json.dumps(record, indent=2))
-    _panel(loaded, found, z[:1], None if y is None else y[:1], out / "directions.png")
+    rows = [_of_class(loaded, d.name.removeprefix("more "), 1, None if y is None else y[:1])
+            if i.startswith("attr-") else (None if y is None else y[:1]) for i, d in zip(ids, found)]
+    _panel(loaded, found, z[:1], rows, out / "directions.png")
     for entry in record["directions"]:
         click.echo(f"{entry['id']}: {entry['name']} ({entry['effect']:.2f} spreads a step; others "
                    f"{entry['entanglement']:.2f})")
@@ -94,6 +112,52 @@ def edit(run, found, moves, seed, out, force) -> None:
     click.echo(f"wrote {out}: sample {seed} as drawn, then moved by {', '.join(moves)}")
 
 
+ATTRIBUTE_SAMPLES = 512  # latents the SVM of an attribute direction is fitted on
+
+
+def _attribute_directions(loaded, attributes, kept, judges, seed: int) -> list:
+    """(judge name, Direction) per --attribute, each made orthogonal to the --keep directions."""
+    from couturier import directions as steer
+
+    z, y = _samples(loaded, ATTRIBUTE_SAMPLES, seed + 1)
+    held = []
+    for spec in kept:
+        judge = _judge(spec, judges)
+        held.append(steer.attribute_direction(loaded.generator, z, _of_class(loaded, judge, len(z), y), judges[judge]))
+    fitted = []
+    for spec in attributes:
+        judge = _judge(spec, judges)
+        vector = steer.attribute_direction(loaded.generator, z, _of_class(loaded, judge, len(z), y), judges[judge], held)
+        fitted.append((judge, steer.Direction(vector, 0.0)))
+    return fitted
+
+
+def _of_class(loaded, judge: str, n: int, y):
+    """A class-conditional run's class labels for a class judge ("p(dress)"): all of that class, so
+    that the direction found and measured is within it; y unchanged otherwise."""
+    import torch
+
+    if not loaded.conditional or not judge.startswith("p("):
+        return y
+    return torch.full((n,), loaded.class_index(judge[2:-1]), dtype=torch.long)
+
+
+def _judge(spec: str, judges: dict) -> str:
+    """The judge an --attribute/--keep names: class=NAME on runs the shipped classifier judges."""
+    key, _, value = spec.partition("=")
+    classes = [name[2:-1] for name in judges if name.startswith("p(")]
+    if key != "class":
+        raise ConfigError(f"{spec!r}: only class=NAME is judged yet (the shipped Fashion-MNIST classifier); catalogue "
+                          "attributes need an attribute classifier", field="attribute")
+    if not classes:
+        raise ConfigError(f"{spec!r}: this run's pictures have no class judge (it judges Fashion-MNIST classes)",
+                          field="attribute")
+    match = next((c for c in classes if c.lower() == value.strip().lower()), None)
+    if match is None:
+        raise ConfigError(f"{spec!r}: no class {value!r}; choose from {', '.join(classes)}", field="attribute")
+    return f"p({match})"
+
+
 def _steerable(run):
     from couturier import sampling
 
@@ -132,7 +196,7 @@ def _read_directions(path: Path, loaded) -> dict[str, list[float]]:
     return vectors
 
 
-def _panel(loaded, found, z, y, path: Path) -> None:
+def _panel(loaded, found, z, ys, path: Path) -> None:
     """One row per direction, one column per step, named and measured beside it."""
     import numpy as np
 
@@ -142,7 +206,7 @@ def _panel(loaded, found, z, y, path: Path) -> None:
 
     fig, axes = new_figure(len(found), len(steer.STEPS), (1.1 * len(steer.STEPS) + 2.2, 1.25 * len(found)),
                            squeeze=False)
-    for row, direction in zip(axes, found):
+    for row, direction, y in zip(axes, found, ys):
         for ax, step in zip(row, steer.STEPS):
             picture = to_uint8(steer.move(loaded.generator, z, y, [(direction.vector, step)]))[0]
             ax.imshow(np.moveaxis(picture, 0, -1).squeeze(), cmap="gray" if picture.shape[0] == 1 else None)
@@ -153,7 +217,7 @@ def _panel(loaded, found, z, y, path: Path) -> None:
         row[-1].yaxis.set_label_position("right")
         row[-1].set_ylabel(f"{direction.name}\n{direction.effect:.2f} / step", fontsize=7, rotation=0,
                            ha="left", va="center")
-    save_figure(fig, path, "Directions (SeFa), each row from -3 to +3")
+    save_figure(fig, path, "Directions (SeFa's, then the attributes'), each row from -3 to +3")
 
 
 COMMANDS = (directions, edit)
