@@ -390,3 +390,21 @@ def test_try_on_dresses_the_person_and_refuses_a_photo_without_one(client):
     no_model = client.post("/try-on", files={"person": ("p.jpg", person, "image/jpeg")},
                            data={"size": "160", "prompt": "a red dress"})
     assert no_model.status_code == 400 and no_model.json()["field"] == "model"
+
+
+def test_directions_are_named_and_edit_moves_a_sample_along_them(client):
+    listed = client.get("/directions", params={"model": "dcgan"})
+    assert listed.status_code == 200, listed.text
+    named = listed.json()["directions"]
+    assert [d["id"] for d in named][:2] == ["sefa-1", "sefa-2"] and all(d["name"] for d in named)
+    drawn = client.post("/edit", json={"model": "dcgan", "seed": 3})
+    moved = client.post("/edit", json={"model": "dcgan", "seed": 3, "moves": {"sefa-1": 3}})
+    assert drawn.status_code == moved.status_code == 200 and png_size(moved.content) == (28, 28)
+    assert drawn.content != moved.content
+    assert client.post("/edit", json={"model": "dcgan", "seed": 3}).content == drawn.content  # the same sample
+    unknown = client.post("/edit", json={"model": "dcgan", "moves": {"sefa-9": 1}})
+    assert unknown.status_code == 400 and unknown.json()["field"] == "moves" and "sefa-1" in unknown.json()["detail"]
+    too_far = client.post("/edit", json={"model": "dcgan", "moves": {"sefa-1": 9}})
+    assert too_far.status_code == 422 and too_far.json()["field"]
+    text = client.get("/directions", params={"model": "text"})
+    assert text.status_code == 400 and text.json()["field"] == "model"
