@@ -280,6 +280,14 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
         shot = tmp_path / "page.png"
         driver.save_screenshot(str(shot))
         status = driver.find_element(By.ID, "status").text
+        # steer the first model's sample with a slider: the picture is redrawn moved
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sliders input") and
+                   d.find_elements(By.CSS_SELECTOR, "#steered img"))
+        before = driver.find_element(By.CSS_SELECTOR, "#steered img").get_attribute("src")
+        slider = driver.find_element(By.CSS_SELECTOR, "#sliders input")
+        driver.execute_script("arguments[0].value = 3; arguments[0].dispatchEvent(new Event('change'));", slider)
+        wait.until(lambda d: d.find_element(By.ID, "status").text.startswith("moved along sefa-1"))
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#steered img").get_attribute("src") != before)
         # a text model: no category menu; a short example of its own as the placeholder, drawn as is
         Select(driver.find_element(By.ID, "model")).select_by_value("text")
         prompt = driver.find_element(By.ID, "prompt")

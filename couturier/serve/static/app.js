@@ -53,6 +53,38 @@ function chooseModel() {
     (model.metrics && model.metrics.fid !== undefined ? `, FID ${model.metrics.fid.toFixed(1)}` : "");
 }
 
+// Steering: sliders for the model's named directions (GET /directions), each change redrawn by POST /edit.
+async function loadDirections() {
+  const model = currentModel();
+  $("steer").hidden = true;
+  if (!model || model.task === "text2image") return;
+  try {
+    const found = await (await call(`/directions?model=${encodeURIComponent(model.name)}`)).json();
+    $("sliders").replaceChildren(...found.directions.map((d) => {
+      const label = document.createElement("label");
+      const slider = document.createElement("input");
+      Object.assign(slider, { type: "range", min: -found.max_strength, max: found.max_strength, step: 0.5, value: 0 });
+      slider.dataset.direction = d.id;
+      slider.addEventListener("change", steer);
+      label.append(`${d.name} `, slider);
+      return label;
+    }));
+    $("steer").hidden = false;
+    steer();
+  } catch (error) { status(`error: ${error.message}`); }
+}
+
+async function steer() {
+  const moves = {};
+  for (const slider of $("sliders").querySelectorAll("input")) if (Number(slider.value)) moves[slider.dataset.direction] = Number(slider.value);
+  try {
+    const blob = await (await call("/edit", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ model: currentModel().name, seed: Number($("steer-seed").value), moves }) })).blob();
+    show($("steered"), [URL.createObjectURL(blob)], null);
+    if (Object.keys(moves).length) status(`moved along ${Object.keys(moves).join(", ")}`);
+  } catch (error) { status(`error: ${error.message}`); }
+}
+
 function request(extra) {
   const model = currentModel();
   const body = { model: model.name, format: "json", ...extra };
@@ -146,9 +178,11 @@ async function start() {
   if (!models.length) { status("no trained runs found; train one with `couturier train`"); return; }
   chooseModel();
   generate(null);  // a first result, for the example, before anyone clicks
+  loadDirections();
 }
 
-$("model").addEventListener("change", chooseModel);
+$("model").addEventListener("change", () => { chooseModel(); loadDirections(); });
+$("steer-seed").addEventListener("change", steer);
 $("generate-form").addEventListener("submit", generate);
 $("stylize-form").addEventListener("submit", (e) => upload(e, "/stylize", $("stylized")));
 $("texture-form").addEventListener("submit", (e) => upload(e, "/texture", $("fabric")));
