@@ -111,8 +111,8 @@ def name_directions(generator: torch.nn.Module, directions: list[Direction], z: 
                     y: torch.Tensor | None, judges: dict[str, Callable]) -> list[Direction]:
     """Each direction named by the judge that moves most along it (slope over spread across z)."""
     for direction in directions:
-        scores = np.stack([np.stack([judge(move(generator, z, y, [(direction.vector, step)]))
-                                     for judge in judges.values()]) for step in STEPS])  # (steps, judges, N)
+        moved = [move(generator, z, y, [(direction.vector, step)]) for step in STEPS]  # drawn once a step
+        scores = np.stack([np.stack([judge(images) for judge in judges.values()]) for images in moved])
         means = scores.mean(2)
         slope = np.polyfit(np.array(STEPS), means, 1)[0]  # per judge: change per unit step
         spread = scores[STEPS.index(0.0)].std(1) + 1e-6

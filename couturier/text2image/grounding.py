@@ -228,9 +228,9 @@ class PromptGrounder:
         """One reading per prompt; a prompt repeated (an evaluation cycles its prompts) is read once."""
         unique = list(dict.fromkeys(prompts))
         known = [self.literal(prompt) for prompt in unique]
-        if self.calibrated:  # two values named in a column: the reader weighs them, and says how sure it is
-            known = [{c: v for c, v in found.items() if c not in self.conflicting(prompt)}
-                     for prompt, found in zip(unique, known)]
+        conflicts = [self.conflicting(prompt) if self.calibrated else set() for prompt in unique]
+        # two values named in a column: the reader weighs them, and says how sure it is
+        known = [{c: v for c, v in found.items() if c not in torn} for found, torn in zip(known, conflicts)]
         readings = {prompt: Reading(prompt, prompt, {}) for prompt in unique}
         unresolved = [i for i, found in enumerate(known) if len(found) < len(self.columns)]
         if unresolved:
@@ -238,8 +238,7 @@ class PromptGrounder:
             vectors = self.encoder.encode(texts).numpy()
             if self.calibrated:
                 for i, columns in zip(unresolved, self.column_scores(vectors, texts)):
-                    readings[unique[i]] = self._column_reading(unique[i], columns, known[i],
-                                                               tuple(sorted(self.conflicting(unique[i]))))
+                    readings[unique[i]] = self._column_reading(unique[i], columns, known[i], tuple(sorted(conflicts[i])))
             else:
                 for i, row in zip(unresolved, self.scores(vectors, texts)):
                     look = self._best(row, known[i])

@@ -27,24 +27,25 @@ class EditRequest(BaseModel):
 
 def router(service: Service) -> APIRouter:
     router = APIRouter(tags=["models"])
-    found: dict[str, list] = {}  # model name -> its named directions, found once
+    found: dict[tuple, list] = {}  # (model name, step) -> its named directions, found once
     lock = threading.Lock()
 
     def directions_of(name: str) -> list:
         from couturier import directions as steer
         from couturier import sampling
 
+        loaded = service.cache.get(name)
+        key = (name, loaded.step)  # a run that saved a newer checkpoint gets its directions found again
         with lock:
-            if name not in found:
-                loaded = service.cache.get(name)
+            if key not in found:
                 if loaded.reads_prompts:
                     raise Problem(400, "directions of text-to-image models are not supported yet", "model")
                 chosen = steer.sefa(steer.latent_weight(loaded.generator), min(DIRECTIONS, loaded.config.model.z_dim))
                 z = sampling.latents(JUDGED, loaded.config.model.z_dim, 0)
                 y = _classes(loaded, JUDGED)
-                found[name] = steer.name_directions(loaded.generator, chosen, z, y,
-                                                    steer.judges_for(loaded.config.data.channels))
-            return found[name]
+                found[key] = steer.name_directions(loaded.generator, chosen, z, y,
+                                                   steer.judges_for(loaded.config.data.channels))
+            return found[key]
 
     @router.get("/directions")
     async def directions(model: str) -> dict:
