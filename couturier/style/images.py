@@ -23,6 +23,8 @@ def read_rgb(path: str | Path, size: int | None = None, max_pixels: int = DEFAUL
     """Any readable picture (grey, RGBA, palette, CMYK, 16-bit) as RGB, its long side scaled to
     `size` (only ever down when `enlarge` is False, as for a swatch)."""
     path = Path(path)
+    if path.is_dir():
+        raise StyleInputError(f"{path} is a folder; pass a picture file (PNG, JPEG, ...)")
     if not path.is_file():
         raise StyleInputError(f"{path} does not exist")
     return _decode(path, str(path), size, max_pixels, enlarge)

@@ -29,6 +29,8 @@ def test_bad_inputs_say_what_to_do(tmp_path, pictures):
     (tmp_path / "broken.png").write_bytes(b"not a picture")
     with pytest.raises(style.StyleInputError, match="not a readable image"):
         style.read_rgb(tmp_path / "broken.png")
+    with pytest.raises(style.StyleInputError, match="is a folder; pass a picture file"):
+        style.read_rgb(tmp_path)
     with pytest.raises(style.StyleInputError, match="over the cap of 1,000.*max_pixels"):
         style.read_rgb(garment, max_pixels=1000)
     Image.new("L", (10, 10)).save(tmp_path / "small_mask.png")
