@@ -1,6 +1,8 @@
 """Load a trained generator from a run and draw samples, walks and variations."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ class LoadedGenerator:
     model: GAN | None = None  # the model as its checkpoint describes it: what it is conditioned on
     prompts: tuple[str, ...] = ()  # the descriptions its training grids showed (models that read them)
     critic: nn.Module | None = None  # the run's D, for best-of-K draws (None: the checkpoint holds only G)
+    run_id: str = ""  # the run's own id (runs older than ids: a digest of their config)
 
     @property
     def reads_prompts(self) -> bool:
@@ -78,8 +81,10 @@ def load_generator(path: str | Path, device: str = "cpu", use_ema: bool = True,
         critic.to(device).eval().requires_grad_(False)
     else:
         critic = None
+    run_id = checkpoint.meta.get("run_id") or hashlib.sha256(
+        json.dumps(checkpoint.config, sort_keys=True).encode()).hexdigest()[:12]
     return LoadedGenerator(generator, config, model.class_names, checkpoint.step, torch.device(device), model,
-                           tuple(checkpoint.meta.get("prompts") or ()), critic)
+                           tuple(checkpoint.meta.get("prompts") or ()), critic, str(run_id))
 
 
 MIN_TRUNCATION = 0.1  # below this nearly every draw is redrawn, and all samples look alike anyway

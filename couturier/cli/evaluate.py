@@ -89,5 +89,42 @@ def compare(runs, out) -> None:
         click.echo(f"figure: {out}")
 
 
+@click.command("train-classifier")
+@click.argument("catalogue", type=click.Path())
+@click.option("--out", type=click.Path(), required=True, help="FILE.safetensors (its class lists go to FILE.json).")
+@click.option("--attributes", default="baseColour,articleType,gender", show_default=True,
+              help="The catalogue's columns it learns to tell, comma-separated.")
+@click.option("--epochs", type=int, default=8, show_default=True)
+@click.option("--min-count", type=int, default=20, show_default=True,
+              help="A value seen fewer times than this is not a class (its photos are ignored by that column).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def train_classifier(catalogue, out, attributes, epochs, min_count, seed, force) -> None:
+    """Train an attribute classifier on CATALOGUE's photos: the judge of `evaluate --features
+    attributes:FILE` and `directions --classifier FILE` (colour, article type, gender by default)."""
+    from pathlib import Path
 
-COMMANDS = (evaluate, report, compare)
+    from couturier.cli.generate import refuse_existing
+    from couturier.data.catalogue import load_catalogue
+    from couturier.errors import ConfigError
+    from couturier.metrics.attributes import attribute_classes, train_attribute_judge
+
+    out = Path(out)
+    if out.suffix != ".safetensors":
+        raise ConfigError(f"--out {out}: name the classifier FILE.safetensors", field="out")
+    if epochs < 1:
+        raise ConfigError(f"--epochs {epochs}: train at least 1", field="epochs")
+    refuse_existing(out, force)
+    columns = [c.strip() for c in attributes.split(",") if c.strip()]
+    data = load_catalogue(catalogue, 64, attribute_columns=",".join(columns))
+    values = {c: list(data.attributes[c]) for c in columns}
+    thin = [c for c, known in attribute_classes(values, min_count).items() if len(known) < 2]
+    if thin:
+        raise ConfigError(f"{thin[0]!r} has fewer than two values seen {min_count} times in {catalogue}; lower "
+                          "--min-count or leave it out of --attributes", field="attributes")
+    judge = train_attribute_judge(data.images, values, epochs, seed, min_count=min_count)
+    judge.save(out)
+    click.echo(f"wrote {out} ({', '.join(f'{c}: {len(v)} values' for c, v in judge.classes.items())})")
+
+
+COMMANDS = (evaluate, report, compare, train_classifier)

@@ -64,8 +64,16 @@ class UpsampleGenerator(nn.Module):
         self.excite = SkipExcitation(sizes[1], sizes[-1]) if len(sizes) >= 4 else None
         self.to_image = UpsampleToImage(ch, channels)
 
+    def latent_weight(self) -> torch.Tensor:
+        """(features, inputs): the first layer's weight on its input (couturier.directions reads it)."""
+        return self.stem.weight.reshape(self.stem.weight.shape[0], -1).T
+
+    def early_features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The first layer's output after its norm and ReLU (GANSpace's PCA reads it)."""
+        return torch.relu(self.norms[0](self.stem(z[:, :, None, None]), y))
+
     def features(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        h = torch.relu(self.norms[0](self.stem(z[:, :, None, None]), y))
+        h = self.early_features(z, y)
         maps = []
         for up, norm in zip(self.ups, self.norms[1:]):
             h = torch.relu(norm(up(F.interpolate(h, scale_factor=2, mode="nearest")), y))

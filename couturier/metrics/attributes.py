@@ -85,16 +85,30 @@ class AttributeJudge:
         return cls(net, classes)
 
 
+def load_attribute_judge(path: Path) -> AttributeJudge:
+    """A saved classifier (FILE.safetensors beside FILE.json), or a one-line FeatureNetError."""
+    from couturier.errors import FeatureNetError
+
+    try:
+        return AttributeJudge.load(Path(path))
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise FeatureNetError(f"{path} is not an attribute classifier with its .json class lists "
+                              f"({str(exc).splitlines()[0][:120]}); train one with `couturier train-classifier`"
+                              ) from exc
+
+
 def attribute_classes(attributes: dict[str, list[str]], min_count: int = 20) -> dict[str, list[str]]:
     return {name: sorted(v for v, c in Counter(values).items() if c >= min_count and v)
             for name, values in attributes.items()}
 
 
 def train_attribute_judge(images: np.ndarray, attributes: dict[str, list[str]], epochs: int = 8,
-                          seed: int = 0, batch_size: int = 64, progress: bool = True) -> AttributeJudge:
+                          seed: int = 0, batch_size: int = 64, progress: bool = True,
+                          min_count: int = 20) -> AttributeJudge:
     """Train on uint8 (N, 3, S, S) images and their attribute values; horizontal flips augment."""
     torch.manual_seed(seed)
-    classes = attribute_classes(attributes)
+    batch_size = min(batch_size, len(images))  # a small catalogue still takes steps
+    classes = attribute_classes(attributes, min_count)
     targets = {name: torch.tensor([values.index(v) if v in values else -1 for v in attributes[name]])
                for name, values in classes.items()}
     net = AttributeNet({k: len(v) for k, v in classes.items()})
@@ -120,7 +134,7 @@ def train_attribute_judge(images: np.ndarray, attributes: dict[str, list[str]], 
                 optimizer.step()
                 schedule.step()
                 bar.update(1)
-                bar.set_postfix(loss=f"{float(loss):.3f}", refresh=False)
+                bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
     return AttributeJudge(net, classes)
 
 

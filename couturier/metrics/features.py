@@ -176,13 +176,9 @@ def _classifier_net(path: Path) -> FeatureNet:
 def _attribute_net(path: Path) -> FeatureNet:
     """The attribute classifier of a catalogue (couturier.metrics.attributes): its penultimate layer
     as the feature space, and its heads for the attribute-match metric."""
-    from couturier.metrics.attributes import AttributeJudge
+    from couturier.metrics.attributes import load_attribute_judge
 
-    try:
-        judge = AttributeJudge.load(path)
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise FeatureNetError(f"{path} is not an attribute classifier with its .json class lists "
-                              f"({str(exc).splitlines()[0][:120]})") from exc
+    judge = load_attribute_judge(path)
     return FeatureNet(f"attributes:{path.name}", "attr-" + sha256_of(path)[:16], judge.embed, batch_size=500,
                       attribute_judge=judge)
 

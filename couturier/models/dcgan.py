@@ -45,10 +45,13 @@ class ConvGenerator(nn.Module):
         """(features, z_dim): the first layer's weight on z (couturier.directions reads it)."""
         return self.stem.weight[:self.z_dim].reshape(self.z_dim, -1).T
 
+    def early_features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The first layer's output after its norm and ReLU (GANSpace's PCA reads it)."""
+        return torch.relu(self.norms[0](self.stem(self.inputs(z, y)[:, :, None, None]), y))
+
     def features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """The feature map at half the output resolution, before the last layer."""
-        h = self.stem(self.inputs(z, y)[:, :, None, None])
-        h = torch.relu(self.norms[0](h, y))
+        h = self.early_features(z, y)
         for up, norm in zip(self.ups, self.norms[1:]):
             h = torch.relu(norm(up(h), y))
         return h

@@ -34,6 +34,10 @@ class MLPGenerator(nn.Module):
         """(features, z_dim): the first layer's weight on z (couturier.directions reads it)."""
         return self.net[0].weight[:, :self.z_dim]
 
+    def early_features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The first layer's output after its activation and norm (GANSpace's PCA reads it)."""
+        return self.net[:3](self.inputs(z, y))
+
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return self.net(self.inputs(z, y)).view(-1, *self.shape)
 

@@ -88,6 +88,15 @@ class TextGenerator(nn.Module):
     def render(self, h: torch.Tensor) -> torch.Tensor:
         return torch.tanh(self.body.to_image(h))
 
+    def latent_weight(self) -> torch.Tensor:
+        """(features, z_dim): the first layer's weight on the noise z, not on the text's code."""
+        return self.body.latent_weight()[:, :self.z_dim]
+
+    def early_features(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """The first layer's output after its norm and ReLU, for the noise z and the words' embedding."""
+        code, _ = self.augment(text, code_noise(z, self.code_spread))
+        return self.body.early_features(torch.cat([z, code], dim=1), code)
+
     def forward(self, z: torch.Tensor, text: torch.Tensor, eps: torch.Tensor | None = None):
         code, kl = self.augment(text, code_noise(z, self.code_spread) if eps is None else eps)
         image = self.render(self.body.features(torch.cat([z, code], dim=1), code))

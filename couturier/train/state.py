@@ -24,7 +24,7 @@ def training_checkpoint(trainer: Trainer) -> Checkpoint:
     tensors.update(opt_g_tensors)
     tensors.update(opt_d_tensors)
     tensors.update({f"rng.{kind}": state for kind, state in trainer.noise.state().items()})
-    meta = {**trainer.model.meta(), "elapsed_s": trainer.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta},
+    meta = {**trainer.model.meta(), "run_id": trainer.run_id, "elapsed_s": trainer.elapsed, "optimizers": {"G": opt_g_meta, "D": opt_d_meta},
             "log_window": trainer.window.state()}
     return Checkpoint(trainer.step, trainer.cfg.to_dict(), tensors, meta)
 
@@ -44,5 +44,6 @@ def restore_training(trainer: Trainer, checkpoint: Checkpoint) -> None:
                            if key.startswith("rng.")})
     trainer.step = checkpoint.step
     trainer.elapsed = float(checkpoint.meta.get("elapsed_s", 0.0))
+    trainer.run_id = str(checkpoint.meta.get("run_id") or trainer.run_id)
     window = checkpoint.meta.get("log_window")
     trainer.window = LogWindow(window if isinstance(window, dict) else None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -125,6 +126,7 @@ class Trainer:
         self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
         self._wrap_for_training(t.compile)
         self.step, self.elapsed = 0, 0.0
+        self.run_id = uuid.uuid4().hex[:12]  # kept on resume: files made from the run (directions) name it
         # every draw of the step comes from here: the seeded stream, continued after the networks' init
         self.noise = Noise.continuing_global(self.placement.rank, self.placement.world, self.device)
         fixed_z, fixed_y = self.model.grid_inputs(t.grid_columns, t.seed, self.dataset)
@@ -368,7 +370,7 @@ class Trainer:
         """best/: the sampling generator's weights alone, a checkpoint `couturier sample` reads."""
         prefix = "G_ema" if self.G_ema is not None else "G"
         tensors = flatten_state(prefix, self.sampling_generator().state_dict())
-        meta = {**self.model.meta(), "fid": fid}
+        meta = {**self.model.meta(), "fid": fid, "run_id": self.run_id}
         return write_checkpoint_folder(self.run_dir / "best", Checkpoint(self.step, self.cfg.to_dict(), tensors, meta))
 
     def sampling_generator(self) -> torch.nn.Module:

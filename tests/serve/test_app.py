@@ -42,6 +42,10 @@ def client(runs):
     return TestClient(create_app(runs, limits=Limits(max_n=32, timeout_s=60)))
 
 
+def png_pixels(content: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(content)))
+
+
 def png_size(content: bytes) -> tuple[int, int]:
     return Image.open(io.BytesIO(content)).size
 
@@ -288,6 +292,11 @@ def test_page_in_headless_chromium(runs, tmp_path, trending):
         driver.execute_script("arguments[0].value = 3; arguments[0].dispatchEvent(new Event('change'));", slider)
         wait.until(lambda d: d.find_element(By.ID, "status").text.startswith("moved along sefa-1"))
         wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#steered img").get_attribute("src") != before)
+        # pick another garment of the grid to steer: the sliders go back to 0 and it is drawn as it is
+        before = driver.find_element(By.CSS_SELECTOR, "#steered img").get_attribute("src")
+        driver.find_elements(By.CSS_SELECTOR, "#results .steer-this")[2].click()
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#steered img").get_attribute("src") != before)
+        assert driver.find_element(By.CSS_SELECTOR, "#sliders input").get_attribute("value") == "0"
         # a text model: no category menu; a short example of its own as the placeholder, drawn as is
         Select(driver.find_element(By.ID, "model")).select_by_value("text")
         prompt = driver.find_element(By.ID, "prompt")
@@ -414,5 +423,15 @@ def test_directions_are_named_and_edit_moves_a_sample_along_them(client):
     assert unknown.status_code == 400 and unknown.json()["field"] == "moves" and "sefa-1" in unknown.json()["detail"]
     too_far = client.post("/edit", json={"model": "dcgan", "moves": {"sefa-1": 9}})
     assert too_far.status_code == 422 and too_far.json()["field"]
+    # a picture picked from a grid: image 2 of the coats drawn with seed 5 is the one steered
+    grid = client.post("/generate", json={"model": "dcgan", "seed": 5, "n": 4, "class": "coat", "format": "json"})
+    picked = client.post("/edit", json={"model": "dcgan", "seed": 5, "index": 2, "class": "coat"})
+    assert picked.status_code == 200, picked.text
+    assert np.array_equal(png_pixels(picked.content), png_pixels(base64.b64decode(grid.json()["images"][2])))
     text = client.get("/directions", params={"model": "text"})
-    assert text.status_code == 400 and text.json()["field"] == "model"
+    assert text.status_code == 200 and len(text.json()["directions"]) >= 2  # the words held, the noise moved
+    worded = client.post("/edit", json={"model": "text", "prompt": "red dress", "moves": {"sefa-1": -4}})
+    assert worded.status_code == 200 and worded.content != client.post(
+        "/edit", json={"model": "text", "prompt": "red dress"}).content
+    wordless = client.post("/edit", json={"model": "text", "moves": {"sefa-1": 1}})
+    assert wordless.status_code == 400 and wordless.json()["field"] == "prompt"

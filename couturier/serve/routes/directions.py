@@ -8,19 +8,23 @@ from fastapi.responses import Response
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
+from couturier.directions.runs import MAX_STRENGTH
 from couturier.serve.errors import Problem
 from couturier.serve.responses import png_bytes
+from couturier.serve.schemas import ClassName, Prompt
 from couturier.serve.service import Service
 
 DIRECTIONS = 5  # SeFa's strongest, named on as many samples as JUDGED
 JUDGED = 16
-MAX_STRENGTH = 5.0
 
 
 class EditRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     model: str = Field(max_length=200)
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    index: int = Field(0, ge=0, le=1024, description="which image of the grid drawn with `seed`")
+    class_name: ClassName | None = Field(None, alias="class")
+    prompt: Prompt | None = Field(None, description="text-to-image models: the words (held while the noise moves)")
     moves: dict[str, Annotated[float, Field(ge=-MAX_STRENGTH, le=MAX_STRENGTH)]] = Field(
         default_factory=dict, description="direction id (from /directions) -> strength, -5 to 5")
 
@@ -32,19 +36,16 @@ def router(service: Service) -> APIRouter:
 
     def directions_of(name: str) -> list:
         from couturier import directions as steer
-        from couturier import sampling
+        from couturier.directions import runs
 
         loaded = service.cache.get(name)
         key = (name, loaded.step)  # a run that saved a newer checkpoint gets its directions found again
         with lock:
             if key not in found:
-                if loaded.reads_prompts:
-                    raise Problem(400, "directions of text-to-image models are not supported yet", "model")
-                chosen = steer.sefa(steer.latent_weight(loaded.generator), min(DIRECTIONS, loaded.config.model.z_dim))
-                z = sampling.latents(JUDGED, loaded.config.model.z_dim, 0)
-                y = _classes(loaded, JUDGED)
-                found[key] = steer.name_directions(loaded.generator, chosen, z, y,
-                                                   steer.judges_for(loaded.config.data.channels))
+                drawn = runs.samples(loaded, JUDGED, 0)
+                judges = steer.judges_for(loaded.config.data.channels)
+                found[key] = runs.named_directions(loaded, "sefa", min(DIRECTIONS, loaded.config.model.z_dim),
+                                                   drawn, judges, 0)
             return found[key]
 
     @router.get("/directions")
@@ -58,32 +59,40 @@ def router(service: Service) -> APIRouter:
     @router.post("/edit", response_class=Response, responses={200: {"content": {"image/png": {}},
                                                                      "description": "the sample, moved"}})
     async def edit(body: EditRequest) -> Response:
-        """Sample `seed` of the model moved along the named directions."""
-        from couturier import directions as steer
-        from couturier import sampling
-        from couturier.data.images import to_uint8
-
-        def work():
-            named = directions_of(body.model)
-            ids = {f"sefa-{i + 1}": d for i, d in enumerate(named)}
-            unknown = [key for key in body.moves if key not in ids]
-            if unknown:
-                raise Problem(400, f"no direction {unknown[0]!r}; choose from {', '.join(ids)}", "moves")
-            loaded = service.cache.get(body.model)
-            z = sampling.latents(1, loaded.config.model.z_dim, body.seed)
-            moved = steer.move(loaded.generator, z, _classes(loaded, 1),
-                               [(ids[key].vector, strength) for key, strength in body.moves.items()])
-            return to_uint8(moved)[0]
-
-        picture = await service.run(work)
-
+        """Image `index` of the grid drawn with `seed` (of `class`, or of `prompt` for a text model),
+        moved along the named directions."""
+        picture = await service.run(lambda: _edit(service, directions_of, body))
         image = Image.fromarray(np.moveaxis(picture, 0, -1).squeeze())
         return Response(png_bytes(image), media_type="image/png")
 
     return router
 
 
-def _classes(loaded, n: int):
+def _edit(service: Service, directions_of, body: EditRequest) -> np.ndarray:
     import torch
 
-    return torch.arange(n) % len(loaded.class_names) if loaded.conditional else None
+    from couturier import directions as steer
+    from couturier import sampling
+    from couturier.data.images import to_uint8
+
+    named = directions_of(body.model)
+    ids = {f"sefa-{i + 1}": d for i, d in enumerate(named)}
+    unknown = [key for key in body.moves if key not in ids]
+    if unknown:
+        raise Problem(400, f"no direction {unknown[0]!r}; choose from {', '.join(ids)}", "moves")
+    loaded = service.cache.get(body.model)
+    z = sampling.latents(body.index + 1, loaded.config.model.z_dim, body.seed)[body.index:]
+    if loaded.reads_prompts:
+        if body.prompt is None:
+            raise Problem(400, "this is a text-to-image model: send the prompt of the image to steer", "prompt")
+        y = sampling.encode_prompts(loaded, [body.prompt])
+    elif body.prompt is not None:
+        raise Problem(400, "this model was not trained on descriptions; send a class, not a prompt", "prompt")
+    elif loaded.conditional:
+        y = torch.full((1,), loaded.class_index(body.class_name if body.class_name is not None else 0))
+    elif body.class_name is not None:
+        raise Problem(400, "a class needs a class-conditional model", "class")
+    else:
+        y = None
+    moved = steer.move(loaded.generator, z, y, [(ids[key].vector, strength) for key, strength in body.moves.items()])
+    return to_uint8(moved)[0]

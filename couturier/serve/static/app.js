@@ -19,7 +19,7 @@ async function call(path, options = {}) {
   return response;
 }
 
-function show(container, images, onPick) {
+function show(container, images, onPick, onSteer) {
   container.replaceChildren();
   images.forEach((src, i) => {
     const figure = document.createElement("figure");
@@ -33,6 +33,13 @@ function show(container, images, onPick) {
     const link = document.createElement("a");
     link.href = src; link.download = `couturier-${i + 1}.png`; link.textContent = "download";
     figure.append(img, link);
+    if (onSteer) {
+      const button = document.createElement("button");
+      button.type = "button"; button.textContent = "steer"; button.className = "steer-this";
+      button.title = "move this one with the sliders below";
+      button.addEventListener("click", () => onSteer(i));
+      figure.append(button);
+    }
     container.append(figure);
   });
 }
@@ -54,10 +61,14 @@ function chooseModel() {
 }
 
 // Steering: sliders for the model's named directions (GET /directions), each change redrawn by POST /edit.
+// What is steered: image `index` of the grid drawn with `seed` (its class or the description it was drawn from).
+let steering = { seed: 0, index: 0, label: null, prompt: null };
+
 async function loadDirections() {
   const model = currentModel();
   $("steer").hidden = true;
-  if (!model || model.task === "text2image") return;
+  if (!model) return;
+  steering = { seed: Number($("steer-seed").value), index: 0, label: null, prompt: null };
   try {
     const found = await (await call(`/directions?model=${encodeURIComponent(model.name)}`)).json();
     $("sliders").replaceChildren(...found.directions.map((d) => {
@@ -74,12 +85,24 @@ async function loadDirections() {
   } catch (error) { status(`error: ${error.message}`); }
 }
 
+function steerPicked(seed, index, label, prompt) {
+  steering = { seed, index, label, prompt };
+  $("steer-seed").value = seed;
+  for (const slider of $("sliders").querySelectorAll("input")) slider.value = 0;
+  $("steer").scrollIntoView({ block: "nearest" });
+  steer();
+}
+
 async function steer() {
+  const model = currentModel();
   const moves = {};
   for (const slider of $("sliders").querySelectorAll("input")) if (Number(slider.value)) moves[slider.dataset.direction] = Number(slider.value);
+  const body = { model: model.name, seed: steering.seed, index: steering.index, moves };
+  if (model.task === "text2image") body.prompt = steering.prompt || $("prompt").value.trim() || $("prompt").placeholder;
+  else if (steering.label) body.class = steering.label;
   try {
     const blob = await (await call("/edit", { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ model: currentModel().name, seed: Number($("steer-seed").value), moves }) })).blob();
+      body: JSON.stringify(body) })).blob();
     show($("steered"), [URL.createObjectURL(blob)], null);
     if (Object.keys(moves).length) status(`moved along ${Object.keys(moves).join(", ")}`);
   } catch (error) { status(`error: ${error.message}`); }
@@ -109,7 +132,10 @@ async function generate(event) {
                                               body: JSON.stringify(request({ n, seed })) });
     const data = await response.json();
     const images = data.images.map((b64) => `data:image/png;base64,${b64}`);
-    show($("results"), images, (i) => variations(seed, i, data.labels ? data.labels[i] : null));
+    const text = currentModel().task === "text2image";
+    const drawnWith = text ? request({}).prompt : null;
+    show($("results"), images, (i) => variations(seed, i, data.labels ? data.labels[i] : null),
+         (i) => steerPicked(seed, i, !text && data.labels ? data.labels[i] : null, drawnWith));
     status(`${images.length} image(s)`);
   } catch (error) { status(`error: ${error.message}`); }
   finally { button.disabled = false; }
@@ -182,7 +208,7 @@ async function start() {
 }
 
 $("model").addEventListener("change", () => { chooseModel(); loadDirections(); });
-$("steer-seed").addEventListener("change", steer);
+$("steer-seed").addEventListener("change", () => steerPicked(Number($("steer-seed").value), 0, null, null));
 $("generate-form").addEventListener("submit", generate);
 $("stylize-form").addEventListener("submit", (e) => upload(e, "/stylize", $("stylized")));
 $("texture-form").addEventListener("submit", (e) => upload(e, "/texture", $("fabric")));

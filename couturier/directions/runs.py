@@ -1,0 +1,169 @@
+"""A trained run's directions: its samples to judge, its directions named, and the file saved with it.
+
+A run's samples are noise z and what conditions it: classes spread evenly for a class-conditional
+run, the words' embeddings for a text-to-image run (its grid's descriptions unless prompts are
+given: the words are held and only the noise moves). The file records the run's id, so a file
+found for one run is refused by another.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from couturier import sampling
+from couturier.directions.judges import Judges
+from couturier.directions.methods import Direction, find
+from couturier.directions.moves import attribute_direction, name_directions
+from couturier.errors import ConfigError
+
+MAX_STRENGTH = 5.0  # z's standard deviation is 1: beyond 5 the pictures leave what G was trained on
+ATTRIBUTE_SAMPLES = 512  # latents the SVM of an attribute direction is fitted on
+GANSPACE_SAMPLES = 2000  # latents whose early activations GANSpace's PCA is fitted on
+
+
+@dataclass
+class Samples:
+    z: torch.Tensor  # (N, z_dim)
+    y: torch.Tensor | None  # classes, the words' embeddings, or None
+
+
+def samples(loaded, n: int, seed: int, prompts: tuple[str, ...] = ()) -> Samples:
+    """n latents from `seed` and what conditions them (see the module's docstring)."""
+    z = sampling.latents(n, loaded.config.model.z_dim, seed)
+    if loaded.reads_prompts:
+        prompts = tuple(prompts) or loaded.prompts
+        if not prompts:
+            raise ConfigError("this run saved no descriptions; give the words to draw with --prompt", field="prompt")
+        return Samples(z, sampling.encode_prompts(loaded, [prompts[i % len(prompts)] for i in range(n)]))
+    if prompts:
+        raise ConfigError("descriptions need a text-to-image run; this one draws by class or noise", field="prompt")
+    return Samples(z, torch.arange(n) % len(loaded.class_names) if loaded.conditional else None)
+
+
+def of_class(loaded, judge: str, y: torch.Tensor | None, n: int) -> torch.Tensor | None:
+    """A class-conditional run's labels for a class judge ("p(dress)"): all of that class, so that
+    the direction found and measured is within it; y unchanged otherwise."""
+    if not loaded.conditional or not judge.startswith("p(") or "=" in judge:
+        return y
+    return torch.full((n,), loaded.class_index(judge[2:-1]), dtype=torch.long)
+
+
+def judge_named(spec: str, judges: Judges) -> str:
+    """The judge an --attribute/--keep names: class=NAME (Fashion-MNIST's classifier) or
+    COLUMN=VALUE (a catalogue's attribute classifier, e.g. baseColour=Black)."""
+    key, _, value = (part.strip() for part in spec.partition("="))
+    if not key or not value:
+        raise ConfigError(f"{spec!r}: name an attribute as NAME=VALUE, e.g. class=Dress or baseColour=Black",
+                          field="attribute")
+    if key == "class":
+        known = [name[2:-1] for name in judges.names if name.startswith("p(") and "=" not in name]
+    else:
+        known = [name[2:-1].partition("=")[2] for name in judges.names if name.startswith(f"p({key}=")]
+    if not known:
+        columns = sorted({n[2:].partition("=")[0] for n in judges.names if "=" in n})
+        has = ("class" if any(n.startswith("p(") and "=" not in n for n in judges.names)
+               else ", ".join(columns)) or "none: give --classifier FILE, a catalogue's attribute classifier"
+        raise ConfigError(f"{spec!r}: this run's judges know no {key!r}; they know {has}", field="attribute")
+    match = next((v for v in known if v.lower() == value.lower()), None)
+    if match is None:
+        raise ConfigError(f"{spec!r}: no {key} {value!r}; choose from {', '.join(known)}", field="attribute")
+    return f"p({match})" if key == "class" else f"p({key}={match})"
+
+
+def named_directions(loaded, method: str, k: int, drawn: Samples, judges: Judges, seed: int
+                     ) -> list[Direction]:
+    """The run's k strongest directions by `method`, each named by the judges on `drawn`."""
+    fitted_on = samples(loaded, GANSPACE_SAMPLES, seed + 2, _prompts_of(loaded)) if method == "ganspace" else drawn
+    found = find(method, loaded.generator, k, fitted_on.z, fitted_on.y)
+    return name_directions(loaded.generator, found, drawn.z, drawn.y, judges)
+
+
+def random_directions(loaded, k: int, drawn: Samples, judges: Judges, seed: int) -> list[Direction]:
+    """k random unit directions judged the same way: what "a direction" does by chance."""
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(k, drawn.z.shape[1])).astype(np.float32)
+    chance = [Direction(v / np.linalg.norm(v), 0.0) for v in vectors]
+    return name_directions(loaded.generator, chance, drawn.z, drawn.y, judges)
+
+
+def attribute_directions(loaded, attributes: list[str], kept: list[str], judges: Judges, drawn: Samples,
+                         seed: int, prompts: tuple[str, ...] = ()) -> list[tuple[str, Direction]]:
+    """(id, Direction) per attribute (InterFaceGAN), each orthogonal to the kept ones' directions,
+    and named and measured on `drawn` (on samples of its class when the run is class-conditional)."""
+    fit = samples(loaded, ATTRIBUTE_SAMPLES, seed + 1, prompts)
+
+    def fitted(spec: str, keep=()) -> np.ndarray:
+        judge = judge_named(spec, judges)
+        return attribute_direction(loaded.generator, fit.z, of_class(loaded, judge, fit.y, len(fit.z)),
+                                   judges.one(judge), keep)
+
+    held = [fitted(spec) for spec in kept]
+    out = []
+    for spec in attributes:
+        judge = judge_named(spec, judges)
+        direction = Direction(fitted(spec, held), 0.0, attribute=spec.strip())
+        name_directions(loaded.generator, [direction], drawn.z, of_class(loaded, judge, drawn.y, len(drawn.z)),
+                        judges)
+        direction.name, direction.effect = f"more {judge}", abs(direction.effects[judge])
+        out.append((f"attr-{spec.partition('=')[2].strip().lower().replace(' ', '-')}", direction))
+    return out
+
+
+def _prompts_of(loaded) -> tuple[str, ...]:
+    return loaded.prompts if loaded.reads_prompts else ()
+
+
+def record(loaded, run: str, method: str, found: list[tuple[str, Direction]], chance: list[Direction]) -> dict:
+    """What directions.json holds."""
+    return {"run": str(run), "run_id": loaded.run_id, "step": loaded.step, "method": method,
+            "max_strength": MAX_STRENGTH,
+            "random_directions": {"effect": round(float(np.mean([d.effect for d in chance])), 3),
+                                  "entanglement": round(float(np.mean([d.entanglement for d in chance])), 3)},
+            "directions": [{"id": i, "name": d.name, "effect": round(d.effect, 3),
+                            "entanglement": round(d.entanglement, 3), "strength": round(d.strength, 4),
+                            **({"attribute": d.attribute} if d.attribute else {}),
+                            "effects": d.effects, "vector": np.round(d.vector, 6).tolist()} for i, d in found]}
+
+
+def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
+    """id -> vector, from a directions.json written for this run."""
+    if path.is_dir():
+        path = path / "directions.json"
+    if not path.is_file():
+        raise ConfigError(f"{path} does not exist; write it with `couturier directions RUN --out DIR`",
+                          field="directions")
+    try:
+        saved = json.loads(path.read_text())
+        vectors = {d["id"]: np.asarray(d["vector"], dtype=np.float32) for d in saved["directions"]}
+        vectors.update({d["attribute"]: vectors[d["id"]] for d in saved["directions"] if d.get("attribute")})
+    except (ValueError, KeyError, TypeError):
+        raise ConfigError(f"{path} is not a directions.json of `couturier directions`", field="directions") from None
+    theirs = saved.get("run_id")
+    if theirs != loaded.run_id or any(len(v) != loaded.config.model.z_dim for v in vectors.values()):
+        raise ConfigError(f"{path} was found for another run (run id {theirs}, this run's is {loaded.run_id}); "
+                          "find this run's with `couturier directions RUN --out DIR`", field="directions")
+    return vectors
+
+
+def parse_moves(moves: list[str], known: dict[str, np.ndarray]) -> list[tuple[np.ndarray, float]]:
+    """ID=STRENGTH strings -> (vector, strength), checked against the known ids and the range."""
+    chosen = []
+    for spec in moves:
+        name, _, amount = spec.rpartition("=")
+        if not name:
+            raise ConfigError(f"{spec!r}: give ID=STRENGTH, e.g. {spec}=+2", field="direction")
+        if name not in known:
+            raise ConfigError(f"no direction {name!r}; choose from {', '.join(known)}", field="direction")
+        try:
+            strength = float(amount)
+        except ValueError:
+            raise ConfigError(f"{spec!r}: give ID=STRENGTH, e.g. {name}=+2", field="direction") from None
+        if not -MAX_STRENGTH <= strength <= MAX_STRENGTH:
+            raise ConfigError(f"{spec!r}: the strength must be between -{MAX_STRENGTH:g} and {MAX_STRENGTH:g}",
+                              field="direction")
+        chosen.append((known[name], strength))
+    return chosen
