@@ -34,7 +34,7 @@ def test_every_benchmark_config_is_valid_whole_and_reads_no_run_folder():
     from couturier.config import Config
 
     files = sorted(p for p in (Path(__file__).resolve().parents[1] / "configs").rglob("*.toml")
-                   if p.parent.name != "trends")  # trends/ holds forecasting settings, not training configs
+                   if p.parent.name not in ("trends", "directions"))  # their settings, not training configs
     assert len(files) >= 20
     for path in files:
         layer = load_config_file(path)
@@ -55,3 +55,19 @@ def test_trend_configs_name_a_catalogue_and_its_columns():
         if table.is_file():  # ../shared is beside the repository in CI
             header = table.open(encoding="utf-8").readline().strip().split(",")
             assert spec["attribute"] in header, path.name
+
+
+def test_direction_configs_name_their_run_and_the_config_it_was_trained_from():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "configs" / "directions").glob("*.toml"))
+    assert len(files) >= 2
+    for path in files:
+        text = path.read_text()
+        settings = tomllib.loads(text)
+        assert {"run", "k", "n", "seed", "monotone_n", "attributes"} <= set(settings), path.name
+        trained_from = re.findall(r"configs/[\w/.-]+\.toml", text)
+        assert trained_from and all((root / name).is_file() for name in trained_from), path.name

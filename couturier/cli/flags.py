@@ -22,7 +22,9 @@ ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out",
                   "class_a": "--class-a", "features": "--features", "trust_code": "--trust-code", "ref": "--ref", "interpolate": "--interpolate",
                   "nproc": "--nproc", "attribute": "--attribute", "by": "--by", "time": "--time",
                   "weight": "--weight", "horizon": "--horizon", "level": "--level", "min_rows": "--min-rows",
-                  "method": "--method", "prompts": "--prompts", "fabric_scale": "--fabric-scale"}
+                  "method": "--method", "prompts": "--prompts", "fabric_scale": "--fabric-scale",
+                  "directions": "--directions", "classifier": "--classifier", "k": "--k", "keep": "--keep",
+                  "direction": "--direction", "prompt": "--prompt"}
 
 
 def _flag_names(section: str, field) -> list[str]:

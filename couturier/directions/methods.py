@@ -58,7 +58,7 @@ def ganspace(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None
     _check_k(k, z.shape[1])
     early = getattr(generator, "early_features", None)
     if early is None:
-        raise ConfigError(f"{type(generator).__name__} has no early layer to analyse; use --method sefa",
+        raise ConfigError(f"{type(generator).__name__} has no early layer to analyse; use SeFa",
                           field="method")
     with torch.no_grad():
         activations = early(z, y).flatten(1).double().numpy()

@@ -37,7 +37,7 @@ def samples(loaded, n: int, seed: int, prompts: tuple[str, ...] = ()) -> Samples
     if loaded.reads_prompts:
         prompts = tuple(prompts) or loaded.prompts
         if not prompts:
-            raise ConfigError("this run saved no descriptions; give the words to draw with --prompt", field="prompt")
+            raise ConfigError("this run saved no descriptions; give the words to draw", field="prompt")
         return Samples(z, sampling.encode_prompts(loaded, [prompts[i % len(prompts)] for i in range(n)]))
     if prompts:
         raise ConfigError("descriptions need a text-to-image run; this one draws by class or noise", field="prompt")
@@ -66,7 +66,10 @@ def judge_named(spec: str, judges: Judges) -> str:
     if not known:
         columns = sorted({n[2:].partition("=")[0] for n in judges.names if "=" in n})
         has = ("class" if any(n.startswith("p(") and "=" not in n for n in judges.names)
-               else ", ".join(columns)) or "none: give --classifier FILE, a catalogue's attribute classifier"
+               else ", ".join(columns))
+        if not has:
+            raise ConfigError(f"{spec!r}: this run's judges know no {key!r}: an attribute classifier of its catalogue "
+                              "judges colour, article type and gender", field="classifier")
         raise ConfigError(f"{spec!r}: this run's judges know no {key!r}; they know {has}", field="attribute")
     match = next((v for v in known if v.lower() == value.lower()), None)
     if match is None:
@@ -134,18 +137,17 @@ def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
     if path.is_dir():
         path = path / "directions.json"
     if not path.is_file():
-        raise ConfigError(f"{path} does not exist; write it with `couturier directions RUN --out DIR`",
-                          field="directions")
+        raise ConfigError(f"{path} does not exist; find the run's directions first", field="directions")
     try:
         saved = json.loads(path.read_text())
         vectors = {d["id"]: np.asarray(d["vector"], dtype=np.float32) for d in saved["directions"]}
         vectors.update({d["attribute"]: vectors[d["id"]] for d in saved["directions"] if d.get("attribute")})
     except (ValueError, KeyError, TypeError):
-        raise ConfigError(f"{path} is not a directions.json of `couturier directions`", field="directions") from None
+        raise ConfigError(f"{path} is not a directions file (directions.json)", field="directions") from None
     theirs = saved.get("run_id")
     if theirs != loaded.run_id or any(len(v) != loaded.config.model.z_dim for v in vectors.values()):
         raise ConfigError(f"{path} was found for another run (run id {theirs}, this run's is {loaded.run_id}); "
-                          "find this run's with `couturier directions RUN --out DIR`", field="directions")
+                          "find this run's own directions", field="directions")
     return vectors
 
 

@@ -93,8 +93,7 @@ def load_attribute_judge(path: Path) -> AttributeJudge:
         return AttributeJudge.load(Path(path))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise FeatureNetError(f"{path} is not an attribute classifier with its .json class lists "
-                              f"({str(exc).splitlines()[0][:120]}); train one with `couturier train-classifier`"
-                              ) from exc
+                              f"({str(exc).splitlines()[0][:120]}); train one on the catalogue first") from exc
 
 
 def attribute_classes(attributes: dict[str, list[str]], min_count: int = 20) -> dict[str, list[str]]:

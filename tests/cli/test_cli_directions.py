@@ -123,7 +123,7 @@ def test_a_text_run_is_steered_with_its_words_held_and_judged_by_a_trained_class
         assert code == 2 and message in err and err.count("\n") == 1, (args, err)
     code, _, err = run_cli(monkeypatch, capsys, "directions", text_run, "--out", tmp_path / "bad", "--attribute",
                            "baseColour=Red")
-    assert code == 2 and "give --classifier FILE" in err
+    assert code == 2 and "an attribute classifier of its catalogue" in err and "[--classifier]" in err
 
 
 def test_train_classifier_refuses_what_it_cannot_learn(catalogue, tmp_path, monkeypatch, capsys):

@@ -25,7 +25,7 @@ def test_stopped_and_resumed_run_ends_with_identical_weights(tmp_path, fmnist_sl
     first.fit(progress=False)
     resumed = Trainer(tiny_config(model, conditional=True, steps=6), tmp_path / "split", resume=True,
                       dataset=fmnist_slice)
-    assert resumed.step == 3
+    assert resumed.step == 3 and resumed.run_id == first.run_id != straight.run_id  # one run, one id
     resumed.fit(progress=False)
 
     a, b = _final_tensors(tmp_path / "straight"), _final_tensors(tmp_path / "split")
