@@ -77,20 +77,16 @@ def directions(run, out, k, n, method, attributes, kept, classifier, prompts, se
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def edit(run, found, moves, seed, prompt, out, force) -> None:
     """Move one of RUN's samples along named directions and write it beside the original."""
-    import numpy as np
-
-    from couturier import directions as steer
-    from couturier.data.images import save_grid, to_uint8
+    from couturier.data.images import save_grid
     from couturier.directions import runs
 
     out = Path(out)
     refuse_existing(out, force)
     loaded = _loaded(run)
-    chosen = runs.parse_moves(list(moves), runs.read_directions(Path(found or Path(run) / "directions"), loaded))
-    drawn = runs.samples(loaded, 1, seed, (prompt,) if prompt else ())
-    pictures = [steer.move(loaded.generator, drawn.z, drawn.y, []), steer.move(loaded.generator, drawn.z, drawn.y,
-                                                                               chosen)]
-    save_grid(np.concatenate([to_uint8(p) for p in pictures]), out, 2, scale=4)
+    vectors = runs.read_directions(Path(found or Path(run) / "directions"), loaded)
+    runs.parse_moves(list(moves), vectors)  # each ID=STRENGTH checked as written
+    chosen = {spec.rpartition("=")[0]: float(spec.rpartition("=")[2]) for spec in moves}
+    save_grid(runs.edit(loaded, vectors, chosen, seed, prompt), out, 2, scale=4)
     click.echo(f"wrote {out}: sample {seed} as drawn, then moved by {', '.join(moves)}")
 
 

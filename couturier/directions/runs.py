@@ -17,7 +17,7 @@ import torch
 from couturier import sampling
 from couturier.directions.judges import Judges
 from couturier.directions.methods import Direction, find
-from couturier.directions.moves import attribute_direction, name_directions
+from couturier.directions.moves import attribute_direction, move, name_directions
 from couturier.errors import ConfigError
 
 MAX_STRENGTH = 5.0  # z's standard deviation is 1: beyond 5 the pictures leave what G was trained on
@@ -149,6 +149,22 @@ def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
         raise ConfigError(f"{path} was found for another run (run id {theirs}, this run's is {loaded.run_id}); "
                           "find this run's own directions", field="directions")
     return vectors
+
+
+def edit(loaded, vectors: dict[str, np.ndarray], moves: dict[str, float], seed: int = 0,
+         prompt: str | None = None) -> np.ndarray:
+    """Sample `seed` (of `prompt` for a text run) as drawn and moved by {direction id: strength}:
+    uint8 (2, C, H, W). `vectors` is what read_directions gives.
+
+        loaded = sampling.load_generator("runs/sngan")
+        before, after = edit(loaded, read_directions(Path("runs/sngan/directions"), loaded), {"sefa-2": 2.0}, seed=3)
+    """
+    from couturier.data.images import to_uint8
+
+    chosen = parse_moves([f"{key}={value}" for key, value in moves.items()], vectors)
+    drawn = samples(loaded, 1, seed, (prompt,) if prompt else ())
+    pictures = [move(loaded.generator, drawn.z, drawn.y, []), move(loaded.generator, drawn.z, drawn.y, chosen)]
+    return np.concatenate([to_uint8(p) for p in pictures])
 
 
 def parse_moves(moves: list[str], known: dict[str, np.ndarray]) -> list[tuple[np.ndarray, float]]:
