@@ -9,7 +9,7 @@ with their names, effect (the naming judge's change per unit step over its sprea
 and entanglement (the other judges' mean |change| per unit step over their spreads), against
 random unit directions judged the same way. Per attribute direction (InterFaceGAN): the share of
 held-out samples whose judge's score never falls along it from 0 to +3 (by more than 0.01) and the
-share that ends higher; with a kept attribute, how far the kept one moves with and without the
+share that ends higher, and the same for the walk up the judge's gradient; with a kept attribute, how far the kept one moves with and without the
 projection. The seconds to edit one picture. Writes docs/directions/NAME.json and the panels
 docs/directions/NAME-METHOD.png (through `couturier directions`, as a user draws them).
 """
@@ -89,12 +89,22 @@ def _attribute(loaded, judges, spec: str, keep: str, config: dict, prompts) -> d
     held = runs.samples(loaded, config["monotone_n"], HELD_OUT_SEED, prompts)
     fit_y, held_y = (runs.of_class(loaded, judge, s.y, len(s.z)) for s in (fit, held))
     vector = steer.attribute_direction(loaded.generator, fit.z, fit_y, judges.one(judge))
-    never_falls, rises = steer.monotone_share(loaded.generator, held.z, held_y, vector, judges.one(judge))
+    score = judges.one(judge)
+    never_falls, rises = steer.monotone_share(loaded.generator, held.z, held_y, score, vector=vector)
     direction = steer.Direction(vector, 0.0)
     steer.name_directions(loaded.generator, [direction], held.z, held_y, judges)
     entry = {"attribute": spec, "judge": judge, "never_falls": round(never_falls, 3), "rises": round(rises, 3),
              "effect": round(direction.effects[judge], 3),
-             "entanglement": round(float(np.mean([abs(v) for k, v in direction.effects.items() if k != judge])), 3)}
+             "entanglement": round(float(np.mean([abs(v) for k, v in direction.effects.items() if k != judge])), 3),
+             "score_at_0": round(float(score(steer.move(loaded.generator, held.z, held_y, [])).mean()), 3),
+             "score_at_3": round(float(score(steer.move(loaded.generator, held.z, held_y, [(vector, 3.0)])).mean()), 3)}
+    if judge in judges.gradients:  # the walk up the judge's gradient, the same distance
+        climb = judges.gradients[judge]
+        never_falls, rises = steer.monotone_share(loaded.generator, held.z, held_y, score, log_probability=climb)
+        walked = steer.walk(loaded.generator, held.z, held_y, climb, 3.0)
+        entry.update({"walk_never_falls": round(never_falls, 3), "walk_rises": round(rises, 3),
+                      "walk_score_at_3": round(float(score(steer.move(loaded.generator, walked, held_y, [])).mean()),
+                                               3)})
     if keep:
         kept = runs.judge_named(keep, judges)
         kept_vector = steer.attribute_direction(loaded.generator, fit.z, fit_y, judges.one(kept))
@@ -142,7 +152,10 @@ def _print(report: dict) -> None:
             print(f"  {d['name']}: {d['effect']:.2f} (others {d['entanglement']:.2f})")
     print(f"random: effect {report['random']['effect']:.2f}, entanglement {report['random']['entanglement']:.2f}")
     for a in report["attributes"]:
-        print(f"{a['attribute']}: never falls {a['never_falls']:.0%}, rises {a['rises']:.0%}, effect {a['effect']:.2f}"
+        print(f"{a['attribute']}: p {a['score_at_0']:.2f} -> {a['score_at_3']:.2f}, never falls {a['never_falls']:.0%}, "
+              f"rises {a['rises']:.0%}, effect {a['effect']:.2f}"
+              + (f"; walk: p -> {a['walk_score_at_3']:.2f}, never falls {a['walk_never_falls']:.0%}, rises "
+                 f"{a['walk_rises']:.0%}" if "walk_rises" in a else "")
               + (f"; {a['kept']} moves {a['kept_moves']:.2f} -> {a['kept_moves_when_held']:.2f} held"
                  if "kept" in a else ""))
     print(f"edit: {report['edit_seconds'] * 1000:.1f} ms")

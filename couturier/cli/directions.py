@@ -56,7 +56,7 @@ def directions(run, out, k, n, method, attributes, kept, classifier, prompts, se
     out.mkdir(parents=True, exist_ok=True)
     record = runs.record(loaded, run, method, named, chance)
     write_text(out / "directions.json", json.dumps(record, indent=2))
-    _panel(loaded, named, drawn, out / "directions.png")
+    _panel(loaded, named, drawn, judges, out / "directions.png")
     for entry in record["directions"]:
         click.echo(f"{entry['id']}: {entry['name']} ({entry['effect']:.2f} spreads a step; others "
                    f"{entry['entanglement']:.2f})")
@@ -68,26 +68,37 @@ def directions(run, out, k, n, method, attributes, kept, classifier, prompts, se
 @click.argument("run", type=click.Path())
 @click.option("--directions", "found", type=click.Path(),
               help="directions.json from `couturier directions` [RUN/directions/directions.json].")
-@click.option("--direction", "moves", multiple=True, required=True,
+@click.option("--direction", "moves", multiple=True,
               help="ID=STRENGTH, e.g. sefa-2=+2 or baseColour=Black=+1.5 (strength -5 to 5, in z's standard "
                    "deviations); repeatable.")
+@click.option("--walk", "walks", multiple=True,
+              help="NAME=VALUE=STRENGTH, e.g. class=Dress=+2: climb the judge's probability along its gradient, "
+                   "sample by sample (it rises at every step; a straight direction can turn); repeatable.")
+@click.option("--classifier", type=click.Path(), help="With --walk on colour runs: the attribute classifier to climb.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Which sample to edit.")
 @click.option("--prompt", help="Text-to-image runs: the words drawn (held while the noise moves).")
 @click.option("--out", type=click.Path(), required=True, help="The edited picture (.png), beside the original.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def edit(run, found, moves, seed, prompt, out, force) -> None:
-    """Move one of RUN's samples along named directions and write it beside the original."""
+def edit(run, found, moves, walks, classifier, seed, prompt, out, force) -> None:
+    """Move one of RUN's samples along named directions (or walk it up a judge) and write it
+    beside the original."""
+    from couturier import directions as steer
     from couturier.data.images import save_grid
     from couturier.directions import runs
 
+    if not moves and not walks:
+        raise ConfigError("say how to move the sample: --direction ID=STRENGTH or --walk NAME=VALUE=STRENGTH",
+                          field="direction")
     out = Path(out)
     refuse_existing(out, force)
     loaded = _loaded(run)
-    vectors = runs.read_directions(Path(found or Path(run) / "directions"), loaded)
+    vectors = runs.read_directions(Path(found or Path(run) / "directions"), loaded) if moves else {}
     runs.parse_moves(list(moves), vectors)  # each ID=STRENGTH checked as written
-    chosen = {spec.rpartition("=")[0]: float(spec.rpartition("=")[2]) for spec in moves}
-    save_grid(runs.edit(loaded, vectors, chosen, seed, prompt), out, 2, scale=4)
-    click.echo(f"wrote {out}: sample {seed} as drawn, then moved by {', '.join(moves)}")
+    chosen = {spec.rpartition("=")[0]: spec.rpartition("=")[2] for spec in moves}
+    climbs = {spec.rpartition("=")[0]: spec.rpartition("=")[2] for spec in walks}
+    judges = steer.judges_for(loaded.config.data.channels, _classifier(classifier, loaded)) if walks else None
+    save_grid(runs.edit(loaded, vectors, chosen, seed, prompt, climbs, judges), out, 2, scale=4)
+    click.echo(f"wrote {out}: sample {seed} as drawn, then moved by {', '.join((*moves, *walks))}")
 
 
 def _loaded(run):
@@ -108,8 +119,9 @@ def _classifier(path, loaded):
     return load_attribute_judge(Path(path))
 
 
-def _panel(loaded, named, drawn, path: Path) -> None:
-    """One row per direction, one column per step, named and measured beside it."""
+def _panel(loaded, named, drawn, judges, path: Path) -> None:
+    """One row per direction, one column per step, named and measured beside it; under each
+    attribute's direction, the walk up its judge."""
     import numpy as np
 
     from couturier import directions as steer
@@ -117,23 +129,30 @@ def _panel(loaded, named, drawn, path: Path) -> None:
     from couturier.directions import runs
     from couturier.viz import new_figure, save_figure
 
-    fig, axes = new_figure(len(named), len(steer.STEPS), (1.1 * len(steer.STEPS) + 2.2, 1.25 * len(named)),
-                           squeeze=False)
-    for row, (_, direction) in zip(axes, named):
+    rows = []
+    for _, direction in named:
         judge = direction.name.partition(" ")[2]
         y = runs.of_class(loaded, judge, drawn.y, len(drawn.z)) if direction.attribute else drawn.y
-        for ax, step in zip(row, steer.STEPS):
-            picture = to_uint8(steer.move(loaded.generator, drawn.z[:1], None if y is None else y[:1],
-                                          [(direction.vector, step)]))[0]
+        y = None if y is None else y[:1]
+        rows.append((direction.name, f"{direction.effect:.2f} / step",
+                     [steer.move(loaded.generator, drawn.z[:1], y, [(direction.vector, s)]) for s in steer.STEPS]))
+        if direction.attribute and judge in judges.gradients:
+            walked = [steer.walk(loaded.generator, drawn.z[:1], y, judges.gradients[judge], s) for s in steer.STEPS]
+            rows.append((f"walk: {direction.name}", "its gradient", [steer.move(loaded.generator, w, y, [])
+                                                                     for w in walked]))
+    fig, axes = new_figure(len(rows), len(steer.STEPS), (1.1 * len(steer.STEPS) + 2.2, 1.25 * len(rows)),
+                           squeeze=False)
+    for row, (name, measure, pictures) in zip(axes, rows):
+        for ax, step, moved in zip(row, steer.STEPS, pictures):
+            picture = to_uint8(moved)[0]
             ax.imshow(np.moveaxis(picture, 0, -1).squeeze(), cmap="gray" if picture.shape[0] == 1 else None)
             ax.set_xticks([])
             ax.set_yticks([])
             if row is axes[0]:
                 ax.set_title(f"{step:+g}", fontsize=8)
         row[-1].yaxis.set_label_position("right")
-        row[-1].set_ylabel(f"{direction.name}\n{direction.effect:.2f} / step", fontsize=7, rotation=0,
-                           ha="left", va="center")
-    save_figure(fig, path, "Directions (the method's strongest, then the attributes'), each row from -3 to +3")
+        row[-1].set_ylabel(f"{name}\n{measure}", fontsize=7, rotation=0, ha="left", va="center")
+    save_figure(fig, path, "Directions (the method's strongest, then the attributes' with their walks), -3 to +3")
 
 
 COMMANDS = (directions, edit)

@@ -24,7 +24,7 @@ ARGUMENT_FLAGS = {"class_name": "--class", "config": "--config", "out": "--out",
                   "weight": "--weight", "horizon": "--horizon", "level": "--level", "min_rows": "--min-rows",
                   "method": "--method", "prompts": "--prompts", "fabric_scale": "--fabric-scale",
                   "directions": "--directions", "classifier": "--classifier", "k": "--k", "keep": "--keep",
-                  "direction": "--direction", "prompt": "--prompt"}
+                  "direction": "--direction", "prompt": "--prompt", "walk": "--walk"}
 
 
 def _flag_names(section: str, field) -> list[str]:

@@ -17,6 +17,7 @@ INK = -0.8  # a pixel in [-1, 1] above this on a Fashion-MNIST picture (black ba
 PAPER = 0.9  # a colour picture's pixel whose three channels are all above this (in [-1, 1]) is background
 
 Scorer = Callable[[torch.Tensor], np.ndarray]  # pictures (N, C, H, W) in [-1, 1] -> (judges, N)
+LogProbabilities = Callable[[torch.Tensor], torch.Tensor]  # pictures -> (N, judges), differentiable
 
 
 class Judges:
@@ -24,6 +25,7 @@ class Judges:
 
     def __init__(self) -> None:
         self.groups: list[tuple[list[str], Scorer]] = []
+        self.gradients: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {}  # name -> log p, differentiable
 
     @classmethod
     def of(cls, judges: dict[str, Callable[[torch.Tensor], np.ndarray]]) -> "Judges":
@@ -33,8 +35,11 @@ class Judges:
             made.add([name], lambda x, judge=judge: np.asarray(judge(x))[None])
         return made
 
-    def add(self, names: list[str], scorer: Scorer) -> None:
+    def add(self, names: list[str], scorer: Scorer, log_probabilities: LogProbabilities | None = None) -> None:
+        """Judges scored together; with `log_probabilities`, they are probabilities a path can climb."""
         self.groups.append((list(names), scorer))
+        for i, name in enumerate(names if log_probabilities is not None else ()):
+            self.gradients[name] = lambda x, i=i: log_probabilities(x)[:, i]
 
     @property
     def names(self) -> list[str]:
@@ -62,20 +67,22 @@ def judges_for(channels: int, attributes=None) -> Judges:
         from couturier.data.fashion_mnist import CLASS_NAMES
         from couturier.metrics.features import load_fashion_classifier
 
-        classifier = load_fashion_classifier().eval()
+        classifier = load_fashion_classifier().eval().requires_grad_(False)
+
+        def log_probabilities(images: torch.Tensor) -> torch.Tensor:
+            return classifier(torch.nn.functional.interpolate(images, size=(28, 28), mode="area")).log_softmax(1)
 
         def probabilities(images: torch.Tensor) -> np.ndarray:
             with torch.no_grad():
-                small = torch.nn.functional.interpolate(images, size=(28, 28), mode="area")
-                return classifier(small).softmax(1).T.numpy()
+                return log_probabilities(images).exp().T.numpy()
 
-        judges.add([f"p({name})" for name in CLASS_NAMES], probabilities)
+        judges.add([f"p({name})" for name in CLASS_NAMES], probabilities, log_probabilities)
         judges.add(["brightness"], lambda x: x.mean((1, 2, 3)).numpy()[None])
         drawn = lambda x: x[:, 0] > INK  # noqa: E731
     else:
         judges.add(["lightness L*", "a* (green to red)", "b* (blue to yellow)"], lambda x: _lab(x).T)
         if attributes is not None:
-            judges.add(*_attribute_probabilities(attributes))
+            judges.add(*_attribute_probabilities(attributes.net.requires_grad_(False), attributes.classes))
         drawn = lambda x: ~(x > PAPER).all(1)  # noqa: E731
     judges.add(["ink area", "width", "height"], lambda x: np.stack([
         drawn(x).float().mean((1, 2)).numpy(), drawn(x).any(1).float().mean(1).numpy(),
@@ -83,17 +90,20 @@ def judges_for(channels: int, attributes=None) -> Judges:
     return judges
 
 
-def _attribute_probabilities(attributes) -> tuple[list[str], Scorer]:
-    names = [f"p({column}={value})" for column, values in attributes.classes.items() for value in values]
+def _attribute_probabilities(net: torch.nn.Module, classes: dict[str, list[str]]
+                              ) -> tuple[list[str], Scorer, LogProbabilities]:
+    names = [f"p({column}={value})" for column, values in classes.items() for value in values]
+
+    def log_probabilities(images: torch.Tensor) -> torch.Tensor:
+        x = images if images.shape[-1] == 64 else torch.nn.functional.interpolate(images, size=(64, 64), mode="area")
+        _, logits = net(x)
+        return torch.cat([logits[column].log_softmax(1) for column in classes], 1)
 
     def probabilities(images: torch.Tensor) -> np.ndarray:
         with torch.no_grad():
-            x = images if images.shape[-1] == 64 else torch.nn.functional.interpolate(images, size=(64, 64),
-                                                                                        mode="area")
-            _, logits = attributes.net(x)
-        return torch.cat([logits[column].softmax(1) for column in attributes.classes], 1).T.numpy()
+            return log_probabilities(images).exp().T.numpy()
 
-    return names, probabilities
+    return names, probabilities, log_probabilities
 
 
 def _lab(images: torch.Tensor) -> np.ndarray:

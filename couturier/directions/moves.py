@@ -69,14 +69,45 @@ def attribute_direction(generator: torch.nn.Module, z: torch.Tensor, y: torch.Te
     return (normal / max(np.linalg.norm(normal), 1e-12)).astype(np.float32)
 
 
+SUBSTEPS = 8  # gradient steps per unit of a walk: short enough that each one raises the judge's score
+
+
+def walk(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None,
+         log_probability: Callable[[torch.Tensor], torch.Tensor], strength: float) -> torch.Tensor:
+    """z moved |strength| units along the path that climbs (strength > 0) or descends the judge's
+    log-probability fastest: each sample follows its own gradient, a unit length per unit of
+    strength. A linear direction is one way for every sample and can pass through another class on
+    the way; a walk turns where the judge says, so the score rises at every step for nearly all."""
+    count = int(round(abs(strength) * SUBSTEPS))
+    sign = 1.0 if strength > 0 else -1.0
+    z = z.detach().clone()
+    for _ in range(count):
+        moving = z.clone().requires_grad_(True)
+        (gradient,) = torch.autograd.grad(log_probability(generator(moving, y)).sum(), moving)
+        z += sign * gradient / gradient.norm(dim=1, keepdim=True).clamp_min(1e-12) / SUBSTEPS
+    return z
+
+
 MONOTONE_STEPS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 TOLERANCE = 0.01  # a fall smaller than this (in probability) between steps is the judge's noise, not a turn
 
 
-def monotone_share(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None, vector: np.ndarray,
-                   judge: Callable[[torch.Tensor], np.ndarray]) -> tuple[float, float]:
-    """Along a direction from 0 to +3: the share of samples whose score never falls (by more than
-    TOLERANCE) from one step to the next, and the share whose score ends higher than it began."""
-    scores = np.stack([judge(move(generator, z, y, [(vector, step)])) for step in MONOTONE_STEPS])
+def monotone_share(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None,
+                   judge: Callable[[torch.Tensor], np.ndarray], vector: np.ndarray | None = None,
+                   log_probability: Callable[[torch.Tensor], torch.Tensor] | None = None) -> tuple[float, float]:
+    """Along a direction (`vector`) or a walk up the judge (`log_probability`) from 0 to +3: the
+    share of samples whose score never falls (by more than TOLERANCE) from one step to the next,
+    and the share whose score ends higher than it began."""
+    if (vector is None) == (log_probability is None):
+        raise ValueError("give a vector or a log_probability")
+    if vector is not None:
+        scores = np.stack([judge(move(generator, z, y, [(vector, step)])) for step in MONOTONE_STEPS])
+    else:
+        scores, at = [], z
+        for previous, step in zip((0.0, *MONOTONE_STEPS), MONOTONE_STEPS):
+            at = walk(generator, at, y, log_probability, step - previous)  # continued, not restarted
+            with torch.no_grad():
+                scores.append(judge(generator(at, y).float()))
+        scores = np.stack(scores)
     never_falls = (np.diff(scores, axis=0) >= -TOLERANCE).all(0)
     return float(never_falls.mean()), float((scores[-1] > scores[0]).mean())

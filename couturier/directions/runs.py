@@ -17,7 +17,7 @@ import torch
 from couturier import sampling
 from couturier.directions.judges import Judges
 from couturier.directions.methods import Direction, find
-from couturier.directions.moves import attribute_direction, move, name_directions
+from couturier.directions.moves import attribute_direction, move, name_directions, walk
 from couturier.errors import ConfigError
 
 MAX_STRENGTH = 5.0  # z's standard deviation is 1: beyond 5 the pictures leave what G was trained on
@@ -152,8 +152,10 @@ def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
 
 
 def edit(loaded, vectors: dict[str, np.ndarray], moves: dict[str, float], seed: int = 0,
-         prompt: str | None = None) -> np.ndarray:
-    """Sample `seed` (of `prompt` for a text run) as drawn and moved by {direction id: strength}:
+         prompt: str | None = None, walks: dict[str, float] | None = None, judges: Judges | None = None
+         ) -> np.ndarray:
+    """Sample `seed` (of `prompt` for a text run) as drawn and moved by {direction id: strength},
+    then walked up (or down) each judge in `walks` ({"class=Dress": 2.0}, needs `judges`):
     uint8 (2, C, H, W). `vectors` is what read_directions gives.
 
         loaded = sampling.load_generator("runs/sngan")
@@ -162,9 +164,37 @@ def edit(loaded, vectors: dict[str, np.ndarray], moves: dict[str, float], seed: 
     from couturier.data.images import to_uint8
 
     chosen = parse_moves([f"{key}={value}" for key, value in moves.items()], vectors)
+    strengths = {spec: _strength(f"{spec}={amount}", amount, "walk") for spec, amount in (walks or {}).items()}
+    climbs = [(climbable(spec, judges), strength) for spec, strength in strengths.items()]
     drawn = samples(loaded, 1, seed, (prompt,) if prompt else ())
-    pictures = [move(loaded.generator, drawn.z, drawn.y, []), move(loaded.generator, drawn.z, drawn.y, chosen)]
+    z = drawn.z
+    for vector, strength in chosen:
+        z = z + strength * torch.as_tensor(vector)
+    for log_probability, strength in climbs:
+        z = walk(loaded.generator, z, drawn.y, log_probability, strength)
+    pictures = [move(loaded.generator, drawn.z, drawn.y, []), move(loaded.generator, z, drawn.y, [])]
     return np.concatenate([to_uint8(p) for p in pictures])
+
+
+def climbable(spec: str, judges: Judges | None):
+    """The differentiable log-probability of the judge an attribute names, for a walk."""
+    if judges is None:
+        raise ConfigError(f"{spec!r}: a walk needs the run's judges", field="walk")
+    name = judge_named(spec, judges)
+    if name not in judges.gradients:
+        raise ConfigError(f"{spec!r}: {name} is not a probability a walk can climb", field="walk")
+    return judges.gradients[name]
+
+
+def _strength(spec: str, amount, field: str = "direction") -> float:
+    try:
+        strength = float(amount)
+    except ValueError:
+        raise ConfigError(f"{spec!r}: give NAME=STRENGTH, e.g. +2", field=field) from None
+    if not -MAX_STRENGTH <= strength <= MAX_STRENGTH:
+        raise ConfigError(f"{spec!r}: the strength must be between -{MAX_STRENGTH:g} and {MAX_STRENGTH:g}",
+                          field=field)
+    return strength
 
 
 def parse_moves(moves: list[str], known: dict[str, np.ndarray]) -> list[tuple[np.ndarray, float]]:
@@ -177,11 +207,8 @@ def parse_moves(moves: list[str], known: dict[str, np.ndarray]) -> list[tuple[np
         if name not in known:
             raise ConfigError(f"no direction {name!r}; choose from {', '.join(known)}", field="direction")
         try:
-            strength = float(amount)
+            float(amount)
         except ValueError:
             raise ConfigError(f"{spec!r}: give ID=STRENGTH, e.g. {name}=+2", field="direction") from None
-        if not -MAX_STRENGTH <= strength <= MAX_STRENGTH:
-            raise ConfigError(f"{spec!r}: the strength must be between -{MAX_STRENGTH:g} and {MAX_STRENGTH:g}",
-                              field="direction")
-        chosen.append((known[name], strength))
+        chosen.append((known[name], _strength(spec, amount)))
     return chosen

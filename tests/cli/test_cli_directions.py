@@ -84,6 +84,16 @@ def test_attribute_directions_from_the_command_and_their_bad_names(conditional_r
     code, _, err = run_cli(monkeypatch, capsys, "edit", conditional_run, "--directions", out, "--direction",
                            "class=Dress=+2", "--out", tmp_path / "e.png")  # an attribute's own name is its id too
     assert code == 0, err
+    code, _, err = run_cli(monkeypatch, capsys, "edit", conditional_run, "--walk", "class=Dress=+2", "--out",
+                           tmp_path / "walked.png")  # a walk needs no directions file
+    left, right = halves(tmp_path / "walked.png")
+    assert code == 0 and not np.array_equal(left, right), err
+    for walk, message in (("class=Dress", "give NAME=STRENGTH"), ("class=Dress=+9", "between -5 and 5"),
+                          ("class=frock=1", "no class 'frock'")):
+        code, _, err = run_cli(monkeypatch, capsys, "edit", conditional_run, "--walk", walk, "--out", tmp_path / "w.png")
+        assert code == 2 and message in err and err.count("\n") == 1, (walk, err)
+    code, _, err = run_cli(monkeypatch, capsys, "edit", conditional_run, "--out", tmp_path / "w.png")
+    assert code == 2 and "say how to move the sample" in err
     for spec, message in (("class=frock", "no class 'frock'; choose from t-shirt/top"),
                           ("baseColour=Black", "know no 'baseColour'; they know class"),
                           ("dress", "name an attribute as NAME=VALUE")):

@@ -55,9 +55,42 @@ def test_monotone_share_tells_a_steady_rise_from_a_wobble():
     z = torch.randn(200, 6, generator=torch.Generator().manual_seed(1))
     brightness = lambda x: x.mean((1, 2, 3)).numpy()  # noqa: E731
     up = np.eye(6, dtype=np.float32)[0]
-    never_falls, rises = steer.monotone_share(Brightens(), z, None, up, brightness)
+    never_falls, rises = steer.monotone_share(Brightens(), z, None, brightness, vector=up)
     assert never_falls == 1.0 and rises == 1.0
-    never_falls, rises = steer.monotone_share(Brightens(wobble=0.5), z, None, up, brightness)
+    never_falls, rises = steer.monotone_share(Brightens(wobble=0.5), z, None, brightness, vector=up)
     assert never_falls < 0.5  # sin(8 z0) turns several times between 0 and +3
-    never_falls, rises = steer.monotone_share(Brightens(), z, None, -up, brightness)
+    never_falls, rises = steer.monotone_share(Brightens(), z, None, brightness, vector=-up)
     assert never_falls == 0.0 and rises == 0.0
+
+
+def test_a_walk_up_a_judge_raises_it_at_every_step_where_a_straight_line_turns():
+    """The judge peaks where z0 = 1: a straight line through it rises then falls; a walk that
+    follows the judge's gradient stops climbing at the peak and never falls."""
+    class Peak(torch.nn.Module):
+        def forward(self, z, y=None):
+            return (-(z[:, :1] - 1.0) ** 2)[:, :, None, None].expand(-1, 1, 2, 2)
+
+    log_p = lambda x: x[:, 0, 0, 0]  # noqa: E731  (the picture is its own log-probability)
+    judge = lambda x: x[:, 0, 0, 0].exp().numpy()  # noqa: E731
+    z = torch.zeros(20, 3)
+    z[:, 1:] = torch.randn(20, 2, generator=torch.Generator().manual_seed(0))
+    straight, _ = steer.monotone_share(Peak(), z, None, judge, vector=np.eye(3, dtype=np.float32)[0])
+    walked, rises = steer.monotone_share(Peak(), z, None, judge, log_probability=log_p)
+    assert straight == 0.0 and walked == 1.0 and rises == 1.0
+    moved = steer.walk(Peak(), z, None, log_p, 0.5)
+    assert torch.allclose(moved[:, 0], torch.full((20,), 0.5), atol=1e-5) and torch.equal(moved[:, 1:], z[:, 1:])
+
+
+def test_on_a_trained_conditional_run_a_walk_up_a_class_raises_it_at_every_step_for_nearly_every_seed(
+        conditional_run):
+    from couturier import sampling
+    from couturier.directions import runs
+
+    loaded = sampling.load_generator(conditional_run)
+    judges = steer.judges_for(1)
+    held = runs.samples(loaded, 60, 1000)
+    for judge in ("p(dress)", "p(sneaker)"):
+        y = runs.of_class(loaded, judge, held.y, len(held.z))
+        never_falls, rises = steer.monotone_share(loaded.generator, held.z, y, judges.one(judge),
+                                                  log_probability=judges.gradients[judge])
+        assert never_falls >= 0.9 and rises >= 0.9, (judge, never_falls, rises)
