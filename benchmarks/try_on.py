@@ -1,6 +1,7 @@
 """Virtual try-on judged: 20 people x 5 garments laid flat (`couturier try-on`).
 
     python benchmarks/try_on.py          # about a minute; docs/people/try-on.png and try-on.json
+    python benchmarks/try_on.py --classifier judge.safetensors   # also the attribute classifier's reading
 
 People: 20 catalogue photos of people (men and women; T-shirts, shirts, tank tops, kurtas, a dress;
 white on white among them), enlarged from 60x80 to 240x320. Garments: a blue jersey, a purple
@@ -10,11 +11,16 @@ absolute difference, 0-255; at most 2 wanted), the share of the old upper garmen
 uncovered (then inpainted), the share of the placed garment that fell outside the person (a misfit),
 the new garment's colour kept (CIEDE2000 between the product's median colour and the result's over
 where the garment was laid; under 10 reads as the same colour under the person's light), and the
-seconds. Then five pairs at 512 px for the time the issue sets (at most 2 s). The panel shows ten of
+seconds. With `--classifier` (an attribute classifier of the catalogue, `couturier train-classifier`):
+the share of results whose predicted colour and article type are the garment's own (as the
+catalogue lists them), against the same for the people before (how often they already wore it)
+and for the product photos themselves (what the classifier reads of the garment at all). Then five pairs at 512 px for the time the issue sets (at most 2 s). The panel shows ten of
 the people (every other one) with the five garments.
 """
 from __future__ import annotations
 
+import argparse
+import csv
 import json
 import time
 from pathlib import Path
@@ -96,14 +102,40 @@ def summarise(rows: list[dict]) -> dict:
                 "max": round(float(np.nanmax([r[k] for r in rows])), 3)} for k in keys}
 
 
+def read_as(classifier_path: str, rows: list[dict], results: list[np.ndarray]) -> dict:
+    """The attribute classifier's colour and article type of the results, the people before and the
+    products, each against the garment's own catalogue values."""
+    from couturier.data.catalogue import pad_to_square
+    from couturier.metrics.attributes import load_attribute_judge
+
+    judge = load_attribute_judge(Path(classifier_path))
+    with (SHARED.parent / "styles.csv").open() as fh:
+        listed = {row["id"]: row for row in csv.DictReader(fh)}
+
+    def predicted(pictures: list[np.ndarray]) -> dict[str, list[str]]:
+        squares = np.stack([np.asarray(pad_to_square(Image.fromarray(p)).resize((64, 64), Image.Resampling.BOX))
+                            for p in pictures]).transpose(0, 3, 1, 2)
+        return judge.predict(squares)[1]
+
+    wanted = {c: [listed[r["garment"]][c] for r in rows] for c in ("baseColour", "articleType")}
+    readings = {"results": predicted(results), "people before": predicted([photo(r["person"]) for r in rows]),
+                "products": predicted([photo(r["garment"]) for r in rows])}
+    return {what: {c: round(float(np.mean([p == w for p, w in zip(read[c], wanted[c])])), 3) for c in wanted}
+            for what, read in readings.items()}
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classifier", help="an attribute classifier (.safetensors) to read the results with")
+    args = parser.parse_args()
     try_on(photo(PEOPLE[0]), photo(GARMENTS[0]))  # the networks' first calls build them: not timed
-    rows, grid = [], []
+    rows, grid, results = [], [], []
     for index, key in enumerate(PEOPLE):
         line = [photo(key)]
         for garment_key in GARMENTS:
             row, image = measure(key, garment_key)
             rows.append(row)
+            results.append(image)
             line.append(image)
             print(json.dumps(row), flush=True)
         if index % 2 == 0:
@@ -115,6 +147,8 @@ def main() -> None:
                "background_at_most_2": sum(r["background_change"] <= 2 for r in rows),
                "seconds_512": {"median": round(float(np.median([r["seconds"] for r in large])), 3),
                                "max": round(float(np.max([r["seconds"] for r in large])), 3)}}
+    if args.classifier:
+        summary["classifier_reads_the_garment"] = read_as(args.classifier, rows, results)
     write_text(DOCS / "try-on.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "side": SIDE,
                                                  "summary": summary, "rows": rows, "at_512": large}, indent=2))
     print(json.dumps(summary, indent=2))

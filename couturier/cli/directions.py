@@ -56,7 +56,7 @@ def directions(run, out, k, n, method, attributes, kept, classifier, prompts, se
     out.mkdir(parents=True, exist_ok=True)
     record = runs.record(loaded, run, method, named, chance)
     write_text(out / "directions.json", json.dumps(record, indent=2))
-    _panel(loaded, named, drawn, judges, out / "directions.png")
+    _panel(loaded, named, drawn, judges, out / "directions.png", method)
     for entry in record["directions"]:
         click.echo(f"{entry['id']}: {entry['name']} ({entry['effect']:.2f} spreads a step; others "
                    f"{entry['entanglement']:.2f})")
@@ -119,7 +119,7 @@ def _classifier(path, loaded):
     return load_attribute_judge(Path(path))
 
 
-def _panel(loaded, named, drawn, judges, path: Path) -> None:
+def _panel(loaded, named, drawn, judges, path: Path, method: str) -> None:
     """One row per direction, one column per step, named and measured beside it; under each
     attribute's direction, the walk up its judge."""
     import numpy as np
@@ -152,7 +152,10 @@ def _panel(loaded, named, drawn, judges, path: Path) -> None:
                 ax.set_title(f"{step:+g}", fontsize=8)
         row[-1].yaxis.set_label_position("right")
         row[-1].set_ylabel(f"{name}\n{measure}", fontsize=7, rotation=0, ha="left", va="center")
-    save_figure(fig, path, "Directions (the method's strongest, then the attributes' with their walks), -3 to +3")
+    title = {"sefa": "SeFa", "ganspace": "GANSpace"}[method] + "'s strongest directions"
+    if any(direction.attribute for _, direction in named):
+        title += ", then the attributes' (InterFaceGAN) with their walks"
+    save_figure(fig, path, f"{title}; each row from -3 to +3")
 
 
 COMMANDS = (directions, edit)
