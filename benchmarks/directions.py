@@ -24,6 +24,7 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from couturier import directions as steer
 from couturier import sampling
@@ -140,6 +141,9 @@ def _panel(config: dict, method: str, name: str, classifier, prompts) -> None:
         command += ["--prompt", prompt]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     (out / "directions.png").replace(DOCS / f"{name}-{method}.png")
+    # 256 colours are plenty to look at and keep the picture small in the repository
+    picture = Image.open(DOCS / f"{name}-{method}.png").convert("RGB")
+    picture.quantize(256, dither=Image.Dither.NONE).save(DOCS / f"{name}-{method}.png", optimize=True)
     (out / "directions.json").unlink()
     out.rmdir()
 
