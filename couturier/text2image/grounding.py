@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Sequence
 
@@ -143,6 +143,14 @@ def _product(options: list[list[str]]) -> list[tuple[str, ...]]:
     return list(product(*options))
 
 
+def _singular(word: str) -> str:
+    """"Dresses" and "dress", "T-shirts" and "tshirt" alike: enough to tell a look's word in a prompt."""
+    word = word.replace("-", "")
+    if word.endswith("sses"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _mentions(prompt: str, value: str) -> bool:
     return re.search(rf"(?<![a-z]){re.escape(value.lower())}(?![a-z])", prompt.lower()) is not None
 
@@ -244,7 +252,28 @@ class PromptGrounder:
                     look = self._best(row, known[i])
                     inferred = {c: v for c, v in zip(self.columns, look) if c not in known[i]}
                     readings[unique[i]] = Reading(unique[i], self._look_text(look), inferred)
-        return [readings[prompt] for prompt in prompts]
+        return [self._with_details(readings[prompt]) for prompt in prompts]
+
+    def details(self, prompt: str) -> list[str]:
+        """The prompt's words that name no column's value ("striped", "denim", "leather" in "striped
+        denim shirt for men"): no look says them, so a reading in the catalogue's words would drop
+        them; G learnt them from the catalogue's own names, so they go to it with the reading."""
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words = re.findall(r"[a-z][a-z'-]*", prompt.lower())
+        return [w for w in dict.fromkeys(words) if w not in ENGLISH_STOP_WORDS and len(w) > 2
+                and _singular(w) not in self._value_words and not any(s for _, s in self._named(w))]
+
+    @cached_property
+    def _value_words(self) -> set[str]:
+        return {_singular(word) for values in self.values.values() for value in values
+                for word in re.findall(r"[a-z][a-z'-]*", value.lower())}
+
+    def _with_details(self, reading: Reading) -> Reading:
+        details = self.details(reading.prompt) if reading.inferred else []
+        if not details:
+            return reading
+        return replace(reading, text=f"{' '.join(details)} {reading.text}")
 
     def column_scores(self, vectors: np.ndarray, prompts: Sequence[str]) -> list[dict[str, dict[str, float]]]:
         """Per prompt and column, each of the catalogue's values' log-probability: the calibrated

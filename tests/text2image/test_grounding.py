@@ -41,6 +41,17 @@ def test_a_literal_combination_the_catalogue_never_had_is_kept():
     assert reading.text.startswith("Blue Dresses for ")
 
 
+def test_words_no_look_says_go_to_g_with_the_reading():
+    """A pattern or a material names no colour, article or gender: the reading keeps it for G."""
+    grounder = PromptGrounder(catalogue_looks(COLUMNS), build_text_encoder("tfidf").fit(["red dress", "blue shirt"]),
+                              use_wordnet=False)
+    assert grounder.details("a striped red dress, for a party") == ["striped", "party"]
+    [reading] = grounder.read(["a striped red dress"])
+    assert reading.inferred["gender"] == "Women" and reading.text == "striped Red Dresses for Women"
+    [reading] = grounder.read(["a red dress"])
+    assert reading.text == "Red Dresses for Women"
+
+
 @pytest.mark.skipif(not (SHARED / "styles.csv").is_file(), reason="../shared catalogue absent")
 def test_synonyms_are_read_as_the_catalogue_look_they_name():
     with (SHARED / "styles.csv").open(encoding="utf-8") as fh:

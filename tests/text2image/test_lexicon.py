@@ -82,7 +82,7 @@ def test_grounding_reads_a_prompt_through_wordnet_where_the_encoder_knows_none_o
     assert reading.text == "Red Dresses for Women"
     blind_reader = PromptGrounder(looks, encoder, use_wordnet=False, use_colour_names=False)
     [blind], [other] = blind_reader.read(["a crimson frock"]), blind_reader.read(["a cobalt shirt"])
-    assert blind.text == other.text  # TF-IDF alone reads both alike: it knows none of their words
+    assert blind.inferred == other.inferred  # TF-IDF alone reads both alike: it knows none of their words
 
 
 def test_a_damaged_wordnet_folder_is_a_one_line_error(tmp_path, monkeypatch):
