@@ -10,8 +10,9 @@ and entanglement (the other judges' mean |change| per unit step over their sprea
 random unit directions judged the same way. Per attribute direction (InterFaceGAN): the share of
 held-out samples whose judge's score never falls along it from 0 to +3 (by more than 0.01) and the
 share that ends higher, and the same for the walk up the judge's gradient; with a kept attribute, how far the kept one moves with and without the
-projection. The seconds to edit one picture. Writes docs/directions/NAME.json and the panels
-docs/directions/NAME-METHOD.png (through `couturier directions`, as a user draws them).
+projection. The seconds to edit one picture. Writes docs/directions/NAME.json and, where the
+config says `panel = true`, SeFa's panel docs/directions/NAME-sefa.png (through `couturier
+directions`, as a user draws it).
 """
 from __future__ import annotations
 
@@ -62,8 +63,8 @@ def main() -> None:
     report["edit_seconds"] = _edit_seconds(loaded, found[0].vector, prompts)
     DOCS.mkdir(parents=True, exist_ok=True)
     write_text(DOCS / f"{name}.json", json.dumps(report, indent=2))
-    for method in ("sefa", "ganspace"):
-        _panel(config, method, name, classifier, prompts)
+    if config.get("panel"):  # only the panels the docs pages show
+        _panel(config, "sefa", name, classifier, prompts)
     _print(report)
 
 

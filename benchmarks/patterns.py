@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -70,6 +71,9 @@ def main() -> None:
                        "drawn_shares": {p: round(float(np.mean(shown == p)), 3) for p in PATTERNS}}
         if literal:
             save_grid(drawn, ROOT / "docs" / "t2i" / "patterns.png", SEEDS, scale=1)
+            # 256 colours are plenty to look at and keep the picture small in the repository
+            picture = Image.open(ROOT / "docs" / "t2i" / "patterns.png").convert("RGB")
+            picture.quantize(256, dither=Image.Dither.NONE).save(ROOT / "docs" / "t2i" / "patterns.png", optimize=True)
     write_text(ROOT / "docs" / "t2i" / "patterns.json", json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
 

@@ -14,7 +14,7 @@
    held-out images (the ceiling); FID in the classifier's feature space against the held-out
    images; images per second for generation. Each prompt is drawn once with its own noise, as
    G's raw draw and as D's favourite of 4 (`--best-of 1,4`; `couturier generate --best-of 4`).
-   Grids of the same prompts go to docs/t2i/.
+   Grids of the same prompts go beside the runs (ROOT/grid-RUN.png).
 """
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
         generate(loaded, ["Blue Tshirts for Men"], n=1000, seed=0, best_of=k)
         results["images_per_s" + tag] = 1000 / (time.perf_counter() - start)
         images = generate(loaded, GRID_PROMPTS, n=8, seed=0, best_of=k)
-        save_grid(images, Path("docs/t2i") / f"grid-{grid_name}{f'-best-of-{k}' if k > 1 else ''}.png", 8, scale=1)
+        save_grid(images, run.parent / f"grid-{grid_name}{f'-best-of-{k}' if k > 1 else ''}.png", 8, scale=1)
     return results
 
 

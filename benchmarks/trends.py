@@ -21,6 +21,7 @@ from couturier.trends import forecast, load_history
 from couturier.trends.plot import plot_backtest, plot_forecast
 
 DOCS = Path("docs/trends")
+PLOTS = Path("runs/bench/trends")
 
 
 def run_config(path: Path) -> dict:
@@ -30,8 +31,10 @@ def run_config(path: Path) -> dict:
                            min_rows=spec.get("min_rows", 100))
     forecasts = forecast(history, spec.get("horizon", 2))
     seconds = time.perf_counter() - start
-    plot_forecast(forecasts, DOCS / f"forecast-{path.stem}.png", f"Shares of {spec['attribute']}: history and forecast")
-    plot_backtest(forecasts, DOCS / f"backtest-{path.stem}.png", f"{spec['attribute']}: backtest error per method")
+    # the plots go beside the runs: the docs pages show only the collection
+    PLOTS.mkdir(parents=True, exist_ok=True)
+    plot_forecast(forecasts, PLOTS / f"forecast-{path.stem}.png", f"Shares of {spec['attribute']}: history and forecast")
+    plot_backtest(forecasts, PLOTS / f"backtest-{path.stem}.png", f"{spec['attribute']}: backtest error per method")
     fc = forecasts[0]
     solid = fc.history.solid()
     return {"attribute": spec["attribute"], "seconds": round(seconds, 1), "periods": len(fc.history.periods),
