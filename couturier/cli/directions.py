@@ -34,10 +34,6 @@ MAX_SAMPLES = 4096  # samples each direction is judged on, at 7 steps each
 def directions(run, out, k, n, method, attributes, kept, classifier, prompts, seed, force) -> None:
     """Find the directions in RUN's latent space that change its pictures most, name each by what
     it measurably changes, and write them with a panel (rows: directions; columns: -3 to +3)."""
-    from couturier import directions as steer
-    from couturier.directions import runs
-    from couturier.fileio import write_text
-
     if not 2 <= n <= MAX_SAMPLES:
         raise ConfigError(f"--n {n}: judge directions on 2 to {MAX_SAMPLES} samples", field="n")
     if kept and not attributes:
@@ -45,6 +41,20 @@ def directions(run, out, k, n, method, attributes, kept, classifier, prompts, se
     out = Path(out) if out else Path(run) / "directions"
     refuse_existing(out, force, folder=True)
     loaded = _loaded(run)
+    made = _make_folder(out)  # before the work: a folder that cannot be made is said now, not after it
+    try:
+        _find(run, out, loaded, k, n, method, attributes, kept, classifier, prompts, seed)
+    except BaseException:
+        if made and not any(out.iterdir()):
+            out.rmdir()  # a refusal leaves nothing behind
+        raise
+
+
+def _find(run, out: Path, loaded, k, n, method, attributes, kept, classifier, prompts, seed) -> None:
+    from couturier import directions as steer
+    from couturier.directions import runs
+    from couturier.fileio import write_text
+
     judges = steer.judges_for(loaded.config.data.channels, _classifier(classifier, loaded))
     for spec in (*attributes, *kept):  # a bad name is refused before any work
         runs.judge_named(spec, judges)
@@ -53,7 +63,6 @@ def directions(run, out, k, n, method, attributes, kept, classifier, prompts, se
     chance = runs.random_directions(loaded, k, drawn, judges, seed)
     named = [(f"{method}-{i + 1}", d) for i, d in enumerate(found)]
     named += runs.attribute_directions(loaded, list(attributes), list(kept), judges, drawn, seed, prompts)
-    out.mkdir(parents=True, exist_ok=True)
     record = runs.record(loaded, run, method, named, chance)
     write_text(out / "directions.json", json.dumps(record, indent=2))
     _panel(loaded, named, drawn, judges, out / "directions.png", method)
@@ -99,6 +108,16 @@ def edit(run, found, moves, walks, classifier, seed, prompt, out, force) -> None
     judges = steer.judges_for(loaded.config.data.channels, _classifier(classifier, loaded)) if walks else None
     save_grid(runs.edit(loaded, vectors, chosen, seed, prompt, climbs, judges), out, 2, scale=4)
     click.echo(f"wrote {out}: sample {seed} as drawn, then moved by {', '.join((*moves, *walks))}")
+
+
+def _make_folder(out: Path) -> bool:
+    """Make --out; True when it was not there before."""
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return made
+    except OSError as exc:
+        raise ConfigError(f"cannot make the folder {out} ({exc.strerror}); choose another --out", field="out") from None
 
 
 def _loaded(run):
