@@ -29,7 +29,7 @@ from PIL import Image
 
 from couturier import directions as steer
 from couturier import sampling
-from couturier.directions import runs
+from couturier.directions import latent, runs
 from couturier.fileio import write_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,23 +44,27 @@ def main() -> None:
     config = tomllib.loads(Path(args.config).read_text())
     name = Path(args.config).stem
     loaded = sampling.load_generator(config["run"])
+    steered = latent.steerable(loaded)
     classifier = config.get("classifier") or None
     judges = steer.judges_for(loaded.config.data.channels, _classifier(classifier))
     prompts = tuple(config.get("prompts", ()))
     drawn = runs.samples(loaded, config["n"], config["seed"], prompts)
+    spread = runs.judged_spread(loaded, judges, config["seed"])
     report = {"run": config["run"], "step": loaded.step, "n": config["n"], "methods": {}}
-    fitted_on = runs.samples(loaded, runs.GANSPACE_SAMPLES, config["seed"] + 2, prompts)  # drawn before the clock
+    fitted_on = runs.varied(loaded, runs.GANSPACE_SAMPLES, config["seed"] + 2, prompts)  # drawn before the clock
     for method in ("sefa", "ganspace"):
-        start = time.perf_counter()  # SeFa: its eigendecomposition; GANSpace: the early layer and the PCA
-        found = steer.find(method, loaded.generator, config["k"], fitted_on.z, fitted_on.y)
-        seconds = time.perf_counter() - start
-        steer.name_directions(loaded.generator, found, drawn.z, drawn.y, judges)
-        report["methods"][method] = {"seconds": round(seconds, 4), **_summary(found)}
-    chance = runs.random_directions(loaded, config["k"], drawn, judges, config["seed"])
-    report["random"] = _summary(chance)
-    report["attributes"] = [_attribute(loaded, judges, spec, keep, config, prompts)
+        for space in steered.spaces.values():
+            start = time.perf_counter()  # SeFa: its eigendecomposition; GANSpace: the early layer and the PCA
+            found = steer.find(method, steered.generator, config["k"], fitted_on.z, fitted_on.y, space)
+            seconds = time.perf_counter() - start
+            steer.name_directions(steered.generator, found, drawn.z, drawn.y, judges, spread)
+            report["methods"][_key(method, space.name)] = {"seconds": round(seconds, 4), **_summary(found)}
+    chance = runs.random_directions(loaded, config["k"], drawn, judges, config["seed"], spread)
+    for space in steered.spaces:
+        report[_key("random", space)] = _summary([d for d in chance if d.space == space])
+    report["attributes"] = [_attribute(loaded, judges, spec, keep, config, prompts, spread)
                             for spec, keep in config.get("attributes", [])]
-    report["edit_seconds"] = _edit_seconds(loaded, found[0].vector, prompts)
+    report["edit_seconds"] = _edit_seconds(loaded, found[0].vector, prompts)  # the last space's strongest
     DOCS.mkdir(parents=True, exist_ok=True)
     write_text(DOCS / f"{name}.json", json.dumps(report, indent=2))
     if config.get("panel"):  # only the panels the docs pages show
@@ -76,6 +80,10 @@ def _classifier(path):
     return load_attribute_judge(Path(path))
 
 
+def _key(method: str, space: str) -> str:
+    return method if space == "noise" else f"{method}-{space}"
+
+
 def _summary(found) -> dict:
     return {"directions": [{"name": d.name, "effect": round(d.effect, 3), "entanglement": round(d.entanglement, 3)}
                            for d in found],
@@ -83,35 +91,37 @@ def _summary(found) -> dict:
             "entanglement": round(float(np.mean([d.entanglement for d in found])), 3)}
 
 
-def _attribute(loaded, judges, spec: str, keep: str, config: dict, prompts) -> dict:
+def _attribute(loaded, judges, spec: str, keep: str, config: dict, prompts, spread) -> dict:
     """One InterFaceGAN direction: fitted on one set of samples, measured on another."""
     judge = runs.judge_named(spec, judges)
-    fit = runs.samples(loaded, runs.ATTRIBUTE_SAMPLES, config["seed"] + 1, prompts)
+    steered = latent.steerable(loaded)
+    space, generator = steered.steered, steered.generator
+    fit = runs.varied(loaded, runs.ATTRIBUTE_SAMPLES, config["seed"] + 1, prompts)
     held = runs.samples(loaded, config["monotone_n"], HELD_OUT_SEED, prompts)
     fit_y, held_y = (runs.of_class(loaded, judge, s.y, len(s.z)) for s in (fit, held))
-    vector = steer.attribute_direction(loaded.generator, fit.z, fit_y, judges.one(judge))
     score = judges.one(judge)
-    never_falls, rises = steer.monotone_share(loaded.generator, held.z, held_y, score, vector=vector)
+    vector = steer.attribute_direction(generator, fit.z, fit_y, score, space=space)
+    never_falls, rises = steer.monotone_share(generator, held.z, held_y, score, vector=vector)
     direction = steer.Direction(vector, 0.0)
-    steer.name_directions(loaded.generator, [direction], held.z, held_y, judges)
-    entry = {"attribute": spec, "judge": judge, "never_falls": round(never_falls, 3), "rises": round(rises, 3),
-             "effect": round(direction.effects[judge], 3),
+    steer.name_directions(generator, [direction], held.z, held_y, judges, spread)
+    entry = {"attribute": spec, "judge": judge, "space": space.name, "never_falls": round(never_falls, 3),
+             "rises": round(rises, 3), "effect": round(direction.effects[judge], 3),
              "entanglement": round(float(np.mean([abs(v) for k, v in direction.effects.items() if k != judge])), 3),
-             "score_at_0": round(float(score(steer.move(loaded.generator, held.z, held_y, [])).mean()), 3),
-             "score_at_3": round(float(score(steer.move(loaded.generator, held.z, held_y, [(vector, 3.0)])).mean()), 3)}
+             "score_at_0": round(float(score(steer.move(generator, held.z, held_y, [])).mean()), 3),
+             "score_at_3": round(float(score(steer.move(generator, held.z, held_y, [(vector, 3.0)])).mean()), 3)}
     if judge in judges.gradients:  # the walk up the judge's gradient, the same distance
         climb = judges.gradients[judge]
-        never_falls, rises = steer.monotone_share(loaded.generator, held.z, held_y, score, log_probability=climb)
-        walked = steer.walk(loaded.generator, held.z, held_y, climb, 3.0)
+        never_falls, rises = steer.monotone_share(generator, held.z, held_y, score, log_probability=climb,
+                                                  space=space)
+        walked = steer.walk(generator, held.z, held_y, climb, 3.0, space)
         entry.update({"walk_never_falls": round(never_falls, 3), "walk_rises": round(rises, 3),
-                      "walk_score_at_3": round(float(score(steer.move(loaded.generator, walked, held_y, [])).mean()),
-                                               3)})
+                      "walk_score_at_3": round(float(score(steer.move(generator, walked, held_y, [])).mean()), 3)})
     if keep:
         kept = runs.judge_named(keep, judges)
-        kept_vector = steer.attribute_direction(loaded.generator, fit.z, fit_y, judges.one(kept))
-        held_still = steer.Direction(steer.attribute_direction(loaded.generator, fit.z, fit_y, judges.one(judge),
-                                                               [kept_vector]), 0.0)
-        steer.name_directions(loaded.generator, [held_still], held.z, held_y, judges)
+        kept_vector = steer.attribute_direction(generator, fit.z, fit_y, judges.one(kept), space=space)
+        held_still = steer.Direction(steer.attribute_direction(generator, fit.z, fit_y, score, [kept_vector], space),
+                                     0.0)
+        steer.name_directions(generator, [held_still], held.z, held_y, judges, spread)
         entry.update({"kept": keep, "kept_moves": round(direction.effects[kept], 3),
                       "kept_moves_when_held": round(held_still.effects[kept], 3),
                       "effect_when_held": round(held_still.effects[judge], 3)})
@@ -121,10 +131,11 @@ def _attribute(loaded, judges, spec: str, keep: str, config: dict, prompts) -> d
 def _edit_seconds(loaded, vector, prompts) -> float:
     """Median seconds to draw one sample moved along a direction (what /edit does per slider move)."""
     drawn = runs.samples(loaded, 1, 3, prompts[:1])
+    generator = latent.steerable(loaded).generator
     times = []
     for _ in range(21):
         start = time.perf_counter()
-        steer.move(loaded.generator, drawn.z, drawn.y, [(vector, 2.0)])
+        steer.move(generator, drawn.z, drawn.y, [(vector, 2.0)])
         times.append(time.perf_counter() - start)
     return round(float(np.median(times)), 4)
 
@@ -154,9 +165,10 @@ def _print(report: dict) -> None:
               f"{found['entanglement']:.2f}")
         for d in found["directions"]:
             print(f"  {d['name']}: {d['effect']:.2f} (others {d['entanglement']:.2f})")
-    print(f"random: effect {report['random']['effect']:.2f}, entanglement {report['random']['entanglement']:.2f}")
+    for key in (k for k in report if k.startswith("random")):
+        print(f"{key}: effect {report[key]['effect']:.2f}, entanglement {report[key]['entanglement']:.2f}")
     for a in report["attributes"]:
-        print(f"{a['attribute']}: p {a['score_at_0']:.2f} -> {a['score_at_3']:.2f}, never falls {a['never_falls']:.0%}, "
+        print(f"{a['attribute']} ({a['space']}): p {a['score_at_0']:.2f} -> {a['score_at_3']:.2f}, never falls {a['never_falls']:.0%}, "
               f"rises {a['rises']:.0%}, effect {a['effect']:.2f}"
               + (f"; walk: p -> {a['walk_score_at_3']:.2f}, never falls {a['walk_never_falls']:.0%}, rises "
                  f"{a['walk_rises']:.0%}" if "walk_rises" in a else "")

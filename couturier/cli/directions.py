@@ -28,7 +28,7 @@ MAX_SAMPLES = 4096  # samples each direction is judged on, at 7 steps each
               help="A catalogue's attribute classifier (.safetensors, `couturier train-classifier`): judges colour, "
                    "article type and gender of colour runs.")
 @click.option("--prompt", "prompts", multiple=True,
-              help="Text-to-image runs: the words held while the noise moves [the run's grid descriptions].")
+              help="Text-to-image runs: the words drawn and moved [the run's grid descriptions].")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--force", is_flag=True, help="Replace --out's files if they exist.")
 def directions(run, out, k, n, method, attributes, kept, classifier, prompts, seed, force) -> None:
@@ -59,18 +59,21 @@ def _find(run, out: Path, loaded, k, n, method, attributes, kept, classifier, pr
     for spec in (*attributes, *kept):  # a bad name is refused before any work
         runs.judge_named(spec, judges)
     drawn = runs.samples(loaded, n, seed, prompts)
-    found = runs.named_directions(loaded, method, k, drawn, judges, seed)
-    chance = runs.random_directions(loaded, k, drawn, judges, seed)
-    named = [(f"{method}-{i + 1}", d) for i, d in enumerate(found)]
-    named += runs.attribute_directions(loaded, list(attributes), list(kept), judges, drawn, seed, prompts)
+    spread = runs.judged_spread(loaded, judges, seed)
+    found = runs.named_directions(loaded, method, k, drawn, judges, seed, spread)
+    chance = runs.random_directions(loaded, k, drawn, judges, seed, spread)
+    named = runs.ids(method, found)
+    named += runs.attribute_directions(loaded, list(attributes), list(kept), judges, drawn, seed, prompts, spread)
     record = runs.record(loaded, run, method, named, chance)
     write_text(out / "directions.json", json.dumps(record, indent=2))
     _panel(loaded, named, drawn, judges, out / "directions.png", method)
     for entry in record["directions"]:
+        moved = "" if entry["space"] == "noise" else f", moving the {entry['space']}"
         click.echo(f"{entry['id']}: {entry['name']} ({entry['effect']:.2f} spreads a step; others "
-                   f"{entry['entanglement']:.2f})")
-    click.echo(f"random directions: {record['random_directions']['effect']:.2f} spreads a step; wrote "
-               f"{out / 'directions.json'} and {out / 'directions.png'}")
+                   f"{entry['entanglement']:.2f}{moved})")
+    chance = "; ".join(f"{space} {figures['effect']:.2f}" for space, figures in record["random_directions"].items())
+    click.echo(f"random directions: {chance} spreads a step; wrote {out / 'directions.json'} and "
+               f"{out / 'directions.png'}")
 
 
 @click.command()
@@ -85,7 +88,7 @@ def _find(run, out: Path, loaded, k, n, method, attributes, kept, classifier, pr
                    "sample by sample (it rises at every step; a straight direction can turn); repeatable.")
 @click.option("--classifier", type=click.Path(), help="With --walk on colour runs: the attribute classifier to climb.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Which sample to edit.")
-@click.option("--prompt", help="Text-to-image runs: the words drawn (held while the noise moves).")
+@click.option("--prompt", help="Text-to-image runs: the words drawn (moved only by directions of the words).")
 @click.option("--out", type=click.Path(), required=True, help="The edited picture (.png), beside the original.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def edit(run, found, moves, walks, classifier, seed, prompt, out, force) -> None:
@@ -145,19 +148,21 @@ def _panel(loaded, named, drawn, judges, path: Path, method: str) -> None:
 
     from couturier import directions as steer
     from couturier.data.images import to_uint8
-    from couturier.directions import runs
+    from couturier.directions import latent, runs
     from couturier.viz import new_figure, save_figure
 
     rows = []
-    for _, direction in named:
+    steered = latent.steerable(loaded)
+    for key, direction in named:
         judge = direction.name.partition(" ")[2]
         y = runs.of_class(loaded, judge, drawn.y, len(drawn.z)) if direction.attribute else drawn.y
         y = None if y is None else y[:1]
-        rows.append((direction.name, f"{direction.effect:.2f} / step",
-                     [steer.move(loaded.generator, drawn.z[:1], y, [(direction.vector, s)]) for s in steer.STEPS]))
+        rows.append((f"{key}: {direction.name}", f"{direction.effect:.2f} / step",
+                     [steer.move(steered.generator, drawn.z[:1], y, [(direction.vector, s)]) for s in steer.STEPS]))
         if direction.attribute and judge in judges.gradients:
-            walked = [steer.walk(loaded.generator, drawn.z[:1], y, judges.gradients[judge], s) for s in steer.STEPS]
-            rows.append((f"walk: {direction.name}", "its gradient", [steer.move(loaded.generator, w, y, [])
+            walked = [steer.walk(steered.generator, drawn.z[:1], y, judges.gradients[judge], s, steered.steered)
+                      for s in steer.STEPS]
+            rows.append((f"walk: {direction.name}", "its gradient", [steer.move(steered.generator, w, y, [])
                                                                      for w in walked]))
     fig, axes = new_figure(len(rows), len(steer.STEPS), (1.1 * len(steer.STEPS) + 2.2, 1.25 * len(rows)),
                            squeeze=False)

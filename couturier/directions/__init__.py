@@ -7,12 +7,14 @@
 - judges.py: what a direction is named by: a classifier's probabilities, CIELab colour, shape.
 - moves.py: pictures moved along directions, each direction named by the judge that moves most;
   walks that climb a judge's probability along its gradient, sample by sample.
-- subjects.py: a run's samples to judge (noise, and the class or the words that condition it),
+- latent.py: what a run is steered in: its noise, and a text run's words (their coordinates in the
+  principal axes of its catalogue's looks).
+- runs.py: a run's samples to judge (its latent, and the class or the words that condition it),
   and the directions file saved with the run (checked against the run's id when it is read).
 """
 from couturier.directions.judges import INK, PAPER, Judges, judges_for
-from couturier.directions.methods import METHODS, Direction, find, ganspace, latent_weight, sefa
+from couturier.directions.methods import METHODS, Direction, Space, find, ganspace, latent_weight, sefa
 from couturier.directions.moves import STEPS, attribute_direction, monotone_share, move, name_directions, walk
 
-__all__ = ["INK", "METHODS", "PAPER", "STEPS", "Direction", "Judges", "attribute_direction", "find", "ganspace",
+__all__ = ["INK", "METHODS", "PAPER", "STEPS", "Direction", "Space", "Judges", "attribute_direction", "find", "ganspace",
            "judges_for", "latent_weight", "monotone_share", "move", "name_directions", "sefa", "walk"]

@@ -10,11 +10,18 @@ of the first layer cannot.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from couturier.errors import ConfigError
+
+class Space(NamedTuple):
+    """A part of a run's latent: its noise, or a text run's words (directions/latent.py)."""
+    name: str
+    columns: slice
+
 
 @dataclass
 class Direction:
@@ -25,6 +32,16 @@ class Direction:
     entanglement: float = 0.0  # the other judges' mean |change per unit step| over their spreads
     effects: dict[str, float] | None = None  # every judge's change per unit step, over its spread
     attribute: str = ""  # for an attribute's direction, what it raises ("baseColour=Black"): a second id
+    space: str = "noise"  # what it moves: the noise, or a text run's words (directions/latent.py)
+
+
+def embedded(vectors: np.ndarray, space: Space | None, dim: int) -> np.ndarray:
+    """(k, dim): vectors of a part of the latent as vectors of the whole."""
+    if space is None:
+        return vectors
+    whole = np.zeros((len(vectors), dim), dtype=vectors.dtype)
+    whole[:, space.columns] = vectors
+    return whole
 
 
 def latent_weight(generator: torch.nn.Module) -> torch.Tensor:
@@ -41,21 +58,27 @@ def _check_k(k: int, z_dim: int) -> None:
         raise ConfigError(f"ask for 1 to {z_dim} directions (the run's z has {z_dim}), not {k}", field="k")
 
 
-def sefa(weight: torch.Tensor, k: int) -> list[Direction]:
-    """The k directions of z that move the layer most, strongest first (orthonormal)."""
-    _check_k(k, weight.shape[1])
-    columns = weight / weight.norm(dim=0, keepdim=True).clamp_min(1e-12)
+def sefa(weight: torch.Tensor, k: int, space: Space | None = None) -> list[Direction]:
+    """The k directions of z that move the layer most, strongest first (orthonormal); with `space`,
+    those of that part of the latent alone (the rest held)."""
+    part = weight if space is None else weight[:, space.columns]
+    _check_k(k, part.shape[1])
+    columns = part / part.norm(dim=0, keepdim=True).clamp_min(1e-12)
     values, vectors = torch.linalg.eigh((columns.T @ columns).double())
     order = torch.argsort(values, descending=True)[:k]
-    return [Direction(vectors[:, i].float().numpy(), float(values[i])) for i in order]
+    whole = embedded(vectors[:, order].T.float().numpy(), space, weight.shape[1])
+    return [Direction(v, float(values[i]), space=_name(space)) for v, i in zip(whole, order)]
 
 
-def ganspace(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None, k: int) -> list[Direction]:
+def ganspace(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None, k: int,
+             space: Space | None = None) -> list[Direction]:
     """The k principal components of the early layer's activations over the latents z, as
-    directions of z (unit length, most variance first; not orthogonal in z in general)."""
+    directions of z (unit length, most variance first; not orthogonal in z in general); with
+    `space`, mapped back to that part of the latent alone."""
     from sklearn.decomposition import PCA
 
-    _check_k(k, z.shape[1])
+    part = z if space is None else z[:, space.columns]
+    _check_k(k, part.shape[1])
     early = getattr(generator, "early_features", None)
     if early is None:
         raise ConfigError(f"{type(generator).__name__} has no early layer to analyse; use SeFa",
@@ -65,19 +88,26 @@ def ganspace(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None
     pca = PCA(n_components=k, random_state=0).fit(activations)
     coordinates = pca.transform(activations)  # (N, k)
     # least squares: the z-offset each unit of a component comes from
-    back, *_ = np.linalg.lstsq(coordinates, z.double().numpy() - z.double().numpy().mean(0), rcond=None)
-    vectors = back / np.linalg.norm(back, axis=1, keepdims=True).clip(1e-12)
-    return [Direction(v.astype(np.float32), float(r)) for v, r in zip(vectors, pca.explained_variance_ratio_)]
+    latent = part.double().numpy()
+    back, *_ = np.linalg.lstsq(coordinates, latent - latent.mean(0), rcond=None)
+    vectors = embedded(back / np.linalg.norm(back, axis=1, keepdims=True).clip(1e-12), space, z.shape[1])
+    return [Direction(v.astype(np.float32), float(r), space=_name(space))
+            for v, r in zip(vectors, pca.explained_variance_ratio_)]
 
 
 METHODS = ("sefa", "ganspace")
 
 
 def find(method: str, generator: torch.nn.Module, k: int, z: torch.Tensor | None = None,
-         y: torch.Tensor | None = None) -> list[Direction]:
-    """Directions by `method`; GANSpace needs sampled latents z (and their condition y)."""
+         y: torch.Tensor | None = None, space: Space | None = None) -> list[Direction]:
+    """Directions by `method` (in one part of the latent, when `space` is given); GANSpace needs
+    sampled latents z (and their condition y)."""
     if method == "sefa":
-        return sefa(latent_weight(generator), k)
+        return sefa(latent_weight(generator), k, space)
     if method == "ganspace":
-        return ganspace(generator, z, y, k)
+        return ganspace(generator, z, y, k, space)
     raise ConfigError(f"no direction method {method!r}; choose from {', '.join(METHODS)}", field="method")
+
+
+def _name(space: Space | None) -> str:
+    return "noise" if space is None else space.name

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from couturier.directions.judges import Judges
-from couturier.directions.methods import Direction
+from couturier.directions.methods import Direction, Space, embedded
 
 STEPS = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)  # how far samples are moved along a direction (z's std is 1)
 SHARE = 0.3  # InterFaceGAN's split: the samples the judge scores highest and lowest, this share each
@@ -30,16 +30,16 @@ def move(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None, mo
 
 
 def name_directions(generator: torch.nn.Module, directions: list[Direction], z: torch.Tensor,
-                    y: torch.Tensor | None, judges: Judges) -> list[Direction]:
-    """Each direction named by the judge that moves most along it (slope over spread across z)."""
+                    y: torch.Tensor | None, judges: Judges, spread: np.ndarray | None = None) -> list[Direction]:
+    """Each direction named by the judge that moves most along it: its slope over its spread, across
+    the samples z unless `spread` (one per judge) says across what else."""
     judges = judges if isinstance(judges, Judges) else Judges.of(judges)
     names = judges.names
     for direction in directions:
         # (steps, judges, samples): each step drawn once for all judges
         scores = np.stack([judges.score(move(generator, z, y, [(direction.vector, step)])) for step in STEPS])
         slope = np.polyfit(np.array(STEPS), scores.mean(2), 1)[0]  # per judge: change per unit step
-        spread = scores[STEPS.index(0.0)].std(1) + 1e-6
-        normalised = slope / spread
+        normalised = slope / ((scores[STEPS.index(0.0)].std(1) if spread is None else spread) + 1e-6)
         best = int(np.argmax(np.abs(normalised)))
         direction.effects = {name: round(float(v), 4) for name, v in zip(names, normalised)}
         direction.name = f"{'more' if slope[best] > 0 else 'less'} {names[best]}"
@@ -50,10 +50,12 @@ def name_directions(generator: torch.nn.Module, directions: list[Direction], z: 
 
 
 def attribute_direction(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None,
-                        judge: Callable[[torch.Tensor], np.ndarray], keep: list[np.ndarray] = ()) -> np.ndarray:
+                        judge: Callable[[torch.Tensor], np.ndarray], keep: list[np.ndarray] = (),
+                        space: Space | None = None) -> np.ndarray:
     """InterFaceGAN (Shen et al. 2020): the unit normal of a linear SVM (scikit-learn) that tells the
-    latents the judge scores highest from those it scores lowest; with `keep`, made orthogonal to
-    those directions so that what they measure stays put ("conditional manipulation")."""
+    latents the judge scores highest from those it scores lowest (in one part of the latent, when
+    `space` is given); with `keep`, made orthogonal to those directions so that what they measure
+    stays put ("conditional manipulation")."""
     from sklearn.svm import LinearSVC
 
     scores = judge(move(generator, z, y, []))
@@ -61,8 +63,9 @@ def attribute_direction(generator: torch.nn.Module, z: torch.Tensor, y: torch.Te
     count = max(2, int(SHARE * len(order)))
     chosen = np.concatenate([order[:count], order[-count:]])
     labels = np.r_[np.zeros(count), np.ones(count)]
-    svm = LinearSVC(C=1.0, max_iter=5000).fit(z[chosen].numpy(), labels)
-    normal = svm.coef_[0].astype(np.float64)
+    part = z if space is None else z[:, space.columns]
+    svm = LinearSVC(C=1.0, max_iter=5000).fit(part[chosen].numpy(), labels)
+    normal = embedded(svm.coef_.astype(np.float64), space, z.shape[1])[0]
     for other in keep:
         other = np.asarray(other, dtype=np.float64) / np.linalg.norm(other)
         normal -= normal @ other * other
@@ -73,17 +76,23 @@ SUBSTEPS = 8  # gradient steps per unit of a walk: short enough that each one ra
 
 
 def walk(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None,
-         log_probability: Callable[[torch.Tensor], torch.Tensor], strength: float) -> torch.Tensor:
+         log_probability: Callable[[torch.Tensor], torch.Tensor], strength: float,
+         space: Space | None = None) -> torch.Tensor:
     """z moved |strength| units along the path that climbs (strength > 0) or descends the judge's
-    log-probability fastest: each sample follows its own gradient, a unit length per unit of
-    strength. A linear direction is one way for every sample and can pass through another class on
-    the way; a walk turns where the judge says, so the score rises at every step for nearly all."""
+    log-probability fastest (within one part of the latent, when `space` is given): each sample
+    follows its own gradient, a unit length per unit of strength. A linear direction is one way for
+    every sample and can pass through another class on the way; a walk turns where the judge says,
+    so the score rises at every step for nearly all."""
     count = int(round(abs(strength) * SUBSTEPS))
     sign = 1.0 if strength > 0 else -1.0
     z = z.detach().clone()
     for _ in range(count):
         moving = z.clone().requires_grad_(True)
         (gradient,) = torch.autograd.grad(log_probability(generator(moving, y)).sum(), moving)
+        if space is not None:  # the rest of the latent held
+            held = torch.ones_like(gradient, dtype=torch.bool)
+            held[:, space.columns] = False
+            gradient = gradient.masked_fill(held, 0.0)
         z += sign * gradient / gradient.norm(dim=1, keepdim=True).clamp_min(1e-12) / SUBSTEPS
     return z
 
@@ -94,7 +103,8 @@ TOLERANCE = 0.01  # a fall smaller than this (in probability) between steps is t
 
 def monotone_share(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None,
                    judge: Callable[[torch.Tensor], np.ndarray], vector: np.ndarray | None = None,
-                   log_probability: Callable[[torch.Tensor], torch.Tensor] | None = None) -> tuple[float, float]:
+                   log_probability: Callable[[torch.Tensor], torch.Tensor] | None = None,
+                   space: Space | None = None) -> tuple[float, float]:
     """Along a direction (`vector`) or a walk up the judge (`log_probability`) from 0 to +3: the
     share of samples whose score never falls (by more than TOLERANCE) from one step to the next,
     and the share whose score ends higher than it began."""
@@ -105,7 +115,7 @@ def monotone_share(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor 
     else:
         scores, at = [], z
         for previous, step in zip((0.0, *MONOTONE_STEPS), MONOTONE_STEPS):
-            at = walk(generator, at, y, log_probability, step - previous)  # continued, not restarted
+            at = walk(generator, at, y, log_probability, step - previous, space)  # continued, not restarted
             with torch.no_grad():
                 scores.append(judge(generator(at, y).float()))
         scores = np.stack(scores)

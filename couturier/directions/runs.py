@@ -1,9 +1,10 @@
 """A trained run's directions: its samples to judge, its directions named, and the file saved with it.
 
-A run's samples are noise z and what conditions it: classes spread evenly for a class-conditional
-run, the words' embeddings for a text-to-image run (its grid's descriptions unless prompts are
-given: the words are held and only the noise moves). The file records the run's id, so a file
-found for one run is refused by another.
+A run's samples are its latent and what conditions it: noise z with classes spread evenly for a
+class-conditional run; for a text-to-image run, the noise and the words' coordinates, the rest of
+the words' embedding held (directions/latent.py; its grid's descriptions unless prompts are given).
+Each direction moves one part: the noise, or a text run's words. The file records the run's id, so
+a file found for one run is refused by another.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 import torch
 
 from couturier import sampling
+from couturier.directions import latent
 from couturier.directions.judges import Judges
 from couturier.directions.methods import Direction, find
 from couturier.directions.moves import attribute_direction, move, name_directions, walk
@@ -22,26 +24,52 @@ from couturier.errors import ConfigError
 
 MAX_STRENGTH = 5.0  # z's standard deviation is 1: beyond 5 the pictures leave what G was trained on
 ATTRIBUTE_SAMPLES = 512  # latents the SVM of an attribute direction is fitted on
+SPREAD_SAMPLES = 512  # a text run's looks that each judge's spread is measured over
 GANSPACE_SAMPLES = 2000  # latents whose early activations GANSpace's PCA is fitted on
 
 
 @dataclass
 class Samples:
-    z: torch.Tensor  # (N, z_dim)
-    y: torch.Tensor | None  # classes, the words' embeddings, or None
+    z: torch.Tensor  # (N, latent): the noise, and for a text run the words' coordinates (directions/latent.py)
+    y: torch.Tensor | None  # classes, the rest of the words' embeddings, or None
 
 
 def samples(loaded, n: int, seed: int, prompts: tuple[str, ...] = ()) -> Samples:
     """n latents from `seed` and what conditions them (see the module's docstring)."""
-    z = sampling.latents(n, loaded.config.model.z_dim, seed)
+    return condition(loaded, sampling.latents(n, loaded.config.model.z_dim, seed), prompts)
+
+
+def condition(loaded, z: torch.Tensor, prompts: tuple[str, ...] = ()) -> Samples:
+    """The noise z with what conditions it: classes spread evenly, or the words of `prompts` (a text
+    run's grid descriptions when none are given), one after another."""
+    n = len(z)
     if loaded.reads_prompts:
         prompts = tuple(prompts) or loaded.prompts
         if not prompts:
             raise ConfigError("this run saved no descriptions; give the words to draw", field="prompt")
-        return Samples(z, sampling.encode_prompts(loaded, [prompts[i % len(prompts)] for i in range(n)]))
+        return _with_words(loaded, z, sampling.encode_prompts(loaded, [prompts[i % len(prompts)] for i in range(n)]))
     if prompts:
         raise ConfigError("descriptions need a text-to-image run; this one draws by class or noise", field="prompt")
     return Samples(z, torch.arange(n) % len(loaded.class_names) if loaded.conditional else None)
+
+
+def varied(loaded, n: int, seed: int, prompts: tuple[str, ...] = ()) -> Samples:
+    """Samples whose words vary too, for fitting what moves the words: a text run's catalogue looks
+    drawn at random, in the catalogue's words; other runs' samples as `samples` draws them."""
+    words = latent.steerable(loaded).words
+    if words is None:
+        return samples(loaded, n, seed, prompts)
+    looks = loaded.model.grounder.embeddings
+    picked = np.random.default_rng(seed).integers(0, len(looks), n)
+    return _with_words(loaded, sampling.latents(n, loaded.config.model.z_dim, seed), torch.as_tensor(looks[picked]))
+
+
+def _with_words(loaded, z: torch.Tensor, text: torch.Tensor) -> Samples:
+    words = latent.steerable(loaded).words
+    if words is None:  # a run saved before its looks: only the noise is steered
+        return Samples(z, text)
+    u, rest = words.split(text.float())
+    return Samples(torch.cat([z, u], dim=1), rest)
 
 
 def of_class(loaded, judge: str, y: torch.Tensor | None, n: int) -> torch.Tensor | None:
@@ -77,40 +105,79 @@ def judge_named(spec: str, judges: Judges) -> str:
     return f"p({match})" if key == "class" else f"p({key}={match})"
 
 
-def named_directions(loaded, method: str, k: int, drawn: Samples, judges: Judges, seed: int
-                     ) -> list[Direction]:
-    """The run's k strongest directions by `method`, each named by the judges on `drawn`."""
-    fitted_on = samples(loaded, GANSPACE_SAMPLES, seed + 2, _prompts_of(loaded)) if method == "ganspace" else drawn
-    found = find(method, loaded.generator, k, fitted_on.z, fitted_on.y)
-    return name_directions(loaded.generator, found, drawn.z, drawn.y, judges)
+def judged_spread(loaded, judges: Judges, seed: int) -> np.ndarray | None:
+    """Each judge's spread over a text run's pictures of its catalogue's looks: the unit of a
+    direction's effect when the drawn samples hold their words (few descriptions vary few judges, and
+    a judge none of them moves would name every direction). None for other runs: the drawn samples'
+    own spread."""
+    if latent.steerable(loaded).words is None:
+        return None
+    looks = varied(loaded, SPREAD_SAMPLES, seed + 3)
+    return judges.score(move(latent.steerable(loaded).generator, looks.z, looks.y, [])).std(1)
 
 
-def random_directions(loaded, k: int, drawn: Samples, judges: Judges, seed: int) -> list[Direction]:
-    """k random unit directions judged the same way: what "a direction" does by chance."""
+def named_directions(loaded, method: str, k: int, drawn: Samples, judges: Judges, seed: int,
+                     spread: np.ndarray | None = None) -> list[Direction]:
+    """The run's k strongest directions by `method` in each part of its latent (the noise; a text
+    run's words too), each named by the judges on `drawn` (effects over `spread`, `judged_spread`)."""
+    steered = latent.steerable(loaded)
+    fitted_on = varied(loaded, GANSPACE_SAMPLES, seed + 2, _prompts_of(loaded)) if method == "ganspace" else drawn
+    found = [d for space in steered.spaces.values()
+             for d in find(method, steered.generator, min(k, _width(space)), fitted_on.z, fitted_on.y, space)]
+    return name_directions(steered.generator, found, drawn.z, drawn.y, judges, spread)
+
+
+def random_directions(loaded, k: int, drawn: Samples, judges: Judges, seed: int,
+                      spread: np.ndarray | None = None) -> list[Direction]:
+    """k random unit directions in each part of the latent, judged the same way: what "a direction"
+    does by chance."""
+    steered = latent.steerable(loaded)
     rng = np.random.default_rng(seed)
-    vectors = rng.normal(size=(k, drawn.z.shape[1])).astype(np.float32)
-    chance = [Direction(v / np.linalg.norm(v), 0.0) for v in vectors]
-    return name_directions(loaded.generator, chance, drawn.z, drawn.y, judges)
+    chance = []
+    for space in steered.spaces.values():
+        for vector in rng.normal(size=(k, _width(space))):
+            whole = np.zeros(steered.dim, dtype=np.float32)
+            whole[space.columns] = vector / np.linalg.norm(vector)
+            chance.append(Direction(whole, 0.0, space=space.name))
+    return name_directions(steered.generator, chance, drawn.z, drawn.y, judges, spread)
+
+
+def ids(method: str, found: list[Direction]) -> list[tuple[str, Direction]]:
+    """Each direction's id: the method's name and its rank in its space ("sefa-1", "sefa-words-1")."""
+    ranks: dict[str, int] = {}
+    named = []
+    for direction in found:
+        ranks[direction.space] = ranks.get(direction.space, 0) + 1
+        part = "" if direction.space == "noise" else f"{direction.space}-"
+        named.append((f"{method}-{part}{ranks[direction.space]}", direction))
+    return named
+
+
+def _width(space) -> int:
+    return space.columns.stop - space.columns.start
 
 
 def attribute_directions(loaded, attributes: list[str], kept: list[str], judges: Judges, drawn: Samples,
-                         seed: int, prompts: tuple[str, ...] = ()) -> list[tuple[str, Direction]]:
+                         seed: int, prompts: tuple[str, ...] = (), spread: np.ndarray | None = None
+                         ) -> list[tuple[str, Direction]]:
     """(id, Direction) per attribute (InterFaceGAN), each orthogonal to the kept ones' directions,
-    and named and measured on `drawn` (on samples of its class when the run is class-conditional)."""
-    fit = samples(loaded, ATTRIBUTE_SAMPLES, seed + 1, prompts)
+    and named and measured on `drawn` (on samples of its class when the run is class-conditional).
+    A text run's are fitted in its words, over its catalogue's looks: they decide what the judges see."""
+    steered = latent.steerable(loaded)
+    fit = varied(loaded, ATTRIBUTE_SAMPLES, seed + 1, prompts)
 
     def fitted(spec: str, keep=()) -> np.ndarray:
         judge = judge_named(spec, judges)
-        return attribute_direction(loaded.generator, fit.z, of_class(loaded, judge, fit.y, len(fit.z)),
-                                   judges.one(judge), keep)
+        return attribute_direction(steered.generator, fit.z, of_class(loaded, judge, fit.y, len(fit.z)),
+                                   judges.one(judge), keep, steered.steered)
 
     held = [fitted(spec) for spec in kept]
     out = []
     for spec in attributes:
         judge = judge_named(spec, judges)
-        direction = Direction(fitted(spec, held), 0.0, attribute=spec.strip())
-        name_directions(loaded.generator, [direction], drawn.z, of_class(loaded, judge, drawn.y, len(drawn.z)),
-                        judges)
+        direction = Direction(fitted(spec, held), 0.0, attribute=spec.strip(), space=steered.steered.name)
+        name_directions(steered.generator, [direction], drawn.z, of_class(loaded, judge, drawn.y, len(drawn.z)),
+                        judges, spread)
         direction.name, direction.effect = f"more {judge}", abs(direction.effects[judge])
         out.append((f"attr-{spec.partition('=')[2].strip().lower().replace(' ', '-')}", direction))
     return out
@@ -122,11 +189,13 @@ def _prompts_of(loaded) -> tuple[str, ...]:
 
 def record(loaded, run: str, method: str, found: list[tuple[str, Direction]], chance: list[Direction]) -> dict:
     """What directions.json holds."""
+    by_space = {space: [d for d in chance if d.space == space] for space in dict.fromkeys(d.space for d in chance)}
     return {"run": str(run), "run_id": loaded.run_id, "step": loaded.step, "method": method,
             "max_strength": MAX_STRENGTH,
-            "random_directions": {"effect": round(float(np.mean([d.effect for d in chance])), 3),
-                                  "entanglement": round(float(np.mean([d.entanglement for d in chance])), 3)},
-            "directions": [{"id": i, "name": d.name, "effect": round(d.effect, 3),
+            "random_directions": {space: {"effect": round(float(np.mean([d.effect for d in some])), 3),
+                                          "entanglement": round(float(np.mean([d.entanglement for d in some])), 3)}
+                                  for space, some in by_space.items()},
+            "directions": [{"id": i, "name": d.name, "space": d.space, "effect": round(d.effect, 3),
                             "entanglement": round(d.entanglement, 3), "strength": round(d.strength, 4),
                             **({"attribute": d.attribute} if d.attribute else {}),
                             "effects": d.effects, "vector": np.round(d.vector, 6).tolist()} for i, d in found]}
@@ -145,7 +214,7 @@ def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
     except (ValueError, KeyError, TypeError):
         raise ConfigError(f"{path} is not a directions file (directions.json)", field="directions") from None
     theirs = saved.get("run_id")
-    if theirs != loaded.run_id or any(len(v) != loaded.config.model.z_dim for v in vectors.values()):
+    if theirs != loaded.run_id or any(len(v) != latent.steerable(loaded).dim for v in vectors.values()):
         raise ConfigError(f"{path} was found for another run (run id {theirs}, this run's is {loaded.run_id}); "
                           "find this run's own directions", field="directions")
     return vectors
@@ -166,13 +235,14 @@ def edit(loaded, vectors: dict[str, np.ndarray], moves: dict[str, float], seed: 
     chosen = parse_moves([f"{key}={value}" for key, value in moves.items()], vectors)
     strengths = {spec: _strength(f"{spec}={amount}", amount, "walk") for spec, amount in (walks or {}).items()}
     climbs = [(climbable(spec, judges), strength) for spec, strength in strengths.items()]
+    steered = latent.steerable(loaded)
     drawn = samples(loaded, 1, seed, (prompt,) if prompt else ())
     z = drawn.z
     for vector, strength in chosen:
         z = z + strength * torch.as_tensor(vector)
     for log_probability, strength in climbs:
-        z = walk(loaded.generator, z, drawn.y, log_probability, strength)
-    pictures = [move(loaded.generator, drawn.z, drawn.y, []), move(loaded.generator, z, drawn.y, [])]
+        z = walk(steered.generator, z, drawn.y, log_probability, strength, steered.steered)
+    pictures = [move(steered.generator, drawn.z, drawn.y, []), move(steered.generator, z, drawn.y, [])]
     return np.concatenate([to_uint8(p) for p in pictures])
 
 

@@ -102,7 +102,7 @@ def test_attribute_directions_from_the_command_and_their_bad_names(conditional_r
         assert code == 2 and message in err and err.count("\n") == 1, err
 
 
-def test_a_text_run_is_steered_with_its_words_held_and_judged_by_a_trained_classifier(
+def test_a_text_run_is_steered_by_its_noise_and_its_words_and_judged_by_a_trained_classifier(
         text_run, catalogue, tmp_path, monkeypatch, capsys):
     judge = tmp_path / "judge.safetensors"
     code, stdout, err = run_cli(monkeypatch, capsys, "train-classifier", catalogue, "--out", judge, "--epochs", "1",
@@ -118,13 +118,20 @@ def test_a_text_run_is_steered_with_its_words_held_and_judged_by_a_trained_class
     record = json.loads((out / "directions.json").read_text())
     judges = set(record["directions"][0]["effects"])
     assert {"p(baseColour=Red)", "p(gender=Women)", "a* (green to red)", "width"} <= judges
-    assert [d["id"] for d in record["directions"]] == ["sefa-1", "sefa-2", "attr-red"]
-    edited = tmp_path / "e.png"
-    code, _, err = run_cli(monkeypatch, capsys, "edit", text_run, "--directions", out, "--direction", "sefa-1=+4",
-                           "--prompt", "a blue shirt for men", "--out", edited)
-    assert code == 0, err
-    left, right = halves(edited)
-    assert not np.array_equal(left, right)
+    assert [(d["id"], d["space"]) for d in record["directions"]] == [
+        ("sefa-1", "noise"), ("sefa-2", "noise"), ("sefa-words-1", "words"), ("sefa-words-2", "words"),
+        ("attr-red", "words")]
+    z_dim = 16  # the text run's; its words' coordinates follow
+    vectors = {d["id"]: np.array(d["vector"]) for d in record["directions"]}
+    assert not vectors["sefa-1"][z_dim:].any() and not vectors["attr-red"][:z_dim].any()
+    assert len(record["random_directions"]) == 2  # chance in each part of the latent
+    for move in ("sefa-1=+4", "attr-red=+4"):
+        edited = tmp_path / f"{move}.png"
+        code, _, err = run_cli(monkeypatch, capsys, "edit", text_run, "--directions", out, "--direction", move,
+                               "--prompt", "a blue shirt for men", "--out", edited)
+        assert code == 0, err
+        left, right = halves(edited)
+        assert not np.array_equal(left, right)
     for args, message in ((("--attribute", "baseColour=Mauve"), "no baseColour 'Mauve'; choose from Black, Blue"),
                           (("--attribute", "colour=Red"), "know no 'colour'; they know articleType, baseColour"),
                           (("--classifier", tmp_path / "none.safetensors"), "is not an attribute classifier")):

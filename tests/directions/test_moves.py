@@ -28,6 +28,18 @@ def test_a_direction_is_named_by_the_judge_that_moves_most_along_it():
     assert darker[0].name == "less brightness"
 
 
+def test_an_effect_is_measured_over_the_spread_it_is_given():
+    """Samples that all hold the same words barely vary some judges: over their own spread a small
+    move would look enormous, so a text run measures effects over its looks' spread instead."""
+    z = torch.zeros(8, 4)  # every sample alike: no spread of their own
+    judges = {"brightness": lambda x: x.mean((1, 2, 3)).numpy()}
+    up = steer.Direction(np.eye(4, dtype=np.float32)[0], 1.0)
+    own = steer.name_directions(Brightens(), [up], z, None, judges)[0].effect
+    given = steer.name_directions(Brightens(), [steer.Direction(up.vector, 1.0)], z, None, judges,
+                                  spread=np.array([0.5]))[0].effect
+    assert own > 1e4 and 0.2 < given < 0.6  # a slope under 0.3 brightness a step, over a spread of 0.5
+
+
 def test_judges_of_one_network_are_scored_in_one_pass():
     calls = []
 

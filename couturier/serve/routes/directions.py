@@ -24,7 +24,8 @@ class EditRequest(BaseModel):
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     index: int = Field(0, ge=0, le=1024, description="which image of the grid drawn with `seed`")
     class_name: ClassName | None = Field(None, alias="class")
-    prompt: Prompt | None = Field(None, description="text-to-image models: the words (held while the noise moves)")
+    prompt: Prompt | None = Field(None, description="text-to-image models: the words drawn (and moved by the words' "
+                                                    "directions)")
     moves: dict[str, Annotated[float, Field(ge=-MAX_STRENGTH, le=MAX_STRENGTH)]] = Field(
         default_factory=dict, description="direction id (from /directions) -> strength, -5 to 5")
 
@@ -45,16 +46,19 @@ def router(service: Service) -> APIRouter:
                 drawn = runs.samples(loaded, JUDGED, 0)
                 judges = steer.judges_for(loaded.config.data.channels)
                 found[key] = runs.named_directions(loaded, "sefa", min(DIRECTIONS, loaded.config.model.z_dim),
-                                                   drawn, judges, 0)
+                                                   drawn, judges, 0, runs.judged_spread(loaded, judges, 0))
             return found[key]
 
     @router.get("/directions")
     async def directions(model: str) -> dict:
-        """The model's strongest latent directions (SeFa), each named by what it measurably changes."""
+        """The model's strongest latent directions (SeFa), each named by what it measurably changes
+        (a text model's in its noise and in its words)."""
+        from couturier.directions import runs
+
         named = await service.run(directions_of, model)
         return {"model": model, "max_strength": MAX_STRENGTH,
-                "directions": [{"id": f"sefa-{i + 1}", "name": d.name, "effect": round(d.effect, 3),
-                                "entanglement": round(d.entanglement, 3)} for i, d in enumerate(named)]}
+                "directions": [{"id": key, "name": d.name, "space": d.space, "effect": round(d.effect, 3),
+                                "entanglement": round(d.entanglement, 3)} for key, d in runs.ids("sefa", named)]}
 
     @router.post("/edit", response_class=Response, responses={200: {"content": {"image/png": {}},
                                                                      "description": "the sample, moved"}})
@@ -74,9 +78,10 @@ def _edit(service: Service, directions_of, body: EditRequest) -> np.ndarray:
     from couturier import directions as steer
     from couturier import sampling
     from couturier.data.images import to_uint8
+    from couturier.directions import latent, runs
 
     named = directions_of(body.model)
-    ids = {f"sefa-{i + 1}": d for i, d in enumerate(named)}
+    ids = dict(runs.ids("sefa", named))
     unknown = [key for key in body.moves if key not in ids]
     if unknown:
         raise Problem(400, f"no direction {unknown[0]!r}; choose from {', '.join(ids)}", "moves")
@@ -85,7 +90,8 @@ def _edit(service: Service, directions_of, body: EditRequest) -> np.ndarray:
     if loaded.reads_prompts:
         if body.prompt is None:
             raise Problem(400, "this is a text-to-image model: send the prompt of the image to steer", "prompt")
-        y = sampling.encode_prompts(loaded, [body.prompt])
+        drawn = runs.condition(loaded, z, (body.prompt,))
+        z, y = drawn.z, drawn.y
     elif body.prompt is not None:
         raise Problem(400, "this model was not trained on descriptions; send a class, not a prompt", "prompt")
     elif loaded.conditional:
@@ -94,5 +100,6 @@ def _edit(service: Service, directions_of, body: EditRequest) -> np.ndarray:
         raise Problem(400, "a class needs a class-conditional model", "class")
     else:
         y = None
-    moved = steer.move(loaded.generator, z, y, [(ids[key].vector, strength) for key, strength in body.moves.items()])
+    moved = steer.move(latent.steerable(loaded).generator, z, y,
+                       [(ids[key].vector, strength) for key, strength in body.moves.items()])
     return to_uint8(moved)[0]

@@ -77,7 +77,7 @@ async function loadDirections() {
       Object.assign(slider, { type: "range", min: -found.max_strength, max: found.max_strength, step: 0.5, value: 0 });
       slider.dataset.direction = d.id;
       slider.addEventListener("change", steer);
-      label.append(`${d.name} `, slider);
+      label.append(`${d.name}${d.space === "words" ? " (the words)" : ""} `, slider);
       return label;
     }));
     $("steer").hidden = false;
