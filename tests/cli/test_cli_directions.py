@@ -125,9 +125,10 @@ def test_a_text_run_is_steered_by_its_noise_and_its_words_and_judged_by_a_traine
     vectors = {d["id"]: np.array(d["vector"]) for d in record["directions"]}
     assert not vectors["sefa-1"][z_dim:].any() and not vectors["attr-red"][:z_dim].any()
     assert len(record["random_directions"]) == 2  # chance in each part of the latent
-    for move in ("sefa-1=+4", "attr-red=+4"):
-        edited = tmp_path / f"{move}.png"
-        code, _, err = run_cli(monkeypatch, capsys, "edit", text_run, "--directions", out, "--direction", move,
+    for move in (("--direction", "sefa-1=+4"), ("--direction", "attr-red=+4"),
+                 ("--walk", "baseColour=Red=+2", "--classifier", judge)):  # a walk climbs in the words
+        edited = tmp_path / f"{move[1]}.png"
+        code, _, err = run_cli(monkeypatch, capsys, "edit", text_run, "--directions", out, *move,
                                "--prompt", "a blue shirt for men", "--out", edited)
         assert code == 0, err
         left, right = halves(edited)

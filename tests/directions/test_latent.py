@@ -67,3 +67,16 @@ def test_an_image_run_is_steered_in_its_noise_alone(conditional_run):
     steered = latent.steerable(loaded)
     assert steered.generator is loaded.generator and list(steered.spaces) == ["noise"]
     assert steered.dim == loaded.config.model.z_dim and steered.steered.name == "noise"
+
+
+def test_a_walk_in_the_words_climbs_its_judge_and_leaves_the_noise_where_it_was(text_run):
+    loaded = sampling.load_generator(text_run)
+    steered = latent.steerable(loaded)
+    words = steered.spaces["words"]
+    redness = lambda x: (x[:, 0] - x[:, 1:].mean(1)).mean((1, 2))  # noqa: E731  (differentiable, like a log p)
+    drawn = runs.samples(loaded, 24, 5)
+    walked = steer.walk(steered.generator, drawn.z, drawn.y, redness, 2.0, words)
+    assert torch.equal(walked[:, :words.columns.start], drawn.z[:, :words.columns.start])
+    never_falls, rises = steer.monotone_share(steered.generator, drawn.z, drawn.y,
+                                              lambda x: redness(x).numpy(), log_probability=redness, space=words)
+    assert never_falls >= 0.9 and rises >= 0.9
