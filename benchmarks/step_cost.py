@@ -8,8 +8,11 @@ projected D the frozen EfficientNet-Lite0 alone on a step's passes: the real bat
 gradient; judged with its own and with mismatched descriptions from one pass) and the fakes
 forward and backward to the pixels (one pass serves D's step and G's); with --compare-layout,
 the step again with the networks in PyTorch's default layout instead of channels-last; with
---compare-unfolded, the frozen network's passes again with its BatchNorms kept; with --profile,
-torch.profiler's table of operators over 20 steps. Text
+--compare-unfolded, the frozen network's passes again with its BatchNorms kept; with
+--compare-bf16, the frozen network's two passes (the reals' forward; the fakes' forward and
+backward) under bfloat16 autocast, where the CPU has avx512_bf16 or AMX; with --compare-compile,
+the step with the networks torch.compile'd (config train.compile) and the seconds the first
+steps took to compile; with --profile, torch.profiler's table of operators over 20 steps. Text
 configs need the split table benchmarks/text2image.py writes.
 """
 from __future__ import annotations
@@ -57,8 +60,43 @@ def profile_table(trainer, steps: int = 20, rows: int = 15) -> str:
     return prof.key_averages().table(sort_by="cpu_time_total", row_limit=rows)
 
 
+def bf16_supported() -> bool:
+    return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+
+
+def frozen_passes(backbone, images: torch.Tensor, n: int, bf16: bool) -> dict:
+    """Seconds of the frozen network's two passes a step, in float32 or under bfloat16 autocast."""
+    from couturier.backbones import normalise
+
+    def forward():
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            backbone.stages(normalise(images[:n]))
+
+    def forward_backward():
+        x = images[n:].clone().requires_grad_(True)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            stages = backbone.stages(normalise(x))
+        sum(h.float().sum() for h in stages).backward()
+
+    return {"reals_forward_s": _median_seconds(forward), "fakes_forward_backward_s": _median_seconds(forward_backward)}
+
+
+def compiled_step(layer: dict, folder: str) -> dict:
+    """The same step with the networks torch.compile'd: seconds a step, and the first steps' seconds
+    (they compile)."""
+    trainer = Trainer(build_config(merge(layer, {"train": {"compile": True}})), Path(folder) / "compiled",
+                      log=lambda _: None)
+    step = iter(range(10 ** 6))
+    start = time.perf_counter()
+    for _ in range(3):
+        trainer.train_step(next(step), False)
+    first = time.perf_counter() - start
+    return {"step_s_compiled": _median_seconds(lambda: trainer.train_step(next(step), False)),
+            "compile_s": first}
+
+
 def measure(path: str, threads: int, compare_layout: bool = False, compare_unfolded: bool = False,
-            profile: bool = False) -> dict:
+            profile: bool = False, compare_bf16: bool = False, compare_compile: bool = False) -> dict:
     layer = merge(load_config_file(path), {"train": {"threads": threads, "steps": 100}})
     cfg = build_config(layer)
     with tempfile.TemporaryDirectory() as folder:
@@ -94,6 +132,14 @@ def measure(path: str, threads: int, compare_layout: bool = False, compare_unfol
                 if trainer.D.backbone._conv_stem.weight.is_contiguous(memory_format=torch.channels_last):
                     unfolded.to(memory_format=torch.channels_last)  # the layout the trainer's copy has
                 result["frozen_step_s_unfolded"] = _median_seconds(lambda: frozen_step(unfolded))
+            if compare_bf16 and bf16_supported():
+                for precision, bf16 in (("float32", False), ("bf16", True)):
+                    for key, seconds in frozen_passes(trainer.D.backbone, images, n, bf16).items():
+                        result[f"{key}_{precision}"] = seconds
+            elif compare_bf16:
+                print("this CPU has neither avx512_bf16 nor AMX: bfloat16 is not compared")
+        if compare_compile:
+            result.update(compiled_step(layer, folder))
     return result
 
 
@@ -106,9 +152,13 @@ def main() -> None:
     parser.add_argument("--compare-unfolded", action="store_true",
                         help="also time the frozen network with its BatchNorms kept, not folded into the convolutions")
     parser.add_argument("--profile", action="store_true", help="also print torch.profiler's operators over 20 steps")
+    parser.add_argument("--compare-bf16", action="store_true",
+                        help="also time the frozen network's passes under bfloat16 autocast (CPUs with bf16)")
+    parser.add_argument("--compare-compile", action="store_true", help="also time the step torch.compile'd")
     args = parser.parse_args()
     for path in args.configs.split(","):
-        row = measure(path, args.threads, args.compare_layout, args.compare_unfolded, args.profile)
+        row = measure(path, args.threads, args.compare_layout, args.compare_unfolded, args.profile,
+                      args.compare_bf16, args.compare_compile)
         print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()), flush=True)
 
 

@@ -34,9 +34,10 @@ class TextOptions:
                                           "the description")
     variety_weight: float = option(0.0, "weight of the mode-seeking term that makes different seeds of one "
                                    "description differ (MSGAN; 0 = off)", min=0.0, max=100.0)
-    # 0.4: all three attributes matched a little more often than at 0.5 for a little less variety
-    # (BENCHMARKS.md, "Text to image")
-    code_spread: float = option(0.4, "sampling: the conditioning code's noise, taken from the seed, as a fraction "
+    # 0.7: on the 30-minute preset, seeds of one description differ by 0.73 of what real photos of
+    # one look do (0.55 at 0.4, near-duplicates to a user) while the catalogue's words are still
+    # drawn at 94% of the real photos' own rate (0.77 at 1.0) (BENCHMARKS.md, "Text to image")
+    code_spread: float = option(0.7, "sampling: the conditioning code's noise, taken from the seed, as a fraction "
                                 "of the training noise (0 = the code's mean: one garment per description; 1 = as "
                                 "in training: the most variety, the words followed least)", min=0.0, max=1.0)
 
