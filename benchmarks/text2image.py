@@ -10,7 +10,8 @@
 3. Trains one text2image GAN per (encoder, size) for the same budget of training time.
 4. Judges each: attribute match for descriptions seen in training, for held-out products'
    descriptions, and for paraphrases never seen ("crimson frock for ladies"; read in the
-   catalogue's words by prompt grounding, and as written: "paraphrase (literal)"), beside the real
+   catalogue's words by prompt grounding, and as written: "paraphrase (literal)"), for the
+   descriptions written by hand (tests/text2image/descriptions.tsv, both halves), beside the real
    held-out images (the ceiling); FID in the classifier's feature space against the held-out
    images; images per second for generation. Each prompt is drawn once with its own noise, as
    G's raw draw and as D's favourite of 4 (`--best-of 1,4`; `couturier generate --best-of 4`).
@@ -175,6 +176,14 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
 
 
 RESULTS = Path("docs/t2i/results.json")
+DESCRIPTIONS = Path(__file__).resolve().parents[1] / "tests" / "text2image" / "descriptions.tsv"
+
+
+def hand_written() -> dict[str, list[dict]]:
+    """The descriptions written by hand (tests/text2image/descriptions.tsv), by half: tune, held-out."""
+    with DESCRIPTIONS.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    return {half: [r for r in rows if r["split"] == half] for half in ("tune", "held-out")}
 
 
 def planned_runs(args, root: Path, table: Path) -> list[tuple[Path, dict]]:
@@ -266,6 +275,8 @@ def main() -> None:
         "short": ([short_prompt(v) for v in held_values], {a: [v[a] for v in held_values] for a in JUDGED}),
         "paraphrase": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
         "paraphrase (literal)": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
+        **{f"hand-written ({half})": ([d["text"] for d in chosen], {a: [d[a] for d in chosen] for a in JUDGED})
+           for half, chosen in hand_written().items()},
     }
     def looks_for(encoder):
         return training_looks(catalogue, train_ids, encoder)
