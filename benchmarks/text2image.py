@@ -152,10 +152,13 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
     grid_name = run_key(run, code_spread, use_ema)
     for k in best_of:
         tag = "" if k == 1 else f" (best of {k})"
-        for name, (prompts, wanted) in prompt_sets.items():
+        for name, (prompts, wanted, *real_rates) in prompt_sets.items():
             images = generate_each(loaded, prompts, seed=0, literal=name.endswith("(literal)"), best_of=k)
             features, predicted = judge.predict(images)
             results[name + tag] = match_rates(predicted, wanted, judge.classes)
+            if real_rates:
+                results[name + ", against real photos of its looks" + tag] = against_real(predicted, wanted,
+                                                                                          real_rates[0])
             if name == "held-out":
                 # chance for this run: the same pictures against the descriptions of other products
                 order = np.random.default_rng(0).permutation(len(prompts))
@@ -177,6 +180,30 @@ def judge_run(run: Path, judge: AttributeJudge, prompt_sets: dict, real_features
 
 RESULTS = Path("docs/t2i/results.json")
 DESCRIPTIONS = Path(__file__).resolve().parents[1] / "tests" / "text2image" / "descriptions.tsv"
+
+
+def real_look_rates(predicted: dict[str, list[str]], values: dict[str, np.ndarray], held_ids: np.ndarray
+                    ) -> dict[str, float]:
+    """Per look ("Black|Tshirts|Men"), the share of its real photos the classifier reads fully
+    right: its held-out photos, or all of them when none was held out."""
+    keys = np.array(["|".join(str(values[a][i]) for a in JUDGED) for i in range(len(values[JUDGED[0]]))])
+    right = np.logical_and.reduce([np.asarray(predicted[a]) == values[a].astype(str) for a in JUDGED])
+    held = np.isin(np.arange(len(keys)), held_ids)
+    rates = {}
+    for key in np.unique(keys):
+        mine = keys == key
+        rates[key] = float(right[mine & held].mean() if (mine & held).any() else right[mine].mean())
+    return rates
+
+
+def against_real(predicted: dict[str, list[str]], wanted: dict[str, list[str]], rates: dict[str, float]) -> dict:
+    """All three right for the descriptions whose look has real photos, beside those photos' own
+    rate (the ceiling of these looks), and how many looks have none."""
+    keys = ["|".join(values) for values in zip(*(wanted[a] for a in JUDGED))]
+    hits = np.logical_and.reduce([np.asarray(predicted[a]) == np.asarray(wanted[a]) for a in JUDGED])
+    have = np.array([key in rates for key in keys])
+    drawn, real = float(hits[have].mean()), float(np.mean([rates[key] for key in keys if key in rates]))
+    return {"drawn": drawn, "real": real, "share": drawn / real, "looks without photos": int((~have).sum())}
 
 
 def hand_written() -> dict[str, list[dict]]:
@@ -262,9 +289,10 @@ def main() -> None:
     real_features, real_predicted = judge.predict(catalogue.images[held_ids])
     held_values = [{a: str(attrs[a][i]) for a in JUDGED} for i in held_ids]
     # real photos grouped by (colour, article type, gender): the scale variety is judged against
-    all_features, _ = judge.predict(catalogue.images)
+    all_features, all_predicted = judge.predict(catalogue.images)
     triples = ["|".join(str(attrs[a][i]) for a in JUDGED) for i in range(len(catalogue.texts))]
     real_groups = (all_features, np.unique(triples, return_inverse=True)[1])
+    look_rates = real_look_rates(all_predicted, attrs, held_ids)
     report = {"ceiling (real held-out images)": match_rates(real_predicted, {a: list(attrs[a][held_ids])
                                                                               for a in JUDGED}, judge.classes)}
     seen_rows = train_ids[np.random.default_rng(1).choice(len(train_ids), 500, replace=False)]
@@ -275,8 +303,8 @@ def main() -> None:
         "short": ([short_prompt(v) for v in held_values], {a: [v[a] for v in held_values] for a in JUDGED}),
         "paraphrase": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
         "paraphrase (literal)": ([p for p, _ in para], {a: [v[a] for _, v in para] for a in JUDGED}),
-        **{f"hand-written ({half})": ([d["text"] for d in chosen], {a: [d[a] for d in chosen] for a in JUDGED})
-           for half, chosen in hand_written().items()},
+        **{f"hand-written ({half})": ([d["text"] for d in chosen], {a: [d[a] for d in chosen] for a in JUDGED},
+                                      look_rates) for half, chosen in hand_written().items()},
     }
     def looks_for(encoder):
         return training_looks(catalogue, train_ids, encoder)
