@@ -17,8 +17,9 @@ MAX_SAMPLES = 4096  # samples each direction is judged on, at 7 steps each
 @click.option("--out", type=click.Path(), help="A folder for directions.json and directions.png [RUN/directions].")
 @click.option("--k", type=int, default=5, show_default=True, help="How many directions (the method's strongest).")
 @click.option("--n", "n", type=int, default=32, show_default=True, help="Samples each direction is judged on.")
-@click.option("--method", type=click.Choice(["sefa", "ganspace"]), default="sefa", show_default=True,
-              help="sefa: closed form from the first layer's weight; ganspace: PCA of its activations.")
+@click.option("--method", type=click.Choice(["best", "sefa", "ganspace"]), default="best", show_default=True,
+              help="sefa: closed form from the first layer's weight; ganspace: PCA of its activations; best: SeFa "
+                   "for the noise, GANSpace for a text run's words (the stronger in each).")
 @click.option("--attribute", "attributes", multiple=True,
               help="Also the direction that raises a judge's score, e.g. class=Dress or baseColour=Black "
                    "(InterFaceGAN: a linear SVM on sampled latents); repeatable.")
@@ -62,11 +63,11 @@ def _find(run, out: Path, loaded, k, n, method, attributes, kept, classifier, pr
     spread = runs.judged_spread(loaded, judges, seed)
     found = runs.named_directions(loaded, method, k, drawn, judges, seed, spread)
     chance = runs.random_directions(loaded, k, drawn, judges, seed, spread)
-    named = runs.ids(method, found)
+    named = runs.ids(found)
     named += runs.attribute_directions(loaded, list(attributes), list(kept), judges, drawn, seed, prompts, spread)
     record = runs.record(loaded, run, method, named, chance)
     write_text(out / "directions.json", json.dumps(record, indent=2))
-    _panel(loaded, named, drawn, judges, out / "directions.png", method)
+    _panel(loaded, named, drawn, judges, out / "directions.png")
     for entry in record["directions"]:
         moved = "" if entry["space"] == "noise" else f", moving the {entry['space']}"
         click.echo(f"{entry['id']}: {entry['name']} ({entry['effect']:.2f} spreads a step; others "
@@ -141,7 +142,7 @@ def _classifier(path, loaded):
     return load_attribute_judge(Path(path))
 
 
-def _panel(loaded, named, drawn, judges, path: Path, method: str) -> None:
+def _panel(loaded, named, drawn, judges, path: Path) -> None:
     """One row per direction, one column per step, named and measured beside it; under each
     attribute's direction, the walk up its judge."""
     import numpy as np
@@ -176,7 +177,8 @@ def _panel(loaded, named, drawn, judges, path: Path, method: str) -> None:
                 ax.set_title(f"{step:+g}", fontsize=8)
         row[-1].yaxis.set_label_position("right")
         row[-1].set_ylabel(f"{name}\n{measure}", fontsize=7, rotation=0, ha="left", va="center")
-    title = {"sefa": "SeFa", "ganspace": "GANSpace"}[method] + "'s strongest directions"
+    found_by = dict.fromkeys(d.method for _, d in named if d.method)
+    title = " and ".join({"sefa": "SeFa", "ganspace": "GANSpace"}[m] for m in found_by) + "'s strongest directions"
     if any(direction.attribute for _, direction in named):
         title += ", then the attributes' (InterFaceGAN) with their walks"
     save_figure(fig, path, f"{title}; each row from -3 to +3")

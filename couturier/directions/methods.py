@@ -33,6 +33,7 @@ class Direction:
     effects: dict[str, float] | None = None  # every judge's change per unit step, over its spread
     attribute: str = ""  # for an attribute's direction, what it raises ("baseColour=Black"): a second id
     space: str = "noise"  # what it moves: the noise, or a text run's words (directions/latent.py)
+    method: str = ""  # what found it: sefa, ganspace, or an attribute's judge (empty)
 
 
 def embedded(vectors: np.ndarray, space: Space | None, dim: int) -> np.ndarray:
@@ -67,7 +68,7 @@ def sefa(weight: torch.Tensor, k: int, space: Space | None = None) -> list[Direc
     values, vectors = torch.linalg.eigh((columns.T @ columns).double())
     order = torch.argsort(values, descending=True)[:k]
     whole = embedded(vectors[:, order].T.float().numpy(), space, weight.shape[1])
-    return [Direction(v, float(values[i]), space=_name(space)) for v, i in zip(whole, order)]
+    return [Direction(v, float(values[i]), space=_name(space), method="sefa") for v, i in zip(whole, order)]
 
 
 def ganspace(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None, k: int,
@@ -91,17 +92,24 @@ def ganspace(generator: torch.nn.Module, z: torch.Tensor, y: torch.Tensor | None
     latent = part.double().numpy()
     back, *_ = np.linalg.lstsq(coordinates, latent - latent.mean(0), rcond=None)
     vectors = embedded(back / np.linalg.norm(back, axis=1, keepdims=True).clip(1e-12), space, z.shape[1])
-    return [Direction(v.astype(np.float32), float(r), space=_name(space))
+    return [Direction(v.astype(np.float32), float(r), space=_name(space), method="ganspace")
             for v, r in zip(vectors, pca.explained_variance_ratio_)]
 
 
-METHODS = ("sefa", "ganspace")
+# "best": each part of the latent by the method that moves the judges most there. SeFa for the
+# noise (GANSpace finds the same directions at hundreds of times the cost); GANSpace for a text
+# run's words, which also scale every normalisation after the first layer, where SeFa's linear
+# view of that layer cannot see them (BENCHMARKS.md, "Steering by name")
+BEST = {"noise": "sefa", "words": "ganspace"}
+METHODS = ("best", "sefa", "ganspace")
 
 
 def find(method: str, generator: torch.nn.Module, k: int, z: torch.Tensor | None = None,
          y: torch.Tensor | None = None, space: Space | None = None) -> list[Direction]:
     """Directions by `method` (in one part of the latent, when `space` is given); GANSpace needs
     sampled latents z (and their condition y)."""
+    if method == "best":
+        method = BEST[_name(space)]
     if method == "sefa":
         return sefa(latent_weight(generator), k, space)
     if method == "ganspace":

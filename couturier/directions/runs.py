@@ -18,7 +18,7 @@ import torch
 from couturier import sampling
 from couturier.directions import latent
 from couturier.directions.judges import Judges
-from couturier.directions.methods import Direction, find
+from couturier.directions.methods import BEST, Direction, find
 from couturier.directions.moves import attribute_direction, move, name_directions, walk
 from couturier.errors import ConfigError
 
@@ -121,7 +121,8 @@ def named_directions(loaded, method: str, k: int, drawn: Samples, judges: Judges
     """The run's k strongest directions by `method` in each part of its latent (the noise; a text
     run's words too), each named by the judges on `drawn` (effects over `spread`, `judged_spread`)."""
     steered = latent.steerable(loaded)
-    fitted_on = varied(loaded, GANSPACE_SAMPLES, seed + 2, _prompts_of(loaded)) if method == "ganspace" else drawn
+    sampled = method == "ganspace" or (method == "best" and "ganspace" in {BEST[s] for s in steered.spaces})
+    fitted_on = varied(loaded, GANSPACE_SAMPLES, seed + 2, _prompts_of(loaded)) if sampled else drawn
     found = [d for space in steered.spaces.values()
              for d in find(method, steered.generator, min(k, _width(space)), fitted_on.z, fitted_on.y, space)]
     return name_directions(steered.generator, found, drawn.z, drawn.y, judges, spread)
@@ -142,14 +143,16 @@ def random_directions(loaded, k: int, drawn: Samples, judges: Judges, seed: int,
     return name_directions(steered.generator, chance, drawn.z, drawn.y, judges, spread)
 
 
-def ids(method: str, found: list[Direction]) -> list[tuple[str, Direction]]:
-    """Each direction's id: the method's name and its rank in its space ("sefa-1", "sefa-words-1")."""
-    ranks: dict[str, int] = {}
+def ids(found: list[Direction]) -> list[tuple[str, Direction]]:
+    """Each direction's id: the method that found it and its rank in its space ("sefa-1",
+    "ganspace-words-1")."""
+    ranks: dict[tuple[str, str], int] = {}
     named = []
     for direction in found:
-        ranks[direction.space] = ranks.get(direction.space, 0) + 1
+        key = (direction.method, direction.space)
+        ranks[key] = ranks.get(key, 0) + 1
         part = "" if direction.space == "noise" else f"{direction.space}-"
-        named.append((f"{method}-{part}{ranks[direction.space]}", direction))
+        named.append((f"{direction.method}-{part}{ranks[key]}", direction))
     return named
 
 

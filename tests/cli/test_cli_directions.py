@@ -119,7 +119,7 @@ def test_a_text_run_is_steered_by_its_noise_and_its_words_and_judged_by_a_traine
     judges = set(record["directions"][0]["effects"])
     assert {"p(baseColour=Red)", "p(gender=Women)", "a* (green to red)", "width"} <= judges
     assert [(d["id"], d["space"]) for d in record["directions"]] == [
-        ("sefa-1", "noise"), ("sefa-2", "noise"), ("sefa-words-1", "words"), ("sefa-words-2", "words"),
+        ("sefa-1", "noise"), ("sefa-2", "noise"), ("ganspace-words-1", "words"), ("ganspace-words-2", "words"),
         ("attr-red", "words")]
     z_dim = 16  # the text run's; its words' coordinates follow
     vectors = {d["id"]: np.array(d["vector"]) for d in record["directions"]}

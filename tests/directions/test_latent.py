@@ -80,3 +80,14 @@ def test_a_walk_in_the_words_climbs_its_judge_and_leaves_the_noise_where_it_was(
     never_falls, rises = steer.monotone_share(steered.generator, drawn.z, drawn.y,
                                               lambda x: redness(x).numpy(), log_probability=redness, space=words)
     assert never_falls >= 0.9 and rises >= 0.9
+
+
+def test_the_best_method_reads_the_noise_with_sefa_and_the_words_with_ganspace(text_run):
+    loaded = sampling.load_generator(text_run)
+    steered = latent.steerable(loaded)
+    fitted_on = runs.varied(loaded, 200, 0)
+    found = {name: steer.find("best", steered.generator, 2, fitted_on.z, fitted_on.y, space)
+             for name, space in steered.spaces.items()}
+    assert {d.method for d in found["noise"]} == {"sefa"} and {d.method for d in found["words"]} == {"ganspace"}
+    assert [key for key, _ in runs.ids(found["noise"] + found["words"])] == [
+        "sefa-1", "sefa-2", "ganspace-words-1", "ganspace-words-2"]

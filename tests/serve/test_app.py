@@ -432,9 +432,9 @@ def test_directions_are_named_and_edit_moves_a_sample_along_them(client):
     assert np.array_equal(png_pixels(picked.content), png_pixels(base64.b64decode(grid.json()["images"][2])))
     text = client.get("/directions", params={"model": "text"})
     spaces = {d["id"]: d["space"] for d in text.json()["directions"]}
-    assert text.status_code == 200 and spaces["sefa-1"] == "noise" and spaces["sefa-words-1"] == "words"
+    assert text.status_code == 200 and spaces["sefa-1"] == "noise" and spaces["ganspace-words-1"] == "words"
     as_drawn = client.post("/edit", json={"model": "text", "prompt": "red dress"}).content
-    for key in ("sefa-1", "sefa-words-1"):  # the noise moved, the words held; then the words moved
+    for key in ("sefa-1", "ganspace-words-1"):  # the noise moved, the words held; then the words moved
         worded = client.post("/edit", json={"model": "text", "prompt": "red dress", "moves": {key: -4}})
         assert worded.status_code == 200 and worded.content != as_drawn
     wordless = client.post("/edit", json={"model": "text", "moves": {"sefa-1": 1}})

@@ -14,7 +14,7 @@ from couturier.serve.responses import png_bytes
 from couturier.serve.schemas import ClassName, Prompt
 from couturier.serve.service import Service
 
-DIRECTIONS = 5  # SeFa's strongest, named on as many samples as JUDGED
+DIRECTIONS = 5  # the strongest in each part of the latent, named on as many samples as JUDGED
 JUDGED = 16
 
 
@@ -45,20 +45,20 @@ def router(service: Service) -> APIRouter:
             if key not in found:
                 drawn = runs.samples(loaded, JUDGED, 0)
                 judges = steer.judges_for(loaded.config.data.channels)
-                found[key] = runs.named_directions(loaded, "sefa", min(DIRECTIONS, loaded.config.model.z_dim),
+                found[key] = runs.named_directions(loaded, "best", min(DIRECTIONS, loaded.config.model.z_dim),
                                                    drawn, judges, 0, runs.judged_spread(loaded, judges, 0))
             return found[key]
 
     @router.get("/directions")
     async def directions(model: str) -> dict:
-        """The model's strongest latent directions (SeFa), each named by what it measurably changes
-        (a text model's in its noise and in its words)."""
+        """The model's strongest latent directions (SeFa; a text model's words by GANSpace), each
+        named by what it measurably changes."""
         from couturier.directions import runs
 
         named = await service.run(directions_of, model)
         return {"model": model, "max_strength": MAX_STRENGTH,
                 "directions": [{"id": key, "name": d.name, "space": d.space, "effect": round(d.effect, 3),
-                                "entanglement": round(d.entanglement, 3)} for key, d in runs.ids("sefa", named)]}
+                                "entanglement": round(d.entanglement, 3)} for key, d in runs.ids(named)]}
 
     @router.post("/edit", response_class=Response, responses={200: {"content": {"image/png": {}},
                                                                      "description": "the sample, moved"}})
@@ -81,7 +81,7 @@ def _edit(service: Service, directions_of, body: EditRequest) -> np.ndarray:
     from couturier.directions import latent, runs
 
     named = directions_of(body.model)
-    ids = dict(runs.ids("sefa", named))
+    ids = dict(runs.ids(named))
     unknown = [key for key in body.moves if key not in ids]
     if unknown:
         raise Problem(400, f"no direction {unknown[0]!r}; choose from {', '.join(ids)}", "moves")
