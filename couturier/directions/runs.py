@@ -204,22 +204,33 @@ def record(loaded, run: str, method: str, found: list[tuple[str, Direction]], ch
                             "effects": d.effects, "vector": np.round(d.vector, 6).tolist()} for i, d in found]}
 
 
-def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
-    """id -> vector, from a directions.json written for this run."""
+def load_directions(path: Path, loaded) -> list[tuple[str, Direction]]:
+    """(id, Direction) from a directions.json written for this run (a folder: its directions.json)."""
     if path.is_dir():
         path = path / "directions.json"
     if not path.is_file():
         raise ConfigError(f"{path} does not exist; find the run's directions first", field="directions")
     try:
         saved = json.loads(path.read_text())
-        vectors = {d["id"]: np.asarray(d["vector"], dtype=np.float32) for d in saved["directions"]}
-        vectors.update({d["attribute"]: vectors[d["id"]] for d in saved["directions"] if d.get("attribute")})
+        found = [(d["id"], Direction(np.asarray(d["vector"], dtype=np.float32), float(d.get("strength", 0.0)),
+                                     d["name"], float(d["effect"]), float(d.get("entanglement", 0.0)),
+                                     d.get("effects"), d.get("attribute", ""), d.get("space", "noise")))
+                 for d in saved["directions"]]
     except (ValueError, KeyError, TypeError):
         raise ConfigError(f"{path} is not a directions file (directions.json)", field="directions") from None
     theirs = saved.get("run_id")
-    if theirs != loaded.run_id or any(len(v) != latent.steerable(loaded).dim for v in vectors.values()):
+    if theirs != loaded.run_id or any(len(d.vector) != latent.steerable(loaded).dim for _, d in found):
         raise ConfigError(f"{path} was found for another run (run id {theirs}, this run's is {loaded.run_id}); "
                           "find this run's own directions", field="directions")
+    return found
+
+
+def read_directions(path: Path, loaded) -> dict[str, np.ndarray]:
+    """id -> vector (an attribute's direction also under its attribute, "baseColour=Black"), from a
+    directions.json written for this run."""
+    found = load_directions(path, loaded)
+    vectors = {key: d.vector for key, d in found}
+    vectors.update({d.attribute: d.vector for _, d in found if d.attribute})
     return vectors
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import shutil
 import socket
 import threading
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import schemathesis
-from conftest import fabric_picture, garment_picture, text_bomb_png, tiny_config
+from conftest import fabric_picture, garment_picture, run_cli, text_bomb_png, tiny_config
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from PIL import Image
@@ -409,6 +410,26 @@ def test_try_on_dresses_the_person_and_refuses_a_photo_without_one(client):
     no_model = client.post("/try-on", files={"person": ("p.jpg", person, "image/jpeg")},
                            data={"size": "160", "prompt": "a red dress"})
     assert no_model.status_code == 400 and no_model.json()["field"] == "model"
+
+
+def test_the_directions_saved_with_a_run_are_the_ones_served(runs, tmp_path, monkeypatch, capsys):
+    """`couturier directions` names a run's directions by its judges (attributes too): the page's
+    sliders are then those; a file found for another run is passed over for the run's own."""
+    served = tmp_path / "served"
+    shutil.copytree(runs / "dcgan", served / "dcgan")
+    code, _, err = run_cli(monkeypatch, capsys, "directions", served / "dcgan", "--k", "2", "--n", "8",
+                           "--attribute", "class=Dress")
+    assert code == 0, err
+    client = TestClient(create_app(served))
+    named = client.get("/directions", params={"model": "dcgan"}).json()["directions"]
+    assert [d["id"] for d in named] == ["sefa-1", "sefa-2", "attr-dress"] and named[2]["name"] == "more p(dress)"
+    as_drawn = client.post("/edit", json={"model": "dcgan", "seed": 3, "class": "dress"}).content
+    moved = client.post("/edit", json={"model": "dcgan", "seed": 3, "class": "dress", "moves": {"attr-dress": 3}})
+    assert moved.status_code == 200 and moved.content != as_drawn
+    saved = served / "dcgan" / "directions" / "directions.json"
+    saved.write_text(json.dumps({**json.loads(saved.read_text()), "run_id": "another run"}))
+    named = client.get("/directions", params={"model": "dcgan"}).json()["directions"]
+    assert [d["id"] for d in named] == [f"sefa-{i}" for i in range(1, 6)]
 
 
 def test_directions_are_named_and_edit_moves_a_sample_along_them(client):

@@ -32,33 +32,43 @@ class EditRequest(BaseModel):
 
 def router(service: Service) -> APIRouter:
     router = APIRouter(tags=["models"])
-    found: dict[tuple, list] = {}  # (model name, step) -> its named directions, found once
+    found: dict[tuple, list] = {}  # (model name, step, directions file) -> its named directions
     lock = threading.Lock()
 
     def directions_of(name: str) -> list:
+        """(id, Direction): those `couturier directions` saved with the run (named by its judges,
+        attributes included), else its strongest, found once."""
         from couturier import directions as steer
         from couturier.directions import runs
+        from couturier.errors import ConfigError
 
         loaded = service.cache.get(name)
-        key = (name, loaded.step)  # a run that saved a newer checkpoint gets its directions found again
+        saved = service.cache.runs_dir / name / "directions" / "directions.json"
+        stamp = saved.stat().st_mtime_ns if saved.is_file() else None
+        key = (name, loaded.step, stamp)  # a newer checkpoint or directions file is read again
         with lock:
             if key not in found:
-                drawn = runs.samples(loaded, JUDGED, 0)
-                judges = steer.judges_for(loaded.config.data.channels)
-                found[key] = runs.named_directions(loaded, "best", min(DIRECTIONS, loaded.config.model.z_dim),
-                                                   drawn, judges, 0, runs.judged_spread(loaded, judges, 0))
+                try:
+                    found[key] = runs.load_directions(saved, loaded) if stamp is not None else None
+                except ConfigError:  # another run's or a damaged file: the run's own strongest instead
+                    found[key] = None
+                if found[key] is None:
+                    drawn = runs.samples(loaded, JUDGED, 0)
+                    judges = steer.judges_for(loaded.config.data.channels)
+                    found[key] = runs.ids(runs.named_directions(
+                        loaded, "best", min(DIRECTIONS, loaded.config.model.z_dim), drawn, judges, 0,
+                        runs.judged_spread(loaded, judges, 0)))
             return found[key]
 
     @router.get("/directions")
     async def directions(model: str) -> dict:
-        """The model's strongest latent directions (SeFa; a text model's words by GANSpace), each
-        named by what it measurably changes."""
-        from couturier.directions import runs
-
+        """The model's named latent directions: those `couturier directions` saved with the run,
+        else its strongest (SeFa; a text model's words by GANSpace), each named by what it
+        measurably changes."""
         named = await service.run(directions_of, model)
         return {"model": model, "max_strength": MAX_STRENGTH,
                 "directions": [{"id": key, "name": d.name, "space": d.space, "effect": round(d.effect, 3),
-                                "entanglement": round(d.entanglement, 3)} for key, d in runs.ids(named)]}
+                                "entanglement": round(d.entanglement, 3)} for key, d in named]}
 
     @router.post("/edit", response_class=Response, responses={200: {"content": {"image/png": {}},
                                                                      "description": "the sample, moved"}})
@@ -80,8 +90,7 @@ def _edit(service: Service, directions_of, body: EditRequest) -> np.ndarray:
     from couturier.data.images import to_uint8
     from couturier.directions import latent, runs
 
-    named = directions_of(body.model)
-    ids = dict(runs.ids(named))
+    ids = dict(directions_of(body.model))
     unknown = [key for key in body.moves if key not in ids]
     if unknown:
         raise Problem(400, f"no direction {unknown[0]!r}; choose from {', '.join(ids)}", "moves")
