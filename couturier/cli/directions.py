@@ -72,8 +72,8 @@ def _find(run, out: Path, loaded, k, n, method, attributes, kept, classifier, pr
         moved = "" if entry["space"] == "noise" else f", moving the {entry['space']}"
         click.echo(f"{entry['id']}: {entry['name']} ({entry['effect']:.2f} spreads a step; others "
                    f"{entry['entanglement']:.2f}{moved})")
-    chance = "; ".join(f"{space} {figures['effect']:.2f}" for space, figures in record["random_directions"].items())
-    click.echo(f"random directions: {chance} spreads a step; wrote {out / 'directions.json'} and "
+    by_chance = "; ".join(f"{space} {f['effect']:.2f}" for space, f in record["random_directions"].items())
+    click.echo(f"random directions: {by_chance} spreads a step; wrote {out / 'directions.json'} and "
                f"{out / 'directions.png'}")
 
 

@@ -18,7 +18,7 @@ import torch
 from couturier import sampling
 from couturier.directions import latent
 from couturier.directions.judges import Judges
-from couturier.directions.methods import BEST, Direction, find
+from couturier.directions.methods import BEST, Direction, embedded, find
 from couturier.directions.moves import attribute_direction, move, name_directions, walk
 from couturier.errors import ConfigError
 
@@ -110,10 +110,11 @@ def judged_spread(loaded, judges: Judges, seed: int) -> np.ndarray | None:
     direction's effect when the drawn samples hold their words (few descriptions vary few judges, and
     a judge none of them moves would name every direction). None for other runs: the drawn samples'
     own spread."""
-    if latent.steerable(loaded).words is None:
+    steered = latent.steerable(loaded)
+    if steered.words is None:
         return None
     looks = varied(loaded, SPREAD_SAMPLES, seed + 3)
-    return judges.score(move(latent.steerable(loaded).generator, looks.z, looks.y, [])).std(1)
+    return judges.score(move(steered.generator, looks.z, looks.y, [])).std(1)
 
 
 def named_directions(loaded, method: str, k: int, drawn: Samples, judges: Judges, seed: int,
@@ -122,7 +123,7 @@ def named_directions(loaded, method: str, k: int, drawn: Samples, judges: Judges
     run's words too), each named by the judges on `drawn` (effects over `spread`, `judged_spread`)."""
     steered = latent.steerable(loaded)
     sampled = method == "ganspace" or (method == "best" and "ganspace" in {BEST[s] for s in steered.spaces})
-    fitted_on = varied(loaded, GANSPACE_SAMPLES, seed + 2, _prompts_of(loaded)) if sampled else drawn
+    fitted_on = varied(loaded, GANSPACE_SAMPLES, seed + 2) if sampled else drawn
     found = [d for space in steered.spaces.values()
              for d in find(method, steered.generator, min(k, _width(space)), fitted_on.z, fitted_on.y, space)]
     return name_directions(steered.generator, found, drawn.z, drawn.y, judges, spread)
@@ -136,10 +137,9 @@ def random_directions(loaded, k: int, drawn: Samples, judges: Judges, seed: int,
     rng = np.random.default_rng(seed)
     chance = []
     for space in steered.spaces.values():
-        for vector in rng.normal(size=(k, _width(space))):
-            whole = np.zeros(steered.dim, dtype=np.float32)
-            whole[space.columns] = vector / np.linalg.norm(vector)
-            chance.append(Direction(whole, 0.0, space=space.name))
+        vectors = rng.normal(size=(k, _width(space))).astype(np.float32)
+        unit = embedded(vectors / np.linalg.norm(vectors, axis=1, keepdims=True), space, steered.dim)
+        chance += [Direction(v, 0.0, space=space.name) for v in unit]
     return name_directions(steered.generator, chance, drawn.z, drawn.y, judges, spread)
 
 
@@ -184,10 +184,6 @@ def attribute_directions(loaded, attributes: list[str], kept: list[str], judges:
         direction.name, direction.effect = f"more {judge}", abs(direction.effects[judge])
         out.append((f"attr-{spec.partition('=')[2].strip().lower().replace(' ', '-')}", direction))
     return out
-
-
-def _prompts_of(loaded) -> tuple[str, ...]:
-    return loaded.prompts if loaded.reads_prompts else ()
 
 
 def record(loaded, run: str, method: str, found: list[tuple[str, Direction]], chance: list[Direction]) -> dict:
