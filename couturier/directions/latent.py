@@ -43,14 +43,8 @@ class WordsLatent(nn.Module):
         return u, offset - u @ self.axes
 
     def latent_weight(self) -> torch.Tensor:
-        """(features, z_dim + k): the first layer's weight on the noise, and on the words through
-        the mean of the conditioning augmentation's code (its linear part: SeFa's view)."""
-        generator = self.generator
-        first = generator.body.latent_weight()
-        on_code = first[:, self.z_dim:]
-        fc = generator.augment.fc
-        mean_weight = fc.weight[: fc.out_features // 2] * generator.augment.scale  # code mean per unit of text
-        return torch.cat([first[:, :self.z_dim], on_code @ mean_weight @ self.axes.T], dim=1)
+        """(features, z_dim + k): the first layer's weight on the noise and on the words' axes."""
+        return torch.cat([self.generator.latent_weight(), self.generator.text_weight() @ self.axes.T], dim=1)
 
     def early_features(self, w: torch.Tensor, rest: torch.Tensor) -> torch.Tensor:
         return self.generator.early_features(w[:, :self.z_dim], self.text(w, rest))

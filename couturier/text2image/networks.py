@@ -92,6 +92,13 @@ class TextGenerator(nn.Module):
         """(features, z_dim): the first layer's weight on the noise z, not on the text's code."""
         return self.body.latent_weight()[:, :self.z_dim]
 
+    def text_weight(self) -> torch.Tensor:
+        """(features, text_dim): the first layer's weight on the words, through the mean of the
+        conditioning augmentation's code (the code's linear part; its noise left out)."""
+        fc = self.augment.fc
+        code_mean = fc.weight[: fc.out_features // 2] * self.augment.scale  # the code's mean per unit of text
+        return self.body.latent_weight()[:, self.z_dim:] @ code_mean
+
     def early_features(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         """The first layer's output after its norm and ReLU, for the noise z and the words' embedding."""
         code, _ = self.augment(text, code_noise(z, self.code_spread))
