@@ -9,8 +9,8 @@ gradient; judged with its own and with mismatched descriptions from one pass) an
 forward and backward to the pixels (one pass serves D's step and G's); with --compare-layout,
 the step again with the networks in PyTorch's default layout instead of channels-last; with
 --compare-unfolded, the frozen network's passes again with its BatchNorms kept; with
---compare-bf16, the frozen network's two passes (the reals' forward; the fakes' forward and
-backward) under bfloat16 autocast, where the CPU has avx512_bf16 or AMX; with --compare-compile,
+--compare-bf16, the step with train.amp off (float32) and on (bfloat16 autocast), two trainers
+timed in turns, where the CPU has AVX512-BF16 or AMX; with --compare-compile,
 the step with the networks torch.compile'd (config train.compile) and the seconds the first
 steps took to compile; with --profile, torch.profiler's table of operators over 20 steps. Text
 configs need the split table benchmarks/text2image.py writes.
@@ -28,6 +28,7 @@ import torch
 from couturier.config import load_config_file, merge
 from couturier.presets import build_config
 from couturier.train import Trainer
+from couturier.train.run import native_bfloat16_cpu
 
 
 def _median_seconds(fn, repeats: int = 10, warmup: int = 3) -> float:
@@ -60,25 +61,20 @@ def profile_table(trainer, steps: int = 20, rows: int = 15) -> str:
     return prof.key_averages().table(sort_by="cpu_time_total", row_limit=rows)
 
 
-def bf16_supported() -> bool:
-    return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-
-
-def frozen_passes(backbone, images: torch.Tensor, n: int, bf16: bool) -> dict:
-    """Seconds of the frozen network's two passes a step, in float32 or under bfloat16 autocast."""
-    from couturier.backbones import normalise
-
-    def forward():
-        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            backbone.stages(normalise(images[:n]))
-
-    def forward_backward():
-        x = images[n:].clone().requires_grad_(True)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            stages = backbone.stages(normalise(x))
-        sum(h.float().sum() for h in stages).backward()
-
-    return {"reals_forward_s": _median_seconds(forward), "fakes_forward_backward_s": _median_seconds(forward_backward)}
+def precision_steps(layer: dict, folder: str, rounds: int = 5) -> dict:
+    """Seconds a step with train.amp off (float32) and on (bfloat16 autocast where the CPU has it),
+    two trainers timed in turns, so that the machine's drift falls on both alike."""
+    trainers = {precision: Trainer(build_config(merge(layer, {"train": {"amp": amp}})), Path(folder) / precision,
+                                   log=lambda _: None)
+                for precision, amp in (("float32", False), ("bf16", True))}
+    times = {precision: [] for precision in trainers}
+    step = iter(range(10 ** 6))
+    for _ in range(rounds):
+        for precision, trainer in trainers.items():
+            times[precision].append(_median_seconds(lambda: trainer.train_step(next(step), False), repeats=10))
+    out = {f"step_s_{precision}": statistics.median(seconds) for precision, seconds in times.items()}
+    out["bf16_speedup"] = out["step_s_float32"] / out["step_s_bf16"]
+    return out
 
 
 def compiled_step(layer: dict, folder: str) -> dict:
@@ -120,10 +116,13 @@ def measure(path: str, threads: int, compare_layout: bool = False, compare_unfol
             images = torch.rand(2 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
 
             def frozen_step(backbone=trainer.D.backbone):  # a step's passes (couturier.train.judging): the
-                with torch.no_grad():  # real batch, and the fakes once, forward on D's step and backward on G's
-                    backbone.stages(normalise(images[:n]))
-                x = images[n:].clone().requires_grad_(True)
-                sum(h.sum() for h in backbone.stages(normalise(x))).backward()
+                # real batch, and the fakes once, forward on D's step and backward on G's; in the step's precision
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=trainer.amp_dtype is not None):
+                    with torch.no_grad():
+                        backbone.stages(normalise(images[:n]))
+                    x = images[n:].clone().requires_grad_(True)
+                    stages = backbone.stages(normalise(x))
+                sum(h.float().sum() for h in stages).backward()
 
             result["frozen_step_s"] = _median_seconds(frozen_step)
             result["frozen_share"] = result["frozen_step_s"] / result["step_s"]
@@ -132,12 +131,10 @@ def measure(path: str, threads: int, compare_layout: bool = False, compare_unfol
                 if trainer.D.backbone._conv_stem.weight.is_contiguous(memory_format=torch.channels_last):
                     unfolded.to(memory_format=torch.channels_last)  # the layout the trainer's copy has
                 result["frozen_step_s_unfolded"] = _median_seconds(lambda: frozen_step(unfolded))
-            if compare_bf16 and bf16_supported():
-                for precision, bf16 in (("float32", False), ("bf16", True)):
-                    for key, seconds in frozen_passes(trainer.D.backbone, images, n, bf16).items():
-                        result[f"{key}_{precision}"] = seconds
-            elif compare_bf16:
-                print("this CPU has neither avx512_bf16 nor AMX: bfloat16 is not compared")
+        if compare_bf16 and native_bfloat16_cpu():
+            result.update(precision_steps(layer, folder))
+        elif compare_bf16:
+            print("this CPU has neither AVX512-BF16 nor AMX: train.amp runs in float32 here, nothing to compare")
         if compare_compile:
             result.update(compiled_step(layer, folder))
     return result
@@ -153,7 +150,7 @@ def main() -> None:
                         help="also time the frozen network with its BatchNorms kept, not folded into the convolutions")
     parser.add_argument("--profile", action="store_true", help="also print torch.profiler's operators over 20 steps")
     parser.add_argument("--compare-bf16", action="store_true",
-                        help="also time the frozen network's passes under bfloat16 autocast (CPUs with bf16)")
+                        help="also time the step with train.amp off and on, in turns (CPUs with native bfloat16)")
     parser.add_argument("--compare-compile", action="store_true", help="also time the step torch.compile'd")
     args = parser.parse_args()
     for path in args.configs.split(","):

@@ -97,7 +97,8 @@ class TrainConfig:
                               "below 10,000 images; '' = off")
     seed: int = option(0, "random seed", min=0)
     device: str = option("cpu", "cpu, cuda or cuda:N")
-    amp: bool = option(True, "bfloat16 mixed precision (CUDA only)")
+    amp: bool = option(True, "bfloat16 mixed precision on CUDA and on CPUs with native bfloat16 (AMX or "
+                                    "AVX512-BF16); float32 elsewhere")
     compile: bool = option(False, "torch.compile the networks")
     threads: int = option(0, "CPU threads (0 = torch's default)", min=0, max=1024)
     log_every: int = option(50, "steps between metrics.csv rows", min=1)

@@ -10,6 +10,10 @@ when its conditioning augmentation began scaling unit-length text embeddings, is
 Digests are kept per kind of CPU (`cpu_signature`); `--write --all-cpus` adds this CPU's digests
 beside the others' (for a new kind of host, the code unchanged: the AMX host's were written so, by
 code whose AVX512 digests were the recorded ones, 248b428), plain `--write` keeps only its own.
+Where bfloat16 is native the signature says BF16: the default train.amp trains in it there (the
+AVX512 digests, of float32 training, were kept when bfloat16 autocast came to such CPUs: this host
+reproduced its own float32 digests with amp off for every run but projected-text2image, whose
+generator's first layer became one matrix product).
 """
 from __future__ import annotations
 
@@ -70,7 +74,11 @@ def cpu_signature() -> str:
         flags = Path("/proc/cpuinfo").read_text().split()
     except OSError:
         flags = []
-    return f"torch {torch.__version__} {torch.backends.cpu.get_cpu_capability()}" + (" AMX" if "amx_tile" in flags else "")
+    from couturier.train.run import native_bfloat16_cpu
+
+    signature = f"torch {torch.__version__} {torch.backends.cpu.get_cpu_capability()}" + (" AMX" if "amx_tile" in flags else "")
+    # where bfloat16 is native, train.amp (on by default) trains the convolutional models in it
+    return signature + (" BF16" if native_bfloat16_cpu() else "")
 
 
 def golden_digests() -> dict[str, str] | None:

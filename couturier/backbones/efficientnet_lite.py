@@ -33,6 +33,14 @@ class SameConv2d(nn.Conv2d):
     it is."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.groups > 1 and self.stride[0] > 1 and x.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
+            # oneDNN's bfloat16 backward of a strided depthwise convolution runs about ten times
+            # slower than its float32 one (benchmarks/step_cost.py --compare-bf16); the others gain
+            with torch.autocast("cpu", enabled=False):
+                return self._convolve(x.float())
+        return self._convolve(x)
+
+    def _convolve(self, x: torch.Tensor) -> torch.Tensor:
         lead, padding = [], []
         for size, kernel, stride in zip(x.shape[-2:], self.kernel_size, self.stride):
             total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)

@@ -70,7 +70,13 @@ class UpsampleGenerator(nn.Module):
 
     def early_features(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """The first layer's output after its norm and ReLU (GANSpace's PCA reads it)."""
-        return torch.relu(self.norms[0](self.stem(z[:, :, None, None]), y))
+        return torch.relu(self.norms[0](self._stem(z), y))
+
+    def _stem(self, z: torch.Tensor) -> torch.Tensor:
+        # a transposed convolution of a 1x1 map is an outer product: one matrix product computes it
+        # several times faster than the convolution's backward did (benchmarks/step_cost.py --profile)
+        weight = self.stem.weight
+        return (z @ weight.flatten(1)).view(z.shape[0], *weight.shape[1:])
 
     def features(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         h = self.early_features(z, y)

@@ -39,6 +39,9 @@ class GAN:
     # an optional check() for their combinations), or None: cfg.model.options is then an instance of it
     Options: type | None = None
     monitor = "fashion-mnist"  # the training monitor (couturier.metrics.monitor.MONITORS) that judges it
+    # whether train.amp's bfloat16 pays on a CPU that has it natively: convolutions run about twice
+    # as fast; a model of small dense layers says False (benchmarks/step_cost.py --compare-bf16)
+    cpu_bfloat16 = True
     summary = ""
 
     def __init__(self, cfg: Config, class_names: tuple[str, ...] = ()):

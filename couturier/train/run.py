@@ -1,4 +1,4 @@
-"""A run folder's life before the loop starts: which device, whether the folder may be written,
+"""A run folder's life before the loop starts: which device (and precision), whether the folder may be written,
 which config a resumed run continues with, and the DiffAugment policy the data calls for."""
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ def pick_device(name: str) -> torch.device:
     if name not in ("cpu", "mps") and not name.startswith("cuda"):
         raise ConfigError(f"unknown device {name!r}; use cpu or cuda[:N]", field="train.device")
     return torch.device(name)
+
+
+def native_bfloat16_cpu() -> bool:
+    """Whether this CPU computes in bfloat16 natively (AMX tiles or AVX512-BF16): there, bfloat16
+    autocast speeds up convolutions; elsewhere it is emulated and slower, so float32 stays."""
+    probes = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(getattr(torch.cpu, probe, lambda: False)() for probe in probes)
 
 
 def prepare_run_dir(run_dir: Path, resume: bool) -> None:

@@ -30,7 +30,7 @@ from couturier.noise import Noise
 from couturier.train.folder import RunFolder
 from couturier.train.judging import Judging
 from couturier.train.logging import LogWindow, MetricsLog, progress_bar
-from couturier.train.run import has_checkpoint, pick_device, resolve_diffaugment
+from couturier.train.run import has_checkpoint, native_bfloat16_cpu, pick_device, resolve_diffaugment
 from couturier.train.state import restore_training, training_checkpoint
 from couturier.train.stopping import GracefulStop, StopNow, signal_of
 
@@ -123,7 +123,8 @@ class Trainer:
         self.policy = parse_policy(resolve_diffaugment(t.diffaugment, len(self.dataset)))
         if t.diffaugment == "auto":
             self.log(f"DiffAugment: {', '.join(self.policy) or 'off'} ({len(self.dataset)} images)")
-        self.amp_dtype = torch.bfloat16 if self.cuda and t.amp else None
+        native = self.cuda or (self.model.cpu_bfloat16 and native_bfloat16_cpu())
+        self.amp_dtype = torch.bfloat16 if t.amp and native else None
         self._wrap_for_training(t.compile)
         self.step, self.elapsed = 0, 0.0
         self.run_id = uuid.uuid4().hex[:12]  # kept on resume: files made from the run (directions) name it
@@ -166,7 +167,7 @@ class Trainer:
         return diff_augment(x, self.policy, self.noise) if self.policy else x
 
     def _autocast(self):
-        return torch.autocast("cuda", dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
+        return torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None)
 
     def _d_logits(self, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
         """D's adversarial logits alone, for the gradient penalties."""

@@ -214,3 +214,17 @@ def test_a_text_to_image_run_logs_both_varieties_and_plots_the_alarm_it_watches(
     assert all(float(row["variety_typical_real"]) == 0 and row["variety_typical_ratio"] == "nan"
                and float(row["collapse"]) == 0 for row in evaluated)
     assert (tmp_path / "run" / "metric_curves.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("model, native, steps_in", [("dcgan", True, torch.bfloat16), ("dcgan", False, torch.float32),
+                                                     ("mlp", True, torch.float32)])
+def test_amp_trains_convolutional_models_in_bfloat16_on_cpus_that_have_it(tmp_path, fmnist_slice, monkeypatch,
+                                                                           model, native, steps_in):
+    monkeypatch.setattr("couturier.train.trainer.native_bfloat16_cpu", lambda: native)
+    trainer = Trainer(tiny_config(model, steps=2), tmp_path / "run", dataset=fmnist_slice)
+    drawn = []
+    trainer.G.register_forward_hook(lambda _, __, out: drawn.append(out.dtype))
+    stats = [trainer.train_step(step, want_stats=True) for step in range(2)]
+    assert set(drawn) == {steps_in}
+    assert all(torch.isfinite(torch.stack([s.loss_d, s.loss_g, s.grad_norm_d, s.grad_norm_g])).all() for s in stats)
+    assert all(p.dtype == torch.float32 for p in trainer.G.parameters())  # the weights stay float32
