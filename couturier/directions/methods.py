@@ -17,6 +17,7 @@ import torch
 
 from couturier.errors import ConfigError
 
+
 class Space(NamedTuple):
     """A part of a run's latent: its noise, or a text run's words (directions/latent.py)."""
     name: str
