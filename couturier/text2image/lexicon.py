@@ -38,6 +38,14 @@ DEPTH = 2  # hypernym steps from a prompt's word: "stiletto heel" -> heel (1), "
 DECAY = 0.5  # a value named through one more step counts this much less
 VALUE_DEPTH = 1  # a value's own hypernym steps: Handbags -> bag
 HEAD_SHARE = 0.5  # "oxford" -> shoe names each of Casual, Formal and Sports Shoes half as strongly
+# What a catalogue's articles are: a sense whose hypernyms reach one of these is worn or carried.
+# Articles are read in these senses only, so the dental "jacket crown" sense of "cap" does not make
+# every jacket a cap, nor the electrical "jumper" a connector.
+DOMAIN = frozenset({"clothing", "clothes", "garment", "apparel", "footwear", "footgear", "shoe", "bag", "jewelry",
+                    "jewellery", "adornment", "headdress", "headgear", "timepiece", "glasses", "cosmetic",
+                    "toiletry", "accessory", "undergarment", "underwear", "hosiery", "neckwear", "handwear"})
+DOMAIN_DEPTH = 8  # hypernym steps searched for DOMAIN
+DOMAIN_COLUMNS = ("articleType",)
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class WordNet:
         self.index: dict[str, list[tuple[str, str]]] = {}
         self.synsets: dict[tuple[str, str], Synset] = {}
         self.exceptions: dict[str, list[str]] = {}
+        self._worn: dict[tuple[str, str], bool] = {}
         for name, part in PARTS.items():
             for fields in _entries(root / f"index.{name}"):
                 count = int(fields[2])
@@ -77,10 +86,15 @@ class WordNet:
     def senses(self, word: str) -> list[tuple[str, str]]:
         return list(dict.fromkeys(key for lemma in self.lemmas(word) for key in self.index[lemma]))
 
-    def related(self, word: str, lexfiles: frozenset[int], depth: int = DEPTH) -> dict[str, int]:
+    def related(self, word: str, lexfiles: frozenset[int], depth: int = DEPTH, domain: bool = False) -> dict[str, int]:
         """Words for what `word` means, each with the steps it took: its synonyms (0), their
-        hypernyms (1, 2, ...), an adjective satellite's head (1). Only senses in `lexfiles`."""
-        hops = {key: 0 for key in self.senses(word) if self.synsets[key].lexfile in lexfiles}
+        hypernyms (1, 2, ...), an adjective satellite's head (1). Only senses in `lexfiles`; with
+        `domain`, only those that are worn or carried (DOMAIN) where the word has any ("billfold", a
+        case, keeps its one sense)."""
+        senses = [key for key in self.senses(word) if self.synsets[key].lexfile in lexfiles]
+        if domain and any(self.worn(key) for key in senses):
+            senses = [key for key in senses if self.worn(key)]
+        hops = {key: 0 for key in senses}
         frontier = list(hops)
         for hop in range(1, depth + 1):
             reached = []
@@ -97,6 +111,18 @@ class WordNet:
             for name in self.synsets[key].words:
                 words[squash(name)] = min(words.get(squash(name), hop), hop)
         return words
+
+
+    def worn(self, key: tuple[str, str]) -> bool:
+        """Whether a sense's hypernyms reach DOMAIN (within DOMAIN_DEPTH steps)."""
+        if key not in self._worn:
+            seen, frontier = {key}, [key]
+            for _ in range(DOMAIN_DEPTH):
+                frontier = [t for k in frontier for symbol, t in self.synsets[k].links
+                            if symbol in HYPERNYMS and t in self.synsets and t not in seen]
+                seen.update(frontier)
+            self._worn[key] = any(squash(w) in DOMAIN for k in seen for w in self.synsets[k].words)
+        return self._worn[key]
 
 
 def _entries(path: Path):
@@ -180,8 +206,9 @@ class Lexicon:
         name = "_".join(words)
         whole = name if self.wordnet.lemmas(name) or len(words) == 1 else None
         share = 1.0 if whole else HEAD_SHARE
-        found = {word: share * DECAY ** hop for word, hop in
-                 self.wordnet.related(whole or words[-1], self.lexfiles[column], VALUE_DEPTH).items()}
+        related = self.wordnet.related(whole or words[-1], self.lexfiles[column], VALUE_DEPTH,
+                                       domain=column in DOMAIN_COLUMNS)
+        found = {word: share * DECAY ** hop for word, hop in related.items()}
         found.setdefault(self.heads[column][value], share)
         found[squash(" ".join(words[:-1]) + self.heads[column][value])] = 1.0
         return found
@@ -215,7 +242,8 @@ class Lexicon:
         for column, values in self.value_words.items():
             steps: dict[str, int] = {}
             for phrase in phrases:
-                for word, hop in self.wordnet.related(phrase, self.lexfiles[column]).items():
+                for word, hop in self.wordnet.related(phrase, self.lexfiles[column],
+                                                      domain=column in DOMAIN_COLUMNS).items():
                     steps[word] = min(steps.get(word, hop), hop)
             strengths = {}
             for value, words in values.items():

@@ -26,11 +26,9 @@ from typing import Sequence
 
 import numpy as np
 
+from couturier.text2image.lexicon import DOMAIN_COLUMNS
+
 COLUMNS = ("baseColour", "articleType", "gender")
-# WordNet words whose hypernyms reach one of these are garments or what is worn with them
-DOMAIN = frozenset({"clothing", "clothes", "garment", "apparel", "footwear", "footgear", "shoe", "bag", "jewelry",
-                    "jewellery", "adornment", "headdress", "headgear", "timepiece", "glasses", "cosmetic",
-                    "toiletry", "accessory", "undergarment", "underwear", "hosiery", "neckwear", "handwear"})
 CHILDREN = {"Boys": "boy", "Girls": "girl"}
 TEMPLATES = ("{c} {a} for {g}", "a {c} {a} for {g}", "{g}'s {c} {a}", "{a} in {c} for {g}", "{c} {a}, {g}",
              "{g} {c} {a}", "looking for a {c} {a} for {g}", "{c} coloured {a} for {g}", "{a} for {g}, {c}",
@@ -66,9 +64,9 @@ def _wordnet_words(wordnet, lexicon, column: str) -> dict[str, str]:
     found = {}
     keys = [k for k, s in wordnet.synsets.items() if k[0] == "n" and s.lexfile in lexicon.lexfiles[column]]
     for word in sorted({w for key in keys for w in wordnet.synsets[key].words}):
-        steps = wordnet.related(word, lexicon.lexfiles[column])
-        if column == "articleType" and not DOMAIN & set(wordnet.related(word, lexicon.lexfiles[column], 8)):
+        if column in DOMAIN_COLUMNS and not any(wordnet.worn(key) for key in wordnet.senses(word)):
             continue
+        steps = wordnet.related(word, lexicon.lexfiles[column], domain=column in DOMAIN_COLUMNS)
         scored = sorted(((max(weight * 0.5 ** steps[w] for w, weight in named.items() if w in steps), value)
                          for value, named in lexicon.value_words[column].items() if steps.keys() & named.keys()),
                         reverse=True)

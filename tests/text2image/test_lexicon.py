@@ -46,6 +46,31 @@ def test_the_lexicon_names_values_more_strongly_the_more_directly_they_are_named
     assert 0 < named["articleType"]["Garments"] < 1.0  # a hypernym names it too, less strongly
 
 
+# "cap" and "jacket" share a dental sense (a crown fitted over a tooth) besides their worn ones
+WORN_FILES = {
+    "index.noun": ["cap n 2 1 @ 2 0 00000003 00000005", "jacket n 2 1 @ 2 0 00000004 00000005",
+                   "clothing n 1 0 1 0 00000001", "crown n 1 1 @ 1 0 00000005"],
+    "data.noun": ["00000001 06 n 01 clothing 0 000 | worn things",
+                  "00000002 06 n 01 dental_appliance 0 000 | fitted to teeth",
+                  "00000003 06 n 01 cap 0 001 @ 00000001 n 0000 | a soft headdress",
+                  "00000004 06 n 01 jacket 0 001 @ 00000001 n 0000 | a short coat",
+                  "00000005 06 n 03 crown 0 jacket 0 cap 0 001 @ 00000002 n 0000 | a crown on a tooth"],
+    "noun.exc": [], "index.adj": [], "data.adj": [], "adj.exc": [],
+}
+
+
+def test_articles_are_read_in_their_worn_senses_only(tmp_path):
+    for name, lines in WORN_FILES.items():
+        (tmp_path / name).write_text("".join(f"{line}\n" for line in lines), encoding="latin-1")
+    lexicon = Lexicon(WordNet(tmp_path), {"articleType": ["Caps", "Jackets"]})
+    assert "jacket" not in lexicon.value_words["articleType"]["Caps"]  # the dental crown sense is left out
+    jacket, cap = lexicon.named("a denim jacket")["articleType"], lexicon.named("a cap")["articleType"]
+    assert jacket["Jackets"] == 1.0 and jacket["Caps"] < 0.5  # only through their common hypernym, clothing
+    assert cap["Caps"] == 1.0 and cap["Jackets"] < 0.5
+    assert lexicon.wordnet.related("crown", frozenset({6}), domain=True) == {"crown": 0, "jacket": 0, "cap": 0,
+                                                                          "dentalappliance": 1}  # no worn sense: kept
+
+
 wordnet = load_wordnet()
 needs_wordnet = pytest.mark.skipif(wordnet is None, reason="WordNet absent: scripts/setup.sh installs wordnet-base")
 VALUES = {"baseColour": ["Red", "Blue", "Navy Blue", "Black", "White", "Green", "Brown", "Grey"],
