@@ -35,6 +35,7 @@ SIDE_VIEW = 0.25  # shoulders closer together than this share of the torso's len
 # a torso shorter than this share of the shoulders' span is the network's guess at hips below the photo
 # (people measured 0.7-1.6; a photo cut at the chest, continued below for the network, 0.2-0.6)
 CUT_OFF = 0.6
+FOLD_FLOOR = 0.15  # added to the brightness (0-1) before folds are measured as a ratio
 
 
 @dataclass
@@ -184,20 +185,28 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
 
 
 def _light(photo: np.ndarray, old: np.ndarray) -> np.ndarray:
-    """(H, W): the old garment's folds and light, as its brightness over its mean, 1 elsewhere (jeans
-    or skin the new garment covers lend it no light). Blurred within the garment only (a normalised
-    convolution, so skin and background do not bleed in) and widely enough, a sixty-fourth of the
-    photo, that a kurta's print or a shirt's checks do not show through the new garment."""
+    """(H, W): the old garment's folds and light, 1 elsewhere (jeans or skin the new garment covers
+    lend it no light). Its brightness blurred within the garment only (a normalised convolution, so
+    skin and background do not bleed in) widely enough, a sixty-fourth of the photo, that a kurta's
+    print or a shirt's checks do not show through the new garment; then over its own blur four
+    times wider, so that what the old garment is made of (a black top, jeans the upper garment ran
+    into) does not darken the new one, only its folds and light; a floor of FOLD_FLOOR on both
+    keeps a dark garment's speckle and sheen from being magnified into blotches."""
     from couturier.style.drape import SHADING_LIMITS
 
     if old.sum() < 16:
         return np.ones(old.shape, np.float32)
     luma = photo.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
     sigma = max(2.0, max(old.shape) / 64)
-    weight = ndimage.gaussian_filter(old.astype(np.float32), sigma)
-    smooth = ndimage.gaussian_filter(luma * old, sigma) / np.maximum(weight, 1e-3)
-    light = np.clip(smooth / max(float(smooth[old].mean()), 0.05), *SHADING_LIMITS)
+    folds, surface = (_blur_within(luma, old, s) for s in (sigma, 4 * sigma))
+    light = np.clip((folds + FOLD_FLOOR) / (surface + FOLD_FLOOR), *SHADING_LIMITS)
     return np.where(ndimage.binary_dilation(old, iterations=2), light, 1.0).astype(np.float32)
+
+
+def _blur_within(values: np.ndarray, region: np.ndarray, sigma: float) -> np.ndarray:
+    """A Gaussian blur of `values` over `region` alone (a normalised convolution)."""
+    weight = ndimage.gaussian_filter(region.astype(np.float32), sigma)
+    return ndimage.gaussian_filter(values * region, sigma) / np.maximum(weight, 1e-3)
 
 
 def _inpaint(image: np.ndarray, region: np.ndarray) -> np.ndarray:

@@ -122,3 +122,19 @@ def test_a_garment_drawn_from_words_by_a_text_run_is_what_try_on_dresses_with(te
     assert code == 2 and "--prompt needs --run" in err
     code, _, err = run_cli(monkeypatch, capsys, "try-on", CATALOGUE / "2095.jpg", "--out", out)
     assert code == 2 and "give a GARMENT photo or --prompt with --run" in err
+
+
+def test_the_new_garment_takes_the_old_ones_folds_not_its_darkness():
+    from couturier.people.tryon import _light
+
+    old = np.zeros((160, 120), bool)
+    old[20:140, 30:90] = True
+    luma = np.ones((160, 120), np.float32)  # a white wall
+    luma[20:80, 30:90] = 0.1  # a black top
+    luma[80:140, 30:90] = 0.5  # jeans the upper garment ran into
+    luma[90:140, 56:64] = 0.3  # a fold down the jeans
+    photo = np.repeat((luma * 255).round().astype(np.uint8)[..., None], 3, axis=2)
+    light = _light(photo, old)
+    assert 0.9 < light[45, 60] < 1.1 and 0.9 < light[115, 40] < 1.1  # neither black nor denim darkens it
+    assert light[115, 60] < 0.85 * light[115, 40]  # the fold does
+    assert light[5, 5] == 1.0  # outside the old garment: no light of its own
