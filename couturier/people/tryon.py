@@ -36,6 +36,7 @@ SIDE_VIEW = 0.25  # shoulders closer together than this share of the torso's len
 # (people measured 0.7-1.6; a photo cut at the chest, continued below for the network, 0.2-0.6)
 CUT_OFF = 0.6
 FOLD_FLOOR = 0.15  # added to the brightness (0-1) before folds are measured as a ratio
+SHORTEST_FIT = 0.7  # a garment is shortened to the old top's hem by at most this factor (a dress stays long)
 
 
 @dataclass
@@ -94,30 +95,50 @@ def _apply(matrix: np.ndarray, point: np.ndarray) -> np.ndarray:
     return matrix[:, :2] @ point + matrix[:, 2]
 
 
-def placements(product: Product, person: Person) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def placements(product: Product, person: Person, hem_row: float | None = None
+               ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """(part name -> 2x3 map from the product photo onto the person photo, landmark name -> where it
     was sent). The torso's map takes the garment's shoulders onto the person's seams; each sleeve's
-    turns that about its seam until the sleeve runs along the upper arm."""
+    turns that about its seam until the sleeve runs along the upper arm. With `hem_row` (where the
+    person's own top ends), the torso is shortened down the body until its hem lands there: a
+    product photo gives the garment's width by its shoulders but not its length on this wearer
+    (catalogue photos are cropped and scaled to fill their frame), and a top that covers the
+    shorts looks like a tunic."""
     left, right = sorted((person.point("left_shoulder"), person.point("right_shoulder")), key=lambda p: p[0])
     neck = (left + right) / 2
     seams = {"left": _on_top(person, neck + SEAM * (left - neck), right[0] - left[0]),
              "right": _on_top(person, neck + SEAM * (right - neck), right[0] - left[0])}
     marks = product.marks
     torso = _similarity((marks["left_shoulder"], marks["right_shoulder"]), (seams["left"], seams["right"]))
-    maps = {"torso": torso}
-    sent = {name: _apply(torso, point) for name, point in marks.items()}
+    maps = {"torso": _fitted(torso, marks["hem"], seams, hem_row) if hem_row is not None else torso}
+    sent = {name: _apply(maps["torso"], point) for name, point in marks.items()}
     elbows = dict(zip(("left", "right"), sorted((person.point("left_elbow"), person.point("right_elbow")),
                                                 key=lambda p: p[0])))
     for side in ("left", "right"):
         if f"{side}_sleeve" not in marks:
             continue
-        flat = sent[f"{side}_sleeve"] - seams[side]
+        flat = _apply(torso, marks[f"{side}_sleeve"]) - seams[side]
         angle = np.angle(complex(*(elbows[side] - seams[side]))) - np.angle(complex(*flat))
         rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
         linear = rotation @ torso[:, :2]
         maps[side] = np.hstack([linear, (seams[side] - rotation @ seams[side] + rotation @ torso[:, 2])[:, None]])
         sent[f"{side}_sleeve"] = _apply(maps[side], marks[f"{side}_sleeve"])
     return maps, sent
+
+
+def _fitted(torso: np.ndarray, hem: np.ndarray, seams: dict[str, np.ndarray], hem_row: float) -> np.ndarray:
+    """The torso's map shortened down the body (perpendicular to the seams' line, about it) so that
+    the product's `hem` lands on `hem_row`; never lengthened, never below SHORTEST_FIT."""
+    middle = (seams["left"] + seams["right"]) / 2
+    across = seams["right"] - seams["left"]
+    down = np.array([-across[1], across[0]]) / max(float(np.hypot(*across)), 1e-6)
+    if down[1] < 0:
+        down = -down
+    reach = float((_apply(torso, hem) - middle) @ down)
+    wanted = (hem_row - middle[1]) / max(float(down[1]), 1e-6)
+    factor = float(np.clip(wanted / reach, SHORTEST_FIT, 1.0)) if reach > 1e-6 else 1.0
+    squash = np.eye(2) + (factor - 1.0) * np.outer(down, down)
+    return np.hstack([squash @ torso[:, :2], (middle + squash @ (torso[:, 2] - middle))[:, None]])
 
 
 def _on_top(person: Person, seam: np.ndarray, span: float) -> np.ndarray:
@@ -141,11 +162,11 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.
                      for c in range(picture.shape[2])], axis=-1)
 
 
-def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tuple[int, int]
-          ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tuple[int, int],
+          hem_row: float | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """(the garment's colours (H, W, 3) in [0, 1], its cover (H, W) in [0, 1], where its landmarks
     went): the torso placed first, each sleeve laid over it along its arm."""
-    maps, sent = placements(product, person)
+    maps, sent = placements(product, person, hem_row)
     colours, cover = np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32)
     edge = max(1, round(min(product.alpha.shape) / 120))  # the background's colour at the very edge rings it
     for name, matrix in maps.items():
@@ -164,7 +185,7 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     garments = find_garments(person_photo, person)
     product = check_garment(garment_photo)
     shape = person_photo.shape[:2]
-    worn, cover, sent = dress(product, garment_photo, person, shape)
+    worn, cover, sent = dress(product, garment_photo, person, shape, _own_hem(garments))
     # within the person (a wider garment would paint the wall), never on the head, under the forearms
     body = ndimage.binary_dilation(person.mask > 0.5, iterations=2)
     outside = float(cover[~body].sum() / max(cover.sum(), 1e-6))
@@ -182,6 +203,15 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
     result = _inpaint(result, showing)
     return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5)
+
+
+def _own_hem(garments) -> float | None:
+    """The row where the person's own top ends, or None when it is one piece (a dress or kurta: the
+    new garment keeps its length) or absent."""
+    rows = np.flatnonzero(garments.upper.any(axis=1))
+    if garments.one_piece or rows.size == 0 or garments.lower.sum() < 0.05 * garments.upper.sum():
+        return None
+    return float(rows[-1])
 
 
 def _light(photo: np.ndarray, old: np.ndarray) -> np.ndarray:

@@ -53,6 +53,26 @@ def test_each_sleeve_is_turned_along_its_upper_arm_and_the_torso_keeps_the_garme
     assert abs(worn - flat) < 1e-6
 
 
+def test_a_top_ends_where_the_persons_own_top_ended_but_is_never_lengthened_or_squashed():
+    from couturier.people.product import landmarks, outline
+    from couturier.people.tryon import SHORTEST_FIT, placements
+
+    person = find_person(_photo("1575"))
+    product = landmarks(outline(_photo("1909")))
+    _, free = placements(product, person)
+    seams = (free["left_shoulder"], free["right_shoulder"])
+    reach = free["hem"][1] - (seams[0][1] + seams[1][1]) / 2
+    maps, fitted = placements(product, person, hem_row=free["hem"][1] - 0.2 * reach)
+    assert abs(fitted["hem"][1] - (free["hem"][1] - 0.2 * reach)) < 1.0  # on the old top's hem
+    for name in ("left_shoulder", "right_shoulder", "left_sleeve", "right_sleeve"):
+        assert np.allclose(fitted[name], free[name], atol=1e-6)  # shoulders and sleeves as before
+    assert abs(fitted["hem"][0] - free["hem"][0]) < 0.05 * reach  # shortened down the body, not across
+    _, longer = placements(product, person, hem_row=free["hem"][1] + 0.5 * reach)
+    assert np.allclose(longer["hem"], free["hem"])  # never lengthened
+    _, short = placements(product, person, hem_row=free["hem"][1] - 0.9 * reach)
+    assert short["hem"][1] - free["hem"][1] == pytest.approx((SHORTEST_FIT - 1) * reach, rel=0.05)
+
+
 def test_the_old_garment_left_uncovered_is_inpainted_not_left_showing():
     person_photo = _photo("2126")  # a long-sleeved checked shirt; the new T-shirt leaves its forearms
     result = try_on(person_photo, _photo("1909"))
