@@ -5,10 +5,12 @@
    is refused.
 2. Where each part goes, by a map of its own (piecewise similarity): the torso's takes the
    garment's shoulders onto the person's shoulder seams (a little outside the joints, on top of
-   the shoulders), and the rest of its body follows at the person's scale in the garment's own
-   proportions; each sleeve's map turns that about its seam until the sleeve runs along the
+   the shoulders), and the rest of its body follows at the person's scale, shortened down the body
+   until its hem lands where the person's own top ended (a one-piece garment keeps its length);
+   each sleeve's map turns the unshortened one about its seam until the sleeve runs along the
    person's upper arm, and is laid over the torso.
-3. The placed garment is lit by the person's own shading (folds and light) and laid over the photo
+3. The placed garment is lit by the person's own folds and light (not by how dark the old garment
+   was) and laid over the photo
    within the person's outline: face and hair never, hands and forearms stay in front.
 4. What the new garment leaves of the old one above the new hem is inpainted (OpenCV's Telea, from
    the skin, background and new garment around it); its share is reported, with the share of the
