@@ -10,8 +10,8 @@
    each sleeve's map turns the unshortened one about its seam until the sleeve runs along the
    person's upper arm, and is laid over the torso.
 3. The placed garment is lit by the person's own folds and light (not by how dark the old garment
-   was) and laid over the photo
-   within the person's outline: face and hair never, hands and forearms stay in front.
+   was) and laid over the photo within the person's outline: face and hair never, hands and
+   forearms stay in front.
 4. What the new garment leaves of the old one above the new hem is inpainted (OpenCV's Telea, from
    the skin, background and new garment around it); its share is reported, with the share of the
    placed garment that fell outside the person (a misfit).
