@@ -13,7 +13,9 @@ code whose AVX512 digests were the recorded ones, 248b428), plain `--write` keep
 Where bfloat16 is native the signature says BF16: the default train.amp trains in it there (the
 AVX512 digests, of float32 training, were kept when bfloat16 autocast came to such CPUs: this host
 reproduced its own float32 digests with amp off for every run but projected-text2image, whose
-generator's first layer became one matrix product).
+generator's first layer became one matrix product). An AVX512-BF16 host without AMX (AMD EPYC)
+had no digests, so its five golden runs were skipped there; its own were added with `--write
+--all-cpus` by the code of 570a1ce and reproduced by the test in a second process.
 """
 from __future__ import annotations
 
