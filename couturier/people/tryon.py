@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from couturier.people.garments import find_garments
+from couturier.people.garments import Garments, find_garments
 from couturier.people.pose import Person, faces, find_person
 from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
@@ -207,7 +207,7 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5)
 
 
-def _own_hem(garments) -> float | None:
+def _own_hem(garments: Garments) -> float | None:
     """The row where the person's own top ends, or None when it is one piece (a dress or kurta: the
     new garment keeps its length) or absent."""
     rows = np.flatnonzero(garments.upper.any(axis=1))

@@ -112,7 +112,6 @@ class WordNet:
                 words[squash(name)] = min(words.get(squash(name), hop), hop)
         return words
 
-
     def worn(self, key: tuple[str, str]) -> bool:
         """Whether a sense's hypernyms reach DOMAIN (within DOMAIN_DEPTH steps)."""
         if key not in self._worn:

@@ -64,7 +64,8 @@ def _wordnet_words(wordnet, lexicon, column: str) -> dict[str, str]:
     found = {}
     keys = [k for k, s in wordnet.synsets.items() if k[0] == "n" and s.lexfile in lexicon.lexfiles[column]]
     for word in sorted({w for key in keys for w in wordnet.synsets[key].words}):
-        if column in DOMAIN_COLUMNS and not any(wordnet.worn(key) for key in wordnet.senses(word)):
+        senses = [key for key in wordnet.senses(word) if wordnet.synsets[key].lexfile in lexicon.lexfiles[column]]
+        if column in DOMAIN_COLUMNS and not any(wordnet.worn(key) for key in senses):
             continue
         steps = wordnet.related(word, lexicon.lexfiles[column], domain=column in DOMAIN_COLUMNS)
         scored = sorted(((max(weight * 0.5 ** steps[w] for w, weight in named.items() if w in steps), value)
