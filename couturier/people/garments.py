@@ -4,12 +4,14 @@ split at the waist into the upper and the lower garment, or whole as a dress.
 The pose network gives the person (mask) and the body (keypoints) whatever the colours: a white
 T-shirt on a white wall is part of the person. What is not garment is found from the body:
 - the head is the person above the chin (between nose and neck);
-- hair that falls below the chin has the colour of the top of the head and hangs beside the face;
+- hair that falls below the chin has the colour of the top of the head and grows from it, down
+  beside the face;
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
   does not matter); when most of the chest has that colour the garment itself is skin-coloured (a
   beige camisole, a nude dress), and then only what lies outside the torso counts as skin;
-- the waist is the row that best splits the colours of the body's middle into two (a two-segment
-  change point), and there is no waist (one piece: a dress, a long kurta) when the two sides match.
+- the waist is where, walking up from the thighs, the rows leave the thighs' colour, and there is
+  no waist (one piece: a dress, a long kurta) when they never do below the chest.
+Each garment's edge is then snapped onto the photo's own edge (edges.py).
 """
 from __future__ import annotations
 
@@ -18,14 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from couturier.people.edges import BAND, snap
 from couturier.people.pose import Person
 
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
-ONE_PIECE = 40.0
-THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist  # the largest channel difference (0-255) between above and below the waist for one garment
+THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
 
 
 @dataclass
@@ -102,7 +104,7 @@ def _torso(body: _Body) -> np.ndarray:
 
 def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray) -> np.ndarray:
     """Hair below the chin: pixels of the top of the head's colour, beside the face and above the
-    chest's middle, joined to the head through such pixels. None when the garment has the hair's
+    chest's middle, joined through such pixels to the crown's. None when the garment has the hair's
     colour (black hair on a black top; a fifth of the lower torso alike): nothing tells them apart."""
     colour = image.astype(np.float32)
     crown = head & (body.rows < body.nose[1] - 0.5 * (body.neck[1] - body.nose[1]))
@@ -117,8 +119,11 @@ def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
     near = (np.abs(body.columns - body.nose[0]) < 0.7 * (right[0] - left[0])) & \
         (body.rows < body.neck[1] + 0.5 * body.torso)
     like = person_mask & near & hair_like
-    labels, _ = ndimage.label(like | head)
-    joined = np.unique(labels[head & (labels > 0)])
+    # Hair below the chin grows from the crown: joined to it through the head's hair (down beside the
+    # face), not through any head pixel (a dark collar or shoulder above the chin line would join a
+    # black top's lighter folds, the hair's colour, to the head).
+    labels, _ = ndimage.label(like | (head & hair_like))
+    joined = np.unique(labels[crown & hair_like & (labels > 0)])
     return np.isin(labels, joined) & like & ~head
 
 
@@ -135,6 +140,10 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     waist, hem, one_piece = _waist(colour, clothed, body)
     clothed &= body.rows < hem
     upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
+    band = max(1, round(BAND * body.torso))
+    upper = snap(image, upper, head, band) if upper.any() else upper
+    lower = snap(image, lower, head | upper, band) if lower.any() else lower
+    skin &= ~(upper | lower)  # an edge pixel the snap gave the garment is no longer skin
     visible = min(person.keypoints[k][2] for k in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     confidence = float(person.mask[clothed].mean() * visible) if clothed.any() else 0.0
     return Garments(upper, lower, head, skin, one_piece, confidence)

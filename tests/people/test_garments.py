@@ -55,7 +55,7 @@ def test_the_worn_garments_drawn_by_hand_are_found():
         assert not (found & garments.head).any()
         if "source" not in DRAWN[key]:  # the colour rules need a plain background: catalogue photos only
             rules[key] = iou(garment_mask(style.from_pil(Image.fromarray(image)))[0, 0].numpy() > 0.5, want)
-    assert np.mean(list(scores.values())) > 0.7 and np.median(list(scores.values())) > 0.75, scores
+    assert np.mean(list(scores.values())) > 0.75 and np.median(list(scores.values())) > 0.78, scores
     assert np.mean([scores[key] for key in rules]) > np.mean(list(rules.values())) + 0.15, (scores, rules)
 
 
@@ -64,3 +64,19 @@ def test_a_grey_photo_keeps_its_garment_for_want_of_chroma_to_find_skin():
     image = np.asarray(Image.open(CATALOGUE / "1575.jpg").convert("L").convert("RGB"))
     garments = find_garments(image, find_person(image))
     assert not garments.skin.any() and garments.upper.sum() > 0.1 * image.shape[0] * image.shape[1]
+
+
+@needs_catalogue
+def test_a_black_tops_lighter_folds_are_not_taken_for_hair_at_any_size():
+    """Her hair is dark brown and up; at 512 px the black top's folds are the hair's colour and
+    touched the head at the shoulders: the chest was taken for hair (never painted by a try-on)."""
+    from couturier import style
+
+    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "44644.jpg", 512, 50_000_000)))
+    person = find_person(image)
+    garments = find_garments(image, person)
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    chest = np.zeros(garments.head.shape, bool)
+    chest[int(person.neck[1] + 0.1 * (hips[1] - person.neck[1])):int(hips[1]),
+          int(person.point("right_shoulder")[0]):int(person.point("left_shoulder")[0])] = True
+    assert garments.head[chest].mean() < 0.01 and garments.upper[chest].mean() > 0.8
