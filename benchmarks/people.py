@@ -4,11 +4,11 @@
     (try-on: benchmarks/try_on.py)
 
 For every photo in tests/style/garment_masks.json that a person wears (the hand-drawn garment only:
-no face, hair, arms or hands; 22 catalogue photos and scikit-image's astronaut): the intersection
+no face, hair, arms or hands; 30 catalogue photos and scikit-image's astronaut): the intersection
 over union with the hand-drawn mask of the colour rules (couturier/style/masks.py: background, skin
 chroma, head, GrabCut) and of the pose network's garments (couturier/people/: MediaPipe's person
-mask and keypoints, less head, hair and skin), on the photos the garment rules were tuned on and on
-those held out, and how much of each mask lies on the face and hair; then, on worn white T-shirts on
+mask and keypoints, less head, hair and skin, edges snapped), on the photos the garment rules were
+tuned on, on those held out then looked at, and on the fresh ones (tests/drawn_garments.py), and how much of each mask lies on the face and hair; then, on worn white T-shirts on
 white with no hand-drawn outline, the share of the chest (between shoulders and hips) each method
 covers. Time per photo for the pose network. Then the fabric on each drawn worn garment as
 `stylize` drapes it by default (`--steps 0`, at 240x320, a checked swatch): the face and hair and
@@ -35,7 +35,7 @@ from couturier.viz import new_figure, save_figure
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from drawn_garments import MASKS as DRAWN  # noqa: E402  (the outlines and their photos live with the tests)
-from drawn_garments import TUNED_ON, drawn_mask, photo, worn  # noqa: E402
+from drawn_garments import FRESH, TUNED_ON, drawn_mask, photo, worn  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "fashion-products" / "images"
 WHITE_ON_WHITE = ("1575", "1849", "1865", "1868", "1891")  # men in white T-shirts on white; no outline drawn
@@ -71,7 +71,7 @@ def main() -> None:
     for key in worn():
         picture, rules, pose, person, garments, seconds = masks(key)
         want = drawn_mask(key)
-        rows.append({"photo": key, "garment": DRAWN[key]["garment"], "tuned_on": key in TUNED_ON,
+        rows.append({"photo": key, "garment": DRAWN[key]["garment"], "tuned_on": key in TUNED_ON, "fresh": key in FRESH,
                      "iou_colour_rules": round(iou(rules, want), 3),
                      "iou_pose": round(iou(pose, want), 3),
                      "head_in_colour_rules": round(float(rules[garments.head].mean()), 3),
@@ -85,13 +85,16 @@ def main() -> None:
                       "chest_in_pose": round(float(pose[box].mean()), 3), "seconds": round(seconds, 3)})
         pictures.append((key, picture, rules, pose, None))
     mean = lambda name, chosen: round(float(np.mean([r[name] for r in chosen])), 3)  # noqa: E731
-    tuned, held_out = [r for r in rows if r["tuned_on"]], [r for r in rows if not r["tuned_on"]]
+    tuned, fresh = [r for r in rows if r["tuned_on"]], [r for r in rows if r["fresh"]]
+    held_out = [r for r in rows if not r["tuned_on"] and not r["fresh"]]
     summary = {"drawn_worn": len(rows), "mean_iou_colour_rules": mean("iou_colour_rules", rows),
                "mean_iou_pose": mean("iou_pose", rows), "median_iou_pose": round(float(np.median([r["iou_pose"] for r in rows])), 3),
                "tuned_on": len(tuned), "mean_iou_pose_tuned_on": mean("iou_pose", tuned),
                "mean_iou_colour_rules_tuned_on": mean("iou_colour_rules", tuned),
                "held_out": len(held_out), "mean_iou_pose_held_out": mean("iou_pose", held_out),
                "mean_iou_colour_rules_held_out": mean("iou_colour_rules", held_out),
+               "fresh": len(fresh), "mean_iou_pose_fresh": mean("iou_pose", fresh),
+               "mean_iou_colour_rules_fresh": mean("iou_colour_rules", fresh),
                "face_in_pose": round(float(max(r["head_in_pose"] for r in rows)), 3),
                "white_on_white_chest_colour_rules": round(float(np.mean([w["chest_in_colour_rules"] for w in white])), 3),
                "white_on_white_chest_pose": round(float(np.mean([w["chest_in_pose"] for w in white])), 3),

@@ -38,7 +38,7 @@ def test_a_white_shirt_on_white_is_found_and_the_head_and_background_are_not(key
 
 @needs_catalogue
 def test_the_worn_garments_drawn_by_hand_are_found():
-    """22 catalogue photos (white on white, skin-coloured, dark, sleeveless, kurtas, dresses; men
+    """30 catalogue photos (white on white, skin-coloured, dark, sleeveless, kurtas, dresses; men
     and women) and scikit-image's astronaut: the pose network's garments agree with the outlines
     drawn by hand far better than the colour rules do, and never take the face."""
     from couturier import style
