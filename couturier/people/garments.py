@@ -80,7 +80,7 @@ def _body(person: Person, shape: tuple[int, int]) -> _Body:
     return _Body(person.point("nose"), person.neck, hips, (shoulders[0], shoulders[1]), hands, rows, columns)
 
 
-def _chroma(image: np.ndarray) -> np.ndarray:
+def chroma_of(image: np.ndarray) -> np.ndarray:
     """(H, W, 2) Cr and Cb of uint8 RGB (ITU-R BT.601), 0-255."""
     rgb = image.astype(np.float32)
     y = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
@@ -155,7 +155,7 @@ def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
     patches that reach the person's outline, the head or a hand (a print's skin-toned flowers in the
     middle of a shirt do not); outside the torso when the chest has that chroma too (a
     skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
-    chroma = _chroma(image)
+    chroma = chroma_of(image)
     width = body.shoulders[1][0] - body.shoulders[0][0]
     # the face's middle (cheeks, nose, mouth), clear of hair, eyes and background
     face = head & (np.abs(body.columns - body.nose[0]) < 0.2 * width) & \

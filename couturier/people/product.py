@@ -20,6 +20,7 @@ from couturier.style.images import StyleInputError
 
 EDGE = 0.02  # gradient (0-1 per pixel) of a garment's outline on a plain background of its own colour
 SLEEVE_OUT = 1.12  # a row this much wider than the body carries sleeves
+EDGE_SIDE = 160  # the long side (pixels) a photo is brought down to before its edges are found
 
 
 @dataclass
@@ -53,15 +54,37 @@ def outline(photo: np.ndarray) -> np.ndarray:
     except StyleInputError as exc:
         raise StyleInputError("the garment photo has no plain background; use a product photo of one garment "
                               "on a plain background", field="garment_photo") from exc
-    grey = image.mean(axis=2)
-    edges = np.hypot(ndimage.sobel(grey, axis=0), ndimage.sobel(grey, axis=1)) / 4 > EDGE
-    closed = ndimage.binary_closing(alpha | edges, iterations=max(1, round(min(alpha.shape) / 80)))
+    plain = ~alpha
+    edges = _edges(image.mean(axis=2))
+    reach = max(1, round(min(alpha.shape) / 80))
+    closed = ndimage.binary_closing(alpha | edges, iterations=reach)
     alpha = ndimage.binary_fill_holes(ndimage.binary_opening(closed))
+    # the closing and the edges' own width take a rim of wall round the garment: worn, it is a white halo
+    rim = alpha & ~ndimage.binary_erosion(alpha, iterations=reach)
+    alpha &= ~(rim & plain)
     labels, count = ndimage.label(alpha)
     if count == 0 or alpha.mean() < 0.02:
         raise StyleInputError("found no garment on the garment photo's plain background; use a product photo "
                               "of one garment on a plain background", field="garment_photo")
     return labels == 1 + int(np.argmax(ndimage.sum(alpha, labels, range(1, count + 1))))
+
+
+def _edges(grey: np.ndarray) -> np.ndarray:
+    """bool (H, W): the garment's own edges, found on the photo brought to at most EDGE_SIDE pixels
+    a side: an enlarged photo (a 60x80 catalogue shot at 512) spreads a seam's step over many pixels,
+    so its gradient per pixel falls under EDGE and a white polo on white lost its side to the wall."""
+    from PIL import Image
+
+    height, width = grey.shape
+    scale = min(1.0, EDGE_SIDE / max(height, width))
+    small = grey
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        small = np.asarray(Image.fromarray(grey.astype(np.float32)).resize(size, Image.Resampling.BOX))
+    found = np.hypot(ndimage.sobel(small, axis=0), ndimage.sobel(small, axis=1)) / 4 > EDGE
+    if scale < 1.0:
+        found = np.asarray(Image.fromarray(found.astype(np.uint8) * 255).resize((width, height), Image.Resampling.NEAREST)) > 127
+    return found
 
 
 def landmarks(alpha: np.ndarray) -> Product:

@@ -39,6 +39,19 @@ def test_a_white_polo_on_white_is_found_whole_by_its_edges():
     assert box.mean() > 0.55 and alpha.sum() > 2 * colour_rule.sum()  # a T-shirt fills about 0.6-0.7 of its box
 
 
+@pytest.mark.parametrize("side", [384, 512])
+def test_an_enlarged_photo_gives_the_same_outline(side):
+    """The try-on's default enlarges a 60x80 product photo to 512: a seam's step spreads over many
+    pixels there, and the white polo lost its side to the wall."""
+    from couturier.style.masks import iou
+
+    source = Image.open(CATALOGUE / "2291.jpg").convert("RGB")
+    small = outline(np.asarray(source.resize((180, 240), Image.Resampling.BICUBIC)))
+    large = outline(np.asarray(source.resize((side * 3 // 4, side), Image.Resampling.BICUBIC)))
+    brought_down = np.asarray(Image.fromarray(large).resize((180, 240), Image.Resampling.NEAREST))
+    assert iou(small, brought_down) > 0.9
+
+
 def test_what_is_not_clothing_is_named():
     assert not_clothing(_photo("4694")) == "a watch or clock"
     assert not_clothing(_photo("1909")) is None and not_clothing(_photo("2711")) is None  # a T-shirt, a dress
