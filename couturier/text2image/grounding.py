@@ -37,6 +37,7 @@ import numpy as np
 from couturier.data.catalogue import compose_description
 from couturier.text2image.colours import ColourNames
 from couturier.text2image.lexicon import Lexicon, load_wordnet
+from couturier.text2image.wording import gender_given_article, implied_gender, without_detail_colours
 
 LOOK_COLUMNS = ("baseColour", "articleType", "gender")  # what a look is, in catalogue order
 PRIOR_WEIGHT = 0.02  # cosine units per log-count; chosen on the development synonyms (tests/text)
@@ -54,6 +55,7 @@ COLOUR_SPREAD = 20.0  # CIEDE2000 units (kL = 2) over which a colour name's stre
 # descriptions, 0.55 of them read fully right that way and 0.69 column by column.
 COLUMN_PRIOR = 0.2  # per log-count of a value in the catalogue; chosen on the tuning half
 CONFIDENT = 0.5  # a column read with less confidence than this shows its runners-up
+IMPLIED_GENDER = 0.5  # weight of log p(gender | article) in the catalogue; chosen on the tuning half
 
 
 @dataclass(frozen=True)
@@ -235,14 +237,15 @@ class PromptGrounder:
     def read(self, prompts: Sequence[str]) -> list[Reading]:
         """One reading per prompt; a prompt repeated (an evaluation cycles its prompts) is read once."""
         unique = list(dict.fromkeys(prompts))
-        known = [self.literal(prompt) for prompt in unique]
-        conflicts = [self.conflicting(prompt) if self.calibrated else set() for prompt in unique]
+        worded = [without_detail_colours(prompt, self._colour_words) for prompt in unique]  # wording.py
+        known = [self.literal(text) for text in worded]
+        conflicts = [self.conflicting(text) if self.calibrated else set() for text in worded]
         # two values named in a column: the reader weighs them, and says how sure it is
         known = [{c: v for c, v in found.items() if c not in torn} for found, torn in zip(known, conflicts)]
         readings = {prompt: Reading(prompt, prompt, {}) for prompt in unique}
         unresolved = [i for i, found in enumerate(known) if len(found) < len(self.columns)]
         if unresolved:
-            texts = [unique[i] for i in unresolved]
+            texts = [worded[i] for i in unresolved]
             vectors = self.encoder.encode(texts).numpy()
             if self.calibrated:
                 for i, columns in zip(unresolved, self.column_scores(vectors, texts)):
@@ -315,8 +318,21 @@ class PromptGrounder:
                 counts[column][value] += int(round(count))
         return counts
 
+    @cached_property
+    def _gender_given_article(self) -> dict[str, dict[str, float]]:
+        if not set(LOOK_COLUMNS[1:]) <= set(self.columns):
+            return {}
+        article, gender = (self.columns.index(c) for c in LOOK_COLUMNS[1:])
+        return gender_given_article(self.looks, np.exp(self.log_counts), article, gender, self.values[LOOK_COLUMNS[2]])
+
+    def _colour_words(self, text: str) -> list[str]:
+        """The colour words of a text: the catalogue's colour values and the colour dictionaries' names."""
+        named = [v for v in self.values.get(LOOK_COLUMNS[0], ()) if _mentions(text, v)]
+        return named + (self.colour_names.names(text) if self.colour_names is not None else [])
+
     def _column_reading(self, prompt: str, columns: dict[str, dict[str, float]], known: dict[str, str],
                         contradicted: tuple[str, ...] = ()) -> Reading:
+        columns = implied_gender(columns, known, self._gender_given_article, IMPLIED_GENDER)  # wording.py
         chosen = {c: known.get(c) or max(columns[c], key=columns[c].get) for c in self.columns}
         confidence = {c: float(np.exp(columns[c][chosen[c]])) for c in self.columns if c not in known}
         # the next likeliest readings: the best combinations of each column's top three

@@ -1,0 +1,43 @@
+"""text2image/wording.py: what a prompt's words say together (a detail's colour, an implied gender)."""
+import math
+
+from couturier.text2image.encoders import build_text_encoder
+from couturier.text2image.grounding import PromptGrounder, catalogue_looks
+from couturier.text2image.wording import gender_given_article, implied_gender, without_detail_colours
+
+COLOURS = {"navy", "white", "gold", "green"}
+
+
+def _colours(text: str) -> list[str]:
+    return [w for w in text.lower().replace(",", " ").split() if w in COLOURS]
+
+
+def test_a_details_colour_is_left_out_when_the_garment_names_its_own():
+    assert without_detail_colours("a navy shirt with tiny white dots", _colours) == "a navy shirt with tiny dots"
+    assert without_detail_colours("green kurta with gold embroidery", _colours) == "green kurta with embroidery"
+    # no colour of its own: the detail's colour may be all the prompt says
+    assert without_detail_colours("a shirt with white dots", _colours) == "a shirt with white dots"
+    assert without_detail_colours("a white shirt for him", _colours) == "a white shirt for him"
+
+
+def test_the_grounder_reads_the_garments_colour_not_its_dots():
+    columns = {"baseColour": ["White", "White", "Navy Blue", "Navy Blue"],
+               "articleType": ["Shirts"] * 4, "gender": ["Men"] * 4}
+    grounder = PromptGrounder(catalogue_looks(columns), build_text_encoder("tfidf").fit(["white shirt", "navy shirt"]),
+                              use_wordnet=False)
+    [reading] = grounder.read(["a navy shirt with tiny white dots"])
+    assert grounder.literal(reading.text)["baseColour"] == "Navy Blue"
+
+
+def test_an_unsaid_gender_is_the_one_the_article_implies_and_a_said_one_stands():
+    looks = [("Red", "Heels", "Women")] * 9 + [("Red", "Heels", "Men"), ("Red", "Shirts", "Men")]
+    table = gender_given_article(looks, [1.0] * len(looks), 1, 2, ["Men", "Women"])
+    assert math.isclose(math.exp(table["Heels"]["Women"]), 10 / 12)  # add-one smoothed
+    unsure = {"articleType": {"Heels": math.log(0.9), "Shirts": math.log(0.1)},
+              "gender": {"Men": math.log(0.55), "Women": math.log(0.45)}}
+    weighed = implied_gender(unsure, {}, table, 0.5)
+    assert weighed["gender"]["Women"] > weighed["gender"]["Men"]
+    assert math.isclose(sum(math.exp(v) for v in weighed["gender"].values()), 1.0)
+    assert implied_gender(unsure, {"gender": "Men"}, table, 0.5) is unsure
+    sure = {**unsure, "gender": {"Men": math.log(0.95), "Women": math.log(0.05)}}  # "men's heels"
+    assert max(implied_gender(sure, {}, table, 0.5)["gender"].items(), key=lambda kv: kv[1])[0] == "Men"
