@@ -87,6 +87,11 @@ def chroma_of(image: np.ndarray) -> np.ndarray:
     return np.stack([(rgb[..., 0] - y) * 0.713 + 128, (rgb[..., 2] - y) * 0.564 + 128], axis=-1)
 
 
+def colourless(image: np.ndarray) -> bool:
+    """A grey photo (no pixel's chroma off neutral by 4 levels): no chroma tells skin from cloth."""
+    return bool(np.abs(chroma_of(image) - 128.0).max() < 4.0)
+
+
 def _chest(body: _Body) -> np.ndarray:
     """The middle of the chest: between the shoulders (inset a quarter), from a fifth to three
     fifths of the way from neck to hips; garment on every clothed upper body."""
@@ -160,7 +165,7 @@ def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
     # the face's middle (cheeks, nose, mouth), clear of hair, eyes and background
     face = head & (np.abs(body.columns - body.nose[0]) < 0.2 * width) & \
         (np.abs(body.rows - (body.nose[1] + 0.1 * body.torso)) < 0.1 * body.torso)
-    if face.sum() < 4 or np.abs(chroma - 128.0).max() < 4.0:
+    if face.sum() < 4 or colourless(image):
         return np.zeros_like(person_mask)
     tones = [np.median(chroma[face], axis=0)]
     hands = np.zeros_like(person_mask)

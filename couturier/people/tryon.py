@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from couturier.people.garments import Garments, chroma_of, find_garments
+from couturier.people.garments import Garments, chroma_of, colourless, find_garments
 from couturier.people.pose import Person, faces, find_person
 from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
@@ -61,6 +61,9 @@ def check_person(photo: np.ndarray) -> Person:
     if person is None:
         raise StyleInputError("found no person in the person photo; use a front-facing photo of one standing "
                               "person", field="person_photo")
+    if colourless(photo):  # the arms would be dressed too: skin is found by its chroma
+        raise StyleInputError("the person photo is greyscale: bare arms cannot be told from sleeves in it; use a "
+                              "colour photo", field="person_photo")
     hips = [person.keypoints[k] for k in ("left_hip", "right_hip")]
     span = abs(person.point("left_shoulder")[0] - person.point("right_shoulder")[0])
     torso = np.linalg.norm(person.neck - (person.point("left_hip") + person.point("right_hip")) / 2)

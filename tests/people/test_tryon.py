@@ -91,6 +91,9 @@ def test_photos_it_cannot_use_are_one_line_each():
         try_on(np.concatenate([_photo("1575"), _photo("2095")], axis=1), jersey)
     with pytest.raises(StyleInputError, match="cut off above the hips"):
         try_on(_photo("1575")[:100], jersey)
+    grey = np.repeat(_photo("2095").mean(axis=2, keepdims=True).astype(np.uint8), 3, axis=2)
+    with pytest.raises(StyleInputError, match="greyscale: bare arms cannot be told from sleeves"):
+        try_on(grey, jersey)
     with pytest.raises(StyleInputError, match="the garment photo shows a person wearing it"):
         try_on(_photo("1575"), _photo("1891"))
     with pytest.raises(StyleInputError, match="looks like a watch or clock, not clothing") as caught:
