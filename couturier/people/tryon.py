@@ -16,8 +16,8 @@
    the skin, background and new garment around it); its share is reported, with the share of the
    placed garment that fell outside the person (a misfit).
 
-Front-facing photos of one standing person are the target; several faces, a person cut off above
-the hips or seen from the side are refused in one line.
+Front-facing colour photos of one standing person are the target; several faces, a person cut off
+above the hips or seen from the side, a greyscale photo are refused in one line.
 """
 from __future__ import annotations
 
