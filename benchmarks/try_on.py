@@ -9,6 +9,8 @@ T-shirt, a white striped polo (white on white), a red T-shirt and a blue shirt, 
 flat. Per pair: how much the face and hair and the background around the person changed (mean
 absolute difference, 0-255; at most 2 wanted), the share of the old upper garment the new one left
 uncovered (then inpainted), the share of the placed garment that fell outside the person (a misfit),
+the alignment error (the placed hem centre's distance from the hips' middle and the person's own
+hem, in torso lengths; shoulders and sleeves are placed on seams and arms by construction),
 the new garment's colour kept (CIEDE2000 between the product's median colour and the result's over
 where the garment was laid; under 10 reads as the same colour under the person's light), and the
 seconds. With `--classifier` (an attribute classifier of the catalogue, `couturier train-classifier`):
@@ -76,6 +78,7 @@ def measure(key: str, garment_key: str, side: int = SIDE) -> tuple[dict, np.ndar
             "head_change": round(float(changed[garments.head].mean()), 2),
             "background_change": round(float(changed[around].mean()), 2),
             "old_uncovered": round(result.old_visible, 3), "outside": round(result.outside, 3),
+            "alignment": round(result.alignment, 3),
             "colour_delta_e": round(colour_kept(garment, result), 1), "seconds": round(result.seconds, 3)}, result.image
 
 
@@ -97,7 +100,7 @@ def panel(grid: list[list[np.ndarray]], path: Path) -> None:
 
 
 def summarise(rows: list[dict]) -> dict:
-    keys = ("head_change", "background_change", "old_uncovered", "outside", "colour_delta_e", "seconds")
+    keys = ("head_change", "background_change", "old_uncovered", "outside", "alignment", "colour_delta_e", "seconds")
     return {k: {"mean": round(float(np.nanmean([r[k] for r in rows])), 3),
                 "max": round(float(np.nanmax([r[k] for r in rows])), 3)} for k in keys}
 

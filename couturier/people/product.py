@@ -107,15 +107,17 @@ def landmarks(alpha: np.ndarray) -> Product:
         column = np.flatnonzero(alpha[:, int(round(np.clip(x, 0, alpha.shape[1] - 1)))])
         return float(column[0]) if column.size else float(top)
 
+    # the hem: the lowest row at least half the body's width (a tilted hem's lowest corner is a few pixels)
+    hem = max((r for r in range(top + height // 2, bottom + 1) if rights[r] - lefts[r] >= 0.5 * width), default=bottom)
     inset = 0.08 * width  # a body side's top is its shoulder seam, a little in from the edge
     marks = {"left_shoulder": np.array([body_left + inset, column_top(body_left + inset)]),
              "right_shoulder": np.array([body_right - inset, column_top(body_right - inset)]),
              "neck": np.array([(body_left + body_right) / 2, column_top((body_left + body_right) / 2)]),
              "left_armpit": np.array([float(lefts[armpit]), float(armpit)]),
              "right_armpit": np.array([float(rights[armpit]), float(armpit)]),
-             "left_hem": np.array([float(lefts[bottom]), float(bottom)]),
-             "right_hem": np.array([float(rights[bottom]), float(bottom)]),
-             "hem": np.array([(lefts[bottom] + rights[bottom]) / 2, float(bottom)])}
+             "left_hem": np.array([float(lefts[hem]), float(hem)]),
+             "right_hem": np.array([float(rights[hem]), float(hem)]),
+             "hem": np.array([(lefts[hem] + rights[hem]) / 2, float(hem)])}
     if sleeves:
         ys, xs = np.nonzero(alpha[:armpit + 1])
         for side, outside in (("left", xs < body_left), ("right", xs > body_right)):

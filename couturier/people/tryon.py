@@ -49,6 +49,8 @@ class TryOn:
     outside: float  # share of the placed garment that fell outside the person's outline (cut away): misfit
     seconds: float
     region: np.ndarray  # bool (H, W): where the new garment lies on the result
+    alignment: float  # how far the placed garment's hem centre lies from the body's, in torso lengths
+
 
 
 def check_person(photo: np.ndarray) -> Person:
@@ -116,7 +118,9 @@ def placements(product: Product, person: Person, hem_row: float | None = None
              "right": _on_top(person, neck + SEAM * (right - neck), right[0] - left[0])}
     marks = product.marks
     torso = _similarity((marks["left_shoulder"], marks["right_shoulder"]), (seams["left"], seams["right"]))
-    maps = {"torso": _fitted(torso, marks["hem"], seams, hem_row) if hem_row is not None else torso}
+    fitted = _fitted(torso, marks["hem"], seams, hem_row) if hem_row is not None else torso
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    maps = {"torso": _along_body(fitted, marks, seams, hips - neck)}
     sent = {name: _apply(maps["torso"], point) for name, point in marks.items()}
     elbows = dict(zip(("left", "right"), sorted((person.point("left_elbow"), person.point("right_elbow")),
                                                 key=lambda p: p[0])))
@@ -145,6 +149,23 @@ def _fitted(torso: np.ndarray, hem: np.ndarray, seams: dict[str, np.ndarray], he
     factor = float(np.clip(wanted / reach, SHORTEST_FIT, 1.0)) if reach > 1e-6 else 1.0
     squash = np.eye(2) + (factor - 1.0) * np.outer(down, down)
     return np.hstack([squash @ torso[:, :2], (middle + squash @ (torso[:, 2] - middle))[:, None]])
+
+
+def _along_body(torso: np.ndarray, marks: dict[str, np.ndarray], seams: dict[str, np.ndarray],
+                axis: np.ndarray) -> np.ndarray:
+    """The torso's map sheared so that the garment hangs along the body (neck to hips), not square
+    to the shoulders' line: a woman standing with one hip out tilts her shoulders, and the garment
+    swung with them. The shoulders stay on the seams; the hem centre goes as far down as before,
+    on the body's axis."""
+    middle = (seams["left"] + seams["right"]) / 2
+    length = float(np.hypot(*(_apply(torso, marks["hem"]) - middle)))
+    hem = middle + length * axis / max(float(np.hypot(*axis)), 1e-6)
+    source = np.stack([marks["left_shoulder"], marks["right_shoulder"], marks["hem"]])
+    target = np.stack([seams["left"], seams["right"], hem])
+    try:
+        return np.linalg.solve(np.hstack([source, np.ones((3, 1))]), target).T
+    except np.linalg.LinAlgError:  # shoulders and hem in one line: no garment shape to place
+        return torso
 
 
 def _on_top(person: Person, seam: np.ndarray, span: float) -> np.ndarray:
@@ -191,7 +212,8 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     garments = find_garments(person_photo, person)
     product = check_garment(garment_photo)
     shape = person_photo.shape[:2]
-    worn, cover, sent = dress(product, garment_photo, person, shape, _own_hem(garments))
+    hem_row = _own_hem(garments)
+    worn, cover, sent = dress(product, garment_photo, person, shape, hem_row)
     # within the person (a wider garment would paint the wall), never on the head, under the forearms
     body = ndimage.binary_dilation(person.mask > 0.5, iterations=2)
     outside = float(cover[~body].sum() / max(cover.sum(), 1e-6))
@@ -208,7 +230,19 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     showing = garments.upper & (cover < 0.5) & (rows < hem)
     old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
     result = _inpaint(result, showing)
-    return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5)
+    return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5,
+                 alignment(sent, person, hem_row))
+
+
+def alignment(sent: dict[str, np.ndarray], person: Person, hem_row: float | None) -> float:
+    """The distance, in torso lengths, from the placed garment's hem centre to where the body puts
+    it: below the middle of the hips, on the row where the person's own top ended (a dress or kurta:
+    across only). The shoulders and sleeves are placed on the person's seams and arms by their
+    maps; the hem is where the garment's own shape and the person's pose can disagree."""
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    torso = max(float(np.hypot(*(hips - person.neck))), 1.0)
+    down = float(sent["hem"][1] - hem_row) if hem_row is not None else 0.0
+    return float(np.hypot(sent["hem"][0] - hips[0], down) / torso)
 
 
 def _own_hem(garments: Garments) -> float | None:
