@@ -3,10 +3,11 @@
 1. The garment: its outline on the plain background and its landmarks, and its parts: the torso
    and each sleeve (people/product.py); what the ImageNet network takes for a watch, shoe or bag
    is refused.
-2. Where each part goes, by a map of its own (piecewise similarity): the torso's takes the
+2. Where each part goes, by a map of its own (piecewise affine): the torso's takes the
    garment's shoulders onto the person's shoulder seams (a little outside the joints, on top of
    the shoulders), and the rest of its body follows at the person's scale, shortened down the body
-   until its hem lands where the person's own top ended (a one-piece garment keeps its length);
+   until its hem lands where the person's own top ended (a one-piece garment keeps its length),
+   its hem centre on the body's axis (neck to hips) however the shoulders tilt;
    each sleeve's map turns the unshortened one about its seam until the sleeve runs along the
    person's upper arm, and is laid over the torso.
 3. The placed garment is lit by the person's own folds and light (not by how dark the old garment
