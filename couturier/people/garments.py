@@ -150,8 +150,12 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     clothed &= body.rows < hem
     upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
     band = max(1, round(BAND * body.torso))
-    upper = snap(image, upper, head, band) if upper.any() else upper
-    lower = snap(image, lower, head | upper, band) if lower.any() else lower
+    # the snap may move the edge between garment and skin by a pixel or so, never take an arm (a
+    # skin-coloured dress and its wearer's arms look alike to it); within the torso, where a print's
+    # skin tones can pass for skin, it decides
+    bare = head | (ndimage.binary_erosion(skin, iterations=max(1, band // 4)) & ~_torso(body))
+    upper = snap(image, upper, bare, band) if upper.any() else upper
+    lower = snap(image, lower, bare | upper, band) if lower.any() else lower
     skin &= ~(upper | lower)  # an edge pixel the snap gave the garment is no longer skin
     visible = min(person.keypoints[k][2] for k in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     confidence = float(person.mask[clothed].mean() * visible) if clothed.any() else 0.0
