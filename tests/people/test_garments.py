@@ -80,3 +80,20 @@ def test_a_black_tops_lighter_folds_are_not_taken_for_hair_at_any_size():
     chest[int(person.neck[1] + 0.1 * (hips[1] - person.neck[1])):int(hips[1]),
           int(person.point("right_shoulder")[0]):int(person.point("left_shoulder")[0])] = True
     assert garments.head[chest].mean() < 0.01 and garments.upper[chest].mean() > 0.8
+
+
+@needs_catalogue
+def test_the_arms_beside_a_skin_coloured_dress_are_never_its_garment():
+    """A beige dress and its wearer's arms look alike to the edge snap: at 512 px it took whole
+    arms into the dress and `stylize` painted them."""
+    from couturier import style
+
+    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "59895.jpg", 512, 50_000_000)))
+    person = find_person(image)
+    garments = find_garments(image, person)
+    region = garments.region(garments.main)
+    rows, columns = np.indices(region.shape)
+    for elbow in ("left_elbow", "right_elbow"):
+        x, y = person.point(elbow)
+        near = np.hypot(columns - x, rows - y) < 12
+        assert region[near].mean() < 0.2, elbow
