@@ -115,11 +115,7 @@ def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
     crown = head & (body.rows < body.nose[1] - 0.5 * (body.neck[1] - body.nose[1]))
     if crown.sum() < 4:
         return np.zeros_like(head)
-    # the hair's colour: the crown's darker half (its top edge is blended with the wall behind it)
-    crown_colours = colour[crown]
-    luma = crown_colours @ np.array([0.299, 0.587, 0.114], np.float32)
-    hair = np.median(crown_colours[luma <= np.median(luma)], axis=0)
-    hair_like = np.linalg.norm(colour - hair, axis=-1) < HAIR_DISTANCE
+    hair_like = np.linalg.norm(colour - np.median(colour[crown], axis=0), axis=-1) < HAIR_DISTANCE
     lower_torso = _torso(body) & person_mask & (body.rows > body.neck[1] + 0.5 * body.torso) & \
         (body.rows < body.hips[1])
     if not lower_torso.any() or hair_like[lower_torso].mean() > 0.2:

@@ -97,3 +97,20 @@ def test_the_arms_beside_a_skin_coloured_dress_are_never_its_garment():
         x, y = person.point(elbow)
         near = np.hypot(columns - x, rows - y) < 12
         assert region[near].mean() < 0.2, elbow
+
+
+@needs_catalogue
+def test_a_dark_kurtas_chest_is_not_taken_for_hair_at_512():
+    """Her hair is brown, the kurta dark purple: a hair colour read from the crown's darker pixels
+    took the kurta's chest for hair at 512 px (it is never painted then)."""
+    from couturier import style
+
+    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "12139.jpg", 512, 50_000_000)))
+    person = find_person(image)
+    garments = find_garments(image, person)
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    chest = np.zeros(garments.head.shape, bool)
+    chest[int(person.neck[1] + 0.15 * (hips[1] - person.neck[1])):int(hips[1]),
+          int(min(person.point("right_shoulder")[0], person.point("left_shoulder")[0])):
+          int(max(person.point("right_shoulder")[0], person.point("left_shoulder")[0]))] = True
+    assert garments.head[chest].mean() < 0.02
