@@ -8,7 +8,8 @@ T-shirt on a white wall is part of the person. What is not garment is found from
   beside the face;
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
   does not matter); when most of the chest has that colour the garment itself is skin-coloured (a
-  beige camisole, a nude dress), and then only what lies outside the torso counts as skin;
+  beige camisole, a nude dress), and then only the arms and legs count as skin (near the bones from
+  shoulder to wrist, below the hips);
 - the waist is where, walking up from the thighs, the rows leave the thighs' colour, and there is
   no waist (one piece: a dress, a long kurta) when they never do below the chest.
 Each garment's edge is then snapped onto the photo's own edge (edges.py).
@@ -27,6 +28,7 @@ GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
+ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
 THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
 
 
@@ -60,6 +62,7 @@ class _Body:
     hips: np.ndarray
     shoulders: tuple[np.ndarray, np.ndarray]  # the picture's left and right
     hands: list[np.ndarray]  # the wrists the network sees (nearly always bare skin)
+    arms: list[tuple[np.ndarray, ...]]  # each arm's shoulder, elbow and wrist
     rows: np.ndarray  # (H, W) row index of every pixel
     columns: np.ndarray
 
@@ -77,7 +80,22 @@ def _body(person: Person, shape: tuple[int, int]) -> _Body:
     hips = (person.point("left_hip") + person.point("right_hip")) / 2
     shoulders = sorted((person.point("left_shoulder"), person.point("right_shoulder")), key=lambda p: p[0])
     hands = [person.point(name) for name in ("left_wrist", "right_wrist") if person.keypoints[name][2] > 0.5]
-    return _Body(person.point("nose"), person.neck, hips, (shoulders[0], shoulders[1]), hands, rows, columns)
+    arms = [tuple(person.point(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist")) for side in ("left", "right")]
+    return _Body(person.point("nose"), person.neck, hips, (shoulders[0], shoulders[1]), hands, arms, rows, columns)
+
+
+def _limbs(body: _Body) -> np.ndarray:
+    """(H, W) bool: where arms and legs are: within ARM_REACH torso lengths of the bones from
+    shoulder to elbow to wrist, and below the hips by half a torso."""
+    near = body.rows > body.hips[1] + 0.5 * body.torso
+    for joints in body.arms:
+        for start, end in zip(joints, joints[1:]):
+            along = end - start
+            t = np.clip(((body.columns - start[0]) * along[0] + (body.rows - start[1]) * along[1])
+                        / max(float(along @ along), 1e-6), 0.0, 1.0)
+            near |= np.hypot(body.columns - start[0] - t * along[0], body.rows - start[1] - t * along[1]) \
+                < ARM_REACH * body.torso
+    return near
 
 
 def chroma_of(image: np.ndarray) -> np.ndarray:
@@ -162,7 +180,7 @@ def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
           chest: np.ndarray) -> np.ndarray:
     """Exposed skin: the chroma of the face or of the hands (arms tan darker than faces), in
     patches that reach the person's outline, the head or a hand (a print's skin-toned flowers in the
-    middle of a shirt do not); outside the torso when the chest has that chroma too (a
+    middle of a shirt do not); on the arms and legs only when the chest has that chroma too (a
     skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
     chroma = chroma_of(image)
     width = body.shoulders[1][0] - body.shoulders[0][0]
@@ -185,8 +203,8 @@ def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
     labels, _ = ndimage.label(candidate)
     anchors = ndimage.binary_dilation(~person_mask | head) | hands
     skin = np.isin(labels, np.unique(labels[anchors & candidate]))
-    if chest.any() and skin[chest].mean() > 0.5:  # the garment is skin-coloured: keep the torso
-        skin &= ~_torso(body)
+    if chest.any() and skin[chest].mean() > 0.5:  # the garment is skin-coloured: skin is the limbs'
+        skin &= _limbs(body)
     return skin
 
 
