@@ -114,3 +114,19 @@ def test_a_dark_kurtas_chest_is_not_taken_for_hair_at_512():
           int(min(person.point("right_shoulder")[0], person.point("left_shoulder")[0])):
           int(max(person.point("right_shoulder")[0], person.point("left_shoulder")[0]))] = True
     assert garments.head[chest].mean() < 0.02
+
+
+@needs_catalogue
+def test_a_skin_coloured_dress_keeps_its_skirt_and_leaves_the_arms():
+    """Beige like her skin: the arms are skin near their bones, the skirt flaring wider than her
+    shoulders is the dress (it had been taken for skin: the dress lost its lower third)."""
+    image = photo("59895")
+    person = find_person(image)
+    garments = find_garments(image, person)
+    found, drawn = garments.region(garments.main), drawn_mask("59895")
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    skirt = drawn & (np.indices(drawn.shape)[0] > hips[1])
+    assert found[skirt].mean() > 0.8 and not (found & garments.skin).any()
+    for elbow in ("left_elbow", "right_elbow"):
+        x, y = person.point(elbow)
+        assert garments.skin[int(round(y)), int(round(x))] or not found[int(round(y)), int(round(x))]
