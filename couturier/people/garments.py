@@ -125,20 +125,38 @@ def _torso(body: _Body) -> np.ndarray:
     return (body.columns >= left[0]) & (body.columns <= right[0]) & (body.rows >= body.neck[1] - 0.1 * body.torso)
 
 
+def _face(head: np.ndarray, body: _Body) -> np.ndarray:
+    """The face's middle (cheeks, nose, mouth), clear of hair, eyes and background."""
+    width = body.shoulders[1][0] - body.shoulders[0][0]
+    return head & (np.abs(body.columns - body.nose[0]) < 0.2 * width) & \
+        (np.abs(body.rows - (body.nose[1] + 0.1 * body.torso)) < 0.1 * body.torso)
+
+
 def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray) -> np.ndarray:
-    """Hair below the chin: pixels of the top of the head's colour, beside the face and above the
-    chest's middle, joined through such pixels to the crown's. None when the garment has the hair's
+    """Hair below the chin: pixels of the hair's colours (the crown's, and beside the face where it is
+    not skin), beside the face and above the chest's middle, joined through such pixels to the crown. None when the garment has the hair's
     colour (black hair on a black top; a fifth of the lower torso alike): nothing tells them apart."""
     colour = image.astype(np.float32)
     crown = head & (body.rows < body.nose[1] - 0.5 * (body.neck[1] - body.nose[1]))
     if crown.sum() < 4:
         return np.zeros_like(head)
-    hair_like = np.linalg.norm(colour - np.median(colour[crown], axis=0), axis=-1) < HAIR_DISTANCE
+    colours = [np.median(colour[crown], axis=0)]
+    # long hair is often lit otherwise than the crown: its colour beside the face, below the eyes,
+    # where it is not the face's skin, is the hair's too
+    left, right = body.shoulders
+    sides = head & (body.rows > body.nose[1] - 0.5 * (body.neck[1] - body.nose[1])) & \
+        (np.abs(body.columns - body.nose[0]) > 0.25 * (right[0] - left[0]))
+    face = _face(head, body)
+    if face.sum() >= 4:
+        chroma = chroma_of(image)
+        sides &= np.linalg.norm(chroma - np.median(chroma[face], axis=0), axis=-1) > SKIN_DISTANCE
+    if sides.sum() >= 4:
+        colours.append(np.median(colour[sides], axis=0))
+    hair_like = np.min([np.linalg.norm(colour - c, axis=-1) for c in colours], axis=0) < HAIR_DISTANCE
     lower_torso = _torso(body) & person_mask & (body.rows > body.neck[1] + 0.5 * body.torso) & \
         (body.rows < body.hips[1])
     if not lower_torso.any() or hair_like[lower_torso].mean() > 0.2:
         return np.zeros_like(head)
-    left, right = body.shoulders
     near = (np.abs(body.columns - body.nose[0]) < 0.7 * (right[0] - left[0])) & \
         (body.rows < body.neck[1] + 0.5 * body.torso)
     like = person_mask & near & hair_like
@@ -183,10 +201,7 @@ def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
     middle of a shirt do not); on the arms and legs only when the chest has that chroma too (a
     skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
     chroma = chroma_of(image)
-    width = body.shoulders[1][0] - body.shoulders[0][0]
-    # the face's middle (cheeks, nose, mouth), clear of hair, eyes and background
-    face = head & (np.abs(body.columns - body.nose[0]) < 0.2 * width) & \
-        (np.abs(body.rows - (body.nose[1] + 0.1 * body.torso)) < 0.1 * body.torso)
+    face = _face(head, body)
     if face.sum() < 4 or colourless(image):
         return np.zeros_like(person_mask)
     tones = [np.median(chroma[face], axis=0)]
