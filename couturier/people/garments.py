@@ -4,8 +4,8 @@ split at the waist into the upper and the lower garment, or whole as a dress.
 The pose network gives the person (mask) and the body (keypoints) whatever the colours: a white
 T-shirt on a white wall is part of the person. What is not garment is found from the body:
 - the head is the person above the chin (between nose and neck);
-- hair that falls below the chin has the colour of the top of the head and grows from it, down
-  beside the face;
+- hair that falls below the chin has the colour of the top of the head (or of the hair beside the
+  face) and grows from the crown, down beside the face;
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
   does not matter); when most of the chest has that colour the garment itself is skin-coloured (a
   beige camisole, a nude dress), and then only the arms and legs count as skin (near the bones from
@@ -80,7 +80,8 @@ def _body(person: Person, shape: tuple[int, int]) -> _Body:
     hips = (person.point("left_hip") + person.point("right_hip")) / 2
     shoulders = sorted((person.point("left_shoulder"), person.point("right_shoulder")), key=lambda p: p[0])
     hands = [person.point(name) for name in ("left_wrist", "right_wrist") if person.keypoints[name][2] > 0.5]
-    arms = [tuple(person.point(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist")) for side in ("left", "right")]
+    arms = [tuple(person.point(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist"))
+            for side in ("left", "right")]
     return _Body(person.point("nose"), person.neck, hips, (shoulders[0], shoulders[1]), hands, arms, rows, columns)
 
 
@@ -133,9 +134,10 @@ def _face(head: np.ndarray, body: _Body) -> np.ndarray:
 
 
 def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray) -> np.ndarray:
-    """Hair below the chin: pixels of the hair's colours (the crown's, and beside the face where it is
-    not skin), beside the face and above the chest's middle, joined through such pixels to the crown. None when the garment has the hair's
-    colour (black hair on a black top; a fifth of the lower torso alike): nothing tells them apart."""
+    """Hair below the chin: pixels of the hair's colours (the crown's, and beside the face where it
+    is not skin), beside the face and above the chest's middle, joined through such pixels to the
+    crown. None when the garment has the hair's colour (black hair on a black top; a fifth of the
+    lower torso alike): nothing tells them apart."""
     colour = image.astype(np.float32)
     crown = head & (body.rows < body.nose[1] - 0.5 * (body.neck[1] - body.nose[1]))
     if crown.sum() < 4:

@@ -84,7 +84,8 @@ def _edges(grey: np.ndarray) -> np.ndarray:
         small = np.asarray(Image.fromarray(grey.astype(np.float32)).resize(size, Image.Resampling.BOX))
     found = np.hypot(ndimage.sobel(small, axis=0), ndimage.sobel(small, axis=1)) / 4 > EDGE
     if scale < 1.0:
-        found = np.asarray(Image.fromarray(found.astype(np.uint8) * 255).resize((width, height), Image.Resampling.NEAREST)) > 127
+        found = np.asarray(Image.fromarray(found.astype(np.uint8) * 255).resize((width, height),
+                                                                                Image.Resampling.NEAREST)) > 127
     return found
 
 

@@ -332,7 +332,7 @@ class PromptGrounder:
 
     def _column_reading(self, prompt: str, columns: dict[str, dict[str, float]], known: dict[str, str],
                         contradicted: tuple[str, ...] = ()) -> Reading:
-        columns = implied_gender(columns, known, self._gender_given_article, IMPLIED_GENDER)  # wording.py
+        columns = implied_gender(columns, known, self._gender_given_article, IMPLIED_GENDER)  # see wording.py
         chosen = {c: known.get(c) or max(columns[c], key=columns[c].get) for c in self.columns}
         confidence = {c: float(np.exp(columns[c][chosen[c]])) for c in self.columns if c not in known}
         # the next likeliest readings: the best combinations of each column's top three
