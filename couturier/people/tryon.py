@@ -53,7 +53,6 @@ class TryOn:
     alignment: float  # how far the placed garment's hem centre lies from the body's, in torso lengths
 
 
-
 def check_person(photo: np.ndarray) -> Person:
     """The one person in the photo, or a one-line refusal saying what was found."""
     count = len(faces(photo))
