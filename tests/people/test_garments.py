@@ -66,19 +66,30 @@ def test_a_grey_photo_keeps_its_garment_for_want_of_chroma_to_find_skin():
     assert not garments.skin.any() and garments.upper.sum() > 0.1 * image.shape[0] * image.shape[1]
 
 
+def _at_512(key: str):
+    """A catalogue photo as the CLI's default size enlarges it, its person and their garments."""
+    from couturier import style
+
+    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / f"{key}.jpg", 512, 50_000_000)))
+    person = find_person(image)
+    return image, person, find_garments(image, person)
+
+
+def _chest(person, shape: tuple[int, int], below_neck: float) -> np.ndarray:
+    """Between the shoulders, from `below_neck` of the torso under the neck down to the hips."""
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    xs = sorted((person.point("right_shoulder")[0], person.point("left_shoulder")[0]))
+    box = np.zeros(shape, bool)
+    box[int(person.neck[1] + below_neck * (hips[1] - person.neck[1])):int(hips[1]), int(xs[0]):int(xs[1])] = True
+    return box
+
+
 @needs_catalogue
 def test_a_black_tops_lighter_folds_are_not_taken_for_hair_at_any_size():
     """Her hair is dark brown and up; at 512 px the black top's folds are the hair's colour and
     touched the head at the shoulders: the chest was taken for hair (never painted by a try-on)."""
-    from couturier import style
-
-    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "44644.jpg", 512, 50_000_000)))
-    person = find_person(image)
-    garments = find_garments(image, person)
-    hips = (person.point("left_hip") + person.point("right_hip")) / 2
-    chest = np.zeros(garments.head.shape, bool)
-    chest[int(person.neck[1] + 0.1 * (hips[1] - person.neck[1])):int(hips[1]),
-          int(person.point("right_shoulder")[0]):int(person.point("left_shoulder")[0])] = True
+    image, person, garments = _at_512("44644")
+    chest = _chest(person, garments.head.shape, 0.1)
     assert garments.head[chest].mean() < 0.01 and garments.upper[chest].mean() > 0.8
 
 
@@ -86,11 +97,7 @@ def test_a_black_tops_lighter_folds_are_not_taken_for_hair_at_any_size():
 def test_the_arms_beside_a_skin_coloured_dress_are_never_its_garment():
     """A beige dress and its wearer's arms look alike to the edge snap: at 512 px it took whole
     arms into the dress and `stylize` painted them."""
-    from couturier import style
-
-    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "59895.jpg", 512, 50_000_000)))
-    person = find_person(image)
-    garments = find_garments(image, person)
+    image, person, garments = _at_512("59895")
     region = garments.region(garments.main)
     rows, columns = np.indices(region.shape)
     for elbow in ("left_elbow", "right_elbow"):
@@ -103,17 +110,8 @@ def test_the_arms_beside_a_skin_coloured_dress_are_never_its_garment():
 def test_a_dark_kurtas_chest_is_not_taken_for_hair_at_512():
     """Her hair is brown, the kurta dark purple: a hair colour read from the crown's darker pixels
     took the kurta's chest for hair at 512 px (it is never painted then)."""
-    from couturier import style
-
-    image = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "12139.jpg", 512, 50_000_000)))
-    person = find_person(image)
-    garments = find_garments(image, person)
-    hips = (person.point("left_hip") + person.point("right_hip")) / 2
-    chest = np.zeros(garments.head.shape, bool)
-    chest[int(person.neck[1] + 0.15 * (hips[1] - person.neck[1])):int(hips[1]),
-          int(min(person.point("right_shoulder")[0], person.point("left_shoulder")[0])):
-          int(max(person.point("right_shoulder")[0], person.point("left_shoulder")[0]))] = True
-    assert garments.head[chest].mean() < 0.02
+    image, person, garments = _at_512("12139")
+    assert garments.head[_chest(person, garments.head.shape, 0.15)].mean() < 0.02
 
 
 @needs_catalogue
