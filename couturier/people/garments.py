@@ -107,8 +107,13 @@ def chroma_of(image: np.ndarray) -> np.ndarray:
 
 
 def colourless(image: np.ndarray) -> bool:
-    """A grey photo (no pixel's chroma off neutral by 4 levels): no chroma tells skin from cloth."""
-    return bool(np.abs(chroma_of(image) - 128.0).max() < 4.0)
+    """A grey photo: no chroma tells skin from cloth."""
+    return _grey(chroma_of(image))
+
+
+def _grey(chroma: np.ndarray) -> bool:
+    """No pixel's chroma is off neutral by 4 levels."""
+    return bool(np.abs(chroma - 128.0).max() < 4.0)
 
 
 def _chest(body: _Body) -> np.ndarray:
@@ -133,7 +138,8 @@ def _face(head: np.ndarray, body: _Body) -> np.ndarray:
         (np.abs(body.rows - (body.nose[1] + 0.1 * body.torso)) < 0.1 * body.torso)
 
 
-def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray) -> np.ndarray:
+def _hair(image: np.ndarray, chroma: np.ndarray, person_mask: np.ndarray, body: _Body,
+          head: np.ndarray) -> np.ndarray:
     """Hair below the chin: pixels of the hair's colours (the crown's, and beside the face where it
     is not skin), beside the face and above the chest's middle, joined through such pixels to the
     crown. None when the garment has the hair's colour (black hair on a black top; a fifth of the
@@ -150,7 +156,6 @@ def _hair(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndar
         (np.abs(body.columns - body.nose[0]) > 0.25 * (right[0] - left[0]))
     face = _face(head, body)
     if face.sum() >= 4:
-        chroma = chroma_of(image)
         sides &= np.linalg.norm(chroma - np.median(chroma[face], axis=0), axis=-1) > SKIN_DISTANCE
     if sides.sum() >= 4:
         colours.append(np.median(colour[sides], axis=0))
@@ -177,8 +182,9 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     head = person_mask & (body.rows < body.chin)
     chest = _chest(body) & person_mask
     colour = image.astype(np.float32)
-    head |= _hair(image, person_mask, body, head)
-    skin = _skin(image, person_mask, body, head, chest)
+    chroma = chroma_of(image)
+    head |= _hair(image, chroma, person_mask, body, head)
+    skin = _skin(chroma, person_mask, body, head, chest)
     clothed = person_mask & ~head & ~skin
     waist, hem, one_piece = _waist(colour, clothed, body)
     clothed &= body.rows < hem
@@ -196,15 +202,14 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     return Garments(upper, lower, head, skin, one_piece, confidence)
 
 
-def _skin(image: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray,
+def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray,
           chest: np.ndarray) -> np.ndarray:
     """Exposed skin: the chroma of the face or of the hands (arms tan darker than faces), in
     patches that reach the person's outline, the head or a hand (a print's skin-toned flowers in the
     middle of a shirt do not); on the arms and legs only when the chest has that chroma too (a
     skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
-    chroma = chroma_of(image)
     face = _face(head, body)
-    if face.sum() < 4 or colourless(image):
+    if face.sum() < 4 or _grey(chroma):
         return np.zeros_like(person_mask)
     tones = [np.median(chroma[face], axis=0)]
     hands = np.zeros_like(person_mask)

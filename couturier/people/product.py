@@ -1,14 +1,14 @@
-"""A garment's product photo: its outline on the plain background, the landmarks a try-on places
-it by, and whether it is clothing at all.
+"""A garment's product photo: its outline on the plain background, the landmarks a try-on places it
+by, and whether it is clothing at all.
 
 The outline is what differs from the background's colour, joined with the garment's own edges: a
 white polo on white differs from the wall only by a faint seam and shadow line, which the colour
 rule misses and an edge map keeps (found at one working size, so an enlarged photo finds the same);
-the wall the joining takes round the outline is cut away again. Landmarks are read from the outline of a garment laid flat,
-front up: the body's sides (the outline's median edges over the lower half), the shoulders (where
-those sides meet the top), the neckline (the top of the middle column), the armpits (the lowest
-row where the outline is wider than the body: the sleeves end above it), each sleeve's end (its
-pixels farthest from the shoulder) and the hem's corners.
+the wall the joining takes round the outline is cut away again. Landmarks are read from the outline
+of a garment laid flat, front up: the body's sides (the outline's median edges over the lower
+half), the shoulders (where those sides meet the top), the neckline (the top of the middle column),
+the armpits (the lowest row where the outline is wider than the body: the sleeves end above it),
+each sleeve's end (its pixels farthest from the shoulder) and the hem's corners.
 """
 from __future__ import annotations
 

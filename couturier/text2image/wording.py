@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Callable, Sequence
 
 import numpy as np
+from scipy.special import log_softmax
 
 DETAIL = " with "  # what introduces a detail of the garment
 COLUMNS = ("baseColour", "articleType", "gender")
@@ -52,7 +53,5 @@ def implied_gender(columns: dict[str, dict[str, float]], known: dict[str, str],
     worn = known.get(article) or max(columns[article], key=columns[article].get)
     implied = table.get(worn, {})
     values = list(columns[gender])
-    scores = np.array([columns[gender][g] + weight * implied.get(g, 0.0) for g in values])
-    scores -= scores.max()
-    scores -= np.log(np.exp(scores).sum())
+    scores = log_softmax([columns[gender][g] + weight * implied.get(g, 0.0) for g in values])
     return {**columns, gender: dict(zip(values, scores.tolist()))}
