@@ -238,6 +238,8 @@ class PromptGrounder:
         """One reading per prompt; a prompt repeated (an evaluation cycles its prompts) is read once."""
         unique = list(dict.fromkeys(prompts))
         worded = [without_detail_colours(prompt, self._colour_words) for prompt in unique]  # wording.py
+        if self.lexicon is not None:  # a word of one English that WordNet lacks, said with its definition
+            worded = [self.lexicon.glossed(text) for text in worded]
         known = [self.literal(text) for text in worded]
         conflicts = [self.conflicting(text) if self.calibrated else set() for text in worded]
         # two values named in a column: the reader weighs them, and says how sure it is

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from couturier.errors import TextEncoderError
+from couturier.text2image.glossary import definitions, naming_parts
 
 DEFAULT_ROOT = Path("/usr/share/wordnet")  # Debian's wordnet-base
 PARTS = {"noun": "n", "adj": "a"}  # colours are nouns and adjectives; garments and people nouns
@@ -46,6 +47,7 @@ DOMAIN = frozenset({"clothing", "clothes", "garment", "apparel", "footwear", "fo
                     "toiletry", "accessory", "undergarment", "underwear", "hosiery", "neckwear", "handwear"})
 DOMAIN_DEPTH = 8  # hypernym steps searched for DOMAIN
 DOMAIN_COLUMNS = ("articleType",)
+COLOUR_COLUMNS = ("baseColour",)  # a word that names one of these fully is read as no article
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class Lexicon:
         self.heads = {column: {value: self._head(value) for value in names} for column, names in values.items()}
         self.value_words = {column: {value: self._value_words(column, value) for value in names}
                             for column, names in values.items()}
+        self.glossary = definitions()  # glossary.py: the words of one English that WordNet lacks
 
     def _head(self, value: str) -> str:
         """The value's head noun, singular: "Sports Shoes" -> "shoe"; "Tshirts" -> "tshirt"."""
@@ -229,25 +232,77 @@ class Lexicon:
         phrases, i = [], 0
         while i < len(tokens):
             pair = f"{tokens[i]}_{tokens[i + 1]}" if i + 1 < len(tokens) else ""
-            taken = 2 if pair and self.wordnet.lemmas(pair) else 1
+            taken = 2 if pair and (self.wordnet.lemmas(pair) or pair.replace("_", " ") in self.glossary) else 1
             phrases.append(pair if taken == 2 else tokens[i])
             i += taken
         return phrases
 
+    def is_worn(self, phrase: str, column: str) -> bool:
+        """Whether a phrase has a sense in the column's lexicographer files that is worn or carried."""
+        return any(self.wordnet.synsets[key].lexfile in self.lexfiles[column] and self.wordnet.worn(key)
+                   for key in self.wordnet.senses(phrase))
+
+    def glossed(self, prompt: str) -> str:
+        """The prompt with what its glossary words mean beside them, for the sentence encoder:
+        "trainers" -> "trainers (training shoes, athletic shoes, sneakers)"; only definitions that
+        name worn things, only for words with no worn sense of their own."""
+        column = DOMAIN_COLUMNS[0]
+        if column not in self.value_words:
+            return prompt
+        for phrase in self.phrases(prompt):
+            parts = [part for part in self._definitions(phrase) if any(self.is_worn(word, column)
+                                                                       for word in self.phrases(part))]
+            if parts and not self.is_worn(phrase, column):
+                said = re.search(r"\b" + r"[\s-]+".join(phrase.split("_")) + r"\b", prompt, re.IGNORECASE)
+                if said:
+                    prompt = f"{prompt[:said.end()]} ({', '.join(parts)}){prompt[said.end():]}"
+        return prompt
+
+    def _definitions(self, phrase: str) -> list[str]:
+        term = phrase.replace("_", " ")
+        texts = next((self.glossary[t] for t in (term, term.removesuffix("s"), term.removesuffix("es"))
+                      if t in self.glossary), ())
+        return [part for text in texts for part in naming_parts(text)]
+
+    def defined(self, phrase: str, column: str) -> dict[str, int]:
+        """What a phrase with no worn sense names through its definitions (glossary.py), one step
+        further than its definitions' worn words do; empty when the glossary lacks it."""
+        steps: dict[str, int] = {}
+        for part in self._definitions(phrase):
+            for word in self.phrases(part):
+                if self.is_worn(word, column):
+                    for found, hop in self.wordnet.related(word, self.lexfiles[column], domain=True).items():
+                        steps[found] = min(steps.get(found, hop + 1), hop + 1)
+        return steps
+
     def named(self, prompt: str) -> dict[str, dict[str, float]]:
-        """Per column, the values the prompt's words name, each with its strength (at most 1)."""
+        """Per column, the values the prompt's words name, each with its strength (at most 1). A
+        colour word is no article: "white trainers" are not whites (flannel trousers)."""
         phrases = self.phrases(prompt)
+        colours = {p for p in phrases for c in COLOUR_COLUMNS if c in self.value_words
+                   and max(self._strengths(self._steps(p, c), c).values(), default=0.0) >= 1.0}
         named = {}
-        for column, values in self.value_words.items():
+        for column in self.value_words:
             steps: dict[str, int] = {}
             for phrase in phrases:
-                for word, hop in self.wordnet.related(phrase, self.lexfiles[column],
-                                                      domain=column in DOMAIN_COLUMNS).items():
+                if column in DOMAIN_COLUMNS and phrase in colours:
+                    continue
+                for word, hop in self._steps(phrase, column).items():
                     steps[word] = min(steps.get(word, hop), hop)
-            strengths = {}
-            for value, words in values.items():
-                meetings = [weight * DECAY ** steps[word] for word, weight in words.items() if word in steps]
-                if meetings:
-                    strengths[value] = max(meetings)
-            named[column] = strengths
+            named[column] = self._strengths(steps, column)
         return named
+
+    def _steps(self, phrase: str, column: str) -> dict[str, int]:
+        """The words a phrase means in a column's senses, with their steps (`WordNet.related`); a
+        phrase with no worn sense is read through its definitions where the glossary has it."""
+        domain = column in DOMAIN_COLUMNS
+        defined = self.defined(phrase, column) if domain and not self.is_worn(phrase, column) else {}
+        return defined or self.wordnet.related(phrase, self.lexfiles[column], domain=domain)
+
+    def _strengths(self, steps: dict[str, int], column: str) -> dict[str, float]:
+        strengths = {}
+        for value, words in self.value_words[column].items():
+            meetings = [weight * DECAY ** steps[word] for word, weight in words.items() if word in steps]
+            if meetings:
+                strengths[value] = max(meetings)
+        return strengths
