@@ -69,11 +69,12 @@ class WordNet:
         for name, part in PARTS.items():
             for fields in _entries(root / f"index.{name}"):
                 count = int(fields[2])
-                self.index.setdefault(fields[0], []).extend((part, offset) for offset in fields[-count:])
+                # one spelling for hyphens and spaces ("t-shirt" is filed with its hyphen), as lemmas() asks
+                self.index.setdefault(fields[0].replace("-", "_"), []).extend((part, offset) for offset in fields[-count:])
             for fields in _entries(root / f"data.{name}"):
                 self.synsets[(part, fields[0])] = _synset(fields)
             for fields in _entries(root / f"{name}.exc"):
-                self.exceptions.setdefault(fields[0], []).extend(fields[1:])
+                self.exceptions.setdefault(fields[0].replace("-", "_"), []).extend(f.replace("-", "_") for f in fields[1:])
 
     def lemmas(self, word: str) -> list[str]:
         """The WordNet lemmas a word can be: itself, an irregular form's base, or a regular one's."""

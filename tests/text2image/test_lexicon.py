@@ -126,3 +126,10 @@ def test_a_chosen_wordnet_folder_without_wordnet_is_a_one_line_error(tmp_path, m
     monkeypatch.setenv("COUTURIER_WORDNET", str(tmp_path / "nowhere"))
     with pytest.raises(TextEncoderError, match="holds no WordNet"):
         load_wordnet()
+
+
+@needs_wordnet
+def test_hyphenated_names_are_found_however_they_are_written():
+    lexicon = Lexicon(wordnet, VALUES)  # WordNet files "t-shirt" with its hyphen
+    for said in ("a black t-shirt", "a black t shirt", "a black T-Shirt"):
+        assert strongest(lexicon.named(said))["articleType"] == "Tshirts", said
