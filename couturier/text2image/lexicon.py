@@ -46,6 +46,9 @@ DOMAIN = frozenset({"clothing", "clothes", "garment", "apparel", "footwear", "fo
                     "jewellery", "adornment", "headdress", "headgear", "timepiece", "glasses", "cosmetic",
                     "toiletry", "accessory", "undergarment", "underwear", "hosiery", "neckwear", "handwear"})
 DOMAIN_DEPTH = 8  # hypernym steps searched for DOMAIN
+# "a seven year old boy": the age's "old" goes with "year", never with the noun after it (WordNet's
+# "old boy" is a grown man, an alumnus)
+AGES = frozenset(f"{unit}_old" for unit in ("year", "years", "yr", "yrs", "month", "months", "week", "weeks"))
 DOMAIN_COLUMNS = ("articleType",)
 COLOUR_COLUMNS = ("baseColour",)  # a word that names one of these fully is read as no article
 
@@ -233,7 +236,8 @@ class Lexicon:
         phrases, i = [], 0
         while i < len(tokens):
             pair = f"{tokens[i]}_{tokens[i + 1]}" if i + 1 < len(tokens) else ""
-            taken = 2 if pair and (self.wordnet.lemmas(pair) or pair.replace("_", " ") in self.glossary) else 1
+            known = pair and (self.wordnet.lemmas(pair) or pair.replace("_", " ") in self.glossary)
+            taken = 2 if known or pair in AGES else 1
             phrases.append(pair if taken == 2 else tokens[i])
             i += taken
         return phrases

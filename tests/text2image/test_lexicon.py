@@ -133,3 +133,11 @@ def test_hyphenated_names_are_found_however_they_are_written():
     lexicon = Lexicon(wordnet, VALUES)  # WordNet files "t-shirt" with its hyphen
     for said in ("a black t-shirt", "a black t shirt", "a black T-Shirt"):
         assert strongest(lexicon.named(said))["articleType"] == "Tshirts", said
+
+
+@needs_wordnet
+def test_a_childs_age_does_not_make_the_child_a_grown_man():
+    lexicon = Lexicon(wordnet, VALUES)  # WordNet's "old boy" is an alumnus
+    assert strongest(lexicon.named("school shoes for a seven year old boy"))["gender"] == "Boys"
+    assert strongest(lexicon.named("a party dress for a 5 yrs old girl"))["gender"] == "Girls"
+    assert strongest(lexicon.named("a blazer for an old boy"))["gender"] == "Men"  # no age: the compound stands
