@@ -15,7 +15,10 @@ AVX512 digests, of float32 training, were kept when bfloat16 autocast came to su
 reproduced its own float32 digests with amp off for every run but projected-text2image, whose
 generator's first layer became one matrix product). An AVX512-BF16 host without AMX (AMD EPYC)
 had no digests, so its five golden runs were skipped there; its own were added with `--write
---all-cpus` by the code of 570a1ce and reproduced by the test in a second process.
+--all-cpus` by the code of 570a1ce and reproduced by the test in a second process. When the
+upsampling G's last doubling came to be computed at the map's own size (layers/upsample.py) and
+the frozen strided depthwise convolutions forward in bfloat16 (backbones/efficientnet_lite.py), only
+projected-text2image moved: rewritten here, dropped for the CPUs this host is not.
 """
 from __future__ import annotations
 

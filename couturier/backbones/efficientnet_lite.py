@@ -33,21 +33,46 @@ class SameConv2d(nn.Conv2d):
     it is."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        weight, padding = self._same(x)
         if self.groups > 1 and self.stride[0] > 1 and x.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
-            # oneDNN's bfloat16 backward of a strided depthwise convolution ran 6 to 60 times slower
-            # than its float32 one here; the stride-1 ones ran alike, the other convolutions gain
             with torch.autocast("cpu", enabled=False):
-                return self._convolve(x.float())
-        return self._convolve(x)
+                if self.weight.requires_grad:  # oneDNN's bfloat16 backward of it: see _FrozenStridedDepthwise
+                    return F.conv2d(x.float(), weight, self.bias, self.stride, padding, self.dilation, self.groups)
+                dtype = torch.get_autocast_dtype("cpu")
+                bias = self.bias.to(dtype) if self.bias is not None else None
+                return _FrozenStridedDepthwise.apply(x.to(dtype), weight.to(dtype), bias, self.stride, padding,
+                                                     self.groups)
+        return F.conv2d(x, weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
-    def _convolve(self, x: torch.Tensor) -> torch.Tensor:
+    def _same(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[int, ...]]:
         lead, padding = [], []
         for size, kernel, stride in zip(x.shape[-2:], self.kernel_size, self.stride):
             total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
             lead.append(total % 2)  # 1 where the bottom or right pads one more than the top or left
             padding.append(total - total // 2)
         weight = F.pad(self.weight, [lead[1], 0, lead[0], 0]) if any(lead) else self.weight
-        return F.conv2d(x, weight, self.bias, self.stride, tuple(padding), self.dilation, self.groups)
+        return weight, tuple(padding)
+
+
+class _FrozenStridedDepthwise(torch.autograd.Function):
+    """A strided depthwise convolution of frozen weights under CPU autocast: forward in bfloat16,
+    the input's gradient in float32. oneDNN's bfloat16 backward of a strided depthwise convolution
+    ran 6 to 60 times slower than its float32 one here (the stride-1 ones ran alike); its bfloat16
+    forward is the faster, and casting the whole input to float32 for a float32 forward cost more
+    than the convolution itself."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, stride, padding, groups):
+        ctx.save_for_backward(weight)
+        ctx.shape, ctx.stride, ctx.padding, ctx.groups = x.shape, stride, padding, groups
+        return F.conv2d(x, weight, bias, stride, padding, 1, groups)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (weight,) = ctx.saved_tensors
+        grad_x = torch.nn.grad.conv2d_input(ctx.shape, weight.float(), grad.float(), ctx.stride, ctx.padding, 1,
+                                            ctx.groups)
+        return grad_x.to(grad.dtype), None, None, None, None, None
 
 
 def _bn(channels: int) -> nn.BatchNorm2d:
