@@ -1,5 +1,6 @@
 """Words the catalogue never uses, read through WordNet: "crimson" is a red, "frock" a dress,
-"billfold" a wallet, "gentlemen" are men.
+"billfold" a wallet, "gentlemen" are men; and a British or American word WordNet lacks through its
+definition (glossary.py): "trainers" are athletic shoes.
 
 A sentence encoder places a rare word by the company it keeps, so "crimson frock for ladies"
 lands nearer lipstick than red dresses (benchmarks/grounding.py). WordNet (Princeton, 117,000 synsets)
@@ -73,11 +74,13 @@ class WordNet:
             for fields in _entries(root / f"index.{name}"):
                 count = int(fields[2])
                 # one spelling for hyphens and spaces ("t-shirt" is filed with its hyphen), as lemmas() asks
-                self.index.setdefault(fields[0].replace("-", "_"), []).extend((part, offset) for offset in fields[-count:])
+                lemma = fields[0].replace("-", "_")
+                self.index.setdefault(lemma, []).extend((part, offset) for offset in fields[-count:])
             for fields in _entries(root / f"data.{name}"):
                 self.synsets[(part, fields[0])] = _synset(fields)
             for fields in _entries(root / f"{name}.exc"):
-                self.exceptions.setdefault(fields[0].replace("-", "_"), []).extend(f.replace("-", "_") for f in fields[1:])
+                forms = [field.replace("-", "_") for field in fields]
+                self.exceptions.setdefault(forms[0], []).extend(forms[1:])
 
     def lemmas(self, word: str) -> list[str]:
         """The WordNet lemmas a word can be: itself, an irregular form's base, or a regular one's."""
