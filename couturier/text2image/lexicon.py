@@ -287,15 +287,16 @@ class Lexicon:
         """Per column, the values the prompt's words name, each with its strength (at most 1). A
         colour word is no article: "white trainers" are not whites (flannel trousers)."""
         phrases = self.phrases(prompt)
+        meant = {(phrase, column): self._steps(phrase, column) for phrase in phrases for column in self.value_words}
         colours = {p for p in phrases for c in COLOUR_COLUMNS if c in self.value_words
-                   and max(self._strengths(self._steps(p, c), c).values(), default=0.0) >= 1.0}
+                   and max(self._strengths(meant[p, c], c).values(), default=0.0) >= 1.0}
         named = {}
         for column in self.value_words:
             steps: dict[str, int] = {}
             for phrase in phrases:
                 if column in DOMAIN_COLUMNS and phrase in colours:
                     continue
-                for word, hop in self._steps(phrase, column).items():
+                for word, hop in meant[phrase, column].items():
                     steps[word] = min(steps.get(word, hop), hop)
             named[column] = self._strengths(steps, column)
         return named
