@@ -65,14 +65,46 @@ class _FrozenStridedDepthwise(torch.autograd.Function):
     def forward(ctx, x, weight, bias, stride, padding, groups):
         ctx.save_for_backward(weight)
         ctx.shape, ctx.stride, ctx.padding, ctx.groups = x.shape, stride, padding, groups
+        last = x.is_contiguous(memory_format=torch.channels_last)
+        ctx.layout = torch.channels_last if last else torch.contiguous_format
         return F.conv2d(x, weight, bias, stride, padding, 1, groups)
 
     @staticmethod
     def backward(ctx, grad):
         (weight,) = ctx.saved_tensors
-        grad_x = torch.nn.grad.conv2d_input(ctx.shape, weight.float(), grad.float(), ctx.stride, ctx.padding, 1,
-                                            ctx.groups)
+        # an empty stand-in for the input in its own layout: the convolution then writes the gradient in
+        # that layout (torch.nn.grad.conv2d_input's expanded stand-in gets it in NCHW and a copy back)
+        like = torch.empty(ctx.shape, dtype=torch.float32, device=grad.device, memory_format=ctx.layout)
+        grad_x = torch.ops.aten.convolution_backward(grad.float(), like, weight.float(), None, ctx.stride,
+                                                     ctx.padding, (1, 1), False, (0, 0), ctx.groups,
+                                                     (True, False, False))[0]
         return grad_x.to(grad.dtype), None, None, None, None, None
+
+
+class _ReLU6Inplace(torch.autograd.Function):
+    """ReLU6 in place that keeps its output for the backward. Autograd's own in-place ReLU6 keeps a
+    copy of its input (its derivative is written in the input), a copy of every map in the frozen
+    network's backward pass; the output marks the same pixels (0 and 6 exactly where the input was
+    at or past them), so the gradient is the same."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mark_dirty(x)
+        out = x.clamp_(0.0, 6.0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return torch.ops.aten.hardtanh_backward(grad, out, 0.0, 6.0)
+
+
+def relu6_(x: torch.Tensor) -> torch.Tensor:
+    """ReLU6 in place, on a convolution's output (not needed for its backward)."""
+    if torch.is_grad_enabled() and x.requires_grad:
+        return _ReLU6Inplace.apply(x)
+    return F.relu6(x, inplace=True)
 
 
 def _bn(channels: int) -> nn.BatchNorm2d:
@@ -96,8 +128,8 @@ class MBConv(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # in place: a convolution's output is not needed for its backward, and the copy cost time
-        h = F.relu6(self._bn0(self._expand_conv(x)), inplace=True) if hasattr(self, "_expand_conv") else x
-        h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)), inplace=True)))
+        h = relu6_(self._bn0(self._expand_conv(x))) if hasattr(self, "_expand_conv") else x
+        h = self._bn2(self._project_conv(relu6_(self._bn1(self._depthwise_conv(h)))))
         return h + x if self.skip else h
 
 
@@ -120,7 +152,7 @@ class EfficientNetLite0(nn.Module):
     def stages(self, x: torch.Tensor, count: int = 7) -> list[torch.Tensor]:
         """The output of each of the first `count` of the seven stages (strides 2, 4, 8, 16, 16, 32,
         32); the blocks after the last one asked for are not run."""
-        h = F.relu6(self._bn0(self._conv_stem(x)), inplace=True)
+        h = relu6_(self._bn0(self._conv_stem(x)))
         outputs = []
         for index, block in enumerate(self._blocks[:self.stage_ends[count - 1] + 1]):
             h = block(h)

@@ -19,6 +19,7 @@ wing registers `projected-text2image` with this D and heads of its own.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import torch
@@ -110,6 +111,7 @@ class ProjectedDiscriminator(nn.Module):
         self.channels, self.size = channels, feature_size(resolution)
         self.condition, self.condition_dim = condition, condition_dim
         self._backbone = [load_backbone()]  # a list: kept out of the module tree (see the module docstring)
+        self._cast_backbones: dict[torch.dtype, nn.Module] = {}
         self.project = RandomProjection()
         sizes = [self.size // stride for stride in (4, 8, 16, 32)]
         self.heads = nn.ModuleList(ScaleDiscriminator(c, max(s, 1), width, condition, condition_dim)
@@ -123,7 +125,19 @@ class ProjectedDiscriminator(nn.Module):
     def _apply(self, fn, recurse: bool = True):
         # .to(device) / .half() move the frozen backbone with the rest (it is shared, and moved once)
         self._backbone[0] = self._backbone[0]._apply(fn)
+        self._cast_backbones.clear()
         return super()._apply(fn, recurse)
+
+    def working_backbone(self, device_type: str) -> nn.Module:
+        """The backbone in autocast's dtype while autocast is on. Autocast keeps its casts only of weights
+        that take a gradient, so each frozen convolution would cast its weights again on every call;
+        a copy cast once computes the same products."""
+        if not torch.is_autocast_enabled(device_type):
+            return self.backbone
+        dtype = torch.get_autocast_dtype(device_type)
+        if dtype not in self._cast_backbones:
+            self._cast_backbones[dtype] = copy.deepcopy(self.backbone).to(dtype)
+        return self._cast_backbones[dtype]
 
     def front(self, x: torch.Tensor) -> list[torch.Tensor]:
         """The frozen part: backbone and fixed projections, four maps (no trainable weights, so the
@@ -132,7 +146,7 @@ class ProjectedDiscriminator(nn.Module):
             x = x.expand(-1, 3, -1, -1)
         if x.shape[-1] != self.size:
             x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
-        stages = self.backbone.stages(normalise(x), count=STAGES[-1] + 1)
+        stages = self.working_backbone(x.device.type).stages(normalise(x), count=STAGES[-1] + 1)
         return self.project([stages[i] for i in STAGES])
 
     def forward(self, x: torch.Tensor | list[torch.Tensor], y: torch.Tensor | None = None,

@@ -154,6 +154,26 @@ def test_a_frozen_strided_depthwise_convolution_takes_its_input_gradient_in_floa
     assert y.dtype == torch.bfloat16 and type(y.grad_fn).__name__ == "_FrozenStridedDepthwiseBackward"
     rounded = torch.autograd.grad(y, x, upstream.bfloat16())[0]
     assert rounded.dtype == torch.float32 and (rounded - exact).norm() < 0.02 * exact.norm()
+    last = x.detach().contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):  # the gradient comes back in the map's own layout
+        from_last = torch.autograd.grad(conv(last), last, upstream.bfloat16())[0]
+    assert from_last.is_contiguous(memory_format=torch.channels_last) and torch.equal(from_last, rounded)
     conv.requires_grad_(True)  # weights that learn keep autograd's own float32 path
     with torch.autocast("cpu", dtype=torch.bfloat16):
         assert conv(x).dtype == torch.float32
+
+
+def test_relu6_in_place_gives_the_gradient_of_relu6_at_its_edges_too():
+    """It keeps its output, not a copy of its input: 0 and 6 in the output mark the same pixels."""
+    values = torch.tensor([-2.0, -0.0, 0.0, 1e-3, 3.0, 6.0 - 1e-3, 6.0, 9.0])
+    upstream = torch.arange(1.0, 9.0)
+    plain = values.clone().requires_grad_(True)
+    expected = torch.autograd.grad(torch.nn.functional.relu6(plain), plain, upstream)[0]
+    leaf = values.clone().requires_grad_(True)
+    h = leaf * 1.0  # an intermediate map, as a convolution's output
+    out = efficientnet_lite.relu6_(h)
+    assert out is h and type(out.grad_fn).__name__ == "_ReLU6InplaceBackward"
+    assert torch.equal(out, torch.nn.functional.relu6(values))
+    assert torch.equal(torch.autograd.grad(out, leaf, upstream)[0], expected)
+    with torch.no_grad():  # nothing to keep without a gradient: autograd's own
+        assert efficientnet_lite.relu6_(values.clone()).grad_fn is None

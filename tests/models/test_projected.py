@@ -88,3 +88,20 @@ def test_the_frozen_front_is_all_of_d_that_has_no_weights_to_train():
     assert torch.allclose(D(maps, y), D(images, y), atol=1e-5)
     D(maps, y).sum().backward()
     assert images.grad.abs().sum() > 0  # G's step backpropagates through the front to the pixels
+
+
+def test_under_autocast_the_front_reads_a_copy_of_the_backbone_cast_once():
+    """Autocast would cast the frozen weights again at every call; the copy gives the same maps."""
+    _, D = _networks()
+    images = torch.rand(2, 1, 28, 28) * 2 - 1
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        copy = D.working_backbone("cpu")
+        assert copy is not D.backbone and copy is D.working_backbone("cpu")
+        assert {p.dtype for p in copy.parameters()} == {torch.bfloat16}
+        maps = D.front(images)
+        D._cast_backbones[torch.bfloat16] = D.backbone  # the backbone as autocast casts it at each call
+        cast_each_call = D.front(images)
+    assert all(torch.equal(a, b) for a, b in zip(maps, cast_each_call))
+    assert D.working_backbone("cpu") is D.backbone  # autocast off: float32
+    D.to(memory_format=torch.channels_last)
+    assert not D._cast_backbones  # moved or re-laid out: cast again from the moved backbone
