@@ -37,7 +37,8 @@ import numpy as np
 from couturier.data.catalogue import compose_description
 from couturier.text2image.colours import ColourNames
 from couturier.text2image.lexicon import Lexicon, load_wordnet
-from couturier.text2image.wording import gender_given_article, implied_gender, without_detail_colours
+from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment,
+                                         without_detail_colours)
 
 LOOK_COLUMNS = ("baseColour", "articleType", "gender")  # what a look is, in catalogue order
 PRIOR_WEIGHT = 0.02  # cosine units per log-count; chosen on the development synonyms (tests/text)
@@ -153,7 +154,9 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-def _mentions(prompt: str, value: str) -> bool:
+def _mentions(prompt: str, value: str, column: str = "") -> bool:
+    if column == LOOK_COLUMNS[1]:  # an article type: as the garment, not inside "high-tops" (wording.py)
+        return names_the_garment(prompt, value)
     return re.search(rf"(?<![a-z]){re.escape(value.lower())}(?![a-z])", prompt.lower()) is not None
 
 
@@ -215,7 +218,7 @@ class PromptGrounder:
         """Values the prompt names word for word; the longest wins ("Navy Blue" over "Blue")."""
         found = {}
         for column, values in self.values.items():
-            hit = next((v for v in values if _mentions(prompt, v)), None)
+            hit = next((v for v in values if _mentions(prompt, v, column)), None)
             if hit is not None:
                 found[column] = hit
         return found
@@ -224,7 +227,7 @@ class PromptGrounder:
         """Columns the prompt names two values of ("a black white shirt"), neither inside the other."""
         out = set()
         for column, values in self.values.items():
-            named = [v for v in values if _mentions(prompt, v)]
+            named = [v for v in values if _mentions(prompt, v, column)]
             if any(a.lower() not in b.lower() and b.lower() not in a.lower() for a in named for b in named):
                 out.add(column)
         return out
@@ -250,8 +253,12 @@ class PromptGrounder:
             texts = [worded[i] for i in unresolved]
             vectors = self.encoder.encode(texts).numpy()
             if self.calibrated:
-                for i, columns in zip(unresolved, self.column_scores(vectors, texts)):
-                    readings[unique[i]] = self._column_reading(unique[i], columns, known[i], tuple(sorted(conflicts[i])))
+                named = [self._summed(text) for text in texts]
+                for i, columns, said in zip(unresolved, self.column_scores(vectors, texts, named), named):
+                    # said: named at full strength, by a word's own sense ("black" is also a man, weakly)
+                    said = {c for c, by in said.items() if max(by.values()) >= LEXICON_WEIGHT}
+                    readings[unique[i]] = self._column_reading(unique[i], columns, known[i],
+                                                               tuple(sorted(conflicts[i])), said)
             else:
                 for i, row in zip(unresolved, self.scores(vectors, texts)):
                     look = self._best(row, known[i])
@@ -266,7 +273,7 @@ class PromptGrounder:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words = re.findall(r"[a-z][a-z'-]*", prompt.lower())
-        return [w for w in dict.fromkeys(words) if w not in ENGLISH_STOP_WORDS and len(w) > 2
+        return [w for w in dict.fromkeys(words) if w not in ENGLISH_STOP_WORDS and len(w) > 2 and not is_age_word(w)
                 and _singular(w) not in self._value_words and not any(s for _, s in self._named(w))]
 
     @cached_property
@@ -280,12 +287,13 @@ class PromptGrounder:
             return reading
         return replace(reading, text=f"{' '.join(details)} {reading.text}")
 
-    def column_scores(self, vectors: np.ndarray, prompts: Sequence[str]) -> list[dict[str, dict[str, float]]]:
+    def column_scores(self, vectors: np.ndarray, prompts: Sequence[str],
+                      named: list[dict] | None = None) -> list[dict[str, dict[str, float]]]:
         """Per prompt and column, each of the catalogue's values' log-probability: the calibrated
-        reader's, plus what WordNet and the colour names say, plus a small prior for common values,
-        normalised over the column."""
+        reader's, plus what WordNet and the colour names say (`named`: `_summed`'s, if taken
+        already), plus a small prior for common values, normalised over the column."""
         out = [{} for _ in prompts]
-        named = [self._summed(prompt) for prompt in prompts]
+        named = named if named is not None else [self._summed(prompt) for prompt in prompts]
         for column in self.columns:
             fitted = self.reader.get(column)
             candidates = self.values[column]
@@ -333,8 +341,9 @@ class PromptGrounder:
         return named + (self.colour_names.names(text) if self.colour_names is not None else [])
 
     def _column_reading(self, prompt: str, columns: dict[str, dict[str, float]], known: dict[str, str],
-                        contradicted: tuple[str, ...] = ()) -> Reading:
-        columns = implied_gender(columns, known, self._gender_given_article, IMPLIED_GENDER)  # see wording.py
+                        contradicted: tuple[str, ...] = (), said: set[str] = frozenset()) -> Reading:
+        """`said`: the columns the words name through WordNet or the colour names."""
+        columns = implied_gender(columns, known, self._gender_given_article, IMPLIED_GENDER, said)  # see wording.py
         chosen = {c: known.get(c) or max(columns[c], key=columns[c].get) for c in self.columns}
         confidence = {c: float(np.exp(columns[c][chosen[c]])) for c in self.columns if c not in known}
         # the next likeliest readings: the best combinations of each column's top three

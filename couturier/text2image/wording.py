@@ -3,6 +3,11 @@
 - A colour named inside a detail ("a navy shirt with white dots", "a green kurta with gold
   embroidery") is the detail's, not the garment's, when the words before the detail name a colour:
   the detail's colour words are left out of the reading (the detail itself is kept).
+- An article type named word for word is the garment only where it stands as a word of its own
+  and not as what the garment is for: "high-tops" are shoes, a "crimson-lipstick red clutch" is a
+  clutch, "a belt for trousers" is a belt.
+- An age ("for a seven year old", "aged 6", "a 10-year-old") says who wears it, which the gender
+  column reads; its words describe nothing G draws, so they are no detail of the garment.
 - A gender the words do not say is the one the garment implies: the catalogue's own share of each
   gender among the looks of that article type (heels and cocktail dresses are women's), add-one
   smoothed so that a rare pairing stays possible.
@@ -12,12 +17,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 import numpy as np
 from scipy.special import log_softmax
 
 DETAIL = " with "  # what introduces a detail of the garment
+NUMBER_WORDS = frozenset(("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                          "fifteen sixteen seventeen eighteen nineteen twenty").split())
+AGE_UNITS = frozenset("year years yr yrs month months week weeks old aged age ages".split())
 COLUMNS = ("baseColour", "articleType", "gender")
 
 
@@ -32,6 +40,24 @@ def without_detail_colours(prompt: str, colours: Callable[[str], list[str]]) -> 
     return garment + joined + " ".join(detail.split())
 
 
+# what comes between "for" and what the garment is for ("a belt for my trousers")
+PURPOSE = re.compile(r"\bfor\s+(?:(?:a|an|the|my|your|his|her|their|our|some)\s+)?$")
+
+
+def names_the_garment(prompt: str, article: str) -> bool:
+    """Whether the prompt names the article type as its garment (see the module's docstring)."""
+    text = prompt.lower()
+    for match in re.finditer(rf"(?<![a-z-]){re.escape(article.lower())}(?![a-z-])", text):
+        if not PURPOSE.search(text[:match.start()]):
+            return True
+    return False
+
+
+def is_age_word(word: str) -> bool:
+    """A word of an age: a number word, a unit of age, or a hyphenated run of them ("seven-year-old")."""
+    return all(part in NUMBER_WORDS or part in AGE_UNITS for part in word.lower().split("-") if part)
+
+
 def gender_given_article(looks: Sequence[tuple[str, ...]], counts: Sequence[float], article: int, gender: int,
                          genders: Sequence[str]) -> dict[str, dict[str, float]]:
     """log p(gender | article type) over the catalogue's looks (`article` and `gender` index a look)."""
@@ -44,11 +70,13 @@ def gender_given_article(looks: Sequence[tuple[str, ...]], counts: Sequence[floa
 
 
 def implied_gender(columns: dict[str, dict[str, float]], known: dict[str, str],
-                   table: dict[str, dict[str, float]], weight: float) -> dict[str, dict[str, float]]:
+                   table: dict[str, dict[str, float]], weight: float,
+                   said: Collection[str] = ()) -> dict[str, dict[str, float]]:
     """A reading's columns (value -> log-probability) with the gender column weighed by the gender
-    the article read implies (`table`: `gender_given_article`), unless the words named the gender."""
+    the article read implies (`table`: `gender_given_article`), unless the words named the gender:
+    word for word (`known`) or in other words (`said`: "a boy", "my husband")."""
     article, gender = COLUMNS[1:]
-    if gender in known or not {article, gender} <= set(columns):
+    if gender in known or gender in said or not {article, gender} <= set(columns):
         return columns
     worn = known.get(article) or max(columns[article], key=columns[article].get)
     implied = table.get(worn, {})

@@ -28,6 +28,7 @@ def test_prompts_naming_every_value_go_as_written_and_the_longest_value_wins():
     assert grounder.literal("navy blue shirts for men") == {"baseColour": "Navy Blue", "articleType": "Shirts",
                                                             "gender": "Men"}
     assert grounder.literal("bluebell dress") == {}  # whole words only
+    assert "articleType" not in grounder.literal("a red garment bag for shirts")  # what it is for, not what it is
     [reading] = grounder.read(["Navy Blue Shirts for Men, with a pocket"])
     assert reading.text == "Navy Blue Shirts for Men, with a pocket" and reading.inferred == {}
     [reading] = grounder.read(["a red garment"])  # the literal colour is kept; the rest is the likeliest look
@@ -46,6 +47,9 @@ def test_words_no_look_says_go_to_g_with_the_reading():
     grounder = PromptGrounder(catalogue_looks(COLUMNS), build_text_encoder("tfidf").fit(["red dress", "blue shirt"]),
                               use_wordnet=False)
     assert grounder.details("a striped red dress, for a party") == ["striped", "party"]
+    # an age says who wears it, not what G draws
+    assert grounder.details("a striped dress for a seven year old, aged 7") == ["striped"]
+    assert grounder.details("a pleated dress for a seventeen-year-old") == ["pleated"]
     [reading] = grounder.read(["a striped red dress"])
     assert reading.inferred["gender"] == "Women" and reading.text == "striped Red Dresses for Women"
     [reading] = grounder.read(["a red dress"])

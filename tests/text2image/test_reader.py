@@ -60,3 +60,34 @@ def test_the_fitted_reader_is_calibrated_and_reads_columns_on_their_own():
     torn = grounder.read(["a red black dress for women"])[0]
     assert torn.contradicted == ("baseColour",) and torn.unsure and "names two values of baseColour" in torn.describe()
     assert torn.inferred["baseColour"] in ("Red", "Black")
+
+
+def test_a_gender_said_in_other_words_is_not_outweighed_by_the_one_the_article_implies(monkeypatch):
+    """"trainers for a boy": the boy is said (through WordNet), so the catalogue's men's trainers
+    imply nothing; "black shoes" says no gender, and the article's is weighed in."""
+    from couturier.text2image import grounding
+    from couturier.text2image.lexicon import load_wordnet
+
+    if load_wordnet() is None:
+        import pytest
+        pytest.skip("WordNet absent: scripts/setup.sh installs wordnet-base")
+    said_per_reading = []
+    weigh = grounding.implied_gender
+
+    def spy(columns, known, table, weight, said=()):
+        said_per_reading.append(set(said))
+        return weigh(columns, known, table, weight, said)
+
+    monkeypatch.setattr(grounding, "implied_gender", spy)
+    columns = {c: [look[i] for look in LOOKS] for i, c in enumerate(reader.COLUMNS)}
+    fitted = {c: {"values": sorted(set(columns[c])), "weight": np.zeros((len(set(columns[c])), 4)).tolist(),
+                  "bias": [0.0] * len(set(columns[c])), "temperature": 1.0} for c in reader.COLUMNS}
+
+    class Encoder:
+        def encode(self, texts):
+            import torch
+            return torch.zeros(len(texts), 4)
+
+    grounder = PromptGrounder({**catalogue_looks(columns), "reader": fitted}, Encoder(), use_colour_names=False)
+    grounder.read(["black shoes for a boy", "black shoes"])
+    assert "gender" in said_per_reading[0] and "gender" not in said_per_reading[1]

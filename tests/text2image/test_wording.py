@@ -3,7 +3,8 @@ import math
 
 from couturier.text2image.encoders import build_text_encoder
 from couturier.text2image.grounding import PromptGrounder, catalogue_looks
-from couturier.text2image.wording import gender_given_article, implied_gender, without_detail_colours
+from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment,
+                                         without_detail_colours)
 
 COLOURS = {"navy", "white", "gold", "green"}
 
@@ -39,5 +40,19 @@ def test_an_unsaid_gender_is_the_one_the_article_implies_and_a_said_one_stands()
     assert weighed["gender"]["Women"] > weighed["gender"]["Men"]
     assert math.isclose(sum(math.exp(v) for v in weighed["gender"].values()), 1.0)
     assert implied_gender(unsure, {"gender": "Men"}, table, 0.5) is unsure
+    assert implied_gender(unsure, {}, table, 0.5, said={"gender"}) is unsure  # "heels for my husband"
     sure = {**unsure, "gender": {"Men": math.log(0.95), "Women": math.log(0.05)}}  # "men's heels"
     assert max(implied_gender(sure, {}, table, 0.5)["gender"].items(), key=lambda kv: kv[1])[0] == "Men"
+
+
+def test_age_words_are_numbers_and_units_of_age_and_runs_of_them():
+    assert all(is_age_word(w) for w in ("seven", "years", "aged", "seven-year-old", "months"))
+    assert not any(is_age_word(w) for w in ("old-fashioned", "seventies", "striped", "heritage"))
+
+
+def test_an_article_is_the_garment_as_a_word_of_its_own_and_not_as_its_purpose():
+    assert names_the_garment("black tops for a party", "Tops") and names_the_garment("Trousers, for men", "Trousers")
+    assert not names_the_garment("red high-tops for a boy", "Tops")  # shoes
+    assert not names_the_garment("a crimson-lipstick red clutch", "Lipstick")
+    assert not names_the_garment("a plain black belt for my trousers", "Trousers")
+    assert names_the_garment("trousers for work, and a belt for trousers", "Trousers")  # the first is worn
