@@ -41,7 +41,8 @@ def without_detail_colours(prompt: str, colours: Callable[[str], list[str]]) -> 
 
 
 # what comes between "for" and what the garment is for ("a belt for my trousers")
-PURPOSE = re.compile(r"\bfor\s+(?:(?:a|an|the|my|your|his|her|their|our|some)\s+)?$")
+DETERMINERS = ("a", "an", "the", "my", "your", "his", "her", "their", "our", "some")
+PURPOSE = re.compile(rf"\bfor\s+(?:(?:{'|'.join(DETERMINERS)})\s+)?$")
 
 
 def names_the_garment(prompt: str, article: str) -> bool:
@@ -51,6 +52,18 @@ def names_the_garment(prompt: str, article: str) -> bool:
         if not PURPOSE.search(text[:match.start()]):
             return True
     return False
+
+
+def purposes(words: Sequence[str]) -> set[int]:
+    """The positions of the words that say what a garment is for: the first after "for" and its
+    determiner ("a belt for my trousers": "trousers")."""
+    out = set()
+    for i, word in enumerate(words):
+        if word == "for":
+            j = i + 1 + (i + 1 < len(words) and words[i + 1] in DETERMINERS)
+            if j < len(words):
+                out.add(j)
+    return out
 
 
 def is_age_word(word: str) -> bool:

@@ -141,3 +141,12 @@ def test_a_childs_age_does_not_make_the_child_a_grown_man():
     assert strongest(lexicon.named("school shoes for a seven year old boy"))["gender"] == "Boys"
     assert strongest(lexicon.named("a party dress for a 5 yrs old girl"))["gender"] == "Girls"
     assert strongest(lexicon.named("a blazer for an old boy"))["gender"] == "Men"  # no age: the compound stands
+
+
+@needs_wordnet
+def test_what_a_garment_is_for_is_not_the_garment():
+    lexicon = Lexicon(wordnet, VALUES)
+    bag = lexicon.named("a brown bag")["articleType"]
+    assert bag and lexicon.named("a brown bag for my shoes")["articleType"] == bag
+    assert strongest(lexicon.named("shoes for work"))["articleType"].endswith("Shoes")
+    assert strongest(lexicon.named("something for shoes"))["articleType"].endswith("Shoes")  # nothing else worn
