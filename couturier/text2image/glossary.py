@@ -16,8 +16,10 @@ import re
 from functools import lru_cache
 
 # Definitions are prose: "(UK: vest, q.v.)" and "US:" name the other country's word, which a
-# reading should follow; "e.g." examples and quoted sayings are kept, they are a few words.
+# reading should follow; "e.g." inside a clause lists kinds ("footwear, e.g. sandals") and is kept,
+# but a sentence that starts with it shows the word in use ("e.g. Terry is a top bloke": no top).
 LABELS = re.compile(r"\b(?:uk|us|usu|esp|q\.v|e\.g|i\.e|cf|n|v|pl|also|similar)\b\.?:?", re.IGNORECASE)
+EXAMPLE_OF_USE = re.compile(r"(?:^|(?<=[.;]))\s*e\.g\.[^.;]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +45,7 @@ def _term(term: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return " ".join(LABELS.sub(" ", text).split())
+    return " ".join(LABELS.sub(" ", EXAMPLE_OF_USE.sub(" ", text)).split())
 
 
 # Where a definition stops naming the thing and starts describing it: "a bag | worn on a strap",

@@ -51,3 +51,9 @@ def test_the_reading_hears_the_definition_where_the_encoder_knows_no_word():
     assert reading.text == "Black Casual Shoes for Men"
     [blind] = PromptGrounder(looks, encoder, use_wordnet=False).read(["black trainers"])
     assert blind.text != reading.text or blind.inferred != reading.inferred
+
+
+def test_a_sentence_showing_the_word_in_use_is_no_part_of_its_definition():
+    parts = naming_parts("(informal) man, fellow. e.g. Terry is a top bloke. Also common in Australia.")
+    assert "man, fellow" in parts and not any("top" in part for part in parts)
+    assert naming_parts("footwear, e.g. sandals") == ["footwear, sandals"]  # kinds listed inside a clause stay
