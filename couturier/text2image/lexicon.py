@@ -26,7 +26,7 @@ from pathlib import Path
 
 from couturier.errors import TextEncoderError
 from couturier.text2image.glossary import definitions, naming_parts
-from couturier.text2image.wording import purposes
+from couturier.text2image.wording import asides
 
 DEFAULT_ROOT = Path("/usr/share/wordnet")  # Debian's wordnet-base
 PARTS = {"noun": "n", "adj": "a"}  # colours are nouns and adjectives; garments and people nouns
@@ -287,18 +287,18 @@ class Lexicon:
     def named(self, prompt: str) -> dict[str, dict[str, float]]:
         """Per column, the values the prompt's words name, each with its strength (at most 1). A
         colour word is no article: "white trainers" are not whites (flannel trousers); nor is what
-        the garment is for, where another word names the garment ("a belt for trousers")."""
+        the garment is for or lacks, where another word names the garment ("a belt for trousers")."""
         phrases = self.phrases(prompt)
         meant = {(phrase, column): self._steps(phrase, column) for phrase in phrases for column in self.value_words}
         colours = {p for p in phrases for c in COLOUR_COLUMNS if c in self.value_words
                    and max(self._strengths(meant[p, c], c).values(), default=0.0) >= 1.0}
-        purpose = purposes(phrases)
+        aside = asides(phrases)
         named = {}
         for column in self.value_words:
             steps: dict[str, int] = {}
             worn = {i for i, phrase in enumerate(phrases) if meant[phrase, column] and phrase not in colours}
             for i, phrase in enumerate(phrases):
-                if column in DOMAIN_COLUMNS and (phrase in colours or (i in purpose and worn - purpose)):
+                if column in DOMAIN_COLUMNS and (phrase in colours or (i in aside and worn - aside)):
                     continue
                 for word, hop in meant[phrase, column].items():
                     steps[word] = min(steps.get(word, hop), hop)

@@ -3,9 +3,9 @@
 - A colour named inside a detail ("a navy shirt with white dots", "a green kurta with gold
   embroidery") is the detail's, not the garment's, when the words before the detail name a colour:
   the detail's colour words are left out of the reading (the detail itself is kept).
-- An article type named word for word is the garment only where it stands as a word of its own
-  and not as what the garment is for: "high-tops" are shoes, a "crimson-lipstick red clutch" is a
-  clutch, "a belt for trousers" is a belt.
+- An article type named is the garment only where it stands as a word of its own and not as what
+  the garment is for or lacks: "high-tops" are shoes, a "crimson-lipstick red clutch" is a clutch,
+  "a belt for trousers" is a belt, "loafers without a heel" are no heels.
 - An age ("for a seven year old", "aged 6", "a 10-year-old") says who wears it, which the gender
   column reads; its words describe nothing G draws, so they are no detail of the garment.
 - A gender the words do not say is the one the garment implies: the catalogue's own share of each
@@ -40,26 +40,27 @@ def without_detail_colours(prompt: str, colours: Callable[[str], list[str]]) -> 
     return garment + joined + " ".join(detail.split())
 
 
-# what comes between "for" and what the garment is for ("a belt for my trousers")
+# the words before what a garment is for or lacks ("a belt for my trousers", "loafers without a heel")
+ASIDES = ("for", "without", "no")
 DETERMINERS = ("a", "an", "the", "my", "your", "his", "her", "their", "our", "some")
-PURPOSE = re.compile(rf"\bfor\s+(?:(?:{'|'.join(DETERMINERS)})\s+)?$")
+ASIDE = re.compile(rf"\b(?:{'|'.join(ASIDES)})\s+(?:(?:{'|'.join(DETERMINERS)})\s+)?$")
 
 
 def names_the_garment(prompt: str, article: str) -> bool:
     """Whether the prompt names the article type as its garment (see the module's docstring)."""
     text = prompt.lower()
     for match in re.finditer(rf"(?<![a-z-]){re.escape(article.lower())}(?![a-z-])", text):
-        if not PURPOSE.search(text[:match.start()]):
+        if not ASIDE.search(text[:match.start()]):
             return True
     return False
 
 
-def purposes(words: Sequence[str]) -> set[int]:
-    """The positions of the words that say what a garment is for: the first after "for" and its
-    determiner ("a belt for my trousers": "trousers")."""
+def asides(words: Sequence[str]) -> set[int]:
+    """The positions of the words that say what a garment is for or lacks: the first after "for",
+    "without" or "no" and a determiner ("a belt for my trousers": "trousers")."""
     out = set()
     for i, word in enumerate(words):
-        if word == "for":
+        if word in ASIDES:
             j = i + 1 + (i + 1 < len(words) and words[i + 1] in DETERMINERS)
             if j < len(words):
                 out.add(j)

@@ -144,9 +144,11 @@ def test_a_childs_age_does_not_make_the_child_a_grown_man():
 
 
 @needs_wordnet
-def test_what_a_garment_is_for_is_not_the_garment():
+def test_what_a_garment_is_for_or_lacks_is_not_the_garment():
     lexicon = Lexicon(wordnet, VALUES)
     bag = lexicon.named("a brown bag")["articleType"]
     assert bag and lexicon.named("a brown bag for my shoes")["articleType"] == bag
+    wallet = lexicon.named("a brown wallet")["articleType"]
+    assert lexicon.named("a brown wallet without a watch")["articleType"] == wallet  # nor what it lacks
     assert strongest(lexicon.named("shoes for work"))["articleType"].endswith("Shoes")
     assert strongest(lexicon.named("something for shoes"))["articleType"].endswith("Shoes")  # nothing else worn

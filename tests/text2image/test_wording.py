@@ -3,7 +3,7 @@ import math
 
 from couturier.text2image.encoders import build_text_encoder
 from couturier.text2image.grounding import PromptGrounder, catalogue_looks
-from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment, purposes,
+from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment, asides,
                                          without_detail_colours)
 
 COLOURS = {"navy", "white", "gold", "green"}
@@ -55,9 +55,10 @@ def test_an_article_is_the_garment_as_a_word_of_its_own_and_not_as_its_purpose()
     assert not names_the_garment("red high-tops for a boy", "Tops")  # shoes
     assert not names_the_garment("a crimson-lipstick red clutch", "Lipstick")
     assert not names_the_garment("a plain black belt for my trousers", "Trousers")
+    assert not names_the_garment("a kurta with no dupatta", "Dupatta")
     assert names_the_garment("trousers for work, and a belt for trousers", "Trousers")  # the first is worn
 
 
-def test_what_a_garment_is_for_is_the_first_word_after_for_and_its_determiner():
-    assert purposes("a belt for my trousers".split()) == {4} and purposes("shirts for men".split()) == {2}
-    assert purposes("socks for".split()) == set()
+def test_what_a_garment_is_for_or_lacks_is_the_first_word_after_for_or_without_and_a_determiner():
+    assert asides("a belt for my trousers".split()) == {4} and asides("shirts for men".split()) == {2}
+    assert asides("loafers without a heel".split()) == {3} and asides("socks for".split()) == set()
