@@ -254,9 +254,9 @@ class PromptGrounder:
             vectors = self.encoder.encode(texts).numpy()
             if self.calibrated:
                 named = [self._summed(text) for text in texts]
-                for i, columns, said in zip(unresolved, self.column_scores(vectors, texts, named), named):
+                for i, columns, strengths in zip(unresolved, self.column_scores(vectors, texts, named), named):
                     # said: named at full strength, by a word's own sense ("black" is also a man, weakly)
-                    said = {c for c, by in said.items() if max(by.values()) >= LEXICON_WEIGHT}
+                    said = {c for c, by in strengths.items() if max(by.values()) >= LEXICON_WEIGHT}
                     readings[unique[i]] = self._column_reading(unique[i], columns, known[i],
                                                                tuple(sorted(conflicts[i])), said)
             else:
@@ -342,7 +342,7 @@ class PromptGrounder:
 
     def _column_reading(self, prompt: str, columns: dict[str, dict[str, float]], known: dict[str, str],
                         contradicted: tuple[str, ...] = (), said: set[str] = frozenset()) -> Reading:
-        """`said`: the columns the words name through WordNet or the colour names."""
+        """`said`: the columns the words name in other words (WordNet, the colour names) outright."""
         columns = implied_gender(columns, known, self._gender_given_article, IMPLIED_GENDER, said)  # see wording.py
         chosen = {c: known.get(c) or max(columns[c], key=columns[c].get) for c in self.columns}
         confidence = {c: float(np.exp(columns[c][chosen[c]])) for c in self.columns if c not in known}
