@@ -115,9 +115,11 @@ def measure(path: str, threads: int, compare_layout: bool = False, compare_unfol
             n = cfg.train.batch_size
             images = torch.rand(2 * n, 3, trainer.D.size, trainer.D.size) * 2 - 1
 
-            def frozen_step(backbone=trainer.D.backbone):  # a step's passes (couturier.train.judging): the
-                # real batch, and the fakes once, forward on D's step and backward on G's; in the step's precision
+            def frozen_step(backbone=None):  # a step's passes (couturier.train.judging): the real batch,
+                # and the fakes once, forward on D's step and backward on G's; in the step's precision, with
+                # the copy of the backbone the step reads (ProjectedDiscriminator.working_backbone)
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=trainer.amp_dtype is not None):
+                    backbone = backbone or trainer.D.working_backbone("cpu")
                     with torch.no_grad():
                         backbone.stages(normalise(images[:n]))
                     x = images[n:].clone().requires_grad_(True)
