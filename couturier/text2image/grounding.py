@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 from typing import Sequence
 
@@ -37,6 +37,7 @@ import numpy as np
 from couturier.data.catalogue import compose_description
 from couturier.text2image.colours import ColourNames
 from couturier.text2image.lexicon import Lexicon, load_wordnet
+from couturier.text2image.reading import Reading
 from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment,
                                          without_detail_colours)
 
@@ -55,33 +56,7 @@ COLOUR_SPREAD = 20.0  # CIEDE2000 units (kL = 2) over which a colour name's stre
 # caps when no brown jacket was among the run's photos; on the tuning half of the hand-written
 # descriptions, 0.55 of them read fully right that way and 0.69 column by column.
 COLUMN_PRIOR = 0.2  # per log-count of a value in the catalogue; chosen on the tuning half
-CONFIDENT = 0.5  # a column read with less confidence than this shows its runners-up
 IMPLIED_GENDER = 0.5  # weight of log p(gender | article) in the catalogue; chosen on the tuning half
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How a prompt was read: the text G is given, the look values that were inferred, how sure
-    the reading is of each (0-1; a calibrated reader's), and the next likeliest readings."""
-
-    prompt: str
-    text: str
-    inferred: dict[str, str]
-    confidence: dict[str, float] = field(default_factory=dict)
-    alternatives: tuple[str, ...] = ()
-    contradicted: tuple[str, ...] = ()  # columns the prompt names two values of ("a black white shirt")
-
-    @property
-    def unsure(self) -> bool:
-        return bool(self.contradicted) or any(value < CONFIDENT for value in self.confidence.values())
-
-    def describe(self) -> str:
-        if not self.inferred:
-            return f"{self.prompt!r} as written"
-        sure = ", ".join(f"{value} {self.confidence[column]:.2f}" for column, value in self.inferred.items()
-                         if column in self.confidence)
-        said = f"{self.prompt!r} read as {self.text!r}" + (f" ({sure})" if sure else "")
-        return said + "".join(f"; it names two values of {column}" for column in self.contradicted)
 
 
 def catalogue_looks(columns: dict[str, list[str]], embeddings: np.ndarray | None = None, encoder=None,

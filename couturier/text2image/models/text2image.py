@@ -35,9 +35,10 @@ from couturier.noise import Noise
 from couturier.text2image.attributes import attribute_ids, attribute_vocabulary
 from couturier.text2image.condition import TextCondition
 from couturier.text2image.encoders import TextEncoder, build_text_encoder, check_prompts, load_text_encoder
-from couturier.text2image.grounding import PromptGrounder, Reading, catalogue_looks
+from couturier.text2image.grounding import PromptGrounder, catalogue_looks
 from couturier.text2image.monitor import TextMonitor  # noqa: F401  (registers the "variety" monitor)
 from couturier.text2image.options import TextOptions
+from couturier.text2image.reading import Reading
 from couturier.text2image.terms import Term
 from couturier.text2image.terms.attribute import AttributeClassification
 from couturier.text2image.terms.contrastive import Contrastive
