@@ -295,10 +295,14 @@ class Lexicon:
         aside = asides(phrases)
         named = {}
         for column in self.value_words:
+            skipped: set[int] = set()
+            if column in DOMAIN_COLUMNS:
+                skipped = {i for i, phrase in enumerate(phrases) if phrase in colours}
+                naming = {i for i, phrase in enumerate(phrases) if meant[phrase, column]} - skipped
+                skipped |= aside if naming - aside else set()
             steps: dict[str, int] = {}
-            worn = {i for i, phrase in enumerate(phrases) if meant[phrase, column] and phrase not in colours}
             for i, phrase in enumerate(phrases):
-                if column in DOMAIN_COLUMNS and (phrase in colours or (i in aside and worn - aside)):
+                if i in skipped:
                     continue
                 for word, hop in meant[phrase, column].items():
                     steps[word] = min(steps.get(word, hop), hop)
