@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CONFIDENT = 0.5  # a column read with less confidence than this shows its runners-up
+SHOWN = 80  # characters of a prompt or its text a reading quotes (a pasted page is read whole, shown cut)
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,12 @@ class Reading:
 
     def describe(self) -> str:
         if not self.inferred:
-            return f"{self.prompt!r} as written"
+            return f"{_cut(self.prompt)!r} as written"
         sure = ", ".join(f"{value} {self.confidence[column]:.2f}" for column, value in self.inferred.items()
                          if column in self.confidence)
-        said = f"{self.prompt!r} read as {self.text!r}" + (f" ({sure})" if sure else "")
+        said = f"{_cut(self.prompt)!r} read as {_cut(self.text)!r}" + (f" ({sure})" if sure else "")
         return said + "".join(f"; it names two values of {column}" for column in self.contradicted)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN else text[:SHOWN - 3].rstrip() + "..."

@@ -13,3 +13,5 @@ def test_a_reading_says_how_it_read_the_prompt_and_whether_it_is_unsure():
     torn = Reading("a black white shirt", "Black Shirts for Men", {"baseColour": "Black"}, {"baseColour": 0.9},
                    contradicted=("baseColour",))
     assert torn.unsure and torn.describe().endswith("; it names two values of baseColour")
+    pasted = Reading("dress " * 3000, "dress " * 3000 + "Red Dresses for Women", {"baseColour": "Red"})
+    assert len(pasted.describe()) < 200 and "..." in pasted.describe()
