@@ -40,6 +40,8 @@ from drawn_garments import FRESH, TUNED_ON, drawn_mask, photo, worn  # noqa: E40
 SHARED = ROOT.parent / "shared" / "data" / "fashion-products" / "images"
 WHITE_ON_WHITE = ("1575", "1849", "1865", "1868", "1891")  # men in white T-shirts on white; no outline drawn
 DOCS = ROOT / "docs" / "people"
+KINDS = {"white on white": ("on white",), "skin-coloured": ("skin-coloured",),
+         "kurtas and the astronaut's suit": ("kurta", "astronaut")}
 
 
 def masks(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, object, object, float]:
@@ -99,6 +101,10 @@ def main() -> None:
                "white_on_white_chest_colour_rules": round(float(np.mean([w["chest_in_colour_rules"] for w in white])), 3),
                "white_on_white_chest_pose": round(float(np.mean([w["chest_in_pose"] for w in white])), 3),
                "median_seconds_pose": round(float(np.median([r["seconds"] for r in rows + white])), 3)}
+    for kind, words in KINDS.items():  # the hard cases the issue names, by the drawn garment's description
+        chosen = [r for r in rows if any(w in r["garment"] for w in words)]
+        summary[f"by kind: {kind}"] = {"photos": len(chosen), "mean_iou_colour_rules": mean("iou_colour_rules", chosen),
+                                       "mean_iou_pose": mean("iou_pose", chosen)}
     DOCS.mkdir(parents=True, exist_ok=True)
     write_text(DOCS / "results.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "summary": summary,
                                                   "drawn": rows, "white_on_white": white}, indent=2))

@@ -12,7 +12,8 @@ T-shirt on a white wall is part of the person. What is not garment is found from
   shoulder to wrist, below the hips);
 - the waist is where, walking up from the thighs, the rows leave the thighs' colour, and there is
   no waist (one piece: a dress, a long kurta) when they never do below the chest.
-Each garment's edge is then snapped onto the photo's own edge (edges.py).
+Each garment's edge is then snapped onto the photo's own edge, and the pixels that edge crosses
+(half cloth, half surroundings) are counted in (edges.py).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from couturier.people.edges import BAND, snap
+from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
 
 GARMENTS = ("upper", "lower", "dress", "all")
@@ -29,6 +30,7 @@ SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
+EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel may be the garment's (soft at edges)
 THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
 
 
@@ -197,6 +199,9 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     upper = snap(image, upper, bare, band) if upper.any() else upper
     lower = snap(image, lower, bare | upper, band) if lower.any() else lower
     skin &= ~(upper | lower)  # an edge pixel the snap gave the garment is no longer skin
+    edge = (person.mask > EDGE_PERSON) & ~head & ~skin  # never the face, the hair or bare skin
+    upper = with_edge_pixels(upper, edge & ~lower)
+    lower = with_edge_pixels(lower, edge & ~upper)
     visible = min(person.keypoints[k][2] for k in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     confidence = float(person.mask[clothed].mean() * visible) if clothed.any() else 0.0
     return Garments(upper, lower, head, skin, one_piece, confidence)

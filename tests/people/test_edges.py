@@ -1,7 +1,7 @@
 """people/edges.py: a garment's edge snapped onto the photo's edge between cloth and surroundings."""
 import numpy as np
 
-from couturier.people.edges import snap
+from couturier.people.edges import snap, with_edge_pixels
 from couturier.style.masks import iou
 
 
@@ -46,3 +46,17 @@ def test_white_on_white_keeps_the_rules_edge_and_the_same_photo_gives_the_same_e
     first = snap(image, rules, np.zeros_like(truth), band=3)
     assert iou(first, rules) > 0.8
     assert (snap(image, rules, np.zeros_like(truth), band=3) == first).all()
+
+
+def test_the_pixels_the_edge_crosses_join_the_garment_but_never_a_forbidden_one():
+    """A garment found a pixel inside its outline all round (the mixed pixels given away) gets
+    that ring back, one pixel deep, except where it may not go (an arm's bare skin beside it)."""
+    _, truth = _shirt_on_wall()
+    inside = np.zeros_like(truth)
+    inside[21:69, 13:47] = True
+    skin = np.zeros_like(truth)
+    skin[40:50, :13] = True  # an arm beside the shirt's left side
+    grown = with_edge_pixels(inside, ~skin)
+    assert iou(inside, truth) < 0.93 and iou(grown, truth) > 0.99
+    assert not (grown & skin).any() and not (grown & ~truth).any()  # one pixel deep, no more
+    assert (grown == with_edge_pixels(inside, np.ones_like(truth)) & ~skin).all()
