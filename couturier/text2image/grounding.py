@@ -147,7 +147,9 @@ class PromptGrounder:
         self._read_columns = [self._reader_column(column, fitted) for column, fitted in (self.reader or {}).items()]
         self.encoder = encoder
         self._embeddings: np.ndarray | None = None
-        self.values = {c: sorted({look[i] for look in self.looks}, key=len, reverse=True)
+        # longest first ("Navy Blue" before "Blue"), then by name: a set's order changes with the
+        # process's hash seed, and "rose gold" (Rose, Gold) was read one way or the other by run
+        self.values = {c: sorted({look[i] for look in self.looks}, key=lambda v: (-len(v), v))
                        for i, c in enumerate(self.columns)}
         self.use_wordnet = use_wordnet
         self.use_colour_names = use_colour_names and LOOK_COLUMNS[0] in self.columns

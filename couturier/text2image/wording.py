@@ -35,7 +35,7 @@ def without_detail_colours(prompt: str, colours: Callable[[str], list[str]]) -> 
     garment, joined, detail = prompt.partition(DETAIL)
     if not joined or not colours(garment):
         return prompt
-    for name in sorted(set(colours(detail)), key=len, reverse=True):
+    for name in sorted(set(colours(detail)), key=lambda n: (-len(n), n)):
         detail = re.sub(rf"\b{re.escape(name)}\b", "", detail, flags=re.IGNORECASE)
     return garment + joined + " ".join(detail.split())
 

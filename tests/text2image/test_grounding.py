@@ -36,6 +36,22 @@ def test_prompts_naming_every_value_go_as_written_and_the_longest_value_wins():
     assert reading.text == "Red Dresses for Women" and "read as 'Red Dresses for Women'" in reading.describe()
 
 
+def test_two_values_of_one_length_are_read_the_same_in_every_process():
+    """"a rose gold watch" names Rose and Gold: which one a reading keeps must not follow the hash
+    seed that orders a Python set (it did: the same prompt read two ways in two processes)."""
+    import os
+    import subprocess
+    import sys
+
+    program = ("from couturier.text2image.grounding import PromptGrounder, catalogue_looks\n"
+               "looks = catalogue_looks({'baseColour': ['Rose', 'Gold', 'Blue', 'Pink', 'Teal', 'Grey'],\n"
+               "    'articleType': ['Watches'] * 6, 'gender': ['Women'] * 6})\n"
+               "print(PromptGrounder(looks, None, use_wordnet=False).literal('a rose gold teal grey watch'))")
+    said = {subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True).stdout for seed in range(5)}
+    assert len(said) == 1, said
+
+
 def test_a_literal_combination_the_catalogue_never_had_is_kept():
     grounder = PromptGrounder(catalogue_looks(COLUMNS), build_text_encoder("tfidf").fit(["red dress", "blue shirt"]))
     [reading] = grounder.read(["blue dresses"])
