@@ -4,7 +4,8 @@ by, and whether it is clothing at all.
 The outline is what differs from the background's colour, joined with the garment's own edges: a
 white polo on white differs from the wall only by a faint seam and shadow line, which the colour
 rule misses and an edge map keeps (found at one working size, so an enlarged photo finds the same);
-the wall the joining takes round the outline is cut away again. Landmarks are read from the outline
+the wall the joining takes round the outline is cut away again, and for a garment of its own colour
+also the wall it closed in under a sleeve. Landmarks are read from the outline
 of a garment laid flat, front up: the body's sides (the outline's median edges over the lower
 half), the shoulders (where those sides meet the top), the neckline (the top of the middle column),
 the armpits (the lowest row where the outline is wider than the body: the sleeves end above it),
@@ -21,7 +22,8 @@ from couturier.style.images import StyleInputError
 
 EDGE = 0.02  # gradient (0-1 per pixel) of a garment's outline on a plain background of its own colour
 SLEEVE_OUT = 1.12  # a row this much wider than the body carries sleeves
-EDGE_SIDE = 160  # the long side (pixels) a photo is brought down to before its edges are found
+EDGE_SIDE = 160
+COLOURED = 0.8  # share of an outline off the wall's colour above which the garment is not wall-coloured  # the long side (pixels) a photo is brought down to before its edges are found
 
 
 @dataclass
@@ -63,6 +65,11 @@ def outline(photo: np.ndarray) -> np.ndarray:
     # the closing and the edges' own width take a rim of wall round the garment: worn, it is a white halo
     rim = alpha & ~ndimage.binary_erosion(alpha, iterations=reach)
     alpha &= ~(rim & plain)
+    if (alpha & ~plain).sum() >= COLOURED * alpha.sum():
+        # a garment of its own colour: the closing also filled the wall between a sleeve and the body
+        # (an armpit), deeper than the rim; worn, it is a white wedge. The wall reached from outside
+        # through wall-coloured pixels goes (a white polo on white, found by its edges, keeps its own)
+        alpha &= ~ndimage.binary_propagation(~alpha, mask=~alpha | (alpha & plain))
     labels, count = ndimage.label(alpha)
     if count == 0 or alpha.mean() < 0.02:
         raise StyleInputError("found no garment on the garment photo's plain background; use a product photo "

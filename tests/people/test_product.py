@@ -27,6 +27,18 @@ def test_a_t_shirt_laid_flat_has_shoulders_above_armpits_above_the_hem_and_sleev
     assert left.sum() > 0.03 * product.alpha.sum() and right.sum() > 0.03 * product.alpha.sum()
 
 
+@pytest.mark.parametrize("key", ["1163", "1909"])  # a blue jersey, a purple T-shirt
+def test_the_wall_under_a_sleeve_is_not_the_garments(key):
+    """Closing the outline fills the narrow wall between a sleeve and the body (an armpit) deeper
+    than the rim cut reaches; worn, that wall was a white wedge between the sleeve and the torso."""
+    from couturier.style.masks import background
+
+    photo = _photo(key)
+    wall = background(photo.astype(np.float32) / 255.0)
+    alpha = outline(photo)
+    assert (alpha & wall).sum() < 0.002 * alpha.sum()
+
+
 def test_a_white_polo_on_white_is_found_whole_by_its_edges():
     """The colour rule alone takes the white body for background and keeps only the stripes."""
     from couturier.style.masks import background
