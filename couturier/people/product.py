@@ -22,7 +22,7 @@ from couturier.style.images import StyleInputError
 
 EDGE = 0.02  # gradient (0-1 per pixel) of a garment's outline on a plain background of its own colour
 SLEEVE_OUT = 1.12  # a row this much wider than the body carries sleeves
-EDGE_SIDE = 160
+EDGE_SIDE = 160  # the long side (pixels) a photo is brought down to before its edges are found
 COLOURED = 0.8  # share of an outline off the wall's colour above which a garment is not wall-coloured
 
 
