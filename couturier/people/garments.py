@@ -28,6 +28,7 @@ from couturier.people.pose import Person
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
+NECK_COLUMN = 0.3  # of the shoulders' width, each side of the nose: the neck's column, where no hair falls
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
 EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel may be the garment's (soft at edges)
@@ -174,7 +175,10 @@ def _hair(image: np.ndarray, chroma: np.ndarray, person_mask: np.ndarray, body: 
     # black top's lighter folds, the hair's colour, to the head).
     labels, _ = ndimage.label(like | (head & hair_like))
     joined = np.unique(labels[crown & hair_like & (labels > 0)])
-    return np.isin(labels, joined) & like & ~head
+    # below the chin hair falls beside the neck, over or behind a shoulder, not down the neck's own
+    # column: what has the hair's colour there is a neckline's trim (a kurta's embroidered V)
+    neck_column = (np.abs(body.columns - body.nose[0]) < NECK_COLUMN * (right[0] - left[0])) & (body.rows > body.chin)
+    return np.isin(labels, joined) & like & ~head & ~neck_column
 
 
 def find_garments(image: np.ndarray, person: Person) -> Garments:

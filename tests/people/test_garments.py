@@ -115,6 +115,29 @@ def test_a_dark_kurtas_chest_is_not_taken_for_hair_at_512():
 
 
 @needs_catalogue
+def test_a_kurtas_dark_embroidered_neckline_is_not_hair():
+    """Her kurta's V-neck is trimmed in dark brown, her hair's colour, and joined to it: taken for
+    hair, it was never painted, and a try-on showed the old trim over the new garment."""
+    image = np.asarray(Image.fromarray(_photo("12139")).resize((240, 320), Image.Resampling.BICUBIC))  # try-on's size
+    person = find_person(image)
+    garments = find_garments(image, person)
+    neck = person.neck
+    chin = person.point("nose")[1] + 0.6 * (neck[1] - person.point("nose")[1])
+    width = abs(person.point("left_shoulder")[0] - person.point("right_shoulder")[0])
+    rows, columns = np.indices(garments.head.shape)
+    neckline = (rows > chin) & (rows < neck[1] + 0.3 * (hips_row(person) - neck[1])) & \
+        (np.abs(columns - person.point("nose")[0]) < 0.25 * width)
+    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    trim = neckline & (luma < 90) & (person.mask > 0.5)
+    assert trim.sum() > 50  # the trim is there to be found
+    assert garments.head[trim].mean() < 0.05 and garments.upper[trim].mean() > 0.8
+
+
+def hips_row(person) -> float:
+    return float((person.point("left_hip")[1] + person.point("right_hip")[1]) / 2)
+
+
+@needs_catalogue
 def test_a_skin_coloured_dress_keeps_its_skirt_and_leaves_the_arms():
     """Beige like her skin: the arms are skin near their bones, the skirt flaring wider than her
     shoulders is the dress (it had been taken for skin: the dress lost its lower third)."""
