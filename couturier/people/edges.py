@@ -46,9 +46,9 @@ def snap(image: np.ndarray, region: np.ndarray, never: np.ndarray, band: int) ->
 def with_edge_pixels(region: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """The garment with the ring of pixels just outside its edge, where `allowed`. On a photo the
     pixel the cloth's edge crosses holds both colours, the cloth's and its surroundings': the colour
-    rules and GrabCut give such a pixel away, and a garment found that way sits half a pixel inside
-    its outline all round (a tenth of a 60x80 photo's garment). An outline drawn by hand, and a
-    fabric meant to cover the garment, run through those pixels."""
+    rules and GrabCut give such a pixel away, and a garment found that way sits about half a pixel
+    inside its outline all round (on a 60x80 photo one pixel all round is a tenth of a garment). An
+    outline drawn by hand, and a fabric meant to cover the garment, run through those pixels."""
     return region | (ndimage.binary_dilation(region) & allowed)
 
 
