@@ -2,6 +2,7 @@
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from synonyms import development_prompts
 
@@ -50,6 +51,19 @@ def test_two_values_of_one_length_are_read_the_same_in_every_process():
     said = {subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": str(seed)},
                            capture_output=True, text=True, check=True).stdout for seed in range(5)}
     assert len(said) == 1, said
+
+
+def test_a_columns_confidence_is_read_softer_and_keeps_its_choice():
+    """The summed reader, WordNet and colour-name scores were surer than they were right: they are
+    read at a temperature above 1, which keeps the likeliest value and lowers how sure it is."""
+    from couturier.text2image.grounding import CONFIDENCE_TEMPERATURE, _tempered
+
+    scores = {"Red": -0.05, "Maroon": -3.2, "Pink": -4.0}
+    for column, temperature in CONFIDENCE_TEMPERATURE.items():
+        softer = _tempered(scores, temperature)
+        assert temperature > 1 and max(softer, key=softer.get) == "Red"
+        assert 0.5 < np.exp(softer["Red"]) < np.exp(scores["Red"])
+        assert abs(sum(np.exp(v) for v in softer.values()) - 1) < 1e-9
 
 
 def test_a_literal_combination_the_catalogue_never_had_is_kept():
