@@ -1,6 +1,6 @@
 """Garments on people, found two ways and judged against outlines drawn by hand.
 
-    python benchmarks/people.py          # half a minute; docs/people/masks.png and docs/people/results.json
+    python benchmarks/people.py          # half a minute; docs/people/masks.png, stylize-worn.png, results.json
     (try-on: benchmarks/try_on.py)
 
 For every photo in tests/style/garment_masks.json that a person wears (the hand-drawn garment only:
@@ -109,7 +109,8 @@ def main() -> None:
     write_text(DOCS / "results.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "summary": summary,
                                                   "drawn": rows, "white_on_white": white}, indent=2))
     panel(pictures, DOCS / "masks.png")
-    draped = drape_rows()
+    draped, pairs = drape_rows()
+    drape_panel(pairs[::2], DOCS / "stylize-worn.png")  # every other person: 16, enough to judge by eye
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -120,15 +121,15 @@ def main() -> None:
     print(json.dumps(summary, indent=2))
 
 
-def drape_rows(side: int = 320) -> list[dict]:
+def drape_rows(side: int = 320) -> tuple[list[dict], list[tuple[str, np.ndarray, np.ndarray]]]:
     """The default `stylize --steps 0` on each drawn worn garment: what changed outside it, and how
-    much of it the fabric covers."""
+    much of it the fabric covers; and each (photo, before, after) to look at."""
     from scipy import ndimage
 
     lines = (np.arange(48) // 6) % 2  # a blue and yellow check
     check = np.where((lines[:, None] ^ lines[None, :])[..., None] == 1, [40, 60, 170], [235, 200, 60])
     swatch = style.from_pil(Image.fromarray(check.astype(np.uint8)))
-    rows = []
+    rows, pairs = [], []
     for key in worn():
         picture = Image.fromarray(photo(key))
         picture = picture.resize((side * picture.width // max(picture.size), side * picture.height // max(picture.size)),
@@ -147,7 +148,24 @@ def drape_rows(side: int = 320) -> list[dict]:
         rows.append({"photo": key, "how": how, "head_change": round(float(changed[garments.head].mean()), 2),
                      "background_change": round(float(changed[around].mean()), 2),
                      "garment_covered": round(float(covered[want].mean()), 3)})
-    return rows
+        pairs.append((key, before.astype(np.uint8), after.astype(np.uint8)))
+    return rows, pairs
+
+
+def drape_panel(pairs, path: Path, per_row: int = 8) -> None:
+    """Blocks of `per_row` people, two rows each: the photo, and the fabric `stylize` put on it."""
+    blocks = [pairs[i:i + per_row] for i in range(0, len(pairs), per_row)]
+    fig, axes = new_figure(2 * len(blocks), per_row, (1.3 * per_row, 3.8 * len(blocks)), squeeze=False)
+    for block, chunk in enumerate(blocks):
+        for column in range(per_row):
+            for row in range(2):
+                ax = axes[2 * block + row][column]
+                ax.axis("off")
+                if column < len(chunk):
+                    ax.imshow(chunk[column][1 + row])
+                    ax.set_title(chunk[column][0] if row == 0 else "", fontsize=7)
+    save_figure(fig, path, "stylize by default on people: the photo, then a checked fabric on the garment found")
+    Image.open(path).convert("RGB").quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def panel(pictures, path: Path, per_row: int = 10) -> None:
