@@ -69,7 +69,7 @@ def outline(photo: np.ndarray) -> np.ndarray:
         # a garment of its own colour: the closing also filled the wall between a sleeve and the body
         # (an armpit), deeper than the rim; worn, it is a white wedge. The wall reached from outside
         # through wall-coloured pixels goes (a white polo on white, found by its edges, keeps its own)
-        alpha &= ~ndimage.binary_propagation(~alpha, mask=~alpha | (alpha & plain))
+        alpha &= ~ndimage.binary_propagation(~alpha, mask=~alpha | plain)
     labels, count = ndimage.label(alpha)
     if count == 0 or alpha.mean() < 0.02:
         raise StyleInputError("found no garment on the garment photo's plain background; use a product photo "
