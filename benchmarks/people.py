@@ -91,6 +91,7 @@ def main() -> None:
     held_out = [r for r in rows if not r["tuned_on"] and not r["fresh"]]
     summary = {"drawn_worn": len(rows), "mean_iou_colour_rules": mean("iou_colour_rules", rows),
                "mean_iou_pose": mean("iou_pose", rows), "median_iou_pose": round(float(np.median([r["iou_pose"] for r in rows])), 3),
+               "photos_at_the_bar_pose": sum(r["iou_pose"] >= 0.85 for r in rows),  # the IoU bar, 0.85
                "tuned_on": len(tuned), "mean_iou_pose_tuned_on": mean("iou_pose", tuned),
                "mean_iou_colour_rules_tuned_on": mean("iou_colour_rules", tuned),
                "held_out": len(held_out), "mean_iou_pose_held_out": mean("iou_pose", held_out),
