@@ -10,7 +10,11 @@ downloaded at run time. The mediapipe package itself is never imported.
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
+import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from couturier.errors import MissingExtra
@@ -43,10 +47,32 @@ def interpreter(name: str, threads: int = 2):
                 from ai_edge_litert.interpreter import Interpreter
             except ModuleNotFoundError as exc:
                 raise MissingExtra("people", "finding people in photos", INSTALL) from exc
-            runner = Interpreter(model_path=str(model_path(name)), num_threads=threads)
-            runner.allocate_tensors()
+            with _without_native_notices():
+                runner = Interpreter(model_path=str(model_path(name)), num_threads=threads)
+                runner.allocate_tensors()
             _CACHE[name] = runner
         return _CACHE[name]
+
+
+@contextmanager
+def _without_native_notices():
+    """LiteRT's C++ prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." straight on the
+    process's stderr when it builds an interpreter (no setting turns it off): above a command's
+    one-line error or its result it reads as part of them. Its notices are held back; anything
+    else it says there (a warning, an error) is passed on."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            said = [line for line in held.read().decode(errors="replace").splitlines() if not line.startswith("INFO: ")]
+            if said:
+                print("\n".join(said), file=sys.stderr, flush=True)
 
 
 def lock() -> threading.Lock:
