@@ -33,6 +33,8 @@ HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour w
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
 EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel may be the garment's (soft at edges)
 THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
+SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the upper garment's colour than the lower's is a sleeve's
+HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
 
 @dataclass
@@ -63,6 +65,7 @@ class _Body:
     nose: np.ndarray
     neck: np.ndarray
     hips: np.ndarray
+    hip_width: float  # between the hip joints
     shoulders: tuple[np.ndarray, np.ndarray]  # the picture's left and right
     hands: list[np.ndarray]  # the wrists the network sees (nearly always bare skin)
     arms: list[tuple[np.ndarray, ...]]  # each arm's shoulder, elbow and wrist
@@ -85,7 +88,9 @@ def _body(person: Person, shape: tuple[int, int]) -> _Body:
     hands = [person.point(name) for name in ("left_wrist", "right_wrist") if person.keypoints[name][2] > 0.5]
     arms = [tuple(person.point(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist"))
             for side in ("left", "right")]
-    return _Body(person.point("nose"), person.neck, hips, (shoulders[0], shoulders[1]), hands, arms, rows, columns)
+    hip_width = abs(float(person.point("left_hip")[0] - person.point("right_hip")[0]))
+    return _Body(person.point("nose"), person.neck, hips, hip_width, (shoulders[0], shoulders[1]), hands, arms, rows,
+                 columns)
 
 
 def _limbs(body: _Body) -> np.ndarray:
@@ -195,6 +200,8 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     waist, hem, one_piece = _waist(colour, clothed, body)
     clothed &= body.rows < hem
     upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
+    sleeves = _hanging_sleeves(colour, upper, lower, body)
+    upper, lower = upper | sleeves, lower & ~sleeves
     band = max(1, round(BAND * body.torso))
     # the snap may move the edge between garment and skin by a pixel or so, never take an arm (a
     # skin-coloured dress and its wearer's arms look alike to it); within the torso, where a print's
@@ -244,7 +251,8 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
     (the photo's bottom, or a dress's hem above bare legs), and whether there is no waist.
 
     Each row's median colour over the clothed middle of the body (between the shoulders, inset). The
-    thighs' colour is the rows' below the hips (at least the photo's last three); walking up from
+    thighs' colour is the rows' below the hips (at least the photo's last three; over bare legs, the
+    hips' own rows); walking up from
     there, the waist is the last row still of the thighs' colour (within THIGH_DISTANCE), so a print
     on the chest, of any colour, is never reached. A walk that reaches the chest found no waist: one
     garment (a dress, a kurta), whose hem is where, walking down, the rows leave its colour."""
@@ -258,6 +266,9 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
 
     top = min(body.hips[1] + 0.3 * body.torso, height - 3)
     thigh_band = middle & (body.rows >= top) & (body.rows < body.hips[1] + 0.8 * body.torso)
+    if thigh_band.sum() < 4:  # bare legs below shorts or a short skirt: the lower garment is at the hips
+        top = body.hips[1]
+        thigh_band = middle & (body.rows >= top) & (body.rows < body.hips[1] + 0.3 * body.torso)
     if thigh_band.sum() < 4:  # no clothes below the hips to compare with: the upper garment runs on
         return float(height), float(height), False
     thighs = np.median(colour[thigh_band], axis=0)
@@ -270,3 +281,19 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
         if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
             return float(height), float(r), True
     return float(height), float(height), True
+
+
+def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, body: _Body) -> np.ndarray:
+    """The upper garment's pixels below the waist: the waist is a row, and a long sleeve or its cuff
+    hangs below it beside the hips (outside them by HIP_MARGIN), of the upper garment's colour
+    (SLEEVE_NEARER) and joined to it. Inside the hips' columns a shadowed waistband can be as dark
+    as a dark top: nothing there moves."""
+    if not upper.any() or lower.sum() < 4:
+        return np.zeros_like(upper)
+    own, other = (np.median(colour[part], axis=0) for part in (upper, lower))
+    nearer = np.linalg.norm(colour - own, axis=-1) < SLEEVE_NEARER * np.linalg.norm(colour - other, axis=-1)
+    margin = (0.5 + HIP_MARGIN) * body.hip_width
+    beside = np.abs(body.columns - body.hips[0]) > margin
+    like = lower & nearer & beside
+    labels, _ = ndimage.label(upper | like)
+    return like & np.isin(labels, np.unique(labels[upper]))

@@ -151,3 +151,20 @@ def test_a_skin_coloured_dress_keeps_its_skirt_and_leaves_the_arms():
     for elbow in ("left_elbow", "right_elbow"):
         x, y = person.point(elbow)
         assert garments.skin[int(round(y)), int(round(x))] or not found[int(round(y)), int(round(x))]
+
+
+@needs_catalogue
+def test_a_top_over_shorts_and_bare_legs_stops_at_the_shorts_and_keeps_its_hanging_cuffs():
+    """Below black shorts her legs are bare, so no clothed thighs give the lower garment's colour:
+    the hips' rows give it (the top had run on over the shorts). Her long sleeves hang below the
+    waist row beside the shorts, the top's colour: still the top (they had gone to the shorts)."""
+    image = photo("32566")
+    person = find_person(image)
+    garments = find_garments(image, person)
+    rows = np.indices(image.shape[:2])[0]
+    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    shorts = (luma < 60) & (person.mask > 0.5) & (rows > hips_row(person) - 3)
+    assert shorts.sum() > 100
+    assert garments.upper[shorts].mean() < 0.05 and garments.lower[shorts].mean() > 0.9
+    hanging = drawn_mask("32566") & (rows > hips_row(person))  # the top's cuffs, by the hands
+    assert hanging.sum() > 40 and garments.upper[hanging].mean() > 0.6
