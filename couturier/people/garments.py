@@ -34,6 +34,7 @@ ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin 
 EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel may be the garment's (soft at edges)
 THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
 SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the upper garment's colour than the lower's is a sleeve's
+WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow)
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
 
@@ -252,9 +253,9 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
 
     Each row's median colour over the clothed middle of the body (between the shoulders, inset). The
     thighs' colour is the rows' below the hips (at least the photo's last three; over bare legs, the
-    hips' own rows); walking up from
-    there, the waist is the last row still of the thighs' colour (within THIGH_DISTANCE), so a print
-    on the chest, of any colour, is never reached. A walk that reaches the chest found no waist: one
+    hips' own rows); walking up from there, the waist is the last row still of the lower garment
+    (`_leaves_the_lower`: the thighs' colour, or shading on from the rows just below), so a print on
+    the chest, of any colour, is never reached. A walk that reaches the chest found no waist: one
     garment (a dress, a kurta), whose hem is where, walking down, the rows leave its colour."""
     height = clothed.shape[0]
     left, right = body.shoulders
@@ -272,10 +273,16 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
     if thigh_band.sum() < 4:  # no clothes below the hips to compare with: the upper garment runs on
         return float(height), float(height), False
     thighs = np.median(colour[thigh_band], axis=0)
+    chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
+    chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
+    walked: list[np.ndarray] = []
     for r in range(int(top) - 1, int(body.neck[1] + 0.4 * body.torso), -1):
         here = row_colour(r)
-        if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
+        if here is None:
+            continue
+        if _leaves_the_lower(here, thighs, walked[-WALKED_ROWS:], chest):
             return float(r + 1), float(height), False
+        walked.append(here)
     for r in range(int(top), height):
         here = row_colour(r)
         if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
@@ -297,3 +304,16 @@ def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, b
     like = lower & nearer & beside
     labels, _ = ndimage.label(upper | like)
     return like & np.isin(labels, np.unique(labels[upper]))
+
+
+def _leaves_the_lower(here: np.ndarray, thighs: np.ndarray, walked: list[np.ndarray], chest: np.ndarray) -> bool:
+    """Whether a row's colour, walking up, is no longer the lower garment's: far from the thighs'
+    colour and either far from the rows just walked too or nearer the chest's colour. Jeans darken
+    from the thigh to the waistband by more than THIGH_DISTANCE, but a row at a time; a black top over
+    dark jeans is nearer the jeans' colour than that, but nearer its own chest's."""
+    if np.linalg.norm(here - thighs) <= THIGH_DISTANCE:
+        return False
+    if not walked:
+        return True
+    shading = np.linalg.norm(here - np.median(walked, axis=0)) <= THIGH_DISTANCE
+    return not shading or np.linalg.norm(here - chest) < np.linalg.norm(here - thighs)
