@@ -33,7 +33,8 @@ HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour w
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
 EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel may be the garment's (soft at edges)
 THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
-SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the upper garment's colour than the lower's is a sleeve's
+CLOTHED_SHARE = 0.1  # of the body's middle in a band of rows: less, and the legs there are bare
+SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the top's colour than the lower's is a sleeve's
 WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow)
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
@@ -260,17 +261,25 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
     height = clothed.shape[0]
     left, right = body.shoulders
     inset = 0.2 * (right[0] - left[0])
-    middle = clothed & (body.columns > left[0] + inset) & (body.columns < right[0] - inset)
+    between = (body.columns > left[0] + inset) & (body.columns < right[0] - inset)
+    middle = clothed & between
 
     def row_colour(r: int) -> np.ndarray | None:
         return np.median(colour[r][middle[r]], axis=0) if middle[r].sum() >= 2 else None
 
+    def clothed_rows(first: float, last: float) -> np.ndarray | None:
+        """The middle's clothed pixels between two rows, if they are a fair share of it (a share,
+        not a count: a photo enlarged 4x has 16 times the pixels)."""
+        band = (body.rows >= first) & (body.rows < last)
+        found = middle & band
+        return found if found.sum() >= max(4, CLOTHED_SHARE * (between & band).sum()) else None
+
     top = min(body.hips[1] + 0.3 * body.torso, height - 3)
-    thigh_band = middle & (body.rows >= top) & (body.rows < body.hips[1] + 0.8 * body.torso)
-    if thigh_band.sum() < 4:  # bare legs below shorts or a short skirt: the lower garment is at the hips
+    thigh_band = clothed_rows(top, body.hips[1] + 0.8 * body.torso)
+    if thigh_band is None:  # bare legs below shorts or a short skirt: the lower garment is at the hips
         top = body.hips[1]
-        thigh_band = middle & (body.rows >= top) & (body.rows < body.hips[1] + 0.3 * body.torso)
-    if thigh_band.sum() < 4:  # no clothes below the hips to compare with: the upper garment runs on
+        thigh_band = clothed_rows(top, body.hips[1] + 0.3 * body.torso)
+    if thigh_band is None:  # no clothes below the hips to compare with: the upper garment runs on
         return float(height), float(height), False
     thighs = np.median(colour[thigh_band], axis=0)
     chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)

@@ -170,6 +170,21 @@ def test_a_top_over_shorts_and_bare_legs_stops_at_the_shorts_and_keeps_its_hangi
     assert hanging.sum() > 40 and garments.upper[hanging].mean() > 0.6
 
 
+@needs_catalogue
+def test_bare_legs_are_told_by_their_share_of_the_body_not_a_pixel_count():
+    """The same photo enlarged 4x, as `stylize` and the drape see a catalogue photo: a few clothed
+    pixels below the shorts (edges) are 16 times as many, and had passed for clothed thighs."""
+    small = photo("32566")
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * 4, small.shape[0] * 4), Image.Resampling.BICUBIC))
+    person = find_person(image)
+    garments = find_garments(image, person)
+    rows = np.indices(image.shape[:2])[0]
+    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    shorts = (luma < 60) & (person.mask > 0.5) & (rows > hips_row(person) - 12)
+    assert shorts.sum() > 1600
+    assert garments.upper[shorts].mean() < 0.05 and garments.lower[shorts].mean() > 0.9
+
+
 def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
     """Faded jeans darken toward the waistband by more than THIGH_DISTANCE, a row at a time: still
     jeans. Dark jeans under a black top are nearly its colour, but the top is nearer its chest's."""
