@@ -175,7 +175,8 @@ def test_bare_legs_are_told_by_their_share_of_the_body_not_a_pixel_count():
     """The same photo enlarged 4x, as `stylize` and the drape see a catalogue photo: a few clothed
     pixels below the shorts (edges) are 16 times as many, and had passed for clothed thighs."""
     small = photo("32566")
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * 4, small.shape[0] * 4), Image.Resampling.BICUBIC))
+    enlarged = (small.shape[1] * 4, small.shape[0] * 4)
+    image = np.asarray(Image.fromarray(small).resize(enlarged, Image.Resampling.BICUBIC))
     person = find_person(image)
     garments = find_garments(image, person)
     rows = np.indices(image.shape[:2])[0]
