@@ -28,6 +28,7 @@ from couturier.people.pose import Person
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
+HAND_SHARE = 0.25  # of the disc around a wrist: the least of it that must be bare for a hand to give its tone
 NECK_COLUMN = 0.3  # of the shoulders' width, each side of the nose: the neck's column, where no hair falls
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
@@ -232,11 +233,13 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
     tones = [np.median(chroma[face], axis=0)]
     hands = np.zeros_like(person_mask)
     for hand in body.hands:
-        near = person_mask & (np.hypot(body.columns - hand[0], body.rows - hand[1]) < 0.08 * body.torso)
+        disc = person_mask & (np.hypot(body.columns - hand[0], body.rows - hand[1]) < 0.08 * body.torso)
         # a long sleeve or a watch over the wrist is not the hand's skin: only tones near the face's
-        near &= np.linalg.norm(chroma - tones[0], axis=-1) < HAND_DISTANCE
+        near = disc & (np.linalg.norm(chroma - tones[0], axis=-1) < HAND_DISTANCE)
         hands |= near
-        if near.sum() >= 3:
+        # a cuff over the hand leaves a few pixels of mixed tone, the sleeve's colour half-way to skin:
+        # a hand gives its tone only where a fair share of it is bare
+        if near.sum() >= max(3, HAND_SHARE * disc.sum()):
             tones.append(np.median(chroma[near], axis=0))
     candidate = person_mask & ~head & (np.min([np.linalg.norm(chroma - tone, axis=-1) for tone in tones], axis=0)
                                        < SKIN_DISTANCE)

@@ -215,3 +215,15 @@ def test_a_black_t_shirt_stops_at_its_hem_above_faded_jeans():
     jeans = (rows > hem) & (rows <= hem + 6) & (columns >= inside[0]) & (columns <= inside[-1]) & (person.mask > 0.5)
     assert jeans.sum() > 60
     assert garments.upper[jeans].mean() < 0.1 and garments.lower[jeans].mean() > 0.8
+
+
+@needs_catalogue
+def test_a_cuff_over_the_hand_lends_no_tone_to_skin():
+    """Her peach cuff covers most of one hand: its few bare pixels, half cuff, gave a tone near the
+    sleeve's, and the whole sleeve went to skin (at 4x, as stylize sees it)."""
+    small = photo("32566")
+    enlarged = (small.shape[1] * 4, small.shape[0] * 4)
+    image = np.asarray(Image.fromarray(small).resize(enlarged, Image.Resampling.BICUBIC))
+    garments = find_garments(image, find_person(image))
+    drawn = np.asarray(Image.fromarray(drawn_mask("32566")).resize(enlarged, Image.Resampling.NEAREST))
+    assert garments.skin[drawn].mean() < 0.06 and garments.region(garments.main)[drawn].mean() > 0.85
