@@ -115,7 +115,7 @@ def main() -> None:
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
-                               for k in ("head_change", "background_change", "garment_covered")}
+                               for k in ("head_change", "background_change", "garment_covered", "inside_covered")}
     write_text(DOCS / "results.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "summary": summary,
                                                   "drawn": rows, "white_on_white": white, "stylize_worn": draped},
                                                  indent=2))
@@ -144,11 +144,15 @@ def drape_rows(side: int = 320) -> tuple[list[dict], list[tuple[str, np.ndarray,
         person = find_person(np.asarray(picture))
         garments = find_garments(np.asarray(picture), person)
         around = ~ndimage.binary_dilation(person.mask > 0.5, iterations=side // 40)
-        want = np.asarray(Image.fromarray(drawn_mask(key)).resize(picture.size, Image.Resampling.NEAREST))
+        drawn = drawn_mask(key)
+        want = np.asarray(Image.fromarray(drawn).resize(picture.size, Image.Resampling.NEAREST))
+        # the outline's own edge pixels are half wall or half arm: the garment's inside is the rest
+        inside = np.asarray(Image.fromarray(ndimage.binary_erosion(drawn)).resize(picture.size, Image.Resampling.NEAREST))
         covered = draped.mask[0, 0].numpy() > 0.5 if draped.mask is not None else np.ones_like(want)
         rows.append({"photo": key, "how": how, "head_change": round(float(changed[garments.head].mean()), 2),
                      "background_change": round(float(changed[around].mean()), 2),
-                     "garment_covered": round(float(covered[want].mean()), 3)})
+                     "garment_covered": round(float(covered[want].mean()), 3),
+                     "inside_covered": round(float(covered[inside].mean()), 3)})
         pairs.append((key, before.astype(np.uint8), after.astype(np.uint8)))
     return rows, pairs
 
