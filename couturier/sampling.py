@@ -109,6 +109,16 @@ def latents(n: int, z_dim: int, seed: int, truncation: float | None = None) -> t
     return z
 
 
+def check_draws(loaded: "LoadedGenerator", n: int, prompts: int = 1, best_of: int = 1) -> None:
+    """Refuse what cannot be drawn (no images, more than fit in memory, a best_of the run cannot
+    rank) before any work, and before `generate` prints how it read the prompts."""
+    if n <= 0:
+        raise ConfigError(f"n must be positive, got {n}", field="n")
+    if loaded.reads_prompts:
+        check_count(loaded, n * prompts)
+    check_best_of(best_of, loaded.critic)
+
+
 def check_count(loaded: "LoadedGenerator", n: int) -> None:
     """Refuse a request for more images than fit in memory at once, before any work."""
     d = loaded.config.data
@@ -191,11 +201,9 @@ def generate(loaded: LoadedGenerator, prompts: list[str], n: int = 8, seed: int 
     """n images per prompt, uint8 (len(prompts) * n, C, H, W), prompt by prompt. Column j draws
     from the same noise in every row, so rows differ only by their words (with best_of K, D picks
     each picture's favourite of the column's K draws for that row's words)."""
-    if loaded.reads_prompts:
-        check_count(loaded, n * len(prompts))
+    check_draws(loaded, n, len(prompts), best_of)
     text = encode_prompts(loaded, prompts, literal)
-    z = candidates(n, loaded.config.model.z_dim, seed, truncation,
-                   check_best_of(best_of, loaded.critic)).repeat(len(prompts), 1, 1)
+    z = candidates(n, loaded.config.model.z_dim, seed, truncation, best_of).repeat(len(prompts), 1, 1)
     return _run(loaded, z, text.repeat_interleave(n, dim=0))
 
 

@@ -100,6 +100,8 @@ def generate(run, prompts, out, n, seed, truncation, literal, as_, explain, best
     out = Path(out)
     refuse_existing(out, force)
     loaded = sampling.load_generator(run, device, options=None if code_spread is None else {"code_spread": code_spread})
+    if not interpolate:
+        sampling.check_draws(loaded, n, len(prompts), best_of)
     if interpolate:
         if len(prompts) != 2:
             raise ConfigError("--interpolate walks between exactly two prompts", field="interpolate")

@@ -3,6 +3,7 @@ import json
 import re
 
 import numpy as np
+import pytest
 from conftest import run_cli
 from PIL import Image
 
@@ -139,3 +140,13 @@ def test_fit_reader_teaches_a_runs_reader_a_larger_table_of_names(catalogue, tex
     assert code == 2 and err.count("\n") == 1 and "productDisplayName and baseColour" in err
     code, _, err = run_cli(monkeypatch, capsys, "fit-reader", conditional_run, "--names", names)
     assert code == 2 and "not a text-to-image run" in err
+
+
+@pytest.mark.parametrize("flag, value", [("--n", "0"), ("--best-of", "0")])
+def test_a_count_below_one_is_refused_before_any_reading(text_run, tmp_path, monkeypatch, capsys, flag, value):
+    """One line naming the option, exit 2, nothing written, and no reading printed above it."""
+    out = tmp_path / "g.png"
+    code, printed, err = run_cli(monkeypatch, capsys, "generate", text_run, "a crimson frock for ladies", flag, value,
+                                 "--out", out)
+    assert code == 2 and flag in err and not out.exists()
+    assert printed.strip() == "" and "read as" not in err
