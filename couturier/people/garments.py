@@ -3,7 +3,8 @@ split at the waist into the upper and the lower garment, or whole as a dress.
 
 The pose network gives the person (mask) and the body (keypoints) whatever the colours: a white
 T-shirt on a white wall is part of the person. What is not garment is found from the body:
-- the head is the person above the chin (between nose and neck);
+- the head is the person above the chin (between nose and neck), as wide as the head is along the
+  nose's row: beyond it a shirt's collar and shoulders may rise above the chin line;
 - hair that falls below the chin has the colour of the top of the head (or of the hair beside the
   face) and grows from the crown, down beside the face;
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
@@ -193,7 +194,8 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     """image: uint8 (H, W, 3) RGB, and the person found in it."""
     person_mask = person.mask > 0.5
     body = _body(person, person_mask.shape)
-    head = person_mask & (body.rows < body.chin)
+    beside_nose = np.abs(body.columns - body.nose[0]) <= _head_reach(person_mask, body)
+    head = person_mask & (body.rows < body.chin) & beside_nose
     chest = _chest(body) & person_mask
     colour = image.astype(np.float32)
     chroma = chroma_of(image)
@@ -329,3 +331,19 @@ def _leaves_the_lower(here: np.ndarray, thighs: np.ndarray, walked: list[np.ndar
         return True
     shading = np.linalg.norm(here - np.median(walked, axis=0)) <= THIGH_DISTANCE
     return not shading or np.linalg.norm(here - chest) < np.linalg.norm(here - thighs)
+
+
+def _head_reach(person_mask: np.ndarray, body: _Body) -> float:
+    """How far the head (with its hair) reaches either side of the nose: the person's run of pixels
+    along the nose's row. Above the chin and beyond it lie the shoulders, not the head: a shirt's
+    collar and shoulders rise above the chin line in many a catalogue photo."""
+    row = person_mask[int(np.clip(round(body.nose[1]), 0, person_mask.shape[0] - 1))]
+    nose = int(np.clip(round(body.nose[0]), 0, row.size - 1))
+    if not row[nose]:
+        return float(row.size)  # no head found along the nose's row: the chin line alone decides
+    outside = np.flatnonzero(~row)
+    left = outside[outside < nose]
+    right = outside[outside > nose]
+    first = left[-1] + 1 if left.size else 0
+    last = right[0] - 1 if right.size else row.size - 1
+    return float(max(nose - first, last - nose) + 1)

@@ -227,3 +227,23 @@ def test_a_cuff_over_the_hand_lends_no_tone_to_skin():
     garments = find_garments(image, find_person(image))
     drawn = np.asarray(Image.fromarray(drawn_mask("32566")).resize(enlarged, Image.Resampling.NEAREST))
     assert garments.skin[drawn].mean() < 0.06 and garments.region(garments.main)[drawn].mean() > 0.85
+
+
+@needs_catalogue
+def test_a_shirts_shoulders_above_the_chin_line_are_the_shirts():
+    """Men's shirts at 4x: collar and shoulders rise above the chin line beside the head, and had
+    all been taken for the head (none of them painted); the face stays out."""
+    from couturier.people.garments import _body
+
+    shares = []
+    for key in ("2126", "2095", "19697"):
+        small = photo(key)
+        enlarged = (small.shape[1] * 4, small.shape[0] * 4)
+        image = np.asarray(Image.fromarray(small).resize(enlarged, Image.Resampling.BICUBIC))
+        person = find_person(image)
+        garments = find_garments(image, person)
+        drawn = np.asarray(Image.fromarray(drawn_mask(key)).resize(enlarged, Image.Resampling.NEAREST))
+        above = drawn & (np.indices(drawn.shape)[0] < _body(person, drawn.shape).chin)
+        assert above.sum() > 500 and not (garments.upper & garments.head).any()
+        shares.append(garments.upper[above].mean())
+    assert np.mean(shares) > 0.15, shares
