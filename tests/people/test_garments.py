@@ -153,37 +153,50 @@ def test_a_skin_coloured_dress_keeps_its_skirt_and_leaves_the_arms():
         assert garments.skin[int(round(y)), int(round(x))] or not found[int(round(y)), int(round(x))]
 
 
+def _enlarged(key: str, factor: int = 4) -> np.ndarray:
+    """A catalogue photo as `stylize` and the drape see it: enlarged (bicubic)."""
+    small = photo(key)
+    return np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                    Image.Resampling.BICUBIC))
+
+
+def _enlarged_outline(key: str, factor: int = 4) -> np.ndarray:
+    drawn = drawn_mask(key)
+    return np.asarray(Image.fromarray(drawn).resize((drawn.shape[1] * factor, drawn.shape[0] * factor),
+                                                    Image.Resampling.NEAREST))
+
+
+def _black_shorts(image: np.ndarray, person, margin: int) -> np.ndarray:
+    """The person's near-black pixels from a little above the hips down: 32566's shorts."""
+    rows = np.indices(image.shape[:2])[0]
+    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return (luma < 60) & (person.mask > 0.5) & (rows > hips_row(person) - margin)
+
+
 @needs_catalogue
-def test_a_top_over_shorts_and_bare_legs_stops_at_the_shorts_and_keeps_its_hanging_cuffs():
+@pytest.mark.parametrize("factor", [1, 4])
+def test_a_top_over_shorts_and_bare_legs_stops_at_the_shorts(factor):
     """Below black shorts her legs are bare, so no clothed thighs give the lower garment's colour:
-    the hips' rows give it (the top had run on over the shorts). Her long sleeves hang below the
-    waist row beside the shorts, the top's colour: still the top (they had gone to the shorts)."""
+    the hips' rows give it (the top had run on over the shorts). Enlarged 4x, as `stylize` sees a
+    catalogue photo, the few clothed edge pixels below the shorts are 16 times as many and had
+    passed for clothed thighs: bare legs are told by their share of the body, not a pixel count."""
+    image = _enlarged("32566", factor)
+    person = find_person(image)
+    garments = find_garments(image, person)
+    shorts = _black_shorts(image, person, margin=3 * factor)
+    assert shorts.sum() > 100 * factor ** 2
+    assert garments.upper[shorts].mean() < 0.05 and garments.lower[shorts].mean() > 0.9
+
+
+@needs_catalogue
+def test_a_long_sleeve_hanging_below_the_waist_row_stays_the_tops():
+    """Her long sleeves hang below the waist row beside the shorts, in the top's colour: still the
+    top (they had gone to the shorts)."""
     image = photo("32566")
     person = find_person(image)
     garments = find_garments(image, person)
-    rows = np.indices(image.shape[:2])[0]
-    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    shorts = (luma < 60) & (person.mask > 0.5) & (rows > hips_row(person) - 3)
-    assert shorts.sum() > 100
-    assert garments.upper[shorts].mean() < 0.05 and garments.lower[shorts].mean() > 0.9
-    hanging = drawn_mask("32566") & (rows > hips_row(person))  # the top's cuffs, by the hands
+    hanging = drawn_mask("32566") & (np.indices(image.shape[:2])[0] > hips_row(person))  # the cuffs, by the hands
     assert hanging.sum() > 40 and garments.upper[hanging].mean() > 0.6
-
-
-@needs_catalogue
-def test_bare_legs_are_told_by_their_share_of_the_body_not_a_pixel_count():
-    """The same photo enlarged 4x, as `stylize` and the drape see a catalogue photo: a few clothed
-    pixels below the shorts (edges) are 16 times as many, and had passed for clothed thighs."""
-    small = photo("32566")
-    enlarged = (small.shape[1] * 4, small.shape[0] * 4)
-    image = np.asarray(Image.fromarray(small).resize(enlarged, Image.Resampling.BICUBIC))
-    person = find_person(image)
-    garments = find_garments(image, person)
-    rows = np.indices(image.shape[:2])[0]
-    luma = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    shorts = (luma < 60) & (person.mask > 0.5) & (rows > hips_row(person) - 12)
-    assert shorts.sum() > 1600
-    assert garments.upper[shorts].mean() < 0.05 and garments.lower[shorts].mean() > 0.9
 
 
 def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
@@ -221,11 +234,9 @@ def test_a_black_t_shirt_stops_at_its_hem_above_faded_jeans():
 def test_a_cuff_over_the_hand_lends_no_tone_to_skin():
     """Her peach cuff covers most of one hand: its few bare pixels, half cuff, gave a tone near the
     sleeve's, and the whole sleeve went to skin (at 4x, as stylize sees it)."""
-    small = photo("32566")
-    enlarged = (small.shape[1] * 4, small.shape[0] * 4)
-    image = np.asarray(Image.fromarray(small).resize(enlarged, Image.Resampling.BICUBIC))
+    image = _enlarged("32566")
     garments = find_garments(image, find_person(image))
-    drawn = np.asarray(Image.fromarray(drawn_mask("32566")).resize(enlarged, Image.Resampling.NEAREST))
+    drawn = _enlarged_outline("32566")
     assert garments.skin[drawn].mean() < 0.06 and garments.region(garments.main)[drawn].mean() > 0.85
 
 
@@ -237,12 +248,10 @@ def test_a_shirts_shoulders_above_the_chin_line_are_the_shirts():
 
     shares = []
     for key in ("2126", "2095", "19697"):
-        small = photo(key)
-        enlarged = (small.shape[1] * 4, small.shape[0] * 4)
-        image = np.asarray(Image.fromarray(small).resize(enlarged, Image.Resampling.BICUBIC))
+        image = _enlarged(key)
         person = find_person(image)
         garments = find_garments(image, person)
-        drawn = np.asarray(Image.fromarray(drawn_mask(key)).resize(enlarged, Image.Resampling.NEAREST))
+        drawn = _enlarged_outline(key)
         above = drawn & (np.indices(drawn.shape)[0] < _body(person, drawn.shape).chin)
         assert above.sum() > 500 and not (garments.upper & garments.head).any()
         shares.append(garments.upper[above].mean())
