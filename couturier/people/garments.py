@@ -29,7 +29,6 @@ from couturier.people.pose import Person
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
-HAND_SHARE = 0.25  # of the disc around a wrist: the least of it that must be bare for a hand to give its tone
 NECK_COLUMN = 0.3  # of the shoulders' width, each side of the nose: the neck's column, where no hair falls
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
@@ -37,7 +36,9 @@ EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel ma
 THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
 CLOTHED_SHARE = 0.1  # of the body's middle in a band of rows: less, and the legs there are bare
 SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the top's colour than the lower's is a sleeve's
-WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow)
+WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow), in edge widths
+EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blurred over (2 at 60x80, 12 at 512)
+HAND_LENGTH = 0.5  # of the forearm: how far the hand reaches beyond the wrist
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
 
@@ -99,9 +100,10 @@ def _body(person: Person, shape: tuple[int, int]) -> _Body:
 
 def _limbs(body: _Body) -> np.ndarray:
     """(H, W) bool: where arms and legs are: within ARM_REACH torso lengths of the bones from
-    shoulder to elbow to wrist, and below the hips by half a torso."""
+    shoulder to elbow to wrist and on through the hand, and below the hips by half a torso."""
     near = body.rows > body.hips[1] + 0.5 * body.torso
-    for joints in body.arms:
+    for shoulder, elbow, wrist in body.arms:
+        joints = (shoulder, elbow, wrist, wrist + HAND_LENGTH * (wrist - elbow))
         for start, end in zip(joints, joints[1:]):
             along = end - start
             t = np.clip(((body.columns - start[0]) * along[0] + (body.rows - start[1]) * along[1])
@@ -239,9 +241,7 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
         # a long sleeve or a watch over the wrist is not the hand's skin: only tones near the face's
         near = disc & (np.linalg.norm(chroma - tones[0], axis=-1) < HAND_DISTANCE)
         hands |= near
-        # a cuff over the hand leaves a few pixels of mixed tone, the sleeve's colour half-way to skin:
-        # a hand gives its tone only where a fair share of it is bare
-        if near.sum() >= max(3, HAND_SHARE * disc.sum()):
+        if near.sum() >= 3 and not _a_cuffs(np.median(chroma[near], axis=0), tones[0], chroma, chest):
             tones.append(np.median(chroma[near], axis=0))
     candidate = person_mask & ~head & (np.min([np.linalg.norm(chroma - tone, axis=-1) for tone in tones], axis=0)
                                        < SKIN_DISTANCE)
@@ -290,11 +290,12 @@ def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float,
     chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
     chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
     walked: list[np.ndarray] = []
+    gap = max(1, round(EDGE_ROWS * body.torso))
     for r in range(int(top) - 1, int(body.neck[1] + 0.4 * body.torso), -1):
         here = row_colour(r)
         if here is None:
             continue
-        if _leaves_the_lower(here, thighs, walked[-WALKED_ROWS:], chest):
+        if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
             return float(r + 1), float(height), False
         walked.append(here)
     for r in range(int(top), height):
@@ -320,11 +321,20 @@ def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, b
     return like & np.isin(labels, np.unique(labels[upper]))
 
 
+def _below(walked: list[np.ndarray], gap: int) -> list[np.ndarray]:
+    """The rows a row is compared with, walking up: WALKED_ROWS edge widths of them, an edge width
+    below it. Compared with the rows just below, a row in a blurred edge (12 rows of an enlarged
+    photo) shades on from them, and the walk crept through the edge into a black top."""
+    if len(walked) <= gap:
+        return walked[:1]
+    return walked[max(0, len(walked) - gap - WALKED_ROWS * gap): len(walked) - gap]
+
+
 def _leaves_the_lower(here: np.ndarray, thighs: np.ndarray, walked: list[np.ndarray], chest: np.ndarray) -> bool:
     """Whether a row's colour, walking up, is no longer the lower garment's: far from the thighs'
-    colour and either far from the rows just walked too or nearer the chest's colour. Jeans darken
-    from the thigh to the waistband by more than THIGH_DISTANCE, but a row at a time; a black top over
-    dark jeans is nearer the jeans' colour than that, but nearer its own chest's."""
+    colour and either far from the rows walked below it too (`_below`) or nearer the chest's colour.
+    Jeans darken from the thigh to the waistband by more than THIGH_DISTANCE, but gradually; a black
+    top over dark jeans is nearer the jeans' colour than that, but nearer its own chest's."""
     if np.linalg.norm(here - thighs) <= THIGH_DISTANCE:
         return False
     if not walked:
@@ -347,3 +357,14 @@ def _head_reach(person_mask: np.ndarray, body: _Body) -> float:
     first = left[-1] + 1 if left.size else 0
     last = right[0] - 1 if right.size else row.size - 1
     return float(max(nose - first, last - nose) + 1)
+
+
+def _a_cuffs(tone: np.ndarray, face: np.ndarray, chroma: np.ndarray, chest: np.ndarray) -> bool:
+    """Whether a hand's tone is a cuff's: a sleeve over the hand leaves a few pixels of mixed tone,
+    half-way to the garment's colour, and every pixel of a sleeve of that colour would then pass for
+    skin. So a hand tone within 2 SKIN_DISTANCE of the chest's colour is refused, unless the face's
+    own tone is as near it (a skin-coloured garment: its limbs are told apart otherwise)."""
+    if not chest.any():
+        return False
+    garment = np.median(chroma[chest], axis=0)
+    return bool(np.linalg.norm(tone - garment) < 2 * SKIN_DISTANCE <= np.linalg.norm(face - garment))

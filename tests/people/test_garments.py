@@ -256,3 +256,31 @@ def test_a_shirts_shoulders_above_the_chin_line_are_the_shirts():
         assert above.sum() > 500 and not (garments.upper & garments.head).any()
         shares.append(garments.upper[above].mean())
     assert np.mean(shares) > 0.15, shares
+
+
+@needs_catalogue
+def test_a_black_t_shirt_at_512_is_not_walked_through_to_its_print():
+    """At 512 px the T-shirt's hem is blurred over a dozen rows: compared with the rows just below,
+    each shaded on from the last, and the walk up the jeans crept through the hem and the black
+    T-shirt to its print (the lower half of the T-shirt, and the arms, went to the jeans)."""
+    image, person, garments = _at_512("5187")
+    drawn = np.asarray(Image.fromarray(drawn_mask("5187")).resize(image.shape[1::-1], Image.Resampling.NEAREST))
+    assert garments.upper[drawn].mean() > 0.9 and garments.lower[drawn].mean() < 0.05
+
+
+@needs_catalogue
+def test_hands_in_the_pockets_beside_a_skin_coloured_top_are_skin():
+    """Her beige top is her skin's colour, so skin is only what lies near the arms' bones: the hands
+    reach beyond the wrists into her pockets (they had been jeans, and stopped the waist walk)."""
+    from couturier.people.garments import _body
+
+    image = photo("25891")
+    person = find_person(image)
+    garments = find_garments(image, person)
+    body = _body(person, image.shape[:2])
+    shares = []
+    for _, elbow, wrist in body.arms:
+        hand = wrist + 0.4 * (wrist - elbow)
+        shares.append(garments.skin[(np.hypot(body.columns - hand[0], body.rows - hand[1]) < 0.05 * body.torso)
+                                    & (person.mask > 0.5)].mean())
+    assert np.mean(shares) > 0.6, shares
