@@ -14,7 +14,8 @@ run trained on them has; the run's own texts are worded as `couturier train` wor
    looks, calibrated; each column read on its own);
 3. after `couturier fit-reader` with the catalogue's 44k product names.
 Per reading: the share of descriptions read fully right (all three values), per column, and how
-the share right follows the reading's confidence (its least sure column's).
+the share right follows the reading's confidence (its least sure column's); how often the right
+look is among the three readings `generate` shows when unsure, and how many wrong readings say so.
 """
 from __future__ import annotations
 
@@ -54,9 +55,18 @@ def catalogue_names() -> list[dict]:
 
 def judge(grounder: PromptGrounder, wanted: list[dict]) -> dict:
     readings = grounder.read([d["text"] for d in wanted])
-    got = [tuple(grounder.literal(r.text).get(c) for c in LOOK_COLUMNS) for r in readings]
-    right = [tuple(d[c] for c in LOOK_COLUMNS) == g for d, g in zip(wanted, got)]
+    looks = [tuple(d[c] for c in LOOK_COLUMNS) for d in wanted]
+    shown = [[tuple(grounder.literal(text).get(c) for c in LOOK_COLUMNS) for text in (r.text, *r.alternatives)]
+             for r in readings]
+    got = [options[0] for options in shown]
+    right = [look == g for look, g in zip(looks, got)]
+    # `generate` shows an unsure reading's two runners-up: what a user can then pick
+    offered = [look in options for look, options in zip(looks, shown)]
+    wrong = [not ok for ok in right]
     out = {"all three": round(float(np.mean(right)), 3),
+           "right among the three readings shown": round(float(np.mean(offered)), 3),
+           "wrong readings flagged unsure": round(float(np.mean([r.unsure for r, w in zip(readings, wrong) if w])), 3)
+           if any(wrong) else None,
            **{c: round(float(np.mean([d[c] == g[i] for d, g in zip(wanted, got)])), 3)
               for i, c in enumerate(LOOK_COLUMNS)}}
     sure = [min(r.confidence.values()) if r.confidence else 1.0 for r in readings]
