@@ -21,7 +21,8 @@ COLOUR_RULES_SET = ("1529", "2095", "2126", "2555", "7410", "1163", "2711")
 # The worn garments the pose network's garment rules (couturier/people/garments.py) were tuned on,
 # looking at where they failed; the other worn outlines were only measured, never looked at.
 TUNED_ON = ("1529", "2095", "2126", "2555", "7410", "2033", "57160", "8492", "5187", "18746", "24375", "41786",
-            "32566")  # 32566 drawn fresh, looked at on 2026-12-05: its shorts were the top's
+            "32566",  # 32566 drawn fresh, looked at on 2026-12-05: its shorts were the top's
+            "59895")  # looked at on 2026-12-05: a lock of her hair in front of the neckline was the dress
 
 # Drawn on 2026-12-05, after the edge snap (people/edges.py) was chosen looking at the misses of all
 # the earlier outlines: photos nobody had looked at the garment rules' output on, measured, not tuned on.

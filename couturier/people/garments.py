@@ -39,6 +39,7 @@ SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the top's colou
 WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow), in edge widths
 EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blurred over (2 at 60x80, 12 at 512)
 HAND_LENGTH = 0.5  # of the forearm: how far the hand reaches beyond the wrist
+LOCK_WIDTH = 0.04  # of the torso's length: half the least thickness of a lock of hair in front of the neck
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
 
@@ -186,10 +187,21 @@ def _hair(image: np.ndarray, chroma: np.ndarray, person_mask: np.ndarray, body: 
     # black top's lighter folds, the hair's colour, to the head).
     labels, _ = ndimage.label(like | (head & hair_like))
     joined = np.unique(labels[crown & hair_like & (labels > 0)])
-    # below the chin hair falls beside the neck, over or behind a shoulder, not down the neck's own
-    # column: what has the hair's colour there is a neckline's trim (a kurta's embroidered V)
+    # below the chin hair falls beside the neck, over or behind a shoulder; what has the hair's colour
+    # down the neck's own column is a neckline's trim (a kurta's embroidered V), unless it is a lock
     neck_column = (np.abs(body.columns - body.nose[0]) < NECK_COLUMN * (right[0] - left[0])) & (body.rows > body.chin)
-    return np.isin(labels, joined) & like & ~head & ~neck_column
+    return (np.isin(labels, joined) & like & ~head & ~neck_column) | _locks(like & ~head, head, body)
+
+
+def _locks(like: np.ndarray, head: np.ndarray, body: _Body) -> np.ndarray:
+    """Locks of hair fallen in front of the neck or a shoulder: the hair-coloured pixels below the
+    chin that are thick (an opening by LOCK_WIDTH torso lengths keeps them) and hang from the head,
+    wherever they fall, the neck's column too. A neckline's trim is a thin line: it does not pass."""
+    radius = max(1, round(LOCK_WIDTH * body.torso))
+    thick = ndimage.binary_opening(like, iterations=radius)
+    labels, _ = ndimage.label(thick)
+    hanging = thick & ndimage.binary_dilation(head, iterations=radius)
+    return np.isin(labels, np.unique(labels[hanging & (labels > 0)]))
 
 
 def find_garments(image: np.ndarray, person: Person) -> Garments:

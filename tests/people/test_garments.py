@@ -153,6 +153,23 @@ def test_a_skin_coloured_dress_keeps_its_skirt_and_leaves_the_arms():
         assert garments.skin[int(round(y)), int(round(x))] or not found[int(round(y)), int(round(x))]
 
 
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+def test_a_lock_of_hair_in_front_of_a_dress_neckline_is_hair(factor):
+    """Her dark hair falls in front of her beige dress's neckline, in the neck's column, where a
+    kurta's dark trim is not hair: it was painted as the dress. Thick and hanging from the head, it
+    is hair; the dress keeps none of the dark pixels there."""
+    image = photo("59895") if factor == 1 else _enlarged("59895", factor)
+    person = find_person(image)
+    garments = find_garments(image, person)
+    rows = np.indices(garments.head.shape)[0]
+    chin = person.point("nose")[1] + 0.6 * (person.neck[1] - person.point("nose")[1])
+    dark = (image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) < 60) & (person.mask > 0.5) & \
+        (rows > chin) & (rows < person.neck[1] + 0.3 * (hips_row(person) - person.neck[1]))
+    assert dark.sum() > 10 * factor ** 2
+    assert garments.region(garments.main)[dark].mean() < 0.05 and garments.head[dark].mean() > 0.9
+
+
 def _enlarged(key: str, factor: int = 4) -> np.ndarray:
     """A catalogue photo as `stylize` and the drape see it: enlarged (bicubic)."""
     small = photo(key)
