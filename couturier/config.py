@@ -47,6 +47,10 @@ class DataConfig:
     vary_wording: bool = option(True, "text2image: describe a third of the images by their attribute columns "
                                 "alone and a third by their free text alone, so short and unseen phrasings "
                                 "land near the same looks")
+    reader_names: str = option("auto", "text2image: product-name tables the prompt reader also learns from "
+                               "(productDisplayName with baseColour, articleType and gender; tables joined by id): "
+                               "'auto' (the CSV tables in the catalogue's folder and its sub-folders), 'none', or "
+                               "comma-separated paths")
 
 
 @dataclass(frozen=True)

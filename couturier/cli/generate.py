@@ -183,24 +183,13 @@ def fit_reader(run, tables) -> None:
 
 def _named_rows(tables) -> list[dict]:
     """Rows with productDisplayName and the three look values, from one table or two joined by id."""
-    import csv
-
+    from couturier.data.catalogue import product_names
     from couturier.text2image.reader import COLUMNS
 
-    read = []
     for table in tables:
-        path = Path(table)
-        if not path.is_file():
+        if not Path(table).is_file():
             raise ConfigError(f"{table} does not exist; pass a CSV of product names", field="names")
-        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
-            read.append(list(csv.DictReader(fh)))
-    by_id: dict[str, dict] = {}
-    for rows in read:
-        for row in rows:
-            if row.get("id"):
-                by_id.setdefault(row["id"], {}).update({k: v for k, v in row.items() if k and v})
-    merged = list(by_id.values()) if by_id else [row for rows in read for row in rows]
-    usable = [row for row in merged if row.get("productDisplayName") and all(row.get(c) for c in COLUMNS)]
+    usable = product_names([Path(t) for t in tables], COLUMNS)
     if not usable:
         raise ConfigError("no row has a productDisplayName and baseColour, articleType and gender; pass a table with "
                           "them, or the names and the values as two tables with an id column", field="names")

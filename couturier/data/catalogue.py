@@ -111,6 +111,36 @@ def _parse_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+NAME_COLUMN = "productDisplayName"
+
+
+def name_tables(data: str | Path) -> list[Path]:
+    """The CSV tables in a catalogue's folder and its sub-folders: a shop's whole product list
+    often sits beside the photos it shares (fashion-products keeps its 44k names in source_csv/)."""
+    folder = Path(data) if Path(data).is_dir() else Path(data).parent
+    return sorted(folder.glob("*.csv")) + sorted(folder.glob("*/*.csv"))
+
+
+def product_names(tables: list[Path], columns: tuple[str, ...], skip_unreadable: bool = False) -> list[dict[str, str]]:
+    """Rows with a product name (NAME_COLUMN) and a value in each of `columns`, from `tables` joined
+    by their id column (a table of names and a table of values make one), or as they are when no
+    table has an id. With `skip_unreadable`, a table that is not UTF-8 CSV is left out."""
+    read = []
+    for table in tables:
+        try:
+            read.append(read_table(table))
+        except DataError:
+            if not skip_unreadable:
+                raise
+    by_id: dict[str, dict[str, str]] = {}
+    for rows in read:
+        for row in rows:
+            if row.get("id"):
+                by_id.setdefault(row["id"], {}).update({k: v for k, v in row.items() if k and v})
+    merged = list(by_id.values()) if by_id else [row for rows in read for row in rows]
+    return [row for row in merged if row.get(NAME_COLUMN) and all(row.get(c) for c in columns)]
+
+
 def _resolve_layout(data: Path) -> tuple[Path, Path]:
     """(table file, image folder) for a file or one of the folder layouts."""
     if data.is_file():

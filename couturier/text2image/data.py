@@ -1,13 +1,15 @@
 """A catalogue as training data: images with their descriptions' embeddings as the condition."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import torch
 
 from couturier.config import Config, DataConfig
 from couturier.data import ImageDataset
-from couturier.data.catalogue import Catalogue, load_catalogue, vary_wording
+from couturier.data.catalogue import Catalogue, load_catalogue, name_tables, product_names, vary_wording
+from couturier.data.fashion_mnist import DataError
 from couturier.text2image.encoders import TextEncoder, build_text_encoder
 
 
@@ -32,3 +34,27 @@ def text_dataset(cfg: Config, log: Callable[[str], None] = print,
     if cfg.data.channels == 1:
         images = images.float().mean(dim=1, keepdim=True).round().to(torch.uint8)
     return ImageDataset(images, embeddings, (), 0, tuple(texts)), encoder, catalogue.attributes
+
+
+LOOK_COLUMNS = ("baseColour", "articleType", "gender")
+
+
+def reader_names(data: DataConfig, log: Callable[[str], None] = print) -> list[dict[str, str]]:
+    """The product names the prompt reader also learns from (data.reader_names): rows with a
+    productDisplayName and the three look values. 'auto' reads the tables beside the catalogue and
+    leaves out any it cannot read; named tables must exist and be readable."""
+    if data.reader_names == "none" or data.dataset == "fashion-mnist":
+        return []
+    if data.reader_names == "auto":
+        tables = name_tables(data.dataset) if Path(data.dataset).exists() else []
+        rows = product_names(tables, LOOK_COLUMNS, skip_unreadable=True)
+    else:
+        tables = [Path(name.strip()) for name in data.reader_names.split(",") if name.strip()]
+        missing = [str(t) for t in tables if not t.is_file()]
+        if missing:
+            raise DataError(f"data.reader_names: {', '.join(missing)} does not exist; name CSV tables of product "
+                            "names, or 'auto' or 'none'", field="data.reader_names")
+        rows = product_names(tables, LOOK_COLUMNS)
+    if rows:
+        log(f"prompt reader: also learns {len(rows):,} product names from {len(tables)} table(s)")
+    return rows

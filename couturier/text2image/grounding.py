@@ -63,11 +63,12 @@ CONFIDENCE_TEMPERATURE = {"baseColour": 1.6, "articleType": 1.6, "gender": 1.35}
 
 
 def catalogue_looks(columns: dict[str, list[str]], embeddings: np.ndarray | None = None, encoder=None,
-                    log=None) -> dict | None:
+                    log=None, product_rows: Sequence[dict] = ()) -> dict | None:
     """The looks a catalogue has and how often, for checkpoint meta; None without look columns.
     With the embeddings of the catalogue's texts (one per row), also a reader: with the `encoder`
-    that made them, the calibrated one of text2image/reader.py (its own texts and paraphrases of its
-    looks); without, a logistic regression on the texts alone (`fit_reader`)."""
+    that made them, the calibrated one of text2image/reader.py (its own texts, paraphrases of its
+    looks and any `product_rows`: a larger table's product names with their values); without, a
+    logistic regression on the texts alone (`fit_reader`)."""
     names = [c for c in LOOK_COLUMNS if c in columns]
     if not names:
         return None
@@ -80,7 +81,7 @@ def catalogue_looks(columns: dict[str, list[str]], embeddings: np.ndarray | None
     if encoder is not None and len(names) == len(LOOK_COLUMNS):
         from couturier.text2image.reader import fit_catalogue_reader
 
-        reader = fit_catalogue_reader(embeddings, columns, looks, encoder, log=log)
+        reader = fit_catalogue_reader(embeddings, columns, looks, encoder, product_rows, log=log)
     else:
         reader = fit_reader(embeddings, columns)
     return {**looks, "reader": reader} if reader else looks

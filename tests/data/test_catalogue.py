@@ -92,3 +92,22 @@ def test_real_catalogue_slice_is_cached(tmp_path, monkeypatch):
     again = load_catalogue(tmp_path / "slice.csv", 32, image_dir=str(SHARED / "images"), progress=False)
     assert np.array_equal(first.images, again.images) and first.texts == again.texts
 
+
+
+def test_product_names_join_a_table_of_names_and_a_table_of_values_by_id(tmp_path):
+    """A shop's names in one table and their values in another (fashion-products' source_csv/):
+    one row each, with the name and the values; rows lacking either are left out."""
+    from couturier.data.catalogue import name_tables, product_names
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "names.csv").write_text("id,productDisplayName,\n1,Acme Red Frock,\n2,Acme Blue Tee,\n3,,\n")
+    (tmp_path / "source" / "values.csv").write_text("id,baseColour,articleType,gender\n1,Red,Dresses,Women\n"
+                                                    "2,Blue,Tshirts,\n3,Black,Shirts,Men\n")
+    (tmp_path / "source" / "latin1.csv").write_bytes("id,productDisplayName\n4,Caf\xe9 Shirt\n".encode("latin-1"))
+    tables = name_tables(tmp_path)
+    assert [t.name for t in tables] == ["latin1.csv", "names.csv", "values.csv"]
+    rows = product_names(tables, ("baseColour", "articleType", "gender"), skip_unreadable=True)
+    assert rows == [{"id": "1", "productDisplayName": "Acme Red Frock", "baseColour": "Red",
+                     "articleType": "Dresses", "gender": "Women"}]
+    with pytest.raises(DataError, match="not UTF-8"):
+        product_names(tables, ("baseColour",))

@@ -96,15 +96,17 @@ class TextToImage(GAN):
         """Fit the encoder on the catalogue's descriptions (or a given dataset's texts) and make
         their embeddings the labels. TF-IDF fitting is deterministic, so a resumed run gets the same."""
         columns: dict[str, list[str]] = {}
+        product_rows: list[dict[str, str]] = []
         if dataset is None:
-            from couturier.text2image.data import text_dataset
+            from couturier.text2image.data import reader_names, text_dataset
 
             dataset, encoder, columns = text_dataset(cfg, log)
+            product_rows = reader_names(cfg.data, log)
         else:
             encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.captions)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.captions)))
         start = time.perf_counter()
-        looks = catalogue_looks(columns, dataset.labels.numpy(), encoder, log)
+        looks = catalogue_looks(columns, dataset.labels.numpy(), encoder, log, product_rows)
         if looks and "reader" in looks:
             log(f"prompt reader: fitted in {time.perf_counter() - start:.0f} s")
         attributes = attribute_vocabulary(columns) if cfg.model.options.attribute_weight > 0 else {}

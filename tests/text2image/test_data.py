@@ -1,0 +1,52 @@
+"""text2image/data.py: a catalogue as text-to-image training data, and the product names its reader learns."""
+import csv
+import shutil
+
+import pytest
+from conftest import tiny_config
+
+from couturier.config import DataConfig
+from couturier.data.fashion_mnist import DataError
+from couturier.text2image.data import reader_names
+from couturier.text2image.models.text2image import TextToImage
+
+
+def _with_names(catalogue, folder):
+    """A copy of the tiny catalogue with a shop's product names beside it (source/names.csv, by id)."""
+    copy = shutil.copytree(catalogue, folder)
+    (copy / "source").mkdir()
+    with (catalogue / "styles.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    with (copy / "source" / "names.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["id", "productDisplayName"])
+        writer.writeheader()
+        writer.writerows({"id": r["id"], "productDisplayName": f"Acme {r['gender']} {r['baseColour']} {r['articleType']}"}
+                         for r in rows)
+    return copy
+
+
+def _reader_lines(copy, reader_names_value: str) -> list[str]:
+    lines: list[str] = []
+    cfg = tiny_config("text2image", data={"dataset": str(copy), "resolution": 32, "channels": 3,
+                                          "reader_names": reader_names_value})
+    model, _ = TextToImage.prepare(cfg, log=lines.append)
+    assert "reader" in model.looks
+    return [line for line in lines if line.startswith("prompt reader")]
+
+
+def test_training_reads_the_product_names_beside_the_catalogue(catalogue, tmp_path, monkeypatch):
+    """'auto' (the default): the tables in the catalogue's folder, joined by id, teach the reader their
+    names; 'none' leaves them out."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    copy = _with_names(catalogue, tmp_path / "catalogue")
+    auto, none = _reader_lines(copy, "auto"), _reader_lines(copy, "none")
+    assert "prompt reader: also learns 48 product names from 2 table(s)" in auto
+    assert not any("also learns" in line for line in none)
+    fitted = [int(line.split(", ")[1].split()[0]) for lines in (auto, none) for line in lines if "names and" in line]
+    assert fitted[0] == fitted[1] + 48  # the same paraphrases, and the names
+
+
+def test_named_reader_tables_must_exist(tmp_path):
+    with pytest.raises(DataError, match="missing.csv does not exist"):
+        reader_names(DataConfig(dataset=str(tmp_path), reader_names=f"{tmp_path}/missing.csv"))
+    assert reader_names(DataConfig(dataset=str(tmp_path / "nowhere"))) == []  # 'auto' with nothing beside it
