@@ -114,11 +114,22 @@ def _parse_rows(path: Path) -> list[dict[str, str]]:
 NAME_COLUMN = "productDisplayName"
 
 
-def name_tables(data: str | Path) -> list[Path]:
-    """The CSV tables in a catalogue's folder and its sub-folders: a shop's whole product list
-    often sits beside the photos it shares (fashion-products keeps its 44k names in source_csv/)."""
+def name_tables(data: str | Path, columns: tuple[str, ...]) -> list[Path]:
+    """The CSV tables in a catalogue's folder and its sub-folders whose header has an id column
+    and a product name or one of `columns`: a shop's whole product list often sits beside the
+    photos it shares (fashion-products keeps its 44k names in source_csv/). Only headers are read
+    here, so other tables in the folder cost nothing."""
     folder = Path(data) if Path(data).is_dir() else Path(data).parent
-    return sorted(folder.glob("*.csv")) + sorted(folder.glob("*/*.csv"))
+    found = []
+    for table in sorted(folder.glob("*.csv")) + sorted(folder.glob("*/*.csv")):
+        try:
+            with table.open(encoding="utf-8-sig", newline="") as fh:
+                header = next(csv.reader(fh), [])
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue
+        if "id" in header and ({NAME_COLUMN, *columns} & set(header)):
+            found.append(table)
+    return found
 
 
 def product_names(tables: list[Path], columns: tuple[str, ...], skip_unreadable: bool = False) -> list[dict[str, str]]:

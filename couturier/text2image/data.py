@@ -46,7 +46,7 @@ def reader_names(data: DataConfig, log: Callable[[str], None] = print) -> list[d
     if data.reader_names == "none" or data.dataset == "fashion-mnist":
         return []
     if data.reader_names == "auto":
-        tables = name_tables(data.dataset) if Path(data.dataset).exists() else []
+        tables = name_tables(data.dataset, LOOK_COLUMNS) if Path(data.dataset).exists() else []
         rows = product_names(tables, LOOK_COLUMNS, skip_unreadable=True)
     else:
         tables = [Path(name.strip()) for name in data.reader_names.split(",") if name.strip()]

@@ -104,10 +104,12 @@ def test_product_names_join_a_table_of_names_and_a_table_of_values_by_id(tmp_pat
     (tmp_path / "source" / "values.csv").write_text("id,baseColour,articleType,gender\n1,Red,Dresses,Women\n"
                                                     "2,Blue,Tshirts,\n3,Black,Shirts,Men\n")
     (tmp_path / "source" / "latin1.csv").write_bytes("id,productDisplayName\n4,Caf\xe9 Shirt\n".encode("latin-1"))
-    tables = name_tables(tmp_path)
-    assert [t.name for t in tables] == ["latin1.csv", "names.csv", "values.csv"]
-    rows = product_names(tables, ("baseColour", "articleType", "gender"), skip_unreadable=True)
+    (tmp_path / "scores.csv").write_text("run,fid\na,30\n")  # no id, no names or values: not read
+    looks = ("baseColour", "articleType", "gender")
+    tables = name_tables(tmp_path, looks)
+    assert [t.name for t in tables] == ["names.csv", "values.csv"]  # and not the table that is not UTF-8
+    rows = product_names([tmp_path / "source" / "latin1.csv", *tables], looks, skip_unreadable=True)
     assert rows == [{"id": "1", "productDisplayName": "Acme Red Frock", "baseColour": "Red",
                      "articleType": "Dresses", "gender": "Women"}]
     with pytest.raises(DataError, match="not UTF-8"):
-        product_names(tables, ("baseColour",))
+        product_names([tmp_path / "source" / "latin1.csv", *tables], looks)
