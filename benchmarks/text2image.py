@@ -5,7 +5,9 @@
     python benchmarks/text2image.py --minutes 10 --encoders sentence --sizes 64 --model projected-text2image
 
 1. Splits ../shared/data/fashion-products 90/10 (seed 0) and writes the training split's table
-   into runs/bench/t2i/ (the images are read from ../shared, never copied).
+   into runs/bench/t2i/ (the images are read from ../shared, never copied), and the whole
+   catalogue's 44k product names less the held-out split's, for the prompt reader (as `couturier
+   train` reads the names beside the catalogue).
 2. Trains the attribute classifier (colour, article type, gender) on the training split.
 3. Trains one text2image GAN per (encoder, size) for the same budget of training time.
 4. Judges each: attribute match for descriptions seen in training, for held-out products'
@@ -29,7 +31,7 @@ import numpy as np
 import torch
 
 from couturier.config import load_config_file, merge
-from couturier.data.catalogue import Catalogue, load_catalogue, vary_wording
+from couturier.data.catalogue import Catalogue, load_catalogue, name_tables, product_names, vary_wording
 from couturier.data.images import save_grid
 from couturier.fileio import write_text
 from couturier.metrics.attributes import AttributeJudge, match_rates, train_attribute_judge
@@ -76,6 +78,21 @@ def write_training_table(keys: list[str], root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_reader_names(held_out: list[str], root: Path) -> Path:
+    """The whole catalogue's product names with their values (source_csv/, as `couturier train`
+    finds them beside the catalogue), less the held-out split's: its descriptions are judged."""
+    looks = ("baseColour", "articleType", "gender")
+    excluded = set(held_out)
+    rows = [row for row in product_names(name_tables(SHARED, looks), looks, skip_unreadable=True)
+            if row["id"] not in excluded]
+    path = root / "names.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["id", "productDisplayName", *looks], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -213,9 +230,9 @@ def hand_written() -> dict[str, list[dict]]:
     return {half: [r for r in rows if r["split"] == half] for half in ("tune", "held-out")}
 
 
-def planned_runs(args, root: Path, table: Path) -> list[tuple[Path, dict]]:
+def planned_runs(args, root: Path, table: Path, names: Path) -> list[tuple[Path, dict]]:
     """(run folder, config layer) for each run: one per config file given, else one per (size, encoder)."""
-    data = {"dataset": str(table), "image_dir": str(SHARED / "images")}
+    data = {"dataset": str(table), "image_dir": str(SHARED / "images"), "reader_names": str(names)}
     train = {"steps": None, "threads": args.threads, "sample_every": 250, "checkpoint_every": 500}
     if args.configs:
         runs = []
@@ -277,6 +294,7 @@ def main() -> None:
     catalogue = load_catalogue(SHARED, 64)
     train_ids, held_ids = split(len(catalogue.texts))
     table = write_training_table([catalogue.keys[i] for i in train_ids], root)
+    names = write_reader_names([catalogue.keys[i] for i in held_ids], root)
     attrs = {a: np.asarray(catalogue.attributes[a]) for a in JUDGED}
 
     judge_path = root / "attributes.safetensors"
@@ -312,7 +330,7 @@ def main() -> None:
     print(f"prompts: {', '.join(f'{k} {len(v[0])}' for k, v in prompt_sets.items())}; e.g. {para[0][0]!r}")
 
     earlier = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
-    for run, layer in planned_runs(args, root, table):
+    for run, layer in planned_runs(args, root, table, names):
         if not args.judge_only:
             Trainer(build_config(layer), run).fit()
         for spread in spreads:
