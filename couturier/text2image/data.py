@@ -11,6 +11,7 @@ from couturier.data import ImageDataset
 from couturier.data.catalogue import Catalogue, load_catalogue, name_tables, product_names, vary_wording
 from couturier.data.fashion_mnist import DataError
 from couturier.text2image.encoders import TextEncoder, build_text_encoder
+from couturier.text2image.reader import COLUMNS as LOOK_COLUMNS
 
 
 def catalogue_texts(data: DataConfig, progress: bool = True) -> tuple[Catalogue, list[str]]:
@@ -35,8 +36,6 @@ def text_dataset(cfg: Config, log: Callable[[str], None] = print,
         images = images.float().mean(dim=1, keepdim=True).round().to(torch.uint8)
     return ImageDataset(images, embeddings, (), 0, tuple(texts)), encoder, catalogue.attributes
 
-
-LOOK_COLUMNS = ("baseColour", "articleType", "gender")
 
 
 def reader_names(data: DataConfig, log: Callable[[str], None] = print) -> list[dict[str, str]]:
