@@ -54,6 +54,10 @@ def reader_names(data: DataConfig, log: Callable[[str], None] = print) -> list[d
             raise DataError(f"data.reader_names: {', '.join(missing)} does not exist; name CSV tables of product "
                             "names, or 'auto' or 'none'", field="data.reader_names")
         rows = product_names(tables, LOOK_COLUMNS)
+        if not rows:
+            raise DataError(f"data.reader_names: no row of {data.reader_names} has a productDisplayName and "
+                            f"{', '.join(LOOK_COLUMNS)}; name such tables (two may be joined by an id column)",
+                            field="data.reader_names")
     if rows:
         log(f"prompt reader: also learns {len(rows):,} product names from {len(tables)} table(s)")
     return rows

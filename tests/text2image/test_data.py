@@ -20,8 +20,8 @@ def _with_names(catalogue, folder):
     with (copy / "source" / "names.csv").open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=["id", "productDisplayName"])
         writer.writeheader()
-        writer.writerows({"id": r["id"], "productDisplayName": f"Acme {r['gender']} {r['baseColour']} {r['articleType']}"}
-                         for r in rows)
+        writer.writerows({"id": r["id"], "productDisplayName": f"Acme {r['gender']} {r['baseColour']} "
+                                                              f"{r['articleType']}"} for r in rows)
     return copy
 
 
@@ -49,4 +49,7 @@ def test_training_reads_the_product_names_beside_the_catalogue(catalogue, tmp_pa
 def test_named_reader_tables_must_exist(tmp_path):
     with pytest.raises(DataError, match="missing.csv does not exist"):
         reader_names(DataConfig(dataset=str(tmp_path), reader_names=f"{tmp_path}/missing.csv"))
+    (tmp_path / "scores.csv").write_text("id,fid\n1,30\n")
+    with pytest.raises(DataError, match="no row of .*scores.csv has a productDisplayName"):
+        reader_names(DataConfig(dataset=str(tmp_path), reader_names=str(tmp_path / "scores.csv")))
     assert reader_names(DataConfig(dataset=str(tmp_path / "nowhere"))) == []  # 'auto' with nothing beside it

@@ -100,8 +100,8 @@ class TextToImage(GAN):
         if dataset is None:
             from couturier.text2image.data import reader_names, text_dataset
 
+            product_rows = reader_names(cfg.data, log)  # first: a named table that is missing fails at once
             dataset, encoder, columns = text_dataset(cfg, log)
-            product_rows = reader_names(cfg.data, log)
         else:
             encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.captions)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.captions)))
