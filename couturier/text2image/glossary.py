@@ -6,14 +6,20 @@ WordNet 3.0 is American and from 2006: its "trainer" is a coach and a flight sim
 no "wellies", "bum bag" or "kecks", so a shopper's "trainers as dark as coal" names no article and
 the sentence encoder guesses (a belt). breame (Apache-2.0, pure Python) ships the tables Wikipedia keeps of terms used
 in one English only, each with its definition.
-A `Lexicon` reads a definition's words as it reads a prompt's, one step weaker, for a term with
-no worn sense of its own, and `PromptGrounder` says the term to the sentence encoder with its
+The fashion trade's own words (fashion_terms.tsv: "kicks", "trackies", "henley", "bum bag") are
+in neither: written here by hand, each with its meaning in shop words, because no packaged
+thesaurus holds a trade's slang. A `Lexicon` reads a definition's words as it reads a prompt's, one
+step weaker, for a term with no worn sense of its own (a trade term always: its trade sense is the
+one a shopper means), and `PromptGrounder` says the term to the sentence encoder with its
 definition beside it.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
+
+TRADE_TERMS = Path(__file__).with_name("fashion_terms.tsv")
 
 # Definitions are prose: "(UK: vest, q.v.)" and "US:" name the other country's word, which a
 # reading should follow; "e.g." inside a clause lists kinds ("footwear, e.g. sandals") and is kept,
@@ -23,21 +29,34 @@ EXAMPLE_OF_USE = re.compile(r"(?:^|(?<=[.;]))\s*e\.g\.[^.;]*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
+def trade_terms() -> dict[str, str]:
+    """The fashion trade's terms (lower case, words spaced) -> their meaning in shop words."""
+    found = {}
+    for line in TRADE_TERMS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, meaning = line.split("\t")
+            found[" ".join(term.lower().split())] = meaning.strip()  # hyphens kept, as a prompt's words keep them
+    return found
+
+
+@lru_cache(maxsize=1)
 def definitions() -> dict[str, tuple[str, ...]]:
-    """Term (lower case, words spaced) -> its definitions; empty without breame (the text extra).
-    Only the terms of one English: breame's table of words whose meaning differs holds everyday
-    words ("shade", "boot") whose every sense it lists, and WordNet already has their worn ones."""
+    """Term (lower case, words spaced) -> its definitions: the trade's terms, and without breame
+    (the text extra) nothing more. Only the terms of one English: breame's table of words whose
+    meaning differs holds everyday words ("shade", "boot") whose every sense it lists, and WordNet
+    already has their worn ones."""
+    trade = {term: (meaning,) for term, meaning in trade_terms().items()}
     try:
         from breame.data.american_terms_constants import AMERICAN_ENGLISH_ONLY_TERMS
         from breame.data.british_terms_constants import BRITISH_ENGLISH_ONLY_TERMS
     except ImportError:
-        return {}
+        return trade
     found: dict[str, list[str]] = {}
     for table in (BRITISH_ENGLISH_ONLY_TERMS, AMERICAN_ENGLISH_ONLY_TERMS):
         for term, text in table.items():
             if isinstance(text, str):
                 found.setdefault(_term(term), []).append(text)
-    return {term: tuple(texts) for term, texts in found.items() if term}
+    return {**{term: tuple(texts) for term, texts in found.items() if term}, **trade}
 
 
 def _term(term: str) -> str:

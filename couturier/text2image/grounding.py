@@ -226,11 +226,13 @@ class PromptGrounder:
     def read(self, prompts: Sequence[str]) -> list[Reading]:
         """One reading per prompt; a prompt repeated (an evaluation cycles its prompts) is read once."""
         unique = list(dict.fromkeys(prompts))
-        worded = [without_detail_colours(prompt, self._colour_words) for prompt in unique]  # wording.py
+        plain = [without_detail_colours(prompt, self._colour_words) for prompt in unique]  # wording.py
+        worded = plain
         if self.lexicon is not None:  # a word of one English that WordNet lacks, said with its definition
-            worded = [self.lexicon.glossed(text) for text in worded]
-        known = [self.literal(text) for text in worded]
-        conflicts = [self.conflicting(text) if self.calibrated else set() for text in worded]
+            worded = [self.lexicon.glossed(text) for text in plain]
+        # what the user named word for word, not what a definition beside a word names
+        known = [self.literal(text) for text in plain]
+        conflicts = [self.conflicting(text) if self.calibrated else set() for text in plain]
         # two values named in a column: the reader weighs them, and says how sure it is
         known = [{c: v for c, v in found.items() if c not in torn} for found, torn in zip(known, conflicts)]
         readings = {prompt: Reading(prompt, prompt, {}) for prompt in unique}

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from couturier.errors import TextEncoderError
-from couturier.text2image.glossary import definitions, naming_parts
+from couturier.text2image.glossary import definitions, naming_parts, trade_terms
 from couturier.text2image.wording import asides
 
 DEFAULT_ROOT = Path("/usr/share/wordnet")  # Debian's wordnet-base
@@ -203,6 +203,7 @@ class Lexicon:
         self.value_words = {column: {value: self._value_words(column, value) for value in names}
                             for column, names in values.items()}
         self.glossary = definitions()  # glossary.py: the words of one English that WordNet lacks
+        self.trade = trade_terms()  # and the fashion trade's, whose meaning wins over WordNet's
 
     def _head(self, value: str) -> str:
         """The value's head noun, singular: "Sports Shoes" -> "shoe"; "Tshirts" -> "tshirt"."""
@@ -253,31 +254,52 @@ class Lexicon:
 
     def glossed(self, prompt: str) -> str:
         """The prompt with what its glossary words mean beside them, for the sentence encoder:
-        "trainers" -> "trainers (training shoes, athletic shoes, sneakers)"; only definitions that
-        name worn things, only for words with no worn sense of their own."""
+        "trainers" -> "trainers (sports shoes, sneakers)"; only definitions that name worn things,
+        only for words with no worn sense of their own, unless the trade names the thing so."""
         column = DOMAIN_COLUMNS[0]
         if column not in self.value_words:
             return prompt
-        for phrase in self.phrases(prompt):
-            parts = [part for part in self._definitions(phrase) if any(self.is_worn(word, column)
-                                                                       for word in self.phrases(part))]
-            if parts and not self.is_worn(phrase, column):
-                said = re.search(r"\b" + r"[\s-]+".join(phrase.split("_")) + r"\b", prompt, re.IGNORECASE)
+        phrases = self.phrases(prompt)
+        for i, phrase in enumerate(phrases):
+            trade = self.trade_term(phrases, i)
+            if self._term(phrase) in self.trade and not trade:
+                continue  # it describes the garment named next ("a puffer jacket")
+            parts = [part for part in self._definitions(phrase) if trade or any(self.is_worn(word, column)
+                                                                                for word in self.phrases(part))]
+            if parts and (trade or not self.is_worn(phrase, column)):
+                said = re.search(r"\b" + r"[\s-]+".join(re.split(r"[_-]", phrase)) + r"\b", prompt, re.IGNORECASE)
                 if said:
                     prompt = f"{prompt[:said.end()]} ({', '.join(parts)}){prompt[said.end():]}"
         return prompt
 
-    def _definitions(self, phrase: str) -> list[str]:
+    def trade_term(self, phrases: list[str], i: int) -> bool:
+        """Whether phrase i is the trade's name for the thing: a trade term not said before another
+        garment word, where it describes that garment ("a puffer jacket", "bikini briefs")."""
+        if self._term(phrases[i]) not in self.trade:
+            return False
+        following = phrases[i + 1] if i + 1 < len(phrases) else ""
+        column = DOMAIN_COLUMNS[0]
+        return not (following and (self.is_worn(following, column) or self._term(following) in self.trade))
+
+    def _term(self, phrase: str) -> str | None:
+        """The glossary's entry for a phrase (plurals to their singular), or None."""
         term = phrase.replace("_", " ")
-        texts = next((self.glossary[t] for t in (term, term.removesuffix("s"), term.removesuffix("es"))
-                      if t in self.glossary), ())
-        return [part for text in texts for part in naming_parts(text)]
+        return next((t for t in (term, term.removesuffix("s"), term.removesuffix("es")) if t in self.glossary), None)
+
+    def _definitions(self, phrase: str) -> list[str]:
+        term = self._term(phrase)
+        return [part for text in (self.glossary[term] if term else ()) for part in naming_parts(text)]
 
     def defined(self, phrase: str, column: str) -> dict[str, int]:
         """What a phrase with no worn sense names through its definitions (glossary.py), one step
         further than its definitions' worn words do; empty when the glossary lacks it."""
         steps: dict[str, int] = {}
         for part in self._definitions(phrase):
+            for name in part.split(",") if self._term(phrase) in self.trade else ():
+                # the trade's meaning is said in shop words: a value's own name ("track pants") is that value
+                words = name.split()
+                head = next(iter(self.wordnet.lemmas(words[-1])), words[-1].removesuffix("s")) if words else ""
+                steps[squash(" ".join(words[:-1]) + squash(head))] = 0
             for word in self.phrases(part):
                 if self.is_worn(word, column):
                     for found, hop in self.wordnet.related(word, self.lexfiles[column], domain=True).items():
@@ -289,7 +311,9 @@ class Lexicon:
         colour word is no article: "white trainers" are not whites (flannel trousers); nor is what
         the garment is for or lacks, where another word names the garment ("a belt for trousers")."""
         phrases = self.phrases(prompt)
-        meant = {(phrase, column): self._steps(phrase, column) for phrase in phrases for column in self.value_words}
+        trade = {phrase for i, phrase in enumerate(phrases) if self.trade_term(phrases, i)}
+        meant = {(phrase, column): self._steps(phrase, column, phrase in trade)
+                 for phrase in phrases for column in self.value_words}
         colours = {p for p in phrases for c in COLOUR_COLUMNS if c in self.value_words
                    and max(self._strengths(meant[p, c], c).values(), default=0.0) >= 1.0}
         aside = asides(phrases)
@@ -309,11 +333,11 @@ class Lexicon:
             named[column] = self._strengths(steps, column)
         return named
 
-    def _steps(self, phrase: str, column: str) -> dict[str, int]:
+    def _steps(self, phrase: str, column: str, trade: bool = False) -> dict[str, int]:
         """The words a phrase means in a column's senses, with their steps (`WordNet.related`); a
-        phrase with no worn sense is read through its definitions where the glossary has it."""
+        phrase with no worn sense, or a `trade` term, is read through its glossary definitions."""
         domain = column in DOMAIN_COLUMNS
-        defined = self.defined(phrase, column) if domain and not self.is_worn(phrase, column) else {}
+        defined = self.defined(phrase, column) if domain and (trade or not self.is_worn(phrase, column)) else {}
         return defined or self.wordnet.related(phrase, self.lexfiles[column], domain=domain)
 
     def _strengths(self, steps: dict[str, int], column: str) -> dict[str, float]:

@@ -1,9 +1,10 @@
-"""Words of one English read through their definitions (breame's tables), and what the lexicon and
-the reading make of them with the real WordNet."""
+"""Words of one English read through their definitions (breame's tables), the fashion trade's own
+words through their meaning in shop words (fashion_terms.tsv), and what the lexicon and the
+reading make of them with the real WordNet."""
 import pytest
 
 from couturier.text2image.encoders import build_text_encoder
-from couturier.text2image.glossary import definitions, naming_parts
+from couturier.text2image.glossary import definitions, naming_parts, trade_terms
 from couturier.text2image.grounding import PromptGrounder, catalogue_looks
 from couturier.text2image.lexicon import Lexicon, load_wordnet
 
@@ -22,20 +23,19 @@ def test_a_definition_is_cut_where_it_stops_naming_and_starts_describing():
 
 def test_the_glossary_holds_terms_of_one_english_only():
     glossary = definitions()
-    assert any("shoe" in text for text in glossary["trainers"])  # British
-    assert any("bag" in text for text in glossary["fanny pack"])  # American
+    assert any("hat" in text for text in glossary["bowler"])  # British
+    assert any("garment" in text for text in glossary["coveralls"])  # American
     assert "shade" not in glossary  # an everyday word whose meanings merely differ: WordNet has it
 
 
 @needs_wordnet
 def test_a_word_wordnet_lacks_names_what_its_definition_names():
     lexicon = Lexicon(wordnet, VALUES)
-    trainers = lexicon.named("white trainers")["articleType"]
-    assert trainers["Casual Shoes"] == trainers["Sports Shoes"] > 0  # "training shoes, athletic shoes"
-    assert "Belts" not in trainers and "Trousers" not in trainers
+    kecks = lexicon.named("black kecks")["articleType"]
+    assert kecks == {"Trousers": 0.5}  # "trousers or underpants": one step weaker than "trousers"
     # a colour word is no article: WordNet's "whites" are flannel trousers
     assert "Trousers" not in lexicon.named("white socks")["articleType"]
-    assert lexicon.glossed("white trainers for her").startswith("white trainers (training shoes, athletic shoes")
+    assert lexicon.glossed("black kecks for him") == "black kecks (trousers or underpants) for him"
     assert lexicon.glossed("a white shirt") == "a white shirt"  # WordNet's own words are left as they are
 
 
@@ -57,3 +57,40 @@ def test_a_sentence_showing_the_word_in_use_is_no_part_of_its_definition():
     parts = naming_parts("(informal) man, fellow. e.g. Terry is a top bloke. Also common in Australia.")
     assert "man, fellow" in parts and not any("top" in part for part in parts)
     assert naming_parts("footwear, e.g. sandals") == ["footwear, sandals"]  # kinds listed inside a clause stay
+
+
+def test_the_trade_terms_are_said_in_shop_words():
+    terms = trade_terms()
+    assert terms["trackies"] == "track pants" and terms["hi-tops"].endswith("casual shoes")
+    assert definitions()["trainers"] == (terms["trainers"],)  # the trade's meaning, not breame's, is read
+
+
+@needs_wordnet
+def test_a_trade_term_names_the_value_its_meaning_names_even_where_wordnet_has_an_older_sense():
+    lexicon = Lexicon(wordnet, {**VALUES, "articleType": VALUES["articleType"] + ["Track Pants", "Briefs"]})
+    trackies = lexicon.named("navy trackies")["articleType"]
+    assert max(trackies, key=trackies.get) == "Track Pants" and trackies["Track Pants"] == 1.0
+    knickers = lexicon.named("pink knickers")["articleType"]  # WordNet's first: knickerbockers, trousers
+    assert max(knickers, key=knickers.get) == "Briefs"
+    kicks = lexicon.named("white kicks")["articleType"]  # WordNet's: a blow with the foot
+    assert kicks["Casual Shoes"] > kicks["Sports Shoes"]
+    assert lexicon.glossed("navy trackies for him") == "navy trackies (track pants) for him"
+
+
+@needs_wordnet
+def test_a_trade_term_before_a_garment_word_describes_that_garment():
+    lexicon = Lexicon(wordnet, VALUES)
+    assert lexicon.glossed("a puffer jacket") == "a puffer jacket"  # a jacket, not "a puffer (jacket) jacket"
+    assert lexicon.glossed("a black puffer") == "a black puffer (jacket)"
+    assert lexicon.named("a polo shirt")["articleType"]["Tshirts"] == 1.0  # the trade's polo is a t-shirt
+
+
+@needs_wordnet
+def test_a_definition_beside_a_word_is_not_read_as_the_users_own_words():
+    """"kicks (sneakers, casual shoes)" holds a value word for word; the reading still weighs it, so it
+    reads a look with a confidence rather than taking the definition as the user's literal words."""
+    articles = ["Casual Shoes", "Sports Shoes", "Belts"] * 2
+    columns = {"baseColour": ["White"] * 6, "articleType": articles, "gender": ["Men", "Women"] * 3}
+    encoder = build_text_encoder("tfidf").fit([f"White {a} for Men" for a in articles])
+    [reading] = PromptGrounder(catalogue_looks(columns), encoder).read(["white kicks for men"])
+    assert reading.text == "White Casual Shoes for Men"
