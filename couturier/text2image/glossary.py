@@ -15,9 +15,12 @@ definition beside it.
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from couturier.errors import TextEncoderError
 
 TRADE_TERMS = Path(__file__).with_name("fashion_terms.tsv")
 
@@ -28,35 +31,53 @@ LABELS = re.compile(r"\b(?:uk|us|usu|esp|q\.v|e\.g|i\.e|cf|n|v|pl|also|similar)\
 EXAMPLE_OF_USE = re.compile(r"(?:^|(?<=[.;]))\s*e\.g\.[^.;]*", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
 def trade_terms() -> dict[str, str]:
-    """The fashion trade's terms (lower case, words spaced) -> their meaning in shop words."""
+    """The fashion trade's terms (lower case, words spaced) -> their meaning in shop words: the
+    built-in table, then a brand's own (COUTURIER_TRADE_TERMS: TSV files, os.pathsep between them)."""
+    return _trade_terms(os.environ.get("COUTURIER_TRADE_TERMS", ""))
+
+
+@lru_cache(maxsize=4)
+def _trade_terms(own: str) -> dict[str, str]:
     found = {}
-    for line in TRADE_TERMS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            term, meaning = line.split("\t")
-            found[" ".join(term.lower().split())] = meaning.strip()  # hyphens kept, as a prompt's words keep them
+    for path in [TRADE_TERMS, *(Path(p) for p in own.split(os.pathsep) if p)]:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TextEncoderError(f"COUTURIER_TRADE_TERMS names {path}, which cannot be read ({type(exc).__name__}); "
+                                   "point it at a UTF-8 TSV of term<TAB>meaning lines", field="COUTURIER_TRADE_TERMS")
+        for number, line in enumerate(lines, 1):
+            if line.strip() and not line.startswith("#"):
+                term, tab, meaning = line.partition("\t")
+                if not (tab and term.strip() and meaning.strip()):
+                    raise TextEncoderError(f"{path} line {number} is not term<TAB>meaning: {line[:60]!r}; write the "
+                                           "term, a tab, then what it is in shop words", field="COUTURIER_TRADE_TERMS")
+                found[" ".join(term.lower().split())] = meaning.strip()  # hyphens kept, as a prompt's words keep them
     return found
 
 
-@lru_cache(maxsize=1)
 def definitions() -> dict[str, tuple[str, ...]]:
-    """Term (lower case, words spaced) -> its definitions: the trade's terms, and without breame
-    (the text extra) nothing more. Only the terms of one English: breame's table of words whose
+    """Term (lower case, words spaced) -> its definitions: the trade's terms (their meaning wins),
+    and breame's where the `text` extra is installed."""
+    return {**_one_english(), **{term: (meaning,) for term, meaning in trade_terms().items()}}
+
+
+@lru_cache(maxsize=1)
+def _one_english() -> dict[str, tuple[str, ...]]:
+    """breame's terms; empty without it. Only the terms of one English: breame's table of words whose
     meaning differs holds everyday words ("shade", "boot") whose every sense it lists, and WordNet
     already has their worn ones."""
-    trade = {term: (meaning,) for term, meaning in trade_terms().items()}
     try:
         from breame.data.american_terms_constants import AMERICAN_ENGLISH_ONLY_TERMS
         from breame.data.british_terms_constants import BRITISH_ENGLISH_ONLY_TERMS
     except ImportError:
-        return trade
+        return {}
     found: dict[str, list[str]] = {}
     for table in (BRITISH_ENGLISH_ONLY_TERMS, AMERICAN_ENGLISH_ONLY_TERMS):
         for term, text in table.items():
             if isinstance(text, str):
                 found.setdefault(_term(term), []).append(text)
-    return {**{term: tuple(texts) for term, texts in found.items() if term}, **trade}
+    return {term: tuple(texts) for term, texts in found.items() if term}
 
 
 def _term(term: str) -> str:

@@ -274,12 +274,14 @@ class Lexicon:
 
     def trade_term(self, phrases: list[str], i: int) -> bool:
         """Whether phrase i is the trade's name for the thing: a trade term not said before another
-        garment word, where it describes that garment ("a puffer jacket", "bikini briefs")."""
+        garment word, where it describes that garment ("a puffer jacket", "bikini briefs"), nor
+        saying what another garment is for ("shorts for runners")."""
         if self._term(phrases[i]) not in self.trade:
             return False
-        following = phrases[i + 1] if i + 1 < len(phrases) else ""
         column = DOMAIN_COLUMNS[0]
-        return not (following and (self.is_worn(following, column) or self._term(following) in self.trade))
+        garments = {j for j, phrase in enumerate(phrases) if j != i and (self.is_worn(phrase, column)
+                                                                          or self._term(phrase) in self.trade)}
+        return i + 1 not in garments and not (i in asides(phrases) and garments - asides(phrases))
 
     def _term(self, phrase: str) -> str | None:
         """The glossary's entry for a phrase (plurals to their singular), or None."""

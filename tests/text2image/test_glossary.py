@@ -3,6 +3,8 @@ words through their meaning in shop words (fashion_terms.tsv), and what the lexi
 reading make of them with the real WordNet."""
 import pytest
 
+from couturier.errors import TextEncoderError
+
 from couturier.text2image.encoders import build_text_encoder
 from couturier.text2image.glossary import definitions, naming_parts, trade_terms
 from couturier.text2image.grounding import PromptGrounder, catalogue_looks
@@ -83,6 +85,8 @@ def test_a_trade_term_before_a_garment_word_describes_that_garment():
     assert lexicon.glossed("a puffer jacket") == "a puffer jacket"  # a jacket, not "a puffer (jacket) jacket"
     assert lexicon.glossed("a black puffer") == "a black puffer (jacket)"
     assert lexicon.named("a polo shirt")["articleType"]["Tshirts"] == 1.0  # the trade's polo is a t-shirt
+    assert lexicon.glossed("socks for my trainers") == "socks for my trainers"  # what the socks are for
+    assert lexicon.glossed("trainers for my son").startswith("trainers (sports shoes")
 
 
 @needs_wordnet
@@ -94,3 +98,24 @@ def test_a_definition_beside_a_word_is_not_read_as_the_users_own_words():
     encoder = build_text_encoder("tfidf").fit([f"White {a} for Men" for a in articles])
     [reading] = PromptGrounder(catalogue_looks(columns), encoder).read(["white kicks for men"])
     assert reading.text == "White Casual Shoes for Men"
+
+
+@needs_wordnet
+def test_a_brand_adds_its_own_words(tmp_path, monkeypatch):
+    own = tmp_path / "house.tsv"
+    own.write_text("# our names\naria\twrap dress\n", encoding="utf-8")
+    monkeypatch.setenv("COUTURIER_TRADE_TERMS", str(own))
+    assert trade_terms()["aria"] == "wrap dress" and "trackies" in trade_terms()  # added to the built-in terms
+    lexicon = Lexicon(wordnet, {**VALUES, "articleType": VALUES["articleType"] + ["Dresses"]})
+    assert lexicon.glossed("a red aria") == "a red aria (wrap dress)"
+
+
+def test_a_trade_table_that_is_not_term_tab_meaning_is_a_one_line_error(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("aria wrap dress\n", encoding="utf-8")
+    monkeypatch.setenv("COUTURIER_TRADE_TERMS", str(bad))
+    with pytest.raises(TextEncoderError, match="line 1 is not term<TAB>meaning"):
+        trade_terms()
+    monkeypatch.setenv("COUTURIER_TRADE_TERMS", str(tmp_path / "missing.tsv"))
+    with pytest.raises(TextEncoderError, match="cannot be read"):
+        trade_terms()
