@@ -50,9 +50,12 @@ class GAN:
 
     # ----- building ------------------------------------------------------------------------
     @classmethod
-    def prepare(cls, cfg: Config, dataset: ImageDataset | None = None,
-                log: Callable[[str], None] = print) -> tuple["GAN", ImageDataset]:
-        """The model for its training data, and that data (loaded from cfg.data unless given)."""
+    def prepare(cls, cfg: Config, dataset: ImageDataset | None = None, log: Callable[[str], None] = print,
+                saved: dict | None = None, main: bool = True) -> tuple["GAN", ImageDataset]:
+        """The model for its training data, and that data (loaded from cfg.data unless given).
+        `saved`: the meta of the checkpoint a resumed run starts from, whose model may reuse what it
+        made at the run's start; `main`: whether this process saves the run (the other ranks of a
+        distributed run may skip what only the checkpoints need)."""
         if dataset is None:
             dataset = load_dataset(cfg.data)
             if dataset.skipped:

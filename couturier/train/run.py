@@ -73,3 +73,13 @@ def resumed_config(run_dir: str | Path) -> dict:
 
 def has_checkpoint(run_dir: str | Path) -> bool:
     return bool(list_checkpoints(Path(run_dir) / "checkpoints"))
+
+
+def saved_meta(run_dir: str | Path) -> dict | None:
+    """The meta of the run's newest checkpoint, or None (none yet, or unreadable: the resume that
+    follows falls back to an older one and says so)."""
+    found = list_checkpoints(Path(run_dir) / "checkpoints")
+    try:
+        return read_meta(found[-1]) if found else None
+    except CheckpointError:
+        return None

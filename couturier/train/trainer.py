@@ -30,7 +30,7 @@ from couturier.noise import Noise
 from couturier.train.folder import RunFolder
 from couturier.train.judging import Judging
 from couturier.train.logging import LogWindow, MetricsLog, progress_bar
-from couturier.train.run import has_checkpoint, native_bfloat16_cpu, pick_device, resolve_diffaugment
+from couturier.train.run import has_checkpoint, native_bfloat16_cpu, pick_device, resolve_diffaugment, saved_meta
 from couturier.train.state import restore_training, training_checkpoint
 from couturier.train.stopping import GracefulStop, StopNow, signal_of
 
@@ -97,7 +97,8 @@ class Trainer:
             torch.set_num_threads(t.threads)
         torch.manual_seed(t.seed)
         # the model decides what it is conditioned on, and so how its data is read and labelled
-        self.model, self.dataset = get_model(cfg.model.name).prepare(cfg, dataset, self.log)
+        saved = saved_meta(self.run_dir) if resume else None
+        self.model, self.dataset = get_model(cfg.model.name).prepare(cfg, dataset, self.log, saved, self.main)
         self.class_names = self.dataset.class_names
         if monitor is not None and self.main:
             self.monitor = monitor.create(cfg, self.dataset, self.model)

@@ -53,3 +53,20 @@ def test_named_reader_tables_must_exist(tmp_path):
     with pytest.raises(DataError, match="no row of .*scores.csv has a productDisplayName"):
         reader_names(DataConfig(dataset=str(tmp_path), reader_names=str(tmp_path / "scores.csv")))
     assert reader_names(DataConfig(dataset=str(tmp_path / "nowhere"))) == []  # 'auto' with nothing beside it
+
+
+def test_the_reader_is_fitted_once_per_run(catalogue, tmp_path, monkeypatch):
+    """A resumed run reuses the reader its checkpoint saved (for the same looks), and a distributed
+    run's other ranks, which save nothing, fit none; a catalogue whose looks changed is read anew."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cfg = tiny_config("text2image", data={"dataset": str(catalogue), "resolution": 32, "channels": 3})
+    first, _ = TextToImage.prepare(cfg, log=lambda line: None)
+    lines: list[str] = []
+    saved = {"looks": {**first.looks, "reader": {"marker": "the saved one"}}}
+    resumed, _ = TextToImage.prepare(cfg, log=lines.append, saved=saved)
+    assert resumed.looks["reader"] == {"marker": "the saved one"} and "prompt reader: the one the run saved" in lines
+    other_rank, _ = TextToImage.prepare(cfg, log=lambda line: None, main=False)
+    assert other_rank.looks["values"] == first.looks["values"] and "reader" not in other_rank.looks
+    changed = {"looks": {**saved["looks"], "counts": [n + 1 for n in first.looks["counts"]]}}
+    refitted, _ = TextToImage.prepare(cfg, log=lambda line: None, saved=changed)
+    assert refitted.looks["reader"] == first.looks["reader"]  # fitted again, as the first time

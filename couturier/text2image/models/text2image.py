@@ -91,10 +91,12 @@ class TextToImage(GAN):
         self._grounder: PromptGrounder | None = None
 
     @classmethod
-    def prepare(cls, cfg: Config, dataset: ImageDataset | None = None,
-                log: Callable[[str], None] = print) -> tuple["TextToImage", ImageDataset]:
+    def prepare(cls, cfg: Config, dataset: ImageDataset | None = None, log: Callable[[str], None] = print,
+                saved: dict | None = None, main: bool = True) -> tuple["TextToImage", ImageDataset]:
         """Fit the encoder on the catalogue's descriptions (or a given dataset's texts) and make
-        their embeddings the labels. TF-IDF fitting is deterministic, so a resumed run gets the same."""
+        their embeddings the labels. TF-IDF fitting is deterministic, so a resumed run gets the same.
+        The prompt reader is fitted once per run: a resumed run reuses the one it saved (for the same
+        looks), and a distributed run's other ranks, which save nothing, fit none."""
         columns: dict[str, list[str]] = {}
         product_rows: list[dict[str, str]] = []
         if dataset is None:
@@ -106,9 +108,15 @@ class TextToImage(GAN):
             encoder = build_text_encoder(cfg.model.options.text_encoder).fit(dataset.captions)
             dataset = dataclasses.replace(dataset, labels=encoder.encode(list(dataset.captions)))
         start = time.perf_counter()
-        looks = catalogue_looks(columns, dataset.labels.numpy(), encoder, log, product_rows)
-        if looks and "reader" in looks:
-            log(f"prompt reader: fitted in {time.perf_counter() - start:.0f} s")
+        looks = catalogue_looks(columns)
+        earlier = (saved or {}).get("looks") or {}
+        if looks and earlier.get("reader") and all(earlier.get(k) == looks[k] for k in ("values", "counts")):
+            looks = {**looks, "reader": earlier["reader"]}
+            log("prompt reader: the one the run saved")
+        elif looks and main:
+            looks = catalogue_looks(columns, dataset.labels.numpy(), encoder, log, product_rows)
+            if "reader" in looks:
+                log(f"prompt reader: fitted in {time.perf_counter() - start:.0f} s")
         attributes = attribute_vocabulary(columns) if cfg.model.options.attribute_weight > 0 else {}
         if attributes:  # the ids ride after the embedding in each training condition
             ids = attribute_ids(columns, attributes).to(dataset.labels.dtype)
