@@ -9,6 +9,8 @@ industry's lightness weight (kL = 2, CIE 116): a garment colour is named by its 
 lightness, so "forest green" is a green, not a black. coloraide (kept, pure Python) does the colour
 science. The catalogue's values get their colour from the same dictionaries ("Navy Blue" by its
 name, "Coffee Brown" by its last word); values no dictionary holds ("Multi", "Skin") are never named.
+Things the dictionaries lack ("conker", "ink", "army fatigues") have their colour's name in
+colour_things.tsv and count where the words say they are a colour ("the colour of a conker").
 
 `couturier.text2image.grounding` adds these strengths to its reading of the colour column.
 """
@@ -17,11 +19,19 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from pathlib import Path
 
 # The xkcd survey's one-word names that shade a colour rather than name one ("dark blue" is a
 # name as a pair; "dark" alone is not a colour a garment is catalogued by).
 SHADES = frozenset({"dark", "pale", "royal", "bland", "drab"})
 LONGEST_NAME = 3  # words; "light sky blue" and the like
+THINGS = Path(__file__).with_name("colour_things.tsv")
+COLOUR_NOUNS = frozenset({"colour", "color", "coloured", "colored", "colours", "colors", "shade", "shades", "tone",
+                          "tones", "hue", "hues", "tint"})
+ARTICLES = frozenset({"a", "an", "the", "some"})
+# shoppers' and stock lists' shorthand for colours, read wherever it is written ("blk tee mens")
+SHORTHAND = {"blk": "black", "wht": "white", "nvy": "navy", "gry": "grey", "brn": "brown", "grn": "green",
+             "pnk": "pink", "prpl": "purple", "ylw": "yellow", "slvr": "silver", "gld": "gold", "mrn": "maroon"}
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +43,31 @@ def colour_dictionary() -> dict[str, str]:
     names = {name.lower(): value.lower() for name, value in CSS4_COLORS.items()}
     names.update({name.removeprefix("xkcd:"): value for name, value in XKCD_COLORS.items()})
     return {name: value for name, value in names.items() if name not in SHADES}
+
+
+@lru_cache(maxsize=1)
+def colour_things() -> dict[str, str]:
+    """Thing -> the name of its colour in the dictionary (colour_things.tsv): what the colour
+    dictionaries lack, written by hand, as no packaged list says what colour a conker is."""
+    found = {}
+    for line in THINGS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            thing, colour = line.split("\t")
+            found[thing.strip()] = colour.strip()
+    return found
+
+
+def said_as_colour(words: list[str], i: int, size: int) -> bool:
+    """Whether words[i: i + size] are said as a colour: "ink coloured", "a conker shade", "the colour
+    of (a) conker", "as dark as coal"; not "a coat for the snow"."""
+    if i + size < len(words) and words[i + size] in COLOUR_NOUNS:
+        return True
+    j = i - 1
+    while j >= 0 and words[j] in ARTICLES:
+        j -= 1
+    colour_of = j >= 1 and words[j] == "of" and words[j - 1] in COLOUR_NOUNS
+    as_as = j >= 2 and words[j] == "as" and words[j - 2] == "as"  # "as dark as", "as white as"
+    return colour_of or as_as
 
 
 def _words(text: str) -> list[str]:
@@ -61,11 +96,15 @@ class ColourNames:
                 self.values[value] = Color(found)
 
     def names(self, prompt: str) -> list[str]:
-        """The dictionary's colour names in the prompt, longest first at each word ("sky blue", not "sky")."""
-        dictionary, words, found, i = colour_dictionary(), _words(prompt), [], 0
+        """The dictionary's colour names in the prompt, longest first at each word ("sky blue", not "sky");
+        a thing said as a colour ("the colour of turmeric") gives its colour's name (`colour_things`)."""
+        dictionary, things, words, found, i = colour_dictionary(), colour_things(), _words(prompt), [], 0
         while i < len(words):
             for size in range(min(LONGEST_NAME, len(words) - i), 0, -1):
                 name = " ".join(words[i: i + size])
+                if name in things and said_as_colour(words, i, size) or name in SHORTHAND:
+                    found.append(things.get(name) or SHORTHAND[name])
+                    break
                 if name in dictionary and name not in self.ignored:
                     found.append(name)
                     break

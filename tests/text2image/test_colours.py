@@ -1,6 +1,6 @@
 """Colour words read by the colour they name (couturier.text2image.colours), and grounding that uses them.
 The words are development words (tests/text2image/synonyms.py), never the benchmark's paraphrases."""
-from couturier.text2image.colours import ColourNames, colour_dictionary
+from couturier.text2image.colours import ColourNames, colour_dictionary, colour_things
 from couturier.text2image.encoders import build_text_encoder
 from couturier.text2image.grounding import COLOUR_SPREAD, PromptGrounder, catalogue_looks
 
@@ -51,3 +51,22 @@ def test_grounding_reads_a_colour_only_a_colour_dictionary_knows():
     [blind], [other] = blind_reader.read(["a pumpkin shirt"]), blind_reader.read(["a walnut shirt"])
     assert blind.inferred == other.inferred  # without the dictionaries neither colour word is known...
     assert blind.text.startswith("pumpkin ") and other.text.startswith("walnut ")  # ...so both go to G as written
+
+
+def test_a_thing_said_as_a_colour_names_its_colour():
+    """Things the colour dictionaries lack (colour_things.tsv) are colours where the words say so."""
+    names = ColourNames(VALUES, COLOUR_SPREAD)
+    assert nearest(names, "a belt the colour of a conker") == "Brown"
+    assert nearest(names, "a coat as dark as coal") == "Black"
+    assert nearest(names, "ink-coloured jeans") == "Navy Blue"
+    assert nearest(names, "a parka in a fatigues shade") == "Olive"
+    assert names.named("a belt for the conker season") == {}  # a conker, not a colour
+
+
+def test_every_thing_names_a_colour_the_dictionaries_hold():
+    assert colour_things() and all(colour in colour_dictionary() for colour in colour_things().values())
+
+
+def test_colour_shorthand_is_read_anywhere():
+    names = ColourNames(VALUES, COLOUR_SPREAD)
+    assert nearest(names, "blk tee mens") == "Black" and nearest(names, "nvy polo") == "Navy Blue"
