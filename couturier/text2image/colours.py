@@ -29,9 +29,6 @@ THINGS = Path(__file__).with_name("colour_things.tsv")
 COLOUR_NOUNS = frozenset({"colour", "color", "coloured", "colored", "colours", "colors", "shade", "shades", "tone",
                           "tones", "hue", "hues", "tint"})
 ARTICLES = frozenset({"a", "an", "the", "some"})
-# shoppers' and stock lists' shorthand for colours, read wherever it is written ("blk tee mens")
-SHORTHAND = {"blk": "black", "wht": "white", "nvy": "navy", "gry": "grey", "brn": "brown", "grn": "green",
-             "pnk": "pink", "prpl": "purple", "ylw": "yellow", "slvr": "silver", "gld": "gold", "mrn": "maroon"}
 
 
 @lru_cache(maxsize=1)
@@ -45,15 +42,24 @@ def colour_dictionary() -> dict[str, str]:
     return {name: value for name, value in names.items() if name not in SHADES}
 
 
-@lru_cache(maxsize=1)
 def colour_things() -> dict[str, str]:
     """Thing -> the name of its colour in the dictionary (colour_things.tsv): what the colour
     dictionaries lack, written by hand, as no packaged list says what colour a conker is."""
+    return {thing: colour for thing, (colour, _) in _things().items()}
+
+
+def colour_finishes() -> frozenset[str]:
+    """The things that are colours wherever they are written: metal and stone finishes, shorthand."""
+    return frozenset(thing for thing, (_, anywhere) in _things().items() if anywhere)
+
+
+@lru_cache(maxsize=1)
+def _things() -> dict[str, tuple[str, bool]]:
     found = {}
     for line in THINGS.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            thing, colour = line.split("\t")
-            found[thing.strip()] = colour.strip()
+            thing, colour, *where = line.split("\t")
+            found[thing.strip()] = (colour.strip(), where == ["anywhere"])
     return found
 
 
@@ -98,12 +104,13 @@ class ColourNames:
     def names(self, prompt: str) -> list[str]:
         """The dictionary's colour names in the prompt, longest first at each word ("sky blue", not "sky");
         a thing said as a colour ("the colour of turmeric") gives its colour's name (`colour_things`)."""
-        dictionary, things, words, found, i = colour_dictionary(), colour_things(), _words(prompt), [], 0
+        dictionary, words, found, i = colour_dictionary(), _words(prompt), [], 0
+        things, anywhere = colour_things(), colour_finishes()
         while i < len(words):
             for size in range(min(LONGEST_NAME, len(words) - i), 0, -1):
                 name = " ".join(words[i: i + size])
-                if name in things and said_as_colour(words, i, size) or name in SHORTHAND:
-                    found.append(things.get(name) or SHORTHAND[name])
+                if name in things and (name in anywhere or said_as_colour(words, i, size)):
+                    found.append(things[name])
                     break
                 if name in dictionary and name not in self.ignored:
                     found.append(name)

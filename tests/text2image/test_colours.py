@@ -67,6 +67,7 @@ def test_every_thing_names_a_colour_the_dictionaries_hold():
     assert colour_things() and all(colour in colour_dictionary() for colour in colour_things().values())
 
 
-def test_colour_shorthand_is_read_anywhere():
+def test_finishes_and_shorthand_are_colours_wherever_they_are_written():
     names = ColourNames(VALUES, COLOUR_SPREAD)
     assert nearest(names, "blk tee mens") == "Black" and nearest(names, "nvy polo") == "Navy Blue"
+    assert nearest(names, "a pewter watch") == "Grey" and nearest(names, "an onyx ring") == "Black"
