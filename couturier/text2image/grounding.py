@@ -39,7 +39,7 @@ from couturier.text2image.colours import ColourNames
 from couturier.text2image.lexicon import Lexicon, load_wordnet
 from couturier.text2image.reading import Reading
 from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment,
-                                         without_detail_colours)
+                                         wearer, without_detail_colours)
 
 LOOK_COLUMNS = ("baseColour", "articleType", "gender")  # what a look is, in catalogue order
 PRIOR_WEIGHT = 0.02  # cosine units per log-count; chosen on the development synonyms (tests/text)
@@ -395,6 +395,9 @@ class PromptGrounder:
                 yield column, {v: LEXICON_WEIGHT * s for v, s in strengths.items()}
         if self.colour_names is not None:
             yield LOOK_COLUMNS[0], {v: COLOUR_WEIGHT * s for v, s in self.colour_names.named(prompt).items()}
+        if LOOK_COLUMNS[2] in self.values:  # kin and a child's age: who wears it (wording.py)
+            worn_by = wearer(prompt, self.values[LOOK_COLUMNS[2]])
+            yield LOOK_COLUMNS[2], {v: LEXICON_WEIGHT * s for v, s in worn_by.items()}
 
     def _best(self, scores: np.ndarray, known: dict[str, str]) -> tuple[str, ...]:
         allowed = np.ones(len(self.looks), dtype=bool)

@@ -8,6 +8,9 @@
   "a belt for trousers" is a belt, "loafers without a heel" are no heels.
 - An age ("for a seven year old", "aged 6", "a 10-year-old") says who wears it, which the gender
   column reads; its words describe nothing G draws, so they are no detail of the garment.
+- Who wears it, said by kin ("my nan", "grandad", "my nephew") or by a child's age or stage ("a
+  seven-year-old", "a toddler"), names the gender column (`wearer`): kin by their sex and age; a
+  child as a boy or a girl alike, the garment then telling which (a dress: a girl's).
 - A gender the words do not say is the one the garment implies: the catalogue's own share of each
   gender among the looks of that article type (heels and cocktail dresses are women's), add-one
   smoothed so that a rare pairing stays possible.
@@ -23,10 +26,26 @@ import numpy as np
 from scipy.special import log_softmax
 
 DETAIL = " with "  # what introduces a detail of the garment
-NUMBER_WORDS = frozenset(("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                          "fifteen sixteen seventeen eighteen nineteen twenty").split())
+NUMBERS = {word: n for n, word in enumerate(("one two three four five six seven eight nine ten eleven twelve "
+                                             "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                             "twenty").split(), 1)}
+NUMBER_WORDS = frozenset(NUMBERS)
 AGE_UNITS = frozenset("year years yr yrs month months week weeks old aged age ages".split())
 COLUMNS = ("baseColour", "articleType", "gender")
+# kin by the catalogue's genders; WordNet files them under kinship, never under man or woman
+KIN = {"Men": "dad daddy father grandad granddad grandpa grandfather grandpops husband hubby uncle boyfriend "
+              "fiance stepdad stepfather godfather brother bro",
+       "Women": "mum mom mam mummy mommy mother nan nana nanna gran granny grandma grandmother wife wifey missus "
+                "aunt auntie aunty girlfriend fiancee stepmum stepmom stepmother godmother sister sis",
+       "Boys": "nephew godson grandson stepson schoolboy",
+       "Girls": "niece goddaughter granddaughter stepdaughter schoolgirl"}
+WEARER_WORDS = {word: gender for gender, words in KIN.items() for word in words.split()}
+CHILD_WORDS = frozenset("toddler toddlers tot tots tween tweens kid kids kiddie kiddies child children infant "
+                        "infants preschooler youngster youngsters".split())
+CHILD_AGE = 14  # years: up to this age a wearer is a boy or a girl
+# a child names a boy and a girl each this strongly: below a word's own naming of one (1), so the
+# garment's implied gender (a dress: a girl's) still weighs in
+CHILD_STRENGTH = 0.75
 
 
 def without_detail_colours(prompt: str, colours: Callable[[str], list[str]]) -> str:
@@ -65,6 +84,27 @@ def asides(words: Sequence[str]) -> set[int]:
             if j < len(words):
                 out.add(j)
     return out
+
+
+def wearer(prompt: str, genders: Collection[str]) -> dict[str, float]:
+    """The catalogue's genders (of `genders`) that the words for who wears it name, with a strength
+    (at most 1): kin at full strength, a child (a child's word or an age up to CHILD_AGE) as a boy
+    and as a girl at CHILD_STRENGTH, so that the garment tells which."""
+    words = re.findall(r"[a-z0-9]+", prompt.lower())
+    found = {WEARER_WORDS[w]: 1.0 for w in words if w in WEARER_WORDS and WEARER_WORDS[w] in genders}
+    if any(w in CHILD_WORDS for w in words) or _child_age(words):
+        found.update({g: max(found.get(g, 0.0), CHILD_STRENGTH) for g in ("Boys", "Girls") if g in genders})
+    return found
+
+
+def _child_age(words: list[str]) -> bool:
+    """Whether the words give an age in years (or months) up to CHILD_AGE: "seven year old", "aged 6"."""
+    for i, word in enumerate(words):
+        years = int(word) if word.isdigit() else NUMBERS.get(word)
+        near = words[max(0, i - 1): i] + words[i + 1: i + 3]
+        if years is not None and any(w in AGE_UNITS for w in near):
+            return years <= CHILD_AGE or any(w.startswith("month") or w.startswith("week") for w in near)
+    return False
 
 
 def is_age_word(word: str) -> bool:

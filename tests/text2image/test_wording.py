@@ -4,7 +4,7 @@ import math
 from couturier.text2image.encoders import build_text_encoder
 from couturier.text2image.grounding import PromptGrounder, catalogue_looks
 from couturier.text2image.wording import (gender_given_article, implied_gender, is_age_word, names_the_garment, asides,
-                                         without_detail_colours)
+                                         wearer, without_detail_colours)
 
 COLOURS = {"navy", "white", "gold", "green"}
 
@@ -62,3 +62,24 @@ def test_an_article_is_the_garment_as_a_word_of_its_own_and_not_as_its_purpose()
 def test_what_a_garment_is_for_or_lacks_is_the_first_word_after_for_or_without_and_a_determiner():
     assert asides("a belt for my trousers".split()) == {4} and asides("shirts for men".split()) == {2}
     assert asides("loafers without a heel".split()) == {3} and asides("socks for".split()) == set()
+
+
+def test_kin_and_a_childs_age_say_who_wears_it():
+    genders = ["Men", "Women", "Boys", "Girls", "Unisex"]
+    assert wearer("a cardigan for my nan", genders) == {"Women": 1.0}
+    assert wearer("a kurta for grandad", genders) == {"Men": 1.0}
+    assert wearer("a t-shirt for my nephew", genders) == {"Boys": 1.0}
+    child = wearer("a red dress for a seven-year-old", genders)
+    assert set(child) == {"Boys", "Girls"} and child["Boys"] == child["Girls"] < 1.0  # the garment tells which
+    assert wearer("shoes aged 6", genders) == child == wearer("socks for a toddler", genders)
+    assert wearer("a coat for a 40 year old", genders) == {} and wearer("a dress for two", genders) == {}
+    assert wearer("a cardigan for my nan", ["Men", "Boys"]) == {}  # only the catalogue's own genders
+
+
+def test_a_child_by_age_is_read_as_a_boy_or_a_girl_the_garment_telling_which():
+    looks = {"baseColour": ["Red"] * 8, "articleType": ["Dresses"] * 4 + ["Shirts"] * 4,
+             "gender": ["Women", "Women", "Women", "Girls", "Men", "Men", "Men", "Boys"]}
+    encoder = build_text_encoder("tfidf").fit([f"Red {a} for {g}" for a, g in zip(looks["articleType"], looks["gender"])])
+    grounder = PromptGrounder(catalogue_looks(looks), encoder)
+    dress, shirt = grounder.read(["a red dress for a seven-year-old", "a red shirt for a seven-year-old"])
+    assert dress.text == "Red Dresses for Girls" and shirt.text == "Red Shirts for Boys"
