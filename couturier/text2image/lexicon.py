@@ -52,6 +52,7 @@ DOMAIN_DEPTH = 8  # hypernym steps searched for DOMAIN
 # "old boy" is a grown man, an alumnus)
 AGES = frozenset(f"{unit}_old" for unit in ("year", "years", "yr", "yrs", "month", "months", "week", "weeks"))
 DOMAIN_COLUMNS = ("articleType",)
+CLAUSES = frozenset({"for", "with", "without", "who", "that", "which", "to", "in", "from", "by", "and", "or"})
 COLOUR_COLUMNS = ("baseColour",)  # a word that names one of these fully is read as no article
 
 
@@ -273,20 +274,28 @@ class Lexicon:
         return prompt
 
     def trade_term(self, phrases: list[str], i: int) -> bool:
-        """Whether phrase i is the trade's name for the thing: a trade term not said before another
-        garment word, where it describes that garment ("a puffer jacket", "bikini briefs"), nor
-        saying what another garment is for ("shorts for runners")."""
+        """Whether phrase i is the trade's name for the thing: a trade term, unless a garment word after
+        it, in the same name, names the thing and the term describes it ("a puffer jacket", "U.S. Polo
+        Assn. blue shirt", "bikini briefs"), or the term says what a garment is for ("shorts for
+        runners"); a garment word in a clause after the name ("with shirt buttons", "for a school
+        uniform") names nothing, nor does one before the term ("denim cut-offs": a material)."""
         if self._term(phrases[i]) not in self.trade:
             return False
         column = DOMAIN_COLUMNS[0]
-        garments = {j for j, phrase in enumerate(phrases) if j != i and (self.is_worn(phrase, column)
-                                                                          or self._term(phrase) in self.trade)}
-        return i + 1 not in garments and not (i in asides(phrases) and garments - asides(phrases))
+        aside = asides(phrases)
+        # the garment's own name ends where a clause about it starts ("for a boy's school uniform")
+        end = next((j for j in range(i + 1, len(phrases)) if phrases[j] in CLAUSES), len(phrases))
+        garments = {j for j in range(i + 1, end) if self.is_worn(phrases[j], column)
+                    and self._term(phrases[j]) not in self.trade}
+        named = {j for j, phrase in enumerate(phrases) if j != i and j not in aside
+                 and (self.is_worn(phrase, column) or self._term(phrase) in self.trade)}
+        return not garments and not (i in aside and named)
 
     def _term(self, phrase: str) -> str | None:
         """The glossary's entry for a phrase (plurals to their singular), or None."""
-        term = phrase.replace("_", " ")
-        return next((t for t in (term, term.removesuffix("s"), term.removesuffix("es")) if t in self.glossary), None)
+        term = phrase.replace("_", " ")  # the glossaries hold plurals and singulars as the trade says them
+        return next((t for t in (term, term.removesuffix("s"), term.removesuffix("es"), term + "s")
+                     if t in self.glossary), None)
 
     def _definitions(self, phrase: str) -> list[str]:
         term = self._term(phrase)
@@ -339,7 +348,9 @@ class Lexicon:
         """The words a phrase means in a column's senses, with their steps (`WordNet.related`); a
         phrase with no worn sense, or a `trade` term, is read through its glossary definitions."""
         domain = column in DOMAIN_COLUMNS
-        defined = self.defined(phrase, column) if domain and (trade or not self.is_worn(phrase, column)) else {}
+        describing = self._term(phrase) in self.trade and not trade  # a trade term describing another garment
+        defined = self.defined(phrase, column) if domain and not describing and (
+            trade or not self.is_worn(phrase, column)) else {}
         return defined or self.wordnet.related(phrase, self.lexfiles[column], domain=domain)
 
     def _strengths(self, steps: dict[str, int], column: str) -> dict[str, float]:

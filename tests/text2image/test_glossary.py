@@ -87,6 +87,12 @@ def test_a_trade_term_before_a_garment_word_describes_that_garment():
     assert lexicon.named("a polo shirt")["articleType"]["Tshirts"] == 1.0  # the trade's polo is a t-shirt
     assert lexicon.glossed("socks for my trainers") == "socks for my trainers"  # what the socks are for
     assert lexicon.glossed("trainers for my son").startswith("trainers (sports shoes")
+    # a catalogue's own names: the garment comes last ("U.S. Polo Assn." is a brand, the shirt a shirt)
+    shirts = Lexicon(wordnet, {**VALUES, "articleType": VALUES["articleType"] + ["Shirts"]})
+    polo = shirts.named("U.S. Polo Assn. Men Navy Blue Shirt")["articleType"]
+    assert polo["Shirts"] == 1.0 and polo.get("Tshirts", 0.0) < 1.0
+    assert lexicon.glossed("U.S. Polo Assn. Men Navy Blue Shirt") == "U.S. Polo Assn. Men Navy Blue Shirt"
+    assert lexicon.glossed("denim cut-offs").startswith("denim cut-offs (shorts")  # a material before it
 
 
 @needs_wordnet
