@@ -293,9 +293,8 @@ class Lexicon:
 
     def _term(self, phrase: str) -> str | None:
         """The glossary's entry for a phrase (plurals to their singular), or None."""
-        term = phrase.replace("_", " ")  # the glossaries hold plurals and singulars as the trade says them
-        return next((t for t in (term, term.removesuffix("s"), term.removesuffix("es"), term + "s")
-                     if t in self.glossary), None)
+        term = phrase.replace("_", " ")
+        return next((t for t in (term, term.removesuffix("s"), term.removesuffix("es")) if t in self.glossary), None)
 
     def _definitions(self, phrase: str) -> list[str]:
         term = self._term(phrase)
