@@ -42,12 +42,14 @@ def colour_dictionary() -> dict[str, str]:
     return {name: value for name, value in names.items() if name not in SHADES}
 
 
+@lru_cache(maxsize=1)
 def colour_things() -> dict[str, str]:
     """Thing -> the name of its colour in the dictionary (colour_things.tsv): what the colour
     dictionaries lack, written by hand, as no packaged list says what colour a conker is."""
     return {thing: colour for thing, (colour, _) in _things().items()}
 
 
+@lru_cache(maxsize=1)
 def colour_finishes() -> frozenset[str]:
     """The things that are colours wherever they are written: metal and stone finishes, shorthand."""
     return frozenset(thing for thing, (_, anywhere) in _things().items() if anywhere)
