@@ -25,6 +25,7 @@ from scipy import ndimage
 
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
+from couturier.people.waist import find_waist
 
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
@@ -33,11 +34,7 @@ NECK_COLUMN = 0.3  # of the shoulders' width, each side of the nose: the neck's 
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
 EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel may be the garment's (soft at edges)
-THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
-CLOTHED_SHARE = 0.1  # of the body's middle in a band of rows: less, and the legs there are bare
 SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the top's colour than the lower's is a sleeve's
-WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow), in edge widths
-EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blurred over (2 at 60x80, 12 at 512)
 HAND_LENGTH = 0.5  # of the forearm: how far the hand reaches beyond the wrist
 LOCK_WIDTH = 0.04  # of the torso's length: half the least thickness of a lock of hair in front of the neck
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
@@ -216,7 +213,7 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     head |= _hair(image, chroma, person_mask, body, head)
     skin = _skin(chroma, person_mask, body, head, chest)
     clothed = person_mask & ~head & ~skin
-    waist, hem, one_piece = _waist(colour, clothed, body)
+    waist, hem, one_piece = find_waist(colour, clothed, body)
     clothed &= body.rows < hem
     upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
     sleeves = _hanging_sleeves(colour, upper, lower, body)
@@ -265,58 +262,6 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
     return skin
 
 
-def _waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float, float, bool]:
-    """(waist, hem, one piece): the row where the upper garment ends, the row where the clothes end
-    (the photo's bottom, or a dress's hem above bare legs), and whether there is no waist.
-
-    Each row's median colour over the clothed middle of the body (between the shoulders, inset). The
-    thighs' colour is the rows' below the hips (at least the photo's last three; over bare legs, the
-    hips' own rows); walking up from there, the waist is the last row still of the lower garment
-    (`_leaves_the_lower`: the thighs' colour, or shading on from the rows just below), so a print on
-    the chest, of any colour, is never reached. A walk that reaches the chest found no waist: one
-    garment (a dress, a kurta), whose hem is where, walking down, the rows leave its colour."""
-    height = clothed.shape[0]
-    left, right = body.shoulders
-    inset = 0.2 * (right[0] - left[0])
-    between = (body.columns > left[0] + inset) & (body.columns < right[0] - inset)
-    middle = clothed & between
-
-    def row_colour(r: int) -> np.ndarray | None:
-        return np.median(colour[r][middle[r]], axis=0) if middle[r].sum() >= 2 else None
-
-    def clothed_rows(first: float, last: float) -> np.ndarray | None:
-        """The middle's clothed pixels between two rows, if they are a fair share of it (a share,
-        not a count: a photo enlarged 4x has 16 times the pixels)."""
-        band = (body.rows >= first) & (body.rows < last)
-        found = middle & band
-        return found if found.sum() >= max(4, CLOTHED_SHARE * (between & band).sum()) else None
-
-    top = min(body.hips[1] + 0.3 * body.torso, height - 3)
-    thigh_band = clothed_rows(top, body.hips[1] + 0.8 * body.torso)
-    if thigh_band is None:  # bare legs below shorts or a short skirt: the lower garment is at the hips
-        top = body.hips[1]
-        thigh_band = clothed_rows(top, body.hips[1] + 0.3 * body.torso)
-    if thigh_band is None:  # no clothes below the hips to compare with: the upper garment runs on
-        return float(height), float(height), False
-    thighs = np.median(colour[thigh_band], axis=0)
-    chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
-    chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
-    walked: list[np.ndarray] = []
-    gap = max(1, round(EDGE_ROWS * body.torso))
-    for r in range(int(top) - 1, int(body.neck[1] + 0.4 * body.torso), -1):
-        here = row_colour(r)
-        if here is None:
-            continue
-        if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
-            return float(r + 1), float(height), False
-        walked.append(here)
-    for r in range(int(top), height):
-        here = row_colour(r)
-        if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
-            return float(height), float(r), True
-    return float(height), float(height), True
-
-
 def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, body: _Body) -> np.ndarray:
     """The upper garment's pixels below the waist: the waist is a row, and a long sleeve or its cuff
     hangs below it beside the hips (outside them by HIP_MARGIN), of the upper garment's colour
@@ -331,28 +276,6 @@ def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, b
     like = lower & nearer & beside
     labels, _ = ndimage.label(upper | like)
     return like & np.isin(labels, np.unique(labels[upper]))
-
-
-def _below(walked: list[np.ndarray], gap: int) -> list[np.ndarray]:
-    """The rows a row is compared with, walking up: WALKED_ROWS edge widths of them, an edge width
-    below it. Compared with the rows just below, a row in a blurred edge (12 rows of an enlarged
-    photo) shades on from them, and the walk crept through the edge into a black top."""
-    if len(walked) <= gap:
-        return walked[:1]
-    return walked[max(0, len(walked) - gap - WALKED_ROWS * gap): len(walked) - gap]
-
-
-def _leaves_the_lower(here: np.ndarray, thighs: np.ndarray, walked: list[np.ndarray], chest: np.ndarray) -> bool:
-    """Whether a row's colour, walking up, is no longer the lower garment's: far from the thighs'
-    colour and either far from the rows walked below it too (`_below`) or nearer the chest's colour.
-    Jeans darken from the thigh to the waistband by more than THIGH_DISTANCE, but gradually; a black
-    top over dark jeans is nearer the jeans' colour than that, but nearer its own chest's."""
-    if np.linalg.norm(here - thighs) <= THIGH_DISTANCE:
-        return False
-    if not walked:
-        return True
-    shading = np.linalg.norm(here - np.median(walked, axis=0)) <= THIGH_DISTANCE
-    return not shading or np.linalg.norm(here - chest) < np.linalg.norm(here - thighs)
 
 
 def _head_reach(person_mask: np.ndarray, body: _Body) -> float:

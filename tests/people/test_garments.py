@@ -216,21 +216,6 @@ def test_a_long_sleeve_hanging_below_the_waist_row_stays_the_tops():
     assert hanging.sum() > 40 and garments.upper[hanging].mean() > 0.6
 
 
-def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
-    """Faded jeans darken toward the waistband by more than THIGH_DISTANCE, a row at a time: still
-    jeans. Dark jeans under a black top are nearly its colour, but the top is nearer its chest's."""
-    from couturier.people.garments import THIGH_DISTANCE, _leaves_the_lower
-
-    faded, black_tee = np.array([130.0, 139.0, 142.0]), np.array([50.0, 41.0, 37.0])
-    waistband = np.array([102.0, 112.0, 127.0])
-    assert np.linalg.norm(waistband - faded) > THIGH_DISTANCE
-    assert not _leaves_the_lower(waistband, faded, [np.array([110.0, 124.0, 140.0])], black_tee)
-    assert _leaves_the_lower(np.array([48.0, 39.0, 33.0]), faded, [waistband], black_tee)
-    dark_jeans, black_top = np.array([54.0, 55.0, 59.0]), np.array([31.0, 31.0, 31.0])
-    shadowed = [np.array([53.0, 54.0, 60.0]), np.array([50.0, 52.0, 57.0]), np.array([39.0, 40.0, 44.0])]
-    assert _leaves_the_lower(np.array([29.0, 30.0, 30.0]), dark_jeans, shadowed, black_top)
-
-
 @needs_catalogue
 def test_a_black_t_shirt_stops_at_its_hem_above_faded_jeans():
     """The jeans' upper rows, in the shadow of the T-shirt, are darker than their thighs: they had

@@ -1,0 +1,111 @@
+"""Where the upper garment ends: the waist, found by walking up the body's middle from the thighs
+until the rows leave the lower garment's colour, and whether there is no waist at all (one piece: a
+dress, a long kurta), when the walk reaches the chest.
+
+Each row's colour is the median over the clothed middle of the body (between the shoulders, inset),
+so a hand or a sleeve at the side does not move it. The lower garment's colour is learnt where it
+surely is: the rows below the hips; walking up from there, a print on the chest, of any colour, is
+never reached. A tunic or a kurta can hang below those rows, so the walk is made again from the
+lowest clothed rows (the leggings under the kurta), and the lower waist of the two is kept.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from couturier.people.garments import _Body
+
+THIGH_DISTANCE = 40.0  # RGB distance (0-255) from the thighs' colour within which a row is still below the waist
+CLOTHED_SHARE = 0.1  # of the body's middle in a band of rows: less, and the legs there are bare
+WALKED_ROWS = 3  # rows just walked whose colour a row may shade on from (a waistband in shadow), in edge widths
+EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blurred over (2 at 60x80, 12 at 512)
+LOWEST_ROWS = 0.2  # of the torso's length: the lowest clothed rows, whose colour the second walk starts from
+KNEES = 1.0  # of the torso's length below the hips: a thigh is about as long as the torso
+COVERED_LEGS = 0.5  # of the body's middle there: less, and the lowest rows are bare legs in a garment's shadow
+
+
+def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float, float, bool]:
+    """(waist, hem, one piece): the row where the upper garment ends, the row where the clothes end
+    (the photo's bottom, or a dress's hem above bare legs), and whether there is no waist. colour:
+    float (H, W, 3) RGB; clothed: bool (H, W), the person less head, hair and skin."""
+    height = clothed.shape[0]
+    left, right = body.shoulders
+    inset = 0.2 * (right[0] - left[0])
+    between = (body.columns > left[0] + inset) & (body.columns < right[0] - inset)
+    middle = clothed & between
+
+    def clothed_rows(first: float, last: float, share: float = CLOTHED_SHARE) -> np.ndarray | None:
+        """The middle's clothed pixels between two rows, if they are a fair share of it (a share,
+        not a count: a photo enlarged 4x has 16 times the pixels)."""
+        band = (body.rows >= first) & (body.rows < last)
+        found = middle & band
+        return found if found.sum() >= max(4, share * (between & band).sum()) else None
+
+    top = min(body.hips[1] + 0.3 * body.torso, height - 3)
+    end = min(body.hips[1] + 0.8 * body.torso, height)
+    thigh_band = clothed_rows(top, end)
+    if thigh_band is None:  # bare legs below shorts or a short skirt: the lower garment is at the hips
+        top = body.hips[1]
+        thigh_band = clothed_rows(top, body.hips[1] + 0.3 * body.torso)
+    if thigh_band is None:  # no clothes below the hips to compare with: the upper garment runs on
+        return float(height), float(height), False
+    thighs = np.median(colour[thigh_band], axis=0)
+    chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
+    chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
+    stop = int(body.neck[1] + 0.4 * body.torso)
+    waist = _walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)
+    if waist is None:  # one garment: its hem is where, walking down, the rows leave its colour
+        for r in range(int(top), height):
+            if middle[r].sum() >= 2 and np.linalg.norm(np.median(colour[r][middle[r]], axis=0) - thighs) > THIGH_DISTANCE:
+                return float(height), float(r), True
+        return float(height), float(height), True
+    # a kurta or a tunic over leggings reaches into the thighs' rows and shades their colour: the
+    # leggings' own colour is that of the lowest rows, if the legs there are clothed (a dress's hem
+    # above bare legs in its shadow is not a lower garment)
+    knees = min(body.hips[1] + KNEES * body.torso, height)
+    lowest = clothed_rows(knees - LOWEST_ROWS * body.torso, knees, COVERED_LEGS) if knees > top else None
+    if lowest is not None:
+        again = _walk_up(colour, middle, np.median(colour[lowest], axis=0),
+                         int(knees - LOWEST_ROWS * body.torso) - 1, stop, chest, body)
+        waist = max(waist, again) if again is not None else waist
+    return waist, float(height), False
+
+
+def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int, stop: int,
+             chest: np.ndarray, body: _Body) -> float | None:
+    """The waist: walking up from row `start` to `stop`, the row below the first that leaves the
+    lower garment (`_leaves_the_lower`); None when no row does."""
+    walked: list[np.ndarray] = []
+    gap = max(1, round(EDGE_ROWS * body.torso))
+    for r in range(start, stop, -1):
+        if middle[r].sum() < 2:
+            continue
+        here = np.median(colour[r][middle[r]], axis=0)
+        if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
+            return float(r + 1)
+        walked.append(here)
+    return None
+
+
+def _below(walked: list[np.ndarray], gap: int) -> list[np.ndarray]:
+    """The rows a row is compared with, walking up: WALKED_ROWS edge widths of them, an edge width
+    below it. Compared with the rows just below, a row in a blurred edge (12 rows of an enlarged
+    photo) shades on from them, and the walk crept through the edge into a black top."""
+    if len(walked) <= gap:
+        return walked[:1]
+    return walked[max(0, len(walked) - gap - WALKED_ROWS * gap): len(walked) - gap]
+
+
+def _leaves_the_lower(here: np.ndarray, thighs: np.ndarray, walked: list[np.ndarray], chest: np.ndarray) -> bool:
+    """Whether a row's colour, walking up, is no longer the lower garment's: far from the thighs'
+    colour and either far from the rows walked below it too (`_below`) or nearer the chest's colour.
+    Jeans darken from the thigh to the waistband by more than THIGH_DISTANCE, but gradually; a black
+    top over dark jeans is nearer the jeans' colour than that, but nearer its own chest's."""
+    if np.linalg.norm(here - thighs) <= THIGH_DISTANCE:
+        return False
+    if not walked:
+        return True
+    shading = np.linalg.norm(here - np.median(walked, axis=0)) <= THIGH_DISTANCE
+    return not shading or np.linalg.norm(here - chest) < np.linalg.norm(here - thighs)

@@ -1,0 +1,84 @@
+"""people/waist.py: where the upper garment ends, walking up the body's middle from the legs."""
+import numpy as np
+import pytest
+from drawn_garments import CATALOGUE, drawn_mask, photo
+from PIL import Image
+
+from couturier.people import find_person
+from couturier.people.garments import _Body, find_garments
+from couturier.people.waist import THIGH_DISTANCE, _leaves_the_lower, find_waist
+
+needs_catalogue = pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+HEIGHT, WIDTH = 80, 60
+NECK, HIPS = 20, 50  # rows: a torso of 30 rows; the thighs' rows are 59 to 74, the knees at 80
+
+
+def _body() -> _Body:
+    rows, columns = np.indices((HEIGHT, WIDTH))
+    left, right = np.array([15.0, NECK]), np.array([45.0, NECK])
+    arms = [(left, left + [0, 15], left + [0, 30]), (right, right + [0, 15], right + [0, 30])]
+    return _Body(np.array([30.0, 8.0]), np.array([30.0, NECK]), np.array([30.0, HIPS]), 16.0, (left, right), [],
+                 arms, rows, columns)
+
+
+def _dressed(*bands: tuple[int, int, tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(colour, clothed): the body clothed from the neck down, in bands of rows (first, last, RGB)."""
+    colour = np.full((HEIGHT, WIDTH, 3), 255.0)
+    clothed = np.zeros((HEIGHT, WIDTH), bool)
+    clothed[NECK - 2:, 12:48] = True
+    for first, last, rgb in bands:
+        colour[first:last, 12:48] = rgb
+    return colour, clothed
+
+
+def test_a_tunics_dark_hem_band_reaching_into_the_thighs_rows_is_the_tunics():
+    """A cream tunic whose dark olive hem band hangs to row 70, over black leggings: the band fills
+    most of the thighs' rows, so their colour is the band's, and walking up from there the waist
+    was the band's top. The leggings' own colour is that of the lowest rows: the waist is the hem."""
+    colour, clothed = _dressed((NECK - 2, 58, (230, 220, 190)), (58, 70, (60, 50, 30)), (70, HEIGHT, (15, 15, 15)))
+    waist, hem, one_piece = find_waist(colour, clothed, _body())
+    assert waist == 70 and hem == HEIGHT and not one_piece
+
+
+def test_a_skirts_shadow_between_bare_legs_is_not_a_lower_garment():
+    """A white top over a red skirt to row 70, bare legs below with a dark shadow between them: the
+    shadow's few pixels are too few of the middle to be leggings, and the waist stays the skirt's."""
+    colour, clothed = _dressed((NECK - 2, 45, (240, 240, 240)), (45, 70, (180, 30, 40)), (70, HEIGHT, (40, 30, 30)))
+    clothed[70:, :28] = clothed[70:, 32:] = False  # the legs are skin: only the shadow between them is left
+    assert find_waist(colour, clothed, _body())[:2] == (45, HEIGHT)
+
+
+def test_a_dress_has_no_waist_and_ends_at_its_hem():
+    colour, clothed = _dressed((NECK - 2, 70, (90, 120, 200)))
+    clothed[70:] = False  # bare legs
+    assert find_waist(colour, clothed, _body()) == (HEIGHT, HEIGHT, True)
+
+
+def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
+    """Faded jeans darken toward the waistband by more than THIGH_DISTANCE, a row at a time: still
+    jeans. Dark jeans under a black top are nearly its colour, but the top is nearer its chest's."""
+    faded, black_tee = np.array([130.0, 139.0, 142.0]), np.array([50.0, 41.0, 37.0])
+    waistband = np.array([102.0, 112.0, 127.0])
+    assert np.linalg.norm(waistband - faded) > THIGH_DISTANCE
+    assert not _leaves_the_lower(waistband, faded, [np.array([110.0, 124.0, 140.0])], black_tee)
+    assert _leaves_the_lower(np.array([48.0, 39.0, 33.0]), faded, [waistband], black_tee)
+    dark_jeans, black_top = np.array([54.0, 55.0, 59.0]), np.array([31.0, 31.0, 31.0])
+    shadowed = [np.array([53.0, 54.0, 60.0]), np.array([50.0, 52.0, 57.0]), np.array([39.0, 40.0, 44.0])]
+    assert _leaves_the_lower(np.array([29.0, 30.0, 30.0]), dark_jeans, shadowed, black_top)
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+def test_a_printed_tunics_dark_hem_over_grey_leggings_is_the_tunics(factor):
+    """The catalogue's tunic with a black and cream printed hem band over grey leggings: the band
+    had gone to the leggings, and `stylize` left it unpainted."""
+    image = photo("46287")
+    size = (image.shape[1] * factor, image.shape[0] * factor)
+    image = np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BICUBIC))
+    person = find_person(image)
+    garments = find_garments(image, person)
+    drawn = np.asarray(Image.fromarray(drawn_mask("46287")).resize(size, Image.Resampling.NEAREST))
+    hips = (person.point("left_hip")[1] + person.point("right_hip")[1]) / 2
+    band = drawn & (np.indices(drawn.shape)[0] > hips + 0.3 * (hips - person.neck[1]))  # the tunic below the hips
+    assert band.sum() > 30 * factor ** 2
+    assert garments.upper[band].mean() > 0.85 and garments.lower[band].mean() < 0.1
