@@ -22,11 +22,12 @@ COLOUR_RULES_SET = ("1529", "2095", "2126", "2555", "7410", "1163", "2711")
 # looking at where they failed; the other worn outlines were only measured, never looked at.
 TUNED_ON = ("1529", "2095", "2126", "2555", "7410", "2033", "57160", "8492", "5187", "18746", "24375", "41786",
             "32566",  # 32566 drawn fresh, looked at on 2026-12-05: its shorts were the top's
-            "59895")  # looked at on 2026-12-05: a lock of her hair in front of the neckline was the dress
+            "59895",  # looked at on 2026-12-05: a lock of her hair in front of the neckline was the dress
+            "46287", "54574")  # looked at on 2026-12-05 and 06: tunics whose dark hem bands went to the leggings
 
 # Drawn on 2026-12-05, after the edge snap (people/edges.py) was chosen looking at the misses of all
 # the earlier outlines: photos nobody had looked at the garment rules' output on, measured, not tuned on.
-FRESH = ("10359", "12627", "19697", "32595", "30864", "47675", "46287")
+FRESH = ("10359", "12627", "19697", "32595", "30864", "47675")  # and 46287, since looked at and tuned on
 
 
 def worn() -> list[str]:
