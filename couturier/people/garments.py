@@ -4,7 +4,8 @@ split at the waist into the upper and the lower garment, or whole as a dress.
 The pose network gives the person (mask) and the body (keypoints) whatever the colours: a white
 T-shirt on a white wall is part of the person. What is not garment is found from the body:
 - the head is the person above the chin (between nose and neck), as wide as the head is along the
-  nose's row: beyond it a shirt's collar and shoulders may rise above the chin line;
+  nose's row: beyond it a shirt's collar and shoulders may rise above the chin line; within it, a
+  collar is what is below the mouth of the garment's colours, neither skin nor hair;
 - hair that falls below the chin has the colour of the top of the head (or of the hair beside the
   face) and grows from the crown, down beside the face;
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
@@ -12,7 +13,7 @@ T-shirt on a white wall is part of the person. What is not garment is found from
   beige camisole, a nude dress), and then only the arms and legs count as skin (near the bones from
   shoulder to wrist, below the hips);
 - the waist is where, walking up from the thighs, the rows leave the thighs' colour, and there is
-  no waist (one piece: a dress, a long kurta) when they never do below the chest.
+  no waist (one piece: a dress, a long kurta) when they never do below the chest (waist.py).
 Each garment's edge is then snapped onto the photo's own edge, and the pixels that edge crosses
 (half cloth, half surroundings) are counted in (edges.py).
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
+from scipy.cluster.vq import kmeans2
 
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
@@ -37,6 +39,9 @@ EDGE_PERSON = 0.05  # the network's person probability at which an edge pixel ma
 SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the top's colour than the lower's is a sleeve's
 HAND_LENGTH = 0.5  # of the forearm: how far the hand reaches beyond the wrist
 LOCK_WIDTH = 0.04  # of the torso's length: half the least thickness of a lock of hair in front of the neck
+COLLAR_FROM = 0.4  # of the way from nose to neck: below it the head's cloth-coloured pixels may be a collar
+PALETTE = 4  # colours a garment's chest is summed up by (a check, a print)
+PALETTE_DISTANCE = 45.0  # RGB distance (0-255) from the nearest of them within which a pixel is of the garment
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
 
@@ -213,6 +218,8 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     head |= _hair(image, chroma, person_mask, body, head)
     skin = _skin(chroma, person_mask, body, head, chest)
     clothed = person_mask & ~head & ~skin
+    collar = _collar(colour, chroma, head, clothed, body)
+    head, clothed = head & ~collar, clothed | collar
     waist, hem, one_piece = find_waist(colour, clothed, body)
     clothed &= body.rows < hem
     upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
@@ -303,3 +310,25 @@ def _a_cuffs(tone: np.ndarray, face: np.ndarray, chroma: np.ndarray, chest: np.n
         return False
     garment = np.median(chroma[chest], axis=0)
     return bool(np.linalg.norm(tone - garment) < 2 * SKIN_DISTANCE <= np.linalg.norm(face - garment))
+
+
+def _collar(colour: np.ndarray, chroma: np.ndarray, head: np.ndarray, clothed: np.ndarray, body: _Body) -> np.ndarray:
+    """A shirt's collar standing up round the neck, above the chin line (the shoulders' middle sits
+    below the real neck, and the chin line with it): the head's pixels below the mouth that are
+    neither the face's skin nor the hair's colour, but of the garment's own colours (a palette of
+    the chest's: a lock of hair lit otherwise than the crown is none of them), joined to the garment."""
+    face = _face(head, body)
+    crown = head & (body.rows < body.nose[1] - 0.5 * (body.neck[1] - body.nose[1]))
+    chest = _chest(body) & clothed
+    below_mouth = head & (body.rows > body.nose[1] + COLLAR_FROM * (body.neck[1] - body.nose[1]))
+    if face.sum() < 4 or crown.sum() < 4 or chest.sum() < 2 * PALETTE or not below_mouth.any():
+        return np.zeros_like(head)
+    samples = colour[chest][:: max(1, int(chest.sum()) // 2000)]  # a palette needs no more
+    palette, _ = kmeans2(samples.astype(np.float64), PALETTE, seed=0, minit="++")
+    pixels, tones = colour[below_mouth], chroma[below_mouth]
+    cloth = np.zeros_like(head)
+    cloth[below_mouth] = (np.linalg.norm(pixels[:, None] - palette[None], axis=-1).min(axis=1) < PALETTE_DISTANCE) & \
+        (np.linalg.norm(tones - np.median(chroma[face], axis=0), axis=-1) > SKIN_DISTANCE) & \
+        (np.linalg.norm(pixels - np.median(colour[crown], axis=0), axis=-1) > HAIR_DISTANCE)
+    labels, _ = ndimage.label(cloth | clothed)
+    return cloth & np.isin(labels, np.unique(labels[clothed & (labels > 0)]))

@@ -286,3 +286,32 @@ def test_hands_in_the_pockets_beside_a_skin_coloured_top_are_skin():
         shares.append(garments.skin[(np.hypot(body.columns - hand[0], body.rows - hand[1]) < 0.05 * body.torso)
                                     & (person.mask > 0.5)].mean())
     assert np.mean(shares) > 0.6, shares
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+@pytest.mark.parametrize("key, share", [("2126", 0.25), ("2095", 0.4)])
+def test_a_shirts_collar_standing_above_the_chin_line_is_the_shirts(factor, key, share):
+    """The collar round a man's neck rises above the chin line, inside the head's width: it had
+    been the head's (a tenth to a quarter of it the shirt's), and `stylize` left it in the old check."""
+    image = _enlarged(key, factor) if factor > 1 else photo(key)
+    person = find_person(image)
+    garments = find_garments(image, person)
+    drawn = _enlarged_outline(key, factor) if factor > 1 else drawn_mask(key)
+    nose, neck = person.point("nose")[1], person.neck[1]
+    rows = np.indices(drawn.shape)[0]
+    collar = drawn & (rows > nose + 0.4 * (neck - nose)) & (rows < nose + 0.6 * (neck - nose))
+    assert collar.sum() > 50 * factor ** 2
+    assert garments.upper[collar].mean() > share
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+def test_long_dark_hair_over_a_light_tops_shoulder_is_never_its_collar(factor):
+    image = _enlarged("8492", factor) if factor > 1 else photo("8492")
+    person = find_person(image)
+    garments = find_garments(image, person)
+    rows = np.indices(image.shape[:2])[0]
+    dark = (image.astype(np.float32).mean(axis=2) < 70) & (person.mask > 0.5) & \
+        (rows > person.point("nose")[1]) & (rows < person.neck[1])
+    assert dark.sum() > 20 * factor ** 2 and not (garments.upper & dark).any()
