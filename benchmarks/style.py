@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--skip-old", action="store_true", help="only the new method's panel")
     parser.add_argument("--masks-only", action="store_true", help="only the masks against the hand-drawn outlines")
+    parser.add_argument("--judge", type=Path, default=JUDGE, help="an attribute classifier to judge style with too")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -161,8 +162,8 @@ def main() -> None:
     size = args.size
     nets = {"lite0": style.load_style_net("lite0"), "random": style.load_style_net("random")}
     judges = dict(nets)
-    if JUDGE.is_file():
-        judges["attributes"] = AttributeFeatures(JUDGE)
+    if args.judge.is_file():
+        judges["attributes"] = AttributeFeatures(args.judge)
     photos = {key: style.read_rgb(SHARED / f"{key}.jpg", args.panel_size) for key in PANEL_GARMENTS}
     fabrics = {name: fabric(name) for name in PANEL_FABRICS}
     results: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.processor() or platform.machine(),

@@ -27,6 +27,7 @@ from scipy.cluster.vq import kmeans2
 
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
+from couturier.style.light import chroma_of
 from couturier.people.waist import find_waist
 
 GARMENTS = ("upper", "lower", "dress", "all")
@@ -114,13 +115,6 @@ def _limbs(body: _Body) -> np.ndarray:
             near |= np.hypot(body.columns - start[0] - t * along[0], body.rows - start[1] - t * along[1]) \
                 < ARM_REACH * body.torso
     return near
-
-
-def chroma_of(image: np.ndarray) -> np.ndarray:
-    """(H, W, 2) Cr and Cb of uint8 RGB (ITU-R BT.601), 0-255."""
-    rgb = image.astype(np.float32)
-    y = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
-    return np.stack([(rgb[..., 0] - y) * 0.713 + 128, (rgb[..., 2] - y) * 0.564 + 128], axis=-1)
 
 
 def colourless(image: np.ndarray) -> bool:

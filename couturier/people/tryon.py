@@ -28,18 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from couturier.people.garments import Garments, chroma_of, colourless, find_garments
+from couturier.people.garments import Garments, colourless, find_garments
 from couturier.people.pose import Person, faces, find_person
 from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
+from couturier.style.light import garment_light
 
 SEAM = 1.15  # a garment's shoulder seam lies this much farther from the neck than the shoulder joint
 SIDE_VIEW = 0.25  # shoulders closer together than this share of the torso's length: seen from the side
 # a torso shorter than this share of the shoulders' span is the network's guess at hips below the photo
 # (people measured 0.7-1.6; a photo cut at the chest, continued below for the network, 0.2-0.6)
 CUT_OFF = 0.6
-FOLD_FLOOR = 0.15  # added to the brightness (0-1) before folds are measured as a ratio
-OWN_COLOUR = 12.0  # chroma distance (Cr, Cb; 0-255) from the old garment's median within which a pixel is its fabric
 SHORTEST_FIT = 0.7  # a garment is shortened to the old top's hem by at most this factor (a dress stays long)
 
 
@@ -222,7 +221,7 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     elbows = max(person.point("left_elbow")[1], person.point("right_elbow")[1])
     rows = np.arange(shape[0])[:, None]
     cover[garments.skin & (rows > elbows)] = 0.0
-    light = _light(person_photo, garments.upper)
+    light = garment_light(person_photo, garments.upper)
     lit = np.clip(worn * light[..., None], 0.0, 1.0)
     result = person_photo.astype(np.float32) / 255.0 * (1 - cover[..., None]) + lit * cover[..., None]
     result = (result * 255).round().astype(np.uint8)
@@ -252,38 +251,6 @@ def _own_hem(garments: Garments) -> float | None:
     if garments.one_piece or rows.size == 0 or garments.lower.sum() < 0.05 * garments.upper.sum():
         return None
     return float(rows[-1])
-
-
-def _light(photo: np.ndarray, old: np.ndarray) -> np.ndarray:
-    """(H, W): the old garment's folds and light, 1 elsewhere (jeans or skin the new garment covers
-    lend it no light). Its brightness blurred within the garment only (a normalised convolution, so
-    skin and background do not bleed in) widely enough, a sixty-fourth of the photo, that a kurta's
-    print or a shirt's checks do not show through the new garment; then over its own blur four
-    times wider, so that what the old garment is made of (a black top) does not darken the new one,
-    only its folds and light; a floor of FOLD_FLOOR on both keeps a dark garment's speckle and
-    sheen from being magnified into blotches. Only pixels of the garment's own chroma are read
-    (unless they are under half of it: a print all over), so jeans its outline ran into lend none."""
-    from couturier.style.drape import SHADING_LIMITS
-
-    if old.sum() < 16:
-        return np.ones(old.shape, np.float32)
-    chroma = chroma_of(photo)
-    own = old & (np.linalg.norm(chroma - np.median(chroma[old], axis=0), axis=-1) < OWN_COLOUR)
-    source = own if own.sum() >= 0.5 * old.sum() else old
-    luma = photo.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
-    sigma = max(2.0, max(old.shape) / 64)
-    (folds, reach), (surface, _) = (_blur_within(luma, source, s) for s in (sigma, 4 * sigma))
-    light = np.clip((folds + FOLD_FLOOR) / (surface + FOLD_FLOOR), *SHADING_LIMITS)
-    # farther than a few sigmas from the fabric there is no light to read: the new garment is left as is
-    lit = ndimage.binary_dilation(old, iterations=2) & (reach > 0.05)
-    return np.where(lit, light, 1.0).astype(np.float32)
-
-
-def _blur_within(values: np.ndarray, region: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """A Gaussian blur of `values` over `region` alone (a normalised convolution), and the
-    region's own blur: how much of the region the blur reached at each pixel."""
-    weight = ndimage.gaussian_filter(region.astype(np.float32), sigma)
-    return ndimage.gaussian_filter(values * region, sigma) / np.maximum(weight, 1e-3), weight
 
 
 def _inpaint(image: np.ndarray, region: np.ndarray) -> np.ndarray:

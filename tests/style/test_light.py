@@ -1,0 +1,47 @@
+"""style/light.py: a garment's folds and light, without what it is made of."""
+import numpy as np
+import torch
+
+from couturier.style.drape import shading
+from couturier.style.light import garment_light
+
+
+def test_the_new_garment_takes_the_old_ones_folds_not_its_darkness():
+    old = np.zeros((160, 120), bool)
+    old[20:140, 30:90] = True
+    luma = np.ones((160, 120), np.float32)  # a white wall
+    luma[20:80, 30:90] = 0.1  # a black top
+    luma[80:140, 30:90] = 0.5  # jeans the upper garment ran into
+    luma[90:140, 56:64] = 0.3  # a fold down the jeans
+    photo = np.repeat((luma * 255).round().astype(np.uint8)[..., None], 3, axis=2)
+    light = garment_light(photo, old)
+    assert 0.9 < light[45, 60] < 1.1 and 0.9 < light[115, 40] < 1.1  # neither black nor denim darkens it
+    assert light[115, 60] < 0.85 * light[115, 40]  # the fold does
+    assert light[5, 5] == 1.0  # outside the old garment: no light of its own
+
+
+def test_what_the_old_garments_outline_took_of_another_fabric_lends_no_shadow():
+    """A beige camisole whose outline ran a little into the blue jeans below it: the new garment is
+    lit as the camisole is (evenly), not darkened where the jeans were."""
+    old = np.zeros((160, 120), bool)
+    old[20:120, 30:90] = True
+    photo = np.full((160, 120, 3), 245, np.uint8)
+    photo[20:104] = (222, 190, 160)  # the camisole
+    photo[104:160] = (60, 80, 130)  # jeans
+    light = garment_light(photo, old)
+    assert 0.9 < light[old].min() and light[old].max() < 1.1, (light[old].min(), light[old].max())
+
+
+def test_the_drape_lights_a_printed_garment_by_its_folds_not_by_its_print():
+    """A pale shirt with a large black motif on its chest and a fold down one side: the fabric put
+    on it darkens along the fold, not where the motif was (it had shown through as a dark ghost)."""
+    photo = np.full((160, 120, 3), 250, np.uint8)
+    photo[20:140, 30:90] = (200, 215, 235)  # a pale blue shirt
+    photo[50:90, 45:75] = (20, 20, 20)  # its black motif
+    photo[20:140, 76:84] = (120, 130, 145)  # a fold in its shadow
+    mask = np.zeros((160, 120), np.float32)
+    mask[20:140, 30:90] = 1.0
+    content = torch.from_numpy(photo).permute(2, 0, 1)[None].float() / 255
+    light = shading(content, torch.from_numpy(mask)[None, None])[0, 0].numpy()
+    assert 0.85 < light[70, 60] < 1.15  # where the motif was
+    assert light[100, 80] < 0.85 * light[100, 60]  # the fold
