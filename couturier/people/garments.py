@@ -27,8 +27,8 @@ from scipy.cluster.vq import kmeans2
 
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
-from couturier.style.light import chroma_of
 from couturier.people.waist import find_waist
+from couturier.style.light import chroma_of
 
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
