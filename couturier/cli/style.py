@@ -81,6 +81,9 @@ def stylize(content, style, out, size, steps, content_weight, style_weight, tv_w
     message = f"wrote {out} in {result.seconds:.1f} s; garment: {how}"
     if not fast:
         message += f" (content loss {result.content_loss:.3f}, style loss {result.style_loss:.4f})"
+    note = styling.fabric_note(style_image) if fabric_scale else None
+    if note:
+        message += f"; note: {note}"
     if panel:
         from couturier.viz import plot_panel
 

@@ -32,7 +32,7 @@ from couturier.style.masks import cut_swatch, garment_mask
 from couturier.style.periodic import dominant_period, lattice
 from couturier.style.texture import synthesize_texture
 from couturier.style.transfer import StyleResult, stylize
-from couturier.style.worn import WORN, garment_region, worn_garment_mask
+from couturier.style.worn import WORN, fabric_note, garment_region, worn_garment_mask
 
 
 def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStylizer, alpha: float = 1.0,
@@ -57,4 +57,4 @@ def stylize_fast(content: torch.Tensor, style: torch.Tensor, stylizer: FastStyli
 
 __all__ = ["FABRIC_SCALE", "cut_swatch", "dominant_period", "drape", "lattice", "fabric_at_scale", "FastStylizer", "StyleInputError", "StyleNetError", "StyleResult", "garment_mask", "from_pil", "load_fast_stylizer",
            "load_style_net", "read_mask", "read_rgb", "save_rgb", "seam_ratio", "stylize", "stylize_fast",
-           "synthesize_texture", "to_pil", "train_decoder", "WORN", "garment_region", "worn_garment_mask"]
+           "synthesize_texture", "to_pil", "train_decoder", "WORN", "fabric_note", "garment_region", "worn_garment_mask"]

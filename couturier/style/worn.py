@@ -61,3 +61,19 @@ def garment_region(content: torch.Tensor, auto_mask: bool = False,
 
         return garment_mask(content), f"the colour rules ({how})"
     return None, f"the whole picture ({how}; the automatic mask finds a garment on a plain background)"
+
+
+def fabric_note(style_image: torch.Tensor) -> str | None:
+    """A word when STYLE, to be repeated as a fabric swatch, is a photo of a person: the whole photo
+    (face and wall too) is tiled over the garment, which is seldom what was meant. None otherwise,
+    or when the people extra is not installed (nothing to tell with)."""
+    try:
+        from couturier.people import find_person
+
+        person = find_person(np.asarray(to_pil(style_image)))
+    except MissingExtra:
+        return None
+    if person is None:
+        return None
+    return ("STYLE is a photo of a person, tiled whole as the fabric: crop a swatch of the fabric for a "
+            "fabric, or give --fabric-scale 0 to use it as a picture")

@@ -92,3 +92,20 @@ def test_without_a_person_stylize_keeps_to_what_it_did_and_a_named_garment_is_re
     assert code == 2 and not (tmp_path / "b.png").exists()
     assert err.strip() == "error: the upper garment needs a person in the photo: no person in the photo; draw a " \
                           "mask instead [--garment]"
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_a_photo_of_a_person_given_as_the_fabric_gets_a_word_and_a_swatch_none(tmp_path, pictures):
+    """A whole catalogue photo as STYLE is tiled face and wall and all: the output says so, and what
+    to do; a swatch (no person in it) gets no such word, nor a picture used whole."""
+    _, fabric = pictures
+    args = [str(CATALOGUE / "1575.jpg"), "--size", "80", "--steps", "0", "--no-progress", "--no-panel"]
+    person = CliRunner().invoke(cli, ["stylize", args[0], str(CATALOGUE / "2126.jpg"), "--out", str(tmp_path / "a.png"),
+                                      *args[1:]])
+    assert person.exit_code == 0 and "note: STYLE is a photo of a person" in person.output, person.output
+    assert "crop a swatch" in person.output and (tmp_path / "a.png").is_file()
+    swatch = CliRunner().invoke(cli, ["stylize", args[0], str(fabric), "--out", str(tmp_path / "b.png"), *args[1:]])
+    assert swatch.exit_code == 0 and "note:" not in swatch.output
+    painting = CliRunner().invoke(cli, ["stylize", args[0], str(CATALOGUE / "2126.jpg"), "--out",
+                                        str(tmp_path / "c.png"), "--fabric-scale", "0", *args[1:]])
+    assert painting.exit_code == 0 and "note:" not in painting.output
