@@ -201,6 +201,7 @@ def test_stylize_and_texture_uploads(client):
     result = np.asarray(Image.open(io.BytesIO(response.content)))
     assert result.shape == (48, 48, 3) and (result[0, 0] == 255).all()  # background kept
     assert response.headers["x-couturier-garment"] == "the colour rules (no person in the photo)"
+    assert "x-couturier-note" not in response.headers  # a swatch, no person in it
     named = client.post("/stylize", files={"content": _upload(shirt), "style": _upload(fabric)},
                         data={"size": "48", "garment": "lower"})
     assert named.status_code == 400 and named.json()["field"] == "garment"
@@ -460,3 +461,12 @@ def test_directions_are_named_and_edit_moves_a_sample_along_them(client):
         assert worded.status_code == 200 and worded.content != as_drawn
     wordless = client.post("/edit", json={"model": "text", "moves": {"sefa-1": 1}})
     assert wordless.status_code == 400 and wordless.json()["field"] == "prompt"
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_stylize_with_a_photo_of_a_person_as_the_fabric_says_so_in_a_header(client):
+    person = (CATALOGUE / "2126.jpg").read_bytes()
+    response = client.post("/stylize", files={"content": ("c.jpg", (CATALOGUE / "1575.jpg").read_bytes(), "image/jpeg"),
+                                              "style": ("s.jpg", person, "image/jpeg")}, data={"size": "80"})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-couturier-note"].startswith("STYLE is a photo of a person")

@@ -17,7 +17,9 @@ def router(service: Service) -> APIRouter:
     router = APIRouter(tags=["style"])
 
     @router.post("/stylize", tags=["style"], response_class=Response,
-              responses={200: {"content": {"image/png": {}}, "description": "the stylised garment"}})
+              responses={200: {"content": {"image/png": {}}, "description": "the stylised garment; "
+                               "X-Couturier-Garment: what took the fabric; X-Couturier-Note: a word when the "
+                               "fabric is a photo of a person"}})
     async def stylize(content: Annotated[UploadFile, File(description="the garment picture")],
                       style: Annotated[UploadFile, File(description="the fabric or style picture")],
                       size: Annotated[int, Form(ge=MIN_SIDE, le=service.limits.max_side)] = 512,
@@ -38,16 +40,19 @@ def router(service: Service) -> APIRouter:
 
         def work():
             mask, how = styling.garment_region(content_image, auto_mask, garment)
+            note = styling.fabric_note(style_image) if fabric_scale else None
             if fast:
                 return styling.stylize_fast(content_image, style_image, service.stylizer(), alpha, mask,
-                                            preserve_color, fabric_scale), how
+                                            preserve_color, fabric_scale), how, note
             return styling.stylize(content_image, style_image, service.style_net(), steps, mask=mask,
-                                   preserve_color=preserve_color, progress=False, fabric_scale=fabric_scale), how
+                                   preserve_color=preserve_color, progress=False,
+                                   fabric_scale=fabric_scale), how, note
 
-        result, how = await service.run(work)
-        # which region took the fabric: the garment on the person, the colour rules, or the whole picture
-        return Response(png_bytes(styling.to_pil(result.image)), media_type="image/png",
-                        headers={"X-Couturier-Garment": how})
+        result, how, note = await service.run(work)
+        # which region took the fabric: the garment on the person, the colour rules, or the whole picture;
+        # and a word when the fabric given is a photo of a person, tiled whole
+        headers = {"X-Couturier-Garment": how} | ({"X-Couturier-Note": note} if note else {})
+        return Response(png_bytes(styling.to_pil(result.image)), media_type="image/png", headers=headers)
 
     @router.post("/texture", tags=["style"], response_class=Response,
               responses={200: {"content": {"image/png": {}}, "description": "the new fabric"}})
