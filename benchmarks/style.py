@@ -8,7 +8,7 @@ distance in a network NOT used for the optimisation (the other of the two, and t
 attribute classifier, a third network trained on product photos), the garment's structure kept
 (correlation of blurred edge maps inside the mask), and the background outside it unchanged.
 Also: seconds per 512 px picture for Gatys and fast (AdaIN); tileable fabric is benchmarks/texture.py.
-The panels are drawn at --panel-size (24 pictures per method); the timings at --size.
+The new and old methods' panels are drawn at --panel-size (24 pictures each); the timings at --size.
 Writes docs/style/*.png and docs/style/results.json. The garments and fabrics are never in the
 fast stylizer's training data (scripts/train_stylizer.py leaves them out).
 """
@@ -193,7 +193,8 @@ def main() -> None:
             continue
         rows, scores = run_panel(garments, fabrics, method, {k: v for k, v in judges.items() if k != method_net(name)})
         results[name] = scores
-        save_panel(garments, fabrics, rows, DOCS / f"panel-{name}.png")
+        if name in ("new", "old"):  # the panels BENCHMARKS.md shows
+            save_panel(garments, fabrics, rows, DOCS / f"panel-{name}.png")
     results["timings"] = timings(size, fabrics["checks"], nets, stylizer, args.steps)
     results["masks"] = mask_row()
     write_text(DOCS / "results.json", json.dumps(results, indent=2))
