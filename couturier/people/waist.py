@@ -46,6 +46,8 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     top = min(body.hips[1] + 0.3 * body.torso, height - 3)
     end = min(body.hips[1] + 0.8 * body.torso, height)
     thigh_band = clothed_rows(top, end)
+    if thigh_band is not None and clothed_rows((top + end) / 2, end) is None:
+        thigh_band = None  # only a dress's hem crosses the band's top rows: the thighs below it are bare
     if thigh_band is None:  # bare legs below shorts or a short skirt: the lower garment is at the hips
         top = body.hips[1]
         thigh_band = clothed_rows(top, body.hips[1] + 0.3 * body.torso)

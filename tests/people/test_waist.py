@@ -54,6 +54,17 @@ def test_a_dress_has_no_waist_and_ends_at_its_hem():
     assert find_waist(colour, clothed, _body()) == (HEIGHT, HEIGHT, True)
 
 
+def test_a_dress_whose_shadowed_hem_crosses_the_thighs_top_rows_has_no_waist():
+    """A blue dress to row 63 over bare legs, its last rows in shadow: the hem fills the thighs' top
+    rows, and its shade had been taken for a lower garment's, the dress cut at the hem's top. The
+    thighs below it are bare: the lower garment's colour is learnt at the hips, and the dress is
+    one piece."""
+    colour, clothed = _dressed((NECK - 2, 60, (90, 120, 200)), (60, 63, (40, 60, 110)))
+    clothed[63:] = False  # bare legs
+    waist, hem, one_piece = find_waist(colour, clothed, _body())
+    assert one_piece and waist == HEIGHT and hem >= 60
+
+
 def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
     """Faded jeans darken toward the waistband by more than THIGH_DISTANCE, a row at a time: still
     jeans. Dark jeans under a black top are nearly its colour, but the top is nearer its chest's."""
