@@ -36,18 +36,22 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     between = (body.columns > left[0] + inset) & (body.columns < right[0] - inset)
     middle = clothed & between
 
-    def clothed_rows(first: float, last: float, share: float = CLOTHED_SHARE) -> np.ndarray | None:
-        """The middle's clothed pixels between two rows, if they are a fair share of it (a share,
-        not a count: a photo enlarged 4x has 16 times the pixels)."""
+    # rows across which the legs are clothed: below a dress's hem the few pixels between bare legs
+    # that are not skin (the hem's blurred edge, a shadow) are no lower garment's colour
+    covered = middle.sum(axis=1) >= COVERED_LEGS * np.maximum(between.sum(axis=1), 1)
+
+    def clothed_rows(first: float, last: float, share: float = CLOTHED_SHARE,
+                     rows_covered: bool = False) -> np.ndarray | None:
+        """The middle's clothed pixels between two rows (in rows the legs are clothed across, if
+        asked), if they are a fair share of it (a share, not a count: a photo enlarged 4x has 16
+        times the pixels)."""
         band = (body.rows >= first) & (body.rows < last)
-        found = middle & band
+        found = middle & band & (covered[:, None] if rows_covered else True)
         return found if found.sum() >= max(4, share * (between & band).sum()) else None
 
     top = min(body.hips[1] + 0.3 * body.torso, height - 3)
     end = min(body.hips[1] + 0.8 * body.torso, height)
-    thigh_band = clothed_rows(top, end)
-    if thigh_band is not None and clothed_rows((top + end) / 2, end) is None:
-        thigh_band = None  # only a dress's hem crosses the band's top rows: the thighs below it are bare
+    thigh_band = clothed_rows(top, end, rows_covered=True)
     if thigh_band is None:  # bare legs below shorts or a short skirt: the lower garment is at the hips
         top = body.hips[1]
         thigh_band = clothed_rows(top, body.hips[1] + 0.3 * body.torso)

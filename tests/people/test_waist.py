@@ -54,15 +54,24 @@ def test_a_dress_has_no_waist_and_ends_at_its_hem():
     assert find_waist(colour, clothed, _body()) == (HEIGHT, HEIGHT, True)
 
 
-def test_a_dress_whose_shadowed_hem_crosses_the_thighs_top_rows_has_no_waist():
-    """A blue dress to row 63 over bare legs, its last rows in shadow: the hem fills the thighs' top
-    rows, and its shade had been taken for a lower garment's, the dress cut at the hem's top. The
-    thighs below it are bare: the lower garment's colour is learnt at the hips, and the dress is
-    one piece."""
-    colour, clothed = _dressed((NECK - 2, 60, (90, 120, 200)), (60, 63, (40, 60, 110)))
-    clothed[63:] = False  # bare legs
+def test_below_a_dresss_hem_the_blurred_edge_between_bare_legs_is_no_lower_garment():
+    """A blue dress to row 61 over bare legs: below its hem, the hem's blurred edge and the shadows
+    between the legs leave a few pixels in each row that are not skin. They had outnumbered the
+    dress's own rows in the thighs' band, their brown taken for a lower garment's and the dress cut
+    at the band's top. Only rows the legs are clothed across tell the lower garment's colour."""
+    colour, clothed = _dressed((NECK - 2, 61, (90, 120, 200)), (61, HEIGHT, (110, 80, 60)))
+    clothed[61:] = False
+    clothed[61:71, 25:31] = True  # a third of the body's middle: the hem's edge and the legs' shadow
     waist, hem, one_piece = find_waist(colour, clothed, _body())
-    assert one_piece and waist == HEIGHT and hem >= 60
+    assert one_piece and waist == HEIGHT and hem >= 61
+
+
+def test_shorts_below_a_long_top_are_a_lower_garment():
+    """A black top to row 58 over grey shorts to row 66, bare legs below: the shorts fill only the
+    thighs' top rows, and are the lower garment."""
+    colour, clothed = _dressed((NECK - 2, 58, (20, 20, 20)), (58, 66, (110, 110, 115)))
+    clothed[66:] = False
+    assert find_waist(colour, clothed, _body())[::2] == (58, False)
 
 
 def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
