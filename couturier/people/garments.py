@@ -318,7 +318,10 @@ def _collar(colour: np.ndarray, chroma: np.ndarray, head: np.ndarray, clothed: n
     if face.sum() < 4 or crown.sum() < 4 or chest.sum() < 2 * PALETTE or not below_mouth.any():
         return np.zeros_like(head)
     samples = colour[chest][:: max(1, int(chest.sum()) // 2000)]  # a palette needs no more
-    palette, _ = kmeans2(samples.astype(np.float64), PALETTE, seed=0, minit="++")
+    distinct = np.unique(samples, axis=0)
+    # k-means++ cannot seed more clusters than there are colours (a flat, untextured garment)
+    palette = distinct if len(distinct) <= PALETTE else kmeans2(samples.astype(np.float64), PALETTE, seed=0,
+                                                                  minit="++")[0]
     pixels, tones = colour[below_mouth], chroma[below_mouth]
     cloth = np.zeros_like(head)
     cloth[below_mouth] = (np.linalg.norm(pixels[:, None] - palette[None], axis=-1).min(axis=1) < PALETTE_DISTANCE) & \

@@ -315,3 +315,32 @@ def test_long_dark_hair_over_a_light_tops_shoulder_is_never_its_collar(factor):
     dark = (image.astype(np.float32).mean(axis=2) < 70) & (person.mask > 0.5) & \
         (rows > person.point("nose")[1]) & (rows < person.neck[1])
     assert dark.sum() > 20 * factor ** 2 and not (garments.upper & dark).any()
+
+
+def test_a_flat_one_coloured_shirts_collar_is_found_without_a_warning():
+    """A shirt of one flat colour has fewer colours than the palette has entries: k-means++ cannot
+    seed them (scipy warns, and divides by zero). Its collar, above the chin line and joined to it,
+    is still the shirt's."""
+    import warnings
+
+    from couturier.people.garments import _Body, _collar
+
+    rows, columns = np.indices((80, 60))
+    left, right = np.array([15.0, 30.0]), np.array([45.0, 30.0])
+    body = _Body(np.array([30.0, 14.0]), np.array([30.0, 30.0]), np.array([30.0, 60.0]), 16.0, (left, right), [],
+                 [(left, left + [0, 15], left + [0, 30])] * 2, rows, columns)
+    colour = np.full((80, 60, 3), 255.0)
+    colour[4:26, 22:38] = (200, 150, 120)  # the face
+    colour[4:9, 22:38] = (30, 20, 15)  # the crown's hair
+    colour[22:80, 12:48] = (40, 90, 160)  # the shirt, its collar rising to row 22 beside the chin
+    colour[22:26, 27:33] = (200, 150, 120)  # the throat
+    head = (rows < 26) & (np.abs(columns - 30) < 9)
+    clothed = (rows >= 26) & (columns >= 12) & (columns < 48)
+    chroma = np.zeros((80, 60, 2), np.float32)
+    chroma[...] = 128.0
+    face = colour[..., 0] == 200
+    chroma[face] = (150, 110)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        collar = _collar(colour, chroma, head, clothed, body)
+    assert collar[22:26, 23:27].all() and not collar[face].any()
