@@ -6,7 +6,9 @@ Each row's colour is the median over the clothed middle of the body (between the
 so a hand or a sleeve at the side does not move it. The lower garment's colour is learnt where it
 surely is: the rows below the hips; walking up from there, a print on the chest, of any colour, is
 never reached. A tunic or a kurta can hang below those rows, so the walk is made again from the
-lowest clothed rows (the leggings under the kurta), and the lower waist of the two is kept.
+lowest clothed rows (the leggings under the kurta), and the lower waist of the two is kept; where the
+first walk found none (the kurta's colour from the thighs to the chest), the second one's counts only
+at the thighs or below: the kurta's hem, and the leggings below it are the lower garment.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blu
 LOWEST_ROWS = 0.2  # of the torso's length: the lowest clothed rows, whose colour the second walk starts from
 KNEES = 1.0  # of the torso's length below the hips: a thigh is about as long as the torso
 COVERED_LEGS = 0.5  # of the body's middle there: less, and the lowest rows are bare legs in a garment's shadow
+HIGHEST_WAIST = 0.4  # of the torso's length below the neck: the walk up goes no higher
 
 
 def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float, float, bool]:
@@ -60,22 +63,25 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     thighs = np.median(colour[thigh_band], axis=0)
     chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
     chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
-    stop = int(body.neck[1] + 0.4 * body.torso)
-    waist = _walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)
-    if waist is None:  # one garment: its hem is where, walking down, the rows leave its colour
-        for r in range(int(top), height):
-            if middle[r].sum() >= 2 and np.linalg.norm(np.median(colour[r][middle[r]], axis=0) - thighs) > THIGH_DISTANCE:
-                return float(height), float(r), True
-        return float(height), float(height), True
+    stop = int(body.neck[1] + HIGHEST_WAIST * body.torso)
+    waists = [_walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)]
     # a kurta or a tunic over leggings reaches into the thighs' rows and shades their colour: the
     # leggings' own colour is that of the lowest rows, if the legs there are clothed (a dress's hem
     # above bare legs in its shadow is not a lower garment)
     knees = min(body.hips[1] + KNEES * body.torso, height)
     lowest = clothed_rows(knees - LOWEST_ROWS * body.torso, knees, COVERED_LEGS) if knees > top else None
     if lowest is not None:
-        again = _walk_up(colour, middle, np.median(colour[lowest], axis=0),
-                         int(knees - LOWEST_ROWS * body.torso) - 1, stop, chest, body)
-        waist = max(waist, again) if again is not None else waist
+        waists.append(_walk_up(colour, middle, np.median(colour[lowest], axis=0),
+                               int(knees - LOWEST_ROWS * body.torso) - 1, stop, chest, body))
+    # where the first walk found no waist, from the thighs' rows to the chest, the garment runs over
+    # the thighs: the second walk finds its hem there or below (a kurta's over leggings), or nothing
+    found = [waist for waist in waists if waist is not None and (waists[0] is not None or waist >= top)]
+    if not found:  # one garment: its hem is where, walking down, the rows leave its colour
+        for r in range(int(top), height):
+            if middle[r].sum() >= 2 and np.linalg.norm(np.median(colour[r][middle[r]], axis=0) - thighs) > THIGH_DISTANCE:
+                return float(height), float(r), True
+        return float(height), float(height), True
+    waist = max(found)
     return waist, float(height), False
 
 

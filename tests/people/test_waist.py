@@ -74,6 +74,22 @@ def test_shorts_below_a_long_top_are_a_lower_garment():
     assert find_waist(colour, clothed, _body())[::2] == (58, False)
 
 
+def test_a_kurta_over_the_thighs_ends_at_its_hem_and_the_leggings_below_are_the_lower_garment():
+    """A cream kurta to row 72 over black leggings: from the thighs' rows (the kurta's) up to the
+    chest nothing changes, and it had been one piece, the leggings lost to it. Walking up from the
+    lowest rows (the leggings') the kurta's hem is the waist."""
+    colour, clothed = _dressed((NECK - 2, 72, (230, 220, 190)), (72, HEIGHT, (15, 15, 15)))
+    assert find_waist(colour, clothed, _body()) == (72, HEIGHT, False)
+
+
+def test_a_dark_kurta_over_black_leggings_is_not_cut_at_a_pocket():
+    """A dark brown kurta over black leggings of nearly its colour, a lighter pocket band across it
+    at row 50: walking up from the leggings, the walk passes the hem and stops at the band. A waist
+    found that way above the thighs' rows is none: the kurta is one piece."""
+    colour, clothed = _dressed((NECK - 2, 76, (45, 35, 35)), (50, 54, (70, 55, 50)), (76, HEIGHT, (20, 20, 20)))
+    assert find_waist(colour, clothed, _body())[2]
+
+
 def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
     """Faded jeans darken toward the waistband by more than THIGH_DISTANCE, a row at a time: still
     jeans. Dark jeans under a black top are nearly its colour, but the top is nearer its chest's."""
