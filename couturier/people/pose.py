@@ -6,7 +6,7 @@ side, filled with its border colour (a catalogue's white, a studio's grey), and 
 60x80 catalogue photo is enlarged and a large one reduced; keypoints and mask are mapped back to
 the photo's pixels. It expects one person, roughly centred (MediaPipe's own pipeline crops to a
 detected person first; a catalogue photo is already that crop), and sees only one: `faces` counts
-them. A person needs a face where it put the head.
+them. A person needs a face where it put the head, and the head above the shoulders (standing).
 """
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from couturier.people.models import interpreter, lock
 
 SIDE = 256
 # The square is a quarter larger than the photo's long side, as MediaPipe's own pipeline enlarges a
-# detected person's box by a quarter before the pose network sees it, or as large (see `_best`).
-MARGINS = (1.25, 1.0)
+# detected person's box by a quarter before the pose network sees it; as large when that finds no one
+# (a head cut by the photo's top edge lost the whole person with the margin); half as large again
+# when neither puts the head where a face is (a head near the top edge, a small face).
+MARGINS = (1.25, 1.0, 1.5)
 # MediaPipe's 33 pose landmarks, by index: those a garment is placed by
 KEYPOINTS = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "right_shoulder": 12,
              "left_elbow": 13, "right_elbow": 14, "left_wrist": 15, "right_wrist": 16, "left_hip": 23,
@@ -87,21 +89,43 @@ CONTINUE_BELOW = 0.5
 def find_person(image: np.ndarray) -> Person | None:
     """image: uint8 (H, W, 3) RGB -> the person in it, or None when the model finds none. A person
     cut off by the photo's bottom edge is looked for again in the photo continued downwards; a
-    person needs a face where the network put the head."""
-    person = _best(image)
+    person needs a face where the network put the head. Each of MARGINS is tried in turn until one
+    finds a person with a face: on a 60x80 photo a face is a dozen pixels high, and the face
+    detector is sure of it only where the network put the nose well."""
+    photo_faces: list[tuple[float, float, float]] = []  # the sliding search, made once if needed
+    for margin in MARGINS:
+        person = _find(image, margin)
+        if person is None:
+            continue
+        longer = _continued(image, person, margin)
+        # the continued photo places the hips better, the photo itself the head at times
+        if any(_upright(reading) and _has_face(image, reading, photo_faces) for reading in (longer, person)):
+            return longer
+    return None
+
+
+def _upright(person: Person) -> bool:
+    """The nose above the shoulders: a person standing, as a catalogue photo shows one. A T-shirt
+    laid flat with a face printed on it gets a body from the network with the head on its chest."""
+    return bool(person.point("nose")[1] < person.neck[1])
+
+
+def _continued(image: np.ndarray, person: Person, margin: float) -> Person:
+    """The person read again from the photo continued downwards, if the photo's bottom edge cuts it
+    off (CONTINUE_BELOW): with the same margin, or the first of MARGINS that finds one."""
     height = image.shape[0]
-    if person is not None and person.mask[-max(2, height // 20):].max() >= 0.5:
-        continued = np.concatenate([image, np.repeat(image[-1:], int(CONTINUE_BELOW * height), axis=0)])
-        longer = _best(continued)
+    if person.mask[-max(2, height // 20):].max() < 0.5:
+        return person
+    continued = np.concatenate([image, np.repeat(image[-1:], int(CONTINUE_BELOW * height), axis=0)])
+    for tried in (margin, *MARGINS):
+        longer = _find(continued, tried)
         if longer is not None:
-            person = Person(longer.keypoints, longer.mask[:height].copy(), longer.score)
-    return person if person is not None and _has_face(image, person) else None
+            return Person(longer.keypoints, longer.mask[:height].copy(), longer.score)
+    return person
 
 
 def _best(image: np.ndarray) -> Person | None:
-    """The network's reading of the photo with a quarter's margin (as MediaPipe crops: it places
-    hips and shoulders better, and finds white on white whole), or without when that finds no one (a
-    head cut by the photo's top edge lost the whole person with the margin)."""
+    """The network's reading with the first of MARGINS that finds a person, face or none."""
     for margin in MARGINS:
         person = _find(image, margin)
         if person is not None:
@@ -109,14 +133,21 @@ def _best(image: np.ndarray) -> Person | None:
     return None
 
 
-def _has_face(image: np.ndarray, person: Person) -> bool:
+def _has_face(image: np.ndarray, person: Person, photo_faces: list | None = None) -> bool:
     """A face where the network put the head: the face detector sure of one around the nose, or
-    one of the photo's faces (found by sliding the detector) within a head's height of it."""
+    one of the photo's faces (found by sliding the detector; kept in `photo_faces` when given, for
+    the next call on the same photo) within a head's height of it."""
     nose, neck = person.point("nose"), person.neck
     if face_score(image, nose, neck) >= FACE:
         return True
+    if photo_faces is None or not photo_faces:
+        found = faces(image)
+        if photo_faces is not None:
+            photo_faces.extend(found or [(np.inf, np.inf, 0.0)])  # none found: remembered as one far away
+    else:
+        found = photo_faces
     head = 1.6 * abs(neck[1] - nose[1])
-    return any(np.hypot(x - nose[0], y - nose[1]) < head for x, y, _ in faces(image))
+    return any(np.hypot(x - nose[0], y - nose[1]) < head for x, y, _ in found)
 
 
 def _find(image: np.ndarray, margin: float) -> Person | None:

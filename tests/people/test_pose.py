@@ -90,3 +90,28 @@ def test_faces_are_counted_one_a_person():
               for key in ("1575", "2095", "1529")]
     assert [len(faces(np.concatenate(photos[:n], axis=1))) for n in (1, 2, 3)] == [1, 2, 3]
     assert faces(np.asarray(Image.open(CATALOGUE / "1163.jpg").convert("RGB").resize((180, 240)))) == []
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+@pytest.mark.parametrize("key", ["3742", "38629"])  # black T-shirts laid flat, a face printed on each
+def test_a_t_shirt_laid_flat_with_a_printed_face_is_no_person(key):
+    """The network gives the T-shirt a body and the face detector finds the printed face where it put
+    the head, but the head is on the chest: below the shoulders, no one stands."""
+    from couturier.people import pose
+
+    flat = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    unchecked = pose._best(flat)
+    assert unchecked is not None and pose._has_face(flat, unchecked) and not pose._upright(unchecked)
+    assert find_person(flat) is None
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+@pytest.mark.parametrize("key", ["41770", "22759"])  # heads near the top edge, faces a dozen pixels high
+def test_a_person_the_first_margins_miss_is_found_with_a_wider_one(key):
+    from couturier.people import pose
+
+    image = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    first = [pose._find(image, margin) for margin in pose.MARGINS[:2]]
+    assert all(reading is None or not pose._has_face(image, reading) for reading in first)
+    person = find_person(image)
+    assert person is not None and person.point("nose")[1] < person.neck[1] < image.shape[0] / 2
