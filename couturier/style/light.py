@@ -5,9 +5,10 @@ The garment's brightness is blurred within the garment only (a normalised convol
 background do not bleed in), widely enough, a sixty-fourth of the photo, that a print's small
 motifs or a shirt's checks do not show through the new fabric; then divided by its own blur four
 times wider, so that what the garment is made of (a black top, a large printed motif) does not
-darken the new fabric, only its folds and light. Only pixels of the garment's own chroma are read
-(unless they are under half of it: a print all over), so a coloured print, or jeans that the
-garment's outline ran into, lend none; the light there is read from around them.
+darken the new fabric, only its folds and light. Only pixels of the garment's own chroma, and no
+brighter or darker than folds and highlights make it, are read (unless they are under half of it: a
+print all over), so a print, or jeans that the garment's outline ran into, lend none; the light
+there is read from around them.
 
 Written here because it is two blurs and a ratio; an intrinsic-image decomposition would need weights
 no package ships.
@@ -21,6 +22,7 @@ from scipy import ndimage
 SHADING_LIMITS = (0.35, 1.6)  # folds darken to a third and highlights brighten by 60% at most
 FOLD_FLOOR = 0.15  # added to the brightness (0-1) before folds are measured as a ratio: a dark
                    # garment's speckle and sheen are not magnified into blotches
+OWN_LIGHT = (0.55, 1.35)  # brightness (over the garment's median, with FOLD_FLOOR) its own folds and sheen span
 OWN_COLOUR = 12.0  # chroma distance (Cr, Cb; 0-255) from the garment's median within which a pixel is its fabric
 
 
@@ -49,10 +51,17 @@ def _light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
     if garment.sum() < 16:
         return np.ones(garment.shape, np.float32)
     chroma = chroma_of(photo)
+    luma = photo.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
     own = garment & (np.linalg.norm(chroma - np.median(chroma[garment], axis=0), axis=-1) < OWN_COLOUR)
     source = own if own.sum() >= 0.5 * garment.sum() else garment
-    luma = photo.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
     sigma = max(2.0, max(garment.shape) / 64)
+    # a print's white letters or black motif on a grey T-shirt share its (lack of) chroma: what is
+    # brighter or darker than folds and sheen make the cloth around it is print too (around it: a
+    # black top and the jeans its outline ran into are each their own cloth)
+    around, _ = _blur_within(luma, source, 4 * sigma)
+    ratio = (luma + FOLD_FLOOR) / (around + FOLD_FLOOR)
+    plain = source & (ratio > OWN_LIGHT[0]) & (ratio < OWN_LIGHT[1])
+    source = plain if plain.sum() >= 0.5 * source.sum() else source
     (folds, reach), (surface, _) = (_blur_within(luma, source, s) for s in (sigma, 4 * sigma))
     light = np.clip((folds + FOLD_FLOOR) / (surface + FOLD_FLOOR), *SHADING_LIMITS)
     # farther than a few blurs from the garment there is no light to read: the new fabric is left as is

@@ -45,3 +45,17 @@ def test_the_drape_lights_a_printed_garment_by_its_folds_not_by_its_print():
     light = shading(content, torch.from_numpy(mask)[None, None])[0, 0].numpy()
     assert 0.85 < light[70, 60] < 1.15  # where the motif was
     assert light[100, 80] < 0.85 * light[100, 60]  # the fold
+
+
+def test_a_grey_t_shirts_white_lettering_lends_no_glow():
+    """White letters on a grey T-shirt have its (lack of) chroma, so the chroma test let them in, and
+    the new fabric glowed where they were. Brighter than folds and sheen make the grey around them,
+    they are print: the light there is read from around them."""
+    photo = np.full((320, 240, 3), 250, np.uint8)
+    photo[40:300, 50:190] = (140, 135, 126)  # a grey T-shirt
+    for top in (120, 140):
+        photo[top:top + 10, 70:170] = (248, 248, 246)  # two lines of white lettering
+    old = np.zeros((320, 240), bool)
+    old[40:300, 50:190] = True
+    light = garment_light(photo, old)
+    assert 0.95 < light[125, 120] < 1.05 and 0.95 < light[220, 120] < 1.05, (light[125, 120], light[220, 120])
