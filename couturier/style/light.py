@@ -58,9 +58,11 @@ def _light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
     # a print's white letters or black motif on a grey T-shirt share its (lack of) chroma: what is
     # brighter or darker than folds and sheen make the cloth around it is print too (around it: a
     # black top and the jeans its outline ran into are each their own cloth)
-    around, _ = _blur_within(luma, source, 4 * sigma)
-    ratio = (luma + FOLD_FLOOR) / (around + FOLD_FLOOR)
-    plain = source & (ratio > OWN_LIGHT[0]) & (ratio < OWN_LIGHT[1])
+    plain = source
+    for _ in range(2):  # read again without what the first reading called print: a large motif pulls its surroundings' light
+        around, _ = _blur_within(luma, plain, 4 * sigma)
+        ratio = (luma + FOLD_FLOOR) / (around + FOLD_FLOOR)
+        plain = source & (ratio > OWN_LIGHT[0]) & (ratio < OWN_LIGHT[1])
     source = plain if plain.sum() >= 0.5 * source.sum() else source
     (folds, reach), (surface, _) = (_blur_within(luma, source, s) for s in (sigma, 4 * sigma))
     light = np.clip((folds + FOLD_FLOOR) / (surface + FOLD_FLOOR), *SHADING_LIMITS)
