@@ -43,6 +43,7 @@ LOCK_WIDTH = 0.04  # of the torso's length: half the least thickness of a lock o
 COLLAR_FROM = 0.4  # of the way from nose to neck: below it the head's cloth-coloured pixels may be a collar
 PALETTE = 4  # colours a garment's chest is summed up by (a check, a print)
 PALETTE_DISTANCE = 45.0  # RGB distance (0-255) from the nearest of them within which a pixel is of the garment
+OUTLINE_BLUR = 0.025  # of the torso's length: how far in from the person's outline skin's colour may be washed out
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
 
@@ -256,7 +257,10 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
     candidate = person_mask & ~head & (np.min([np.linalg.norm(chroma - tone, axis=-1) for tone in tones], axis=0)
                                        < SKIN_DISTANCE)
     labels, _ = ndimage.label(candidate)
-    anchors = ndimage.binary_dilation(~person_mask | head) | hands
+    # the person's outline is blurred over a few pixels of an enlarged photo, its pixels half wall:
+    # a bare leg's skin reaches the outline through them
+    ring = max(1, round(OUTLINE_BLUR * body.torso))
+    anchors = ndimage.binary_dilation(~person_mask | head, iterations=ring) | hands
     skin = np.isin(labels, np.unique(labels[anchors & candidate]))
     if chest.any() and skin[chest].mean() > 0.5:  # the garment is skin-coloured: skin is the limbs'
         skin &= _limbs(body)

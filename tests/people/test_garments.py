@@ -344,3 +344,22 @@ def test_a_flat_one_coloured_shirts_collar_is_found_without_a_warning():
         warnings.simplefilter("error")
         collar = _collar(colour, chroma, head, clothed, body)
     assert collar[22:26, 23:27].all() and not collar[face].any()
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+def test_bare_legs_below_shorts_are_skin_and_the_shorts_are_not_the_t_shirt(factor):
+    """A black T-shirt over denim shorts, bare thighs below (3065, no outline drawn). Enlarged, the
+    person's outline is blurred over a few pixels, half wall: the legs' skin did not reach it, the
+    legs were clothes, the lower garment, and the shorts above them went to the T-shirt."""
+    small = _photo("3065")
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                     Image.Resampling.BICUBIC)) if factor > 1 else small
+    person = find_person(image)
+    garments = find_garments(image, person)
+    rows = np.indices(image.shape[:2])[0]
+    legs = (person.mask > 0.5) & (rows >= image.shape[0] - 4 * factor)  # the photo's last rows: bare thighs
+    hips = (person.point("left_hip")[1] + person.point("right_hip")[1]) / 2
+    shorts = (person.mask > 0.5) & (np.abs(rows - (hips + 0.25 * (image.shape[0] - hips))) < 2 * factor)
+    assert garments.skin[legs].mean() > 0.5
+    assert garments.lower[shorts].mean() > 0.5 and garments.upper[shorts].mean() < 0.2
