@@ -92,7 +92,14 @@ def find_person(image: np.ndarray) -> Person | None:
     person needs a face where the network put the head. Each of MARGINS is tried in turn until one
     finds a person with a face: on a 60x80 photo a face is a dozen pixels high, and the face
     detector is sure of it only where the network put the nose well."""
-    photo_faces: list[tuple[float, float, float]] = []  # the sliding search, made once if needed
+    found: list[list[tuple[float, float, float]]] = []
+
+    def photo_faces() -> list[tuple[float, float, float]]:
+        """The sliding search over the photo: made once, and only if a nose alone does not tell."""
+        if not found:
+            found.append(faces(image))
+        return found[0]
+
     for margin in MARGINS:
         person = _find(image, margin)
         if person is None:
@@ -133,20 +140,15 @@ def _best(image: np.ndarray) -> Person | None:
     return None
 
 
-def _has_face(image: np.ndarray, person: Person, photo_faces: list | None = None) -> bool:
+def _has_face(image: np.ndarray, person: Person, photo_faces=None) -> bool:
     """A face where the network put the head: the face detector sure of one around the nose, or
-    one of the photo's faces (found by sliding the detector; kept in `photo_faces` when given, for
-    the next call on the same photo) within a head's height of it."""
+    one of the photo's faces (found by sliding the detector; `photo_faces()` when given, which
+    remembers them across readings of the same photo) within a head's height of it."""
     nose, neck = person.point("nose"), person.neck
     if face_score(image, nose, neck) >= FACE:
         return True
-    if photo_faces is None or not photo_faces:
-        found = faces(image)
-        if photo_faces is not None:
-            photo_faces.extend(found or [(np.inf, np.inf, 0.0)])  # none found: remembered as one far away
-    else:
-        found = photo_faces
     head = 1.6 * abs(neck[1] - nose[1])
+    found = photo_faces() if photo_faces is not None else faces(image)
     return any(np.hypot(x - nose[0], y - nose[1]) < head for x, y, _ in found)
 
 

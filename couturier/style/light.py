@@ -22,7 +22,7 @@ from scipy import ndimage
 SHADING_LIMITS = (0.35, 1.6)  # folds darken to a third and highlights brighten by 60% at most
 FOLD_FLOOR = 0.15  # added to the brightness (0-1) before folds are measured as a ratio: a dark
                    # garment's speckle and sheen are not magnified into blotches
-OWN_LIGHT = (0.55, 1.35)  # brightness (over the garment's median, with FOLD_FLOOR) its own folds and sheen span
+OWN_LIGHT = (0.55, 1.35)  # brightness over the cloth's around it (with FOLD_FLOOR) that folds and sheen span
 OWN_COLOUR = 12.0  # chroma distance (Cr, Cb; 0-255) from the garment's median within which a pixel is its fabric
 
 
@@ -59,7 +59,7 @@ def _light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
     # brighter or darker than folds and sheen make the cloth around it is print too (around it: a
     # black top and the jeans its outline ran into are each their own cloth)
     plain = source
-    for _ in range(2):  # read again without what the first reading called print: a large motif pulls its surroundings' light
+    for _reading in range(2):  # twice: a large motif pulls the light around it toward its own
         around, _ = _blur_within(luma, plain, 4 * sigma)
         ratio = (luma + FOLD_FLOOR) / (around + FOLD_FLOOR)
         plain = source & (ratio > OWN_LIGHT[0]) & (ratio < OWN_LIGHT[1])
