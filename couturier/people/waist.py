@@ -8,7 +8,8 @@ surely is: the rows below the hips; walking up from there, a print on the chest,
 never reached. A tunic or a kurta can hang below those rows, so the walk is made again from the
 lowest clothed rows (the leggings under the kurta), and the lower waist of the two is kept; where the
 first walk found none (the kurta's colour from the thighs to the chest), the second one's counts only
-at the thighs or below: the kurta's hem, and the leggings below it are the lower garment.
+at the thighs or below: the kurta's hem, and the leggings below it are the lower garment. A band
+unlike the cloth above and below it, which is one cloth (a kurti's gold waistband), is walked over.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blu
 LOWEST_ROWS = 0.2  # of the torso's length: the lowest clothed rows, whose colour the second walk starts from
 KNEES = 1.0  # of the torso's length below the hips: a thigh is about as long as the torso
 COVERED_LEGS = 0.5  # of the body's middle there: less, and the lowest rows are bare legs in a garment's shadow
+BELT = 0.15  # of the torso's length: the most a belt or a waist seam's band is high
+SAME_CLOTH = 10.0  # RGB distance (0-255) within which the rows above a band are the cloth below it
 HIGHEST_WAIST = 0.4  # of the torso's length below the neck: the walk up goes no higher
 
 
@@ -91,14 +94,43 @@ def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: 
     lower garment (`_leaves_the_lower`); None when no row does."""
     walked: list[np.ndarray] = []
     gap = max(1, round(EDGE_ROWS * body.torso))
-    for r in range(start, stop, -1):
-        if middle[r].sum() < 2:
-            continue
-        here = np.median(colour[r][middle[r]], axis=0)
-        if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
-            return float(r + 1)
-        walked.append(here)
+    r = start
+    while r > stop:
+        if middle[r].sum() >= 2:
+            here = np.median(colour[r][middle[r]], axis=0)
+            if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
+                beyond = _above_a_band(colour, middle, r, here, _below(walked, gap), chest, body)
+                if beyond is None:
+                    return float(r + 1)
+                r = beyond
+                continue
+            walked.append(here)
+        r -= 1
     return None
+
+
+def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarray, walked: list[np.ndarray],
+                  chest: np.ndarray, body: _Body) -> int | None:
+    """The first row above a contrast band (a kurti's waistband, a dress's belt) that row `r` (of
+    colour `here`) starts, when the cloth above the band is the cloth below it: the band is unlike
+    both, and within BELT of the torso the rows return to the colour walked below it (within
+    SAME_CLOTH), as the chest's has. None otherwise: the waist is there."""
+    if not walked:
+        return None
+    below = np.median(walked, axis=0)
+    if np.linalg.norm(chest - below) > 2 * SAME_CLOTH or np.linalg.norm(here - chest) <= THIGH_DISTANCE / 2:
+        return None
+    gap = max(1, round(EDGE_ROWS * body.torso))
+    for above in range(r - 1, int(r - BELT * body.torso) - 1, -1):
+        rows = [_row(colour, middle, above), _row(colour, middle, above - gap)]
+        if all(c is not None and np.linalg.norm(c - below) <= SAME_CLOTH for c in rows):
+            return above - gap
+    return None
+
+
+def _row(colour: np.ndarray, middle: np.ndarray, r: int) -> np.ndarray | None:
+    """The median colour of the body's middle along row r, if at least two of its pixels are clothed."""
+    return np.median(colour[r][middle[r]], axis=0) if 0 <= r < len(middle) and middle[r].sum() >= 2 else None
 
 
 def _below(walked: list[np.ndarray], gap: int) -> list[np.ndarray]:

@@ -90,6 +90,23 @@ def test_a_dark_kurta_over_black_leggings_is_not_cut_at_a_pocket():
     assert find_waist(colour, clothed, _body())[2]
 
 
+def test_a_kurtis_gold_waistband_between_a_bodice_and_a_skirt_of_one_cloth_is_no_waist():
+    """A black kurti to the photo's bottom with a gold band at the waist: walking up, the band left
+    the skirt's colour and the kurti was cut there, its skirt taken for a lower garment. Above the
+    band the cloth is the skirt's again: the kurti is one piece."""
+    kurti = (60, 55, 50)
+    colour, clothed = _dressed((NECK - 2, 40, kurti), (40, 44, (140, 115, 80)), (44, HEIGHT, kurti))
+    assert find_waist(colour, clothed, _body())[2]
+
+
+def test_hands_at_the_waist_between_a_black_top_and_dark_jeans_leave_the_waist_there():
+    """A band unlike both (hands in front at the waist) with a black top above and dark jeans below:
+    the top is not the jeans' cloth, so the band is where the top ends."""
+    colour, clothed = _dressed((NECK - 2, 44, (31, 31, 31)), (44, 48, (200, 150, 120)), (48, HEIGHT, (54, 55, 59)))
+    waist, _, one_piece = find_waist(colour, clothed, _body())
+    assert not one_piece and 44 <= waist <= 48
+
+
 def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
     """Faded jeans darken toward the waistband by more than THIGH_DISTANCE, a row at a time: still
     jeans. Dark jeans under a black top are nearly its colour, but the top is nearer its chest's."""
@@ -118,3 +135,15 @@ def test_a_printed_tunics_dark_hem_over_grey_leggings_is_the_tunics(factor):
     band = drawn & (np.indices(drawn.shape)[0] > hips + 0.3 * (hips - person.neck[1]))  # the tunic below the hips
     assert band.sum() > 30 * factor ** 2
     assert garments.upper[band].mean() > 0.85 and garments.lower[band].mean() < 0.1
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+def test_the_catalogues_kurti_with_a_gold_waistband_is_one_piece(factor):
+    """14549 (no outline drawn): a black kurti with a gold band under the bust, over green leggings.
+    `stylize` had painted its bodice alone."""
+    small = np.asarray(Image.open(CATALOGUE / "14549.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                     Image.Resampling.BICUBIC)) if factor > 1 else small
+    garments = find_garments(image, find_person(image))
+    assert garments.main == "all"
