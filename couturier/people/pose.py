@@ -124,7 +124,7 @@ def _continued(image: np.ndarray, person: Person, margin: float) -> Person:
     if person.mask[-max(2, height // 20):].max() < 0.5:
         return person
     continued = np.concatenate([image, np.repeat(image[-1:], int(CONTINUE_BELOW * height), axis=0)])
-    for tried in (margin, *MARGINS):
+    for tried in (margin, *(other for other in MARGINS if other != margin)):
         longer = _find(continued, tried)
         if longer is not None:
             return Person(longer.keypoints, longer.mask[:height].copy(), longer.score)

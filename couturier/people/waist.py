@@ -81,7 +81,8 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     found = [waist for waist in waists if waist is not None and (waists[0] is not None or waist >= top)]
     if not found:  # one garment: its hem is where, walking down, the rows leave its colour
         for r in range(int(top), height):
-            if middle[r].sum() >= 2 and np.linalg.norm(np.median(colour[r][middle[r]], axis=0) - thighs) > THIGH_DISTANCE:
+            here = _row(colour, middle, r)
+            if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
                 return float(height), float(r), True
         return float(height), float(height), True
     waist = max(found)
@@ -96,8 +97,8 @@ def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: 
     gap = max(1, round(EDGE_ROWS * body.torso))
     r = start
     while r > stop:
-        if middle[r].sum() >= 2:
-            here = np.median(colour[r][middle[r]], axis=0)
+        here = _row(colour, middle, r)
+        if here is not None:
             if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
                 beyond = _above_a_band(colour, middle, r, here, _below(walked, gap), chest, body)
                 if beyond is None:

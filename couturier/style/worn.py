@@ -63,10 +63,11 @@ def garment_region(content: torch.Tensor, auto_mask: bool = False,
     return None, f"the whole picture ({how}; the automatic mask finds a garment on a plain background)"
 
 
-def fabric_note(style_image: torch.Tensor) -> str | None:
+def fabric_note(style_image: torch.Tensor, as_picture: str = "--fabric-scale 0") -> str | None:
     """A word when STYLE, to be repeated as a fabric swatch, is a photo of a person: the whole photo
-    (face and wall too) is tiled over the garment, which is seldom what was meant. None otherwise,
-    or when the people extra is not installed (nothing to tell with)."""
+    (face and wall too) is tiled over the garment, which is seldom what was meant. `as_picture`: how
+    the caller's user asks for the style used whole (the CLI's flag, the API's form field). None
+    otherwise, or when the people extra is not installed (nothing to tell with)."""
     try:
         from couturier.people import find_person
 
@@ -76,4 +77,4 @@ def fabric_note(style_image: torch.Tensor) -> str | None:
     if person is None:
         return None
     return ("STYLE is a photo of a person, tiled whole as the fabric: crop a swatch of the fabric for a "
-            "fabric, or give --fabric-scale 0 to use it as a picture")
+            f"fabric, or give {as_picture} to use it as a picture")

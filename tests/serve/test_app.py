@@ -470,3 +470,4 @@ def test_stylize_with_a_photo_of_a_person_as_the_fabric_says_so_in_a_header(clie
                                               "style": ("s.jpg", person, "image/jpeg")}, data={"size": "80"})
     assert response.status_code == 200, response.text
     assert response.headers["x-couturier-note"].startswith("STYLE is a photo of a person")
+    assert "fabric_scale=0" in response.headers["x-couturier-note"]  # the form field, not the CLI's flag

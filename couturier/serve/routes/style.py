@@ -40,7 +40,7 @@ def router(service: Service) -> APIRouter:
 
         def work():
             mask, how = styling.garment_region(content_image, auto_mask, garment)
-            note = styling.fabric_note(style_image) if fabric_scale else None
+            note = styling.fabric_note(style_image, "fabric_scale=0") if fabric_scale else None
             if fast:
                 return styling.stylize_fast(content_image, style_image, service.stylizer(), alpha, mask,
                                             preserve_color, fabric_scale), how, note
