@@ -65,7 +65,9 @@ def outline(photo: np.ndarray) -> np.ndarray:
     # the closing and the edges' own width take a rim of wall round the garment: worn, it is a white halo
     rim = alpha & ~ndimage.binary_erosion(alpha, iterations=reach)
     alpha &= ~(rim & plain)
-    if (alpha & ~plain).sum() >= COLOURED * alpha.sum():
+    # judged on its inside: a pale rim of lit wall round a dark garment must not make it "wall-coloured"
+    inside = ndimage.binary_erosion(alpha, iterations=2 * reach)
+    if (inside & ~plain).sum() >= COLOURED * inside.sum():
         # a garment of its own colour: the closing also filled the wall between a sleeve and the body
         # (an armpit), deeper than the rim; worn, it is a white wedge. The wall reached from outside
         # through wall-coloured pixels goes (a white polo on white, found by its edges, keeps its own)

@@ -4,6 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from couturier.people.product import landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
@@ -62,6 +63,19 @@ def test_an_enlarged_photo_gives_the_same_outline(side):
     large = outline(np.asarray(source.resize((side * 3 // 4, side), Image.Resampling.BICUBIC)))
     brought_down = np.asarray(Image.fromarray(large).resize((180, 240), Image.Resampling.NEAREST))
     assert iou(small, brought_down) > 0.9
+
+
+@pytest.mark.parametrize("side", [384, 512])
+def test_a_dark_t_shirt_on_a_vignetted_wall_keeps_no_rim_of_it(side):
+    """3742, enlarged as `try-on` reads it: a black T-shirt on a grey wall lit brighter behind it than
+    at the corners. The lit wall next to the shirt was further from the corners' grey than one colour
+    allows: it was cloth, and the try-on wore it as a pale halo round the shirt."""
+    from couturier import style
+
+    photo = np.asarray(style.to_pil(style.read_rgb(CATALOGUE / "3742.jpg", side)))
+    alpha = outline(photo)
+    rim = alpha & ~ndimage.binary_erosion(alpha, iterations=side // 40)
+    assert np.median(photo[rim].mean(axis=1)) < 120  # the rim is the shirt's own dark edge, not pale wall
 
 
 def test_what_is_not_clothing_is_named():

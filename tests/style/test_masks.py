@@ -45,6 +45,22 @@ def test_a_laid_flat_garment_keeps_its_whole_outline(tmp_path):
     assert iou(mask, body) > 0.85
 
 
+def test_a_wall_lit_brighter_in_the_middle_is_background_all_over():
+    """A vignette: 40 levels lighter behind the garment than at the corners, one colour's allowance
+    being 30. The lit wall is followed by its light; an evenly lit one still by its colour."""
+    ys, xs = np.mgrid[0:80, 0:60] / np.array([80.0, 60.0])[:, None, None]
+    light = 0.86 - 0.6 * ((ys - 0.5) ** 2 + (xs - 0.5) ** 2)
+    wall = np.repeat(light[..., None], 3, axis=2)
+    photo = wall.copy()
+    photo[30:55, 22:38] = 0.15  # a dark garment in the middle
+    found = background(photo)
+    assert found[~((ys >= 0.35) & (ys < 0.7) & (xs > 0.35) & (xs < 0.65))].all()
+    assert not found[30:55, 22:38].any()
+    plain = np.full_like(photo, 0.95)
+    plain[30:55, 22:38] = 0.8  # an evenly lit white wall: a pale grey garment is not wall
+    assert not background(plain)[30:55, 22:38].any()
+
+
 def test_a_swatch_is_cut_from_inside_the_garment():
     from conftest import garment_picture
 
