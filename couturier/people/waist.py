@@ -9,13 +9,16 @@ never reached. A tunic or a kurta can hang below those rows, so the walk is made
 lowest clothed rows (the leggings under the kurta), and the lower waist of the two is kept; where the
 first walk found none (the kurta's colour from the thighs to the chest), the second one's counts only
 at the thighs or below: the kurta's hem, and the leggings below it are the lower garment. A band
-unlike the cloth above and below it, which is one cloth (a kurti's gold waistband), is walked over.
+unlike the cloth above and below it, which is one cloth (a kurti's gold waistband) or one print (a
+dress's belt, the print lit brighter above it), is walked over; a waist the second walk finds
+overrules a walk that went over a band.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.cluster.vq import kmeans2
 
 if TYPE_CHECKING:
     from couturier.people.garments import _Body
@@ -27,8 +30,11 @@ EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blu
 LOWEST_ROWS = 0.2  # of the torso's length: the lowest clothed rows, whose colour the second walk starts from
 KNEES = 1.0  # of the torso's length below the hips: a thigh is about as long as the torso
 COVERED_LEGS = 0.5  # of the body's middle there: less, and the lowest rows are bare legs in a garment's shadow
-BELT = 0.15  # of the torso's length: the most a belt or a waist seam's band is high
-SAME_CLOTH = 10.0  # RGB distance (0-255) within which the rows above a band are the cloth below it
+BELT = 0.25  # of the torso's length: the most a belt or a waist seam's band is high, its blurred edges with it
+BLOCK = 0.1  # of the torso's length: how many rows of cloth above and below a band are compared
+SAME_COLOUR = 10.0  # RGB distance (0-255) of two blocks' median colours within which they are one plain cloth
+SAME_PRINT = 22.0  # mean RGB distance (0-255) from the other block's palette within which two blocks are one print
+PALETTE = 4  # main colours a block of cloth is summed up by (a print)
 HIGHEST_WAIST = 0.4  # of the torso's length below the neck: the walk up goes no higher
 
 
@@ -67,7 +73,8 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
     chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
     stop = int(body.neck[1] + HIGHEST_WAIST * body.torso)
-    waists = [_walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)]
+    first, band = _walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)
+    waists = [first]
     # a kurta or a tunic over leggings reaches into the thighs' rows and shades their colour: the
     # leggings' own colour is that of the lowest rows, if the legs there are clothed (a dress's hem
     # above bare legs in its shadow is not a lower garment)
@@ -75,10 +82,13 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     lowest = clothed_rows(knees - LOWEST_ROWS * body.torso, knees, COVERED_LEGS) if knees > top else None
     if lowest is not None:
         waists.append(_walk_up(colour, middle, np.median(colour[lowest], axis=0),
-                               int(knees - LOWEST_ROWS * body.torso) - 1, stop, chest, body))
+                               int(knees - LOWEST_ROWS * body.torso) - 1, stop, chest, body, bands=False)[0])
     # where the first walk found no waist, from the thighs' rows to the chest, the garment runs over
-    # the thighs: the second walk finds its hem there or below (a kurta's over leggings), or nothing
-    found = [waist for waist in waists if waist is not None and (waists[0] is not None or waist >= top)]
+    # the thighs: the second walk finds its hem there or below (a kurta's over leggings), or nothing.
+    # Unless the first walked over a band: that was a guess, and a waist the second finds below the
+    # band overrules it (the jeans under a long shirt, the first walk having started inside the shirt)
+    below_band = band + max(2, round(BLOCK * body.torso)) if band is not None else float(height)
+    found = [waist for waist in waists if waist is not None and (first is not None or waist >= min(top, below_band))]
     if not found:  # one garment: its hem is where, walking down, the rows leave its colour
         for r in range(int(top), height):
             here = _row(colour, middle, r)
@@ -90,43 +100,73 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
 
 
 def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int, stop: int,
-             chest: np.ndarray, body: _Body) -> float | None:
-    """The waist: walking up from row `start` to `stop`, the row below the first that leaves the
-    lower garment (`_leaves_the_lower`); None when no row does."""
+             chest: np.ndarray, body: _Body, bands: bool = True) -> tuple[float | None, int | None]:
+    """(the waist, the row of the first band walked over, if any): walking up from row `start` to `stop`, the row
+    below the first that leaves the lower garment (`_leaves_the_lower`); None when no row does.
+    Without `bands`, no band is walked over (from the leggings up, the first band is a kurta's hem)."""
     walked: list[np.ndarray] = []
     gap = max(1, round(EDGE_ROWS * body.torso))
-    r = start
+    r, band = start, None
     while r > stop:
         here = _row(colour, middle, r)
         if here is not None:
             if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
-                beyond = _above_a_band(colour, middle, r, here, _below(walked, gap), chest, body)
+                beyond = _above_a_band(colour, middle, r, here, chest, body) if bands else None
                 if beyond is None:
-                    return float(r + 1)
-                r = beyond
+                    return float(r + 1), band
+                r, band = beyond, r if band is None else band
                 continue
             walked.append(here)
         r -= 1
-    return None
+    return None, band
 
 
-def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarray, walked: list[np.ndarray],
-                  chest: np.ndarray, body: _Body) -> int | None:
+def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarray, chest: np.ndarray,
+                  body: _Body) -> int | None:
     """The first row above a contrast band (a kurti's waistband, a dress's belt) that row `r` (of
     colour `here`) starts, when the cloth above the band is the cloth below it: the band is unlike
-    both, and within BELT of the torso the rows return to the colour walked below it (within
-    SAME_CLOTH), as the chest's has. None otherwise: the waist is there."""
-    if not walked:
-        return None
-    below = np.median(walked, axis=0)
-    if np.linalg.norm(chest - below) > 2 * SAME_CLOTH or np.linalg.norm(here - chest) <= THIGH_DISTANCE / 2:
+    the chest, the chest is near the colour below, and within BELT of the torso above the band a
+    block of rows has the colours of the block below it (`_one_cloth`). None otherwise: the waist
+    is there."""
+    if np.linalg.norm(here - chest) <= THIGH_DISTANCE / 2:
         return None
     gap = max(1, round(EDGE_ROWS * body.torso))
+    depth = max(2, round(BLOCK * body.torso))
+    below = _pixels(colour, middle, r + gap, r + gap + depth)
+    # the chest is of the cloth below too (a black top over dark jeans, hands at the waist between them, is not)
+    if len(below) < 2 * PALETTE or np.linalg.norm(chest - np.median(below, axis=0)) > 2 * SAME_COLOUR:
+        return None
     for above in range(r - 1, int(r - BELT * body.torso) - 1, -1):
-        rows = [_row(colour, middle, above), _row(colour, middle, above - gap)]
-        if all(c is not None and np.linalg.norm(c - below) <= SAME_CLOTH for c in rows):
-            return above - gap
+        block = _pixels(colour, middle, above - gap - depth, above - gap)
+        if len(block) >= 2 * PALETTE and _one_cloth(block, below, prints=r <= body.hips[1]):
+            return above - gap - depth
     return None
+
+
+def _pixels(colour: np.ndarray, middle: np.ndarray, first: int, last: int) -> np.ndarray:
+    """(N, 3): the clothed middle's colours in rows first..last-1."""
+    first, last = max(first, 0), max(min(last, len(middle)), 0)
+    return colour[first:last][middle[first:last]]
+
+
+def _one_cloth(a: np.ndarray, b: np.ndarray, prints: bool) -> bool:
+    """Whether two blocks of pixels are of one cloth: of one colour (their medians within
+    SAME_COLOUR, a plain cloth's embroidery aside), or, if `prints`, each with the other's colours
+    in whatever proportions (a print lit brighter on the bodice than on the skirt): every pixel near
+    the other block's palette, SAME_PRINT on average. Dark cloths are all near each other's palette
+    (a black top, dark jeans): prints are looked for only across a band above the hip joints, where
+    a belt is worn, not below them, where hands rest and a top's hem ends."""
+    if np.linalg.norm(np.median(a, axis=0) - np.median(b, axis=0)) <= SAME_COLOUR:
+        return True
+    return prints and _off_palette(a, b) <= SAME_PRINT and _off_palette(b, a) <= SAME_PRINT
+
+
+def _off_palette(a: np.ndarray, b: np.ndarray) -> float:
+    """The mean RGB distance of b's pixels from the nearest of a's PALETTE main colours."""
+    a = a[:: max(1, len(a) // 1000)].astype(np.float64)  # a palette needs no more
+    distinct = np.unique(a, axis=0)
+    palette = distinct if len(distinct) <= PALETTE else kmeans2(a, PALETTE, seed=0, minit="++")[0]
+    return float(np.linalg.norm(b[:, None] - palette[None], axis=-1).min(axis=1).mean())
 
 
 def _row(colour: np.ndarray, middle: np.ndarray, r: int) -> np.ndarray | None:

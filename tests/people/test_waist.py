@@ -147,3 +147,52 @@ def test_the_catalogues_kurti_with_a_gold_waistband_is_one_piece(factor):
                                                      Image.Resampling.BICUBIC)) if factor > 1 else small
     garments = find_garments(image, find_person(image))
     assert garments.main == "all"
+
+
+def test_a_printed_dress_lit_brighter_above_its_belt_is_one_piece():
+    """A two-colour print lit brighter on the bodice than on the skirt, a black belt above the hips
+    between them: the two medians are further apart than one plain cloth's, but each part has the
+    other's colours."""
+    stripes = (np.arange(WIDTH) % 3 == 0)[None, :, None]  # one column in three
+    print_ = np.where(stripes, [80.0, 70.0, 60.0], [170.0, 160.0, 150.0])[0, 12:48]
+    colour, clothed = _dressed()
+    colour[NECK - 2:35, 12:48] = print_ + 10
+    colour[35:38, 12:48] = (20, 20, 20)
+    colour[38:, 12:48] = print_
+    waist, _, one_piece = find_waist(colour, clothed, _body())
+    assert one_piece and waist == HEIGHT
+
+
+def test_a_print_is_not_looked_for_across_a_band_below_the_hips():
+    """Hands at a dark top's hem over dark jeans, below the hip joints: the two are near each other's
+    palettes, as two prints of one cloth would be, but a belt is not worn there."""
+    stripes = (np.arange(WIDTH) % 3 == 0)[None, :, None]
+    top = np.where(stripes, [20.0, 20.0, 24.0], [40.0, 42.0, 44.0])[0, 12:48]
+    jeans = np.where(stripes, [40.0, 42.0, 44.0], [60.0, 62.0, 61.0])[0, 12:48]
+    colour, clothed = _dressed()
+    colour[NECK - 2:54, 12:48] = top
+    colour[54:57, 12:48] = (200, 150, 120)
+    colour[57:, 12:48] = jeans
+    waist, _, one_piece = find_waist(colour, clothed, _body())
+    assert not one_piece and 54 <= waist <= 57
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+@pytest.mark.parametrize("key", ["58001", "43627"])  # a grey print dress with a black belt; a green one with a sash
+def test_the_catalogues_printed_dresses_with_a_belt_are_one_piece(key, factor):
+    """`stylize` had painted their bodices alone: the print is lit brighter above the belt."""
+    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                     Image.Resampling.BICUBIC))
+    assert find_garments(image, find_person(image)).main == "all"
+
+
+@needs_catalogue
+def test_a_striped_shirt_over_jeans_keeps_its_jeans_apart():
+    """46365 enlarged: walking up from the thighs inside the long shirt, a dark row of its print was
+    taken for a belt and walked over; the jeans found from below overrule that guess."""
+    small = np.asarray(Image.open(CATALOGUE / "46365.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * 4, small.shape[0] * 4), Image.Resampling.BICUBIC))
+    garments = find_garments(image, find_person(image))
+    assert garments.main == "upper" and garments.lower.sum() > 0.1 * garments.upper.sum()
