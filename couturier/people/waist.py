@@ -101,8 +101,9 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
 
 def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int, stop: int,
              chest: np.ndarray, body: _Body, bands: bool = True) -> tuple[float | None, int | None]:
-    """(the waist, the row of the first band walked over, if any): walking up from row `start` to `stop`, the row
-    below the first that leaves the lower garment (`_leaves_the_lower`); None when no row does.
+    """(the waist, the row of the first band walked over, if any): walking up from row `start` to
+    `stop`, the row below the first that leaves the lower garment (`_leaves_the_lower`); None when
+    no row does.
     Without `bands`, no band is walked over (from the leggings up, the first band is a kurta's hem)."""
     walked: list[np.ndarray] = []
     gap = max(1, round(EDGE_ROWS * body.torso))

@@ -17,6 +17,8 @@ GrabCut, the part a library does well, comes from OpenCV (the `style` extra).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -68,7 +70,7 @@ def _some(where: np.ndarray, count: int = 4000) -> tuple[np.ndarray, np.ndarray]
     return ys[::step], xs[::step]
 
 
-def _lit_wall(image: np.ndarray, ys: np.ndarray, xs: np.ndarray):
+def _lit_wall(image: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """The wall's colour as a function of pixel rows and columns (which broadcast): a quadratic in x
     and y fitted to the pixels (ys, xs) of `image`.
 

@@ -193,6 +193,7 @@ def test_a_striped_shirt_over_jeans_keeps_its_jeans_apart():
     """46365 enlarged: walking up from the thighs inside the long shirt, a dark row of its print was
     taken for a belt and walked over; the jeans found from below overrule that guess."""
     small = np.asarray(Image.open(CATALOGUE / "46365.jpg").convert("RGB"))
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * 4, small.shape[0] * 4), Image.Resampling.BICUBIC))
+    size = (small.shape[1] * 4, small.shape[0] * 4)
+    image = np.asarray(Image.fromarray(small).resize(size, Image.Resampling.BICUBIC))
     garments = find_garments(image, find_person(image))
     assert garments.main == "upper" and garments.lower.sum() > 0.1 * garments.upper.sum()
