@@ -89,14 +89,19 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     # band overrules it (the jeans under a long shirt, the first walk having started inside the shirt)
     below_band = band + max(2, round(BLOCK * body.torso)) if band is not None else float(height)
     found = [waist for waist in waists if waist is not None and (first is not None or waist >= min(top, below_band))]
-    if not found:  # one garment: its hem is where, walking down, the rows leave its colour
-        for r in range(int(top), height):
-            here = _row(colour, middle, r)
-            if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
-                return float(height), float(r), True
-        return float(height), float(height), True
-    waist = max(found)
-    return waist, float(height), False
+    if not found:  # one garment
+        return float(height), _hem(colour, middle, thighs, int(top)), True
+    return max(found), float(height), False
+
+
+def _hem(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int) -> float:
+    """A one-piece garment's hem: walking down from row `start`, the first row that leaves its
+    colour there (`thighs`), or the photo's bottom."""
+    for r in range(start, len(middle)):
+        here = _row(colour, middle, r)
+        if here is not None and np.linalg.norm(here - thighs) > THIGH_DISTANCE:
+            return float(r)
+    return float(len(middle))
 
 
 def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int, stop: int,
