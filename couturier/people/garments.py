@@ -28,7 +28,7 @@ from scipy.cluster.vq import kmeans2
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
 from couturier.people.waist import find_waist
-from couturier.style.light import chroma_of
+from couturier.style.light import chroma_of, grey
 
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
@@ -116,16 +116,6 @@ def _limbs(body: _Body) -> np.ndarray:
             near |= np.hypot(body.columns - start[0] - t * along[0], body.rows - start[1] - t * along[1]) \
                 < ARM_REACH * body.torso
     return near
-
-
-def colourless(image: np.ndarray) -> bool:
-    """A grey photo: no chroma tells skin from cloth."""
-    return _grey(chroma_of(image))
-
-
-def _grey(chroma: np.ndarray) -> bool:
-    """No pixel's chroma is off neutral by 4 levels."""
-    return bool(np.abs(chroma - 128.0).max() < 4.0)
 
 
 def _chest(body: _Body) -> np.ndarray:
@@ -243,7 +233,7 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
     middle of a shirt do not); on the arms and legs only when the chest has that chroma too (a
     skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
     face = _face(head, body)
-    if face.sum() < 4 or _grey(chroma):
+    if face.sum() < 4 or grey(chroma):
         return np.zeros_like(person_mask)
     tones = [np.median(chroma[face], axis=0)]
     hands = np.zeros_like(person_mask)

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from couturier.people.garments import Garments, colourless, find_garments
+from couturier.people.garments import Garments, find_garments
 from couturier.people.pose import Person, faces, find_person
 from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
-from couturier.style.light import garment_light
+from couturier.style.light import colourless, garment_light
 
 SEAM = 1.15  # a garment's shoulder seam lies this much farther from the neck than the shoulder joint
 SIDE_VIEW = 0.25  # shoulders closer together than this share of the torso's length: seen from the side

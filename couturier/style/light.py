@@ -33,6 +33,16 @@ def chroma_of(image: np.ndarray) -> np.ndarray:
     return np.stack([(rgb[..., 0] - y) * 0.713 + 128, (rgb[..., 2] - y) * 0.564 + 128], axis=-1)
 
 
+def colourless(image: np.ndarray) -> bool:
+    """A grey photo (uint8 RGB): no chroma tells skin from cloth."""
+    return grey(chroma_of(image))
+
+
+def grey(chroma: np.ndarray) -> bool:
+    """No pixel's chroma (`chroma_of`) is off neutral by 4 levels."""
+    return bool(np.abs(chroma - 128.0).max() < 4.0)
+
+
 def garment_light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
     """photo: uint8 (H, W, 3) RGB; garment: bool (H, W). (H, W) float32: the garment's folds and
     light, 1 where there is none to read (a few blurs away from the garment). Read on the photo
