@@ -1,6 +1,6 @@
 """Garments on people, found two ways and judged against outlines drawn by hand.
 
-    python benchmarks/people.py          # half a minute; docs/people/masks.png, stylize-worn.png, results.json
+    python benchmarks/people.py          # a minute; docs/people/masks.png, stylize-worn.png, stylize-unseen.png, results.json
     (try-on: benchmarks/try_on.py)
 
 For every photo in tests/style/garment_masks.json that a person wears (the hand-drawn garment only:
