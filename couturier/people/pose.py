@@ -35,7 +35,7 @@ KEYPOINTS = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "rig
 PRESENT, FACE = 0.5, 0.5
 # A face is skin, too: the face detector is half sure of a shirt's inner collar on an invisible
 # mannequin, and a polo laid flat, as of a small real face; in a square of the face's height round
-# the nose, real faces on catalogue photos are a quarter skin or more, those none.
+# the nose, a real face is largely skin and those collars have none.
 FACE_SKIN = 0.1
 
 
