@@ -10,6 +10,7 @@ them. A person needs a face where it put the head, and the head above the should
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,7 +145,8 @@ def _best(image: np.ndarray) -> Person | None:
     return None
 
 
-def _has_face(image: np.ndarray, person: Person, photo_faces=None) -> bool:
+def _has_face(image: np.ndarray, person: Person,
+              photo_faces: Callable[[], list[tuple[float, float, float]]] | None = None) -> bool:
     """A face where the network put the head: the face detector sure of one around the nose, or
     one of the photo's faces (found by sliding the detector; `photo_faces()` when given, which
     remembers them across readings of the same photo) within a head's height of it."""
@@ -170,7 +172,8 @@ def _skin_at(image: np.ndarray, nose: np.ndarray, neck: np.ndarray) -> bool:
     face = image[top:int(np.clip(nose[1] + half, 0, height)), left:int(np.clip(nose[0] + half, 0, width))]
     if face.size == 0:
         return False
-    return colourless(image) or float(skin(face.astype(np.float32) / 255.0).mean()) >= FACE_SKIN
+    # the whole photo's chroma is read only when the face has too little skin
+    return float(skin(face.astype(np.float32) / 255.0).mean()) >= FACE_SKIN or colourless(image)
 
 
 def _find(image: np.ndarray, margin: float) -> Person | None:

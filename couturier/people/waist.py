@@ -142,9 +142,10 @@ def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarr
     # the chest is of the cloth below too (a black top over dark jeans, hands at the waist between them, is not)
     if len(below) < 2 * PALETTE or np.linalg.norm(chest - np.median(below, axis=0)) > 2 * SAME_COLOUR:
         return None
+    below_palette = _palette(below) if r <= body.hips[1] else None  # prints only above the hips: `_one_cloth`
     for above in range(r - 1, int(r - BELT * body.torso) - 1, -1):
         block = _pixels(colour, middle, above - gap - depth, above - gap)
-        if len(block) >= 2 * PALETTE and _one_cloth(block, below, prints=r <= body.hips[1]):
+        if len(block) >= 2 * PALETTE and _one_cloth(block, below, below_palette):
             return above - gap - depth
     return None
 
@@ -155,24 +156,28 @@ def _pixels(colour: np.ndarray, middle: np.ndarray, first: int, last: int) -> np
     return colour[first:last][middle[first:last]]
 
 
-def _one_cloth(a: np.ndarray, b: np.ndarray, prints: bool) -> bool:
+def _one_cloth(a: np.ndarray, b: np.ndarray, b_palette: np.ndarray | None) -> bool:
     """Whether two blocks of pixels are of one cloth: of one colour (their medians within
-    SAME_COLOUR, a plain cloth's embroidery aside), or, if `prints`, each with the other's colours
-    in whatever proportions (a print lit brighter on the bodice than on the skirt): every pixel near
-    the other block's palette, SAME_PRINT on average. Dark cloths are all near each other's palette
-    (a black top, dark jeans): prints are looked for only across a band above the hip joints, where
-    a belt is worn, not below them, where hands rest and a top's hem ends."""
+    SAME_COLOUR, a plain cloth's embroidery aside), or, given b's palette, each with the other's
+    colours in whatever proportions (a print lit brighter on the bodice than on the skirt): every
+    pixel near the other block's palette, SAME_PRINT on average. Dark cloths are all near each
+    other's palette (a black top, dark jeans): prints are looked for only across a band above the
+    hip joints, where a belt is worn, not below them, where hands rest and a top's hem ends."""
     if np.linalg.norm(np.median(a, axis=0) - np.median(b, axis=0)) <= SAME_COLOUR:
         return True
-    return prints and _off_palette(a, b) <= SAME_PRINT and _off_palette(b, a) <= SAME_PRINT
+    return b_palette is not None and _off(_palette(a), b) <= SAME_PRINT and _off(b_palette, a) <= SAME_PRINT
 
 
-def _off_palette(a: np.ndarray, b: np.ndarray) -> float:
-    """The mean RGB distance of b's pixels from the nearest of a's PALETTE main colours."""
-    a = a[:: max(1, len(a) // 1000)].astype(np.float64)  # a palette needs no more
-    distinct = np.unique(a, axis=0)
-    palette = distinct if len(distinct) <= PALETTE else kmeans2(a, PALETTE, seed=0, minit="++")[0]
-    return float(np.linalg.norm(b[:, None] - palette[None], axis=-1).min(axis=1).mean())
+def _palette(pixels: np.ndarray) -> np.ndarray:
+    """(PALETTE or fewer, 3): the main colours of a block of pixels, by k-means."""
+    pixels = pixels[:: max(1, len(pixels) // 1000)].astype(np.float64)  # a palette needs no more
+    distinct = np.unique(pixels, axis=0)
+    return distinct if len(distinct) <= PALETTE else kmeans2(pixels, PALETTE, seed=0, minit="++")[0]
+
+
+def _off(palette: np.ndarray, pixels: np.ndarray) -> float:
+    """The mean RGB distance of the pixels from the nearest of the palette's colours."""
+    return float(np.linalg.norm(pixels[:, None] - palette[None], axis=-1).min(axis=1).mean())
 
 
 def _row(colour: np.ndarray, middle: np.ndarray, r: int) -> np.ndarray | None:
