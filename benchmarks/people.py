@@ -137,10 +137,10 @@ def main() -> None:
     panel(pictures, DOCS / "masks.png")
     draped, pairs = drape_rows()
     drape_panel(pairs[::2], DOCS / "stylize-worn.png")  # every other person: 16, enough to judge by eye
-    unseen, tried = unseen_pairs()
+    unseen, tried, refused = unseen_pairs()
     drape_panel(unseen, DOCS / "stylize-unseen.png",
                 title="stylize by default on catalogue photos nobody drew an outline for: the photo, then the fabric")
-    summary["unseen"] = {"photos_tried": tried, "people_found": len(unseen)}
+    summary["unseen"] = {"photos_tried": tried, "people_found": len(unseen), "refused": refused}
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -165,26 +165,31 @@ def enlarged(picture: Image.Image, side: int = 320) -> Image.Image:
                           Image.Resampling.BICUBIC)
 
 
-def unseen_pairs(count: int = UNSEEN, seed: int = 0) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], int]:
+def unseen_pairs(count: int = UNSEEN, seed: int = 0) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], int, dict]:
     """(photo, before, after) of the default `stylize --steps 0` on `count` catalogue photos of worn
-    tops and dresses with no outline drawn (drawn at random, the same each run), and how many
-    photos were tried for them: the pose network finds no person on a garment laid flat."""
+    tops and dresses with no outline drawn (drawn at random, the same each run), how many photos
+    were tried for them (the pose network finds no person on a garment laid flat), and those
+    `stylize` refused, with its one line."""
     rows = [row for row in csv.DictReader((SHARED.parent / "styles.csv").open())
             if row["articleType"] in UNSEEN_KINDS and row["id"] not in DRAWN and (SHARED / f"{row['id']}.jpg").exists()]
     random.Random(seed).shuffle(rows)
-    swatch, pairs, tried = checked_swatch(), [], 0
+    swatch, pairs, tried, refused = checked_swatch(), [], 0, {}
     for row in rows:
         if len(pairs) == count:
             break
         tried += 1
         picture = enlarged(Image.open(SHARED / f"{row['id']}.jpg").convert("RGB"))
         content = style.from_pil(picture)
-        region, how = style.garment_region(content)
+        try:
+            region, how = style.garment_region(content)
+        except StyleInputError as exc:  # several people
+            refused[row["id"]] = str(exc)
+            continue
         if "pose network" not in how:
             continue
         after = np.asarray(style.to_pil(style.drape_fabric(content, swatch, region).picture))
         pairs.append((row["id"], np.asarray(picture), after))
-    return pairs, tried
+    return pairs, tried, refused
 
 
 def drape_rows(side: int = 320) -> tuple[list[dict], list[tuple[str, np.ndarray, np.ndarray]]]:

@@ -246,3 +246,13 @@ def faces(image: np.ndarray) -> list[tuple[float, float, float]]:
         if all(np.hypot(x - kx, y - ky) > 0.6 * max(size, ksize) for kx, ky, ksize in kept):
             kept.append((x, y, size))
     return kept
+
+
+def people_faces(image: np.ndarray) -> list[tuple[float, float, float]]:
+    """The faces of the people in the photo: `faces`, less those on another face's body (below it by
+    more than its height, within its width either side): a face printed on a T-shirt, or the
+    detector's guess at a print on a dress's bodice, is not a second person; two people side by
+    side have their faces at about one height."""
+    found = faces(image)
+    return [(x, y, size) for x, y, size in found
+            if not any(y - oy > osize and abs(x - ox) < 2 * osize for ox, oy, osize in found)]

@@ -18,16 +18,21 @@ def worn_garment_mask(x: torch.Tensor, garment: str = "auto",
                       feather: float = 1.0) -> tuple[torch.Tensor | None, str]:
     """(1, 3, H, W) in [0, 1] -> ((1, 1, H, W) soft mask, how it was found), or (None, why not).
     `garment`: auto (the photo's main garment: all the clothes when they look like one piece, else
-    the upper garment), upper, lower, dress, all."""
+    the upper garment), upper, lower, dress, all. A photo of several people is refused."""
     image = np.asarray(to_pil(x))
     try:
         from couturier.people import find_garments, find_person
+        from couturier.people.pose import people_faces
 
         person = find_person(image)
     except MissingExtra:
         return None, "the people extra is not installed"
     if person is None:
         return None, "no person in the photo"
+    count = len(people_faces(image))
+    if count > 1:  # the pose network reads one person: the others' garments would be half painted
+        raise StyleInputError(f"the photo shows {count} people; crop it to the one whose garment takes the "
+                              "fabric, or draw a mask of the garment and pass it", field="mask")
     garments = find_garments(image, person)
     name = garments.main if garment == "auto" else garment
     region = garments.region(name)

@@ -95,6 +95,24 @@ def test_without_a_person_stylize_keeps_to_what_it_did_and_a_named_garment_is_re
 
 
 @pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_a_photo_of_two_people_is_refused_in_one_line_and_nothing_is_written(tmp_path, pictures, monkeypatch, capsys):
+    """The pose network reads one person: the other's garment would be half painted (14066: two men)."""
+    from conftest import run_cli
+
+    _, fabric = pictures
+    code, _, err = run_cli(monkeypatch, capsys, "stylize", CATALOGUE / "14066.jpg", fabric, "--out",
+                           tmp_path / "two.png", "--size", "320", "--steps", "0")
+    assert code == 2 and not (tmp_path / "two.png").exists()
+    assert err.strip() == "error: the photo shows 2 people; crop it to the one whose garment takes the fabric, " \
+                          "or draw a mask of the garment and pass it [--mask]"
+    mask = tmp_path / "mask.png"  # a mask given still wins
+    Image.fromarray(np.full((320, 240), 255, np.uint8)).save(mask)
+    code, _, err = run_cli(monkeypatch, capsys, "stylize", CATALOGUE / "14066.jpg", fabric, "--out",
+                           tmp_path / "two.png", "--size", "320", "--steps", "0", "--mask", mask)
+    assert code == 0 and (tmp_path / "two.png").exists(), err
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
 def test_a_photo_of_a_person_given_as_the_fabric_gets_a_word_and_a_swatch_none(tmp_path, pictures):
     """A whole catalogue photo as STYLE is tiled face and wall and all: the output says so, and what
     to do; a swatch (no person in it) gets no such word, nor a picture used whole."""

@@ -120,6 +120,18 @@ def test_a_garment_whose_collar_the_face_detector_half_believes_is_no_person(key
 
 
 @pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_a_face_on_anothers_body_is_no_second_person():
+    """38832: the detector is sure of a "face" in a print dress's bodice, three times the real face's
+    size, below it; 14066: two men side by side are two people."""
+    from couturier.people.pose import faces, people_faces
+
+    dress, men = (np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB").resize((240, 320)))
+                  for key in ("38832", "14066"))
+    assert len(faces(dress)) == 2 and len(people_faces(dress)) == 1
+    assert len(people_faces(men)) == 2
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
 @pytest.mark.parametrize("key", ["41770", "22759"])  # heads near the top edge, faces a dozen pixels high
 def test_a_person_the_first_margins_miss_is_found_with_a_wider_one(key):
     from couturier.people import pose

@@ -471,3 +471,12 @@ def test_stylize_with_a_photo_of_a_person_as_the_fabric_says_so_in_a_header(clie
     assert response.status_code == 200, response.text
     assert response.headers["x-couturier-note"].startswith("STYLE is a photo of a person")
     assert "fabric_scale=0" in response.headers["x-couturier-note"]  # the form field, not the CLI's flag
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_stylize_on_a_photo_of_two_people_is_a_400_that_says_so(client):
+    two = (CATALOGUE / "14066.jpg").read_bytes()
+    response = client.post("/stylize", files={"content": ("c.jpg", two, "image/jpeg"),
+                                              "style": ("s.jpg", (CATALOGUE / "1163.jpg").read_bytes(), "image/jpeg")},
+                           data={"size": "320"})
+    assert response.status_code == 400 and response.json()["detail"].startswith("the photo shows 2 people")
