@@ -9,9 +9,9 @@ T-shirt on a white wall is part of the person. What is not garment is found from
 - hair that falls below the chin has the colour of the top of the head (or of the hair beside the
   face) and grows from the crown, down beside the face;
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
-  does not matter); when most of the chest has that colour the garment itself is skin-coloured (a
-  beige camisole, a nude dress), and then only the arms and legs count as skin (near the bones from
-  shoulder to wrist, below the hips);
+  does not matter); when most of the chest has that colour, or its median does (a peach print),
+  the garment itself is skin-coloured (a beige camisole, a nude dress), and then only the arms and
+  legs count as skin (near the bones from shoulder to wrist, below the hips);
 - the waist is where, walking up from the thighs, the rows leave the thighs' colour, and there is
   no waist (one piece: a dress, a long kurta) when they never do below the chest (waist.py).
 Each garment's edge is then snapped onto the photo's own edge, and the pixels that edge crosses
@@ -33,6 +33,7 @@ from couturier.style.light import chroma_of, grey
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
 HAND_DISTANCE = 12.0  # a hand's tone is learnt from pixels this near the face's chroma (not a cuff's)
+HAND_MIXED = 0.35  # a hand's tone this far of the way from the face's to the garment's is half garment
 NECK_COLUMN = 0.3  # of the shoulders' width, each side of the nose: the neck's column, where no hair falls
 HAIR_DISTANCE = 40.0  # RGB distance (0-255) from the top of the head's colour within which a pixel is hair
 ARM_REACH = 0.15  # of the torso's length: how far from an arm's bones its skin lies (a skin-coloured garment)
@@ -252,7 +253,10 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
     ring = max(1, round(OUTLINE_BLUR * body.torso))
     anchors = ndimage.binary_dilation(~person_mask | head, iterations=ring) | hands
     skin = np.isin(labels, np.unique(labels[anchors & candidate]))
-    if chest.any() and skin[chest].mean() > 0.5:  # the garment is skin-coloured: skin is the limbs'
+    # the garment is skin-coloured (most of its chest passes for skin, or its print's middle tone
+    # does, a peach floral): skin is the limbs'
+    if chest.any() and (skin[chest].mean() > 0.5 or
+                        np.linalg.norm(np.median(chroma[chest], axis=0) - tones[0]) < SKIN_DISTANCE):
         skin &= _limbs(body)
     return skin
 
@@ -290,14 +294,21 @@ def _head_reach(person_mask: np.ndarray, body: _Body) -> float:
 
 
 def _a_cuffs(tone: np.ndarray, face: np.ndarray, chroma: np.ndarray, chest: np.ndarray) -> bool:
-    """Whether a hand's tone is a cuff's: a sleeve over the hand leaves a few pixels of mixed tone,
-    half-way to the garment's colour, and every pixel of a sleeve of that colour would then pass for
-    skin. So a hand tone within 2 SKIN_DISTANCE of the chest's colour is refused, unless the face's
-    own tone is as near it (a skin-coloured garment: its limbs are told apart otherwise)."""
+    """Whether a hand's tone is a cuff's: a sleeve over the hand, or a kurta hanging beside it,
+    leaves pixels of mixed tone, part way to the garment's colour, and every pixel of a garment of
+    that colour would then pass for skin. So a hand tone within 2 SKIN_DISTANCE of the chest's
+    colour is refused when the face's own tone is not as near it, or when it lies more than
+    HAND_MIXED of the way from the face's tone to the garment's; a garment within SKIN_DISTANCE of
+    the face's tone is skin-coloured, and its limbs are told apart otherwise."""
     if not chest.any():
         return False
     garment = np.median(chroma[chest], axis=0)
-    return bool(np.linalg.norm(tone - garment) < 2 * SKIN_DISTANCE <= np.linalg.norm(face - garment))
+    if np.linalg.norm(tone - garment) >= 2 * SKIN_DISTANCE:
+        return False
+    towards = garment - face
+    if np.linalg.norm(towards) >= 2 * SKIN_DISTANCE:
+        return True
+    return bool(np.linalg.norm(towards) > SKIN_DISTANCE and (tone - face) @ towards / (towards @ towards) > HAND_MIXED)
 
 
 def _collar(colour: np.ndarray, chroma: np.ndarray, head: np.ndarray, clothed: np.ndarray, body: _Body) -> np.ndarray:

@@ -363,3 +363,18 @@ def test_bare_legs_below_shorts_are_skin_and_the_shorts_are_not_the_t_shirt(fact
     shorts = (person.mask > 0.5) & (np.abs(rows - (hips + 0.25 * (image.shape[0] - hips))) < 2 * factor)
     assert garments.skin[legs].mean() > 0.5
     assert garments.lower[shorts].mean() > 0.5 and garments.upper[shorts].mean() < 0.2
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+@pytest.mark.parametrize("key", ["30853", "13523", "20107"])
+def test_a_print_with_skins_tones_is_the_garment_not_skin(key, factor):
+    """An olive print kurta (30853) and a floral top (13523): the hand beside the garment lends skin a
+    tone half-way to the print's, and most of the chest passed for skin. A peach floral (20107):
+    the print's middle tone is the face's, a skin-coloured garment, so skin is the limbs' only."""
+    image = Image.open(CATALOGUE / f"{key}.jpg").convert("RGB")
+    image = np.asarray(image.resize((image.width * factor, image.height * factor), Image.Resampling.BICUBIC))
+    person = find_person(image)
+    garments = find_garments(image, person)
+    chest = _chest(person, garments.skin.shape, 0.1)
+    assert garments.region(garments.main)[chest].mean() > 0.85 and garments.skin[chest].mean() < 0.15
