@@ -116,7 +116,8 @@ def test_sigint_and_sigterm_at_random_moments_save_and_resume_bit_identical(tmp_
         assert process.returncode == 128 + signum and err == ""
         saved.append(step)  # each stop saved its own step, and nothing else was saved
         assert [p.name for p in list_checkpoints(run / "checkpoints")] == [f"step-{s:08d}" for s in saved]
-    assert len(saved) >= 2 and saved == sorted(saved) and saved[-1] < STEPS
+    # a signal during the last step stops the run there, saved: resuming it then only says it is done
+    assert len(saved) >= 2 and saved == sorted(saved) and saved[-1] <= STEPS
     _resume_until_done(run)
     assert _same(_networks(run), straight)
 
