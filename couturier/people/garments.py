@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
-from scipy.cluster.vq import kmeans2
 
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
-from couturier.people.waist import find_waist
+from couturier.people.waist import PALETTE, find_waist, off_palette, palette
 from couturier.style.light import chroma_of, grey
 
 GARMENTS = ("upper", "lower", "dress", "all")
@@ -42,8 +41,8 @@ SLEEVE_NEARER = 0.5  # below the waist, a pixel this much nearer the top's colou
 HAND_LENGTH = 0.5  # of the forearm: how far the hand reaches beyond the wrist
 LOCK_WIDTH = 0.04  # of the torso's length: half the least thickness of a lock of hair in front of the neck
 COLLAR_FROM = 0.4  # of the way from nose to neck: below it the head's cloth-coloured pixels may be a collar
-PALETTE = 4  # colours a garment's chest is summed up by (a check, a print)
-PALETTE_DISTANCE = 45.0  # RGB distance (0-255) from the nearest of them within which a pixel is of the garment
+# RGB distance (0-255) from the nearest of the chest's main colours (`palette`) within which a pixel is of the garment
+PALETTE_DISTANCE = 45.0
 OUTLINE_BLUR = 0.025  # of the torso's length: how far in from the person's outline skin's colour may be washed out
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 
@@ -322,14 +321,10 @@ def _collar(colour: np.ndarray, chroma: np.ndarray, head: np.ndarray, clothed: n
     below_mouth = head & (body.rows > body.nose[1] + COLLAR_FROM * (body.neck[1] - body.nose[1]))
     if face.sum() < 4 or crown.sum() < 4 or chest.sum() < 2 * PALETTE or not below_mouth.any():
         return np.zeros_like(head)
-    samples = colour[chest][:: max(1, int(chest.sum()) // 2000)]  # a palette needs no more
-    distinct = np.unique(samples, axis=0)
-    # k-means++ cannot seed more clusters than there are colours (a flat, untextured garment)
-    palette = distinct if len(distinct) <= PALETTE else kmeans2(samples.astype(np.float64), PALETTE, seed=0,
-                                                                  minit="++")[0]
+    colours = palette(colour[chest], most=2000)
     pixels, tones = colour[below_mouth], chroma[below_mouth]
     cloth = np.zeros_like(head)
-    cloth[below_mouth] = (np.linalg.norm(pixels[:, None] - palette[None], axis=-1).min(axis=1) < PALETTE_DISTANCE) & \
+    cloth[below_mouth] = (off_palette(colours, pixels) < PALETTE_DISTANCE) & \
         (np.linalg.norm(tones - np.median(chroma[face], axis=0), axis=-1) > SKIN_DISTANCE) & \
         (np.linalg.norm(pixels - np.median(colour[crown], axis=0), axis=-1) > HAIR_DISTANCE)
     labels, _ = ndimage.label(cloth | clothed)

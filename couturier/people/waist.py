@@ -142,7 +142,7 @@ def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarr
     # the chest is of the cloth below too (a black top over dark jeans, hands at the waist between them, is not)
     if len(below) < 2 * PALETTE or np.linalg.norm(chest - np.median(below, axis=0)) > 2 * SAME_COLOUR:
         return None
-    below_palette = _palette(below) if r <= body.hips[1] else None  # prints only above the hips: `_one_cloth`
+    below_palette = palette(below) if r <= body.hips[1] else None  # prints only above the hips: `_one_cloth`
     for above in range(r - 1, int(r - BELT * body.torso) - 1, -1):
         block = _pixels(colour, middle, above - gap - depth, above - gap)
         if len(block) >= 2 * PALETTE and _one_cloth(block, below, below_palette):
@@ -165,19 +165,26 @@ def _one_cloth(a: np.ndarray, b: np.ndarray, b_palette: np.ndarray | None) -> bo
     hip joints, where a belt is worn, not below them, where hands rest and a top's hem ends."""
     if np.linalg.norm(np.median(a, axis=0) - np.median(b, axis=0)) <= SAME_COLOUR:
         return True
-    return b_palette is not None and _off(_palette(a), b) <= SAME_PRINT and _off(b_palette, a) <= SAME_PRINT
+    return b_palette is not None and _off(palette(a), b) <= SAME_PRINT and _off(b_palette, a) <= SAME_PRINT
 
 
-def _palette(pixels: np.ndarray) -> np.ndarray:
-    """(PALETTE or fewer, 3): the main colours of a block of pixels, by k-means."""
-    pixels = pixels[:: max(1, len(pixels) // 1000)].astype(np.float64)  # a palette needs no more
+def palette(pixels: np.ndarray, most: int = 1000) -> np.ndarray:
+    """(PALETTE or fewer, 3): the main colours of (N, 3) pixels, by k-means on about `most` of them
+    (a palette needs no more); k-means++ cannot seed more clusters than there are colours (a flat,
+    untextured cloth), so then the colours themselves."""
+    pixels = pixels[:: max(1, len(pixels) // most)].astype(np.float64)
     distinct = np.unique(pixels, axis=0)
     return distinct if len(distinct) <= PALETTE else kmeans2(pixels, PALETTE, seed=0, minit="++")[0]
 
 
-def _off(palette: np.ndarray, pixels: np.ndarray) -> float:
+def off_palette(colours: np.ndarray, pixels: np.ndarray) -> np.ndarray:
+    """(N,): each pixel's RGB distance from the nearest of the palette's colours."""
+    return np.linalg.norm(pixels[:, None] - colours[None], axis=-1).min(axis=1)
+
+
+def _off(colours: np.ndarray, pixels: np.ndarray) -> float:
     """The mean RGB distance of the pixels from the nearest of the palette's colours."""
-    return float(np.linalg.norm(pixels[:, None] - palette[None], axis=-1).min(axis=1).mean())
+    return float(off_palette(colours, pixels).mean())
 
 
 def _row(colour: np.ndarray, middle: np.ndarray, r: int) -> np.ndarray | None:
