@@ -11,7 +11,9 @@ first walk found none (the kurta's colour from the thighs to the chest), the sec
 at the thighs or below: the kurta's hem, and the leggings below it are the lower garment. A band
 unlike the cloth above and below it, which is one cloth (a kurti's gold waistband) or one print (a
 dress's belt, the print lit brighter above it), is walked over; a waist the second walk finds
-overrules a walk that went over a band.
+overrules a walk that went over a band. A waist found well above the hips with nothing but the
+chest's own colours below it is where a print or the light changed, not where the top ends: a dark
+top over trousers nearly its colour hangs to the hips.
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ SAME_COLOUR = 10.0  # RGB distance (0-255) of two blocks' median colours within 
 SAME_PRINT = 22.0  # mean RGB distance (0-255) from the other block's palette within which two blocks are one print
 PALETTE = 4  # main colours a block of cloth is summed up by (a print)
 HIGHEST_WAIST = 0.4  # of the torso's length below the neck: the walk up goes no higher
+HIGH_WAIST = 0.2  # of the torso's length above the hips: a waist found higher is checked against the chest's colours
+CHEST_COLOURS = 30.0  # RGB distance (0-255) from the chest's nearest main colour within which a row is the top's cloth
 
 
 def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float, float, bool]:
@@ -91,7 +95,26 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     found = [waist for waist in waists if waist is not None and (first is not None or waist >= min(top, below_band))]
     if not found:  # one garment
         return float(height), _hem(colour, middle, thighs, int(top)), True
-    return max(found), float(height), False
+    return _down_to_the_hips(colour, middle, max(found), chest_rows, body), float(height), False
+
+
+def _down_to_the_hips(colour: np.ndarray, middle: np.ndarray, waist: float, chest_rows: np.ndarray,
+                      body: _Body) -> float:
+    """The waist, or the hips' row when a waist found well above the hips (HIGH_WAIST) has below it,
+    down to the hips, rows of the chest's own colours (CHEST_COLOURS, nearly every row): the walk up
+    stopped at a print's lower edge, or where the light on the cloth changes, and the top's plain
+    cloth below is as near the trousers' colour as a walk can tell (a black T-shirt over black
+    jeans, dark green over dark denim). A T-shirt's hem hangs at the hip joints; a top tucked into
+    high-waisted trousers has the trousers' colour below its waist, not its own."""
+    top = chest_rows & (body.rows < waist)  # the chest's rows above the waist: the top's own
+    if waist > body.hips[1] - HIGH_WAIST * body.torso or top.sum() < 4 * PALETTE:
+        return waist
+    rows = [_row(colour, middle, r) for r in range(int(waist), int(body.hips[1]))]
+    rows = [row for row in rows if row is not None]
+    if not rows:
+        return waist
+    own = off_palette(palette(colour[top]), np.array(rows)) < CHEST_COLOURS
+    return float(body.hips[1]) if own.mean() > 0.9 else waist
 
 
 def _hem(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int) -> float:

@@ -120,6 +120,45 @@ def test_walking_up_the_legs_goes_on_through_shading_and_stops_at_the_top():
     assert _leaves_the_lower(np.array([29.0, 30.0, 30.0]), dark_jeans, shadowed, black_top)
 
 
+def test_a_black_t_shirts_plain_cloth_below_its_print_reaches_the_hips_over_black_jeans():
+    """A black T-shirt printed across the chest, over jeans nearly as black: walking up, the rows
+    stay the jeans' colour through the T-shirt's plain lower half and leave it only at the print.
+    Below that waist the rows are of the chest's own colours: the T-shirt hangs to the hips."""
+    colour, clothed = _dressed((NECK - 2, HIPS, (20, 20, 20)), (HIPS, HEIGHT, (35, 35, 42)))
+    colour[NECK:36, 12:48:2] = (210, 190, 160)  # the print, every other column, from the collar down
+    waist, _, one_piece = find_waist(colour, clothed, _body())
+    assert not one_piece and waist == HIPS
+
+
+def test_a_plain_top_tucked_into_high_waisted_trousers_keeps_its_high_waist():
+    """A white top into black trousers at row 36: the rows below its waist are not the top's colours."""
+    colour, clothed = _dressed((NECK - 2, 36, (240, 240, 240)), (36, HEIGHT, (20, 20, 20)))
+    waist, _, one_piece = find_waist(colour, clothed, _body())
+    assert not one_piece and 36 <= waist <= 37
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+@pytest.mark.parametrize("key", ["33942", "22803"])  # a dark grey polo over black trousers; dark green over denim
+def test_a_dark_tops_plain_lower_half_over_dark_trousers_is_the_tops(key, factor):
+    """Walking up the trousers, the top's plain lower half was within THIGH_DISTANCE of them; the
+    walk stopped where the light or the print changed, halfway up the chest, and `stylize` painted
+    only the chest. The rows just above the hip joints are the top's; those well below are not."""
+    from couturier.people.garments import _body as body_of
+
+    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                     Image.Resampling.BICUBIC))
+    person = find_person(image)
+    garments, body = find_garments(image, person), body_of(person, image.shape[:2])
+    left, right = body.shoulders
+    middle = (body.columns > left[0] + 0.25 * (right[0] - left[0])) & \
+        (body.columns < right[0] - 0.25 * (right[0] - left[0])) & (person.mask > 0.5)
+    above = middle & (body.rows > body.hips[1] - 0.2 * body.torso) & (body.rows < body.hips[1] - 0.05 * body.torso)
+    below = middle & (body.rows > body.hips[1] + 0.15 * body.torso) & (body.rows < body.hips[1] + 0.3 * body.torso)
+    assert garments.upper[above].mean() > 0.9 and garments.lower[below].mean() > 0.9
+
+
 @needs_catalogue
 @pytest.mark.parametrize("factor", [1, 4])
 def test_a_printed_tunics_dark_hem_over_grey_leggings_is_the_tunics(factor):
