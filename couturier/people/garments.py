@@ -11,9 +11,12 @@ T-shirt on a white wall is part of the person. What is not garment is found from
 - skin is the person's pixels of the face's own colour (its chroma, in YCrCb, so the light on them
   does not matter); when most of the chest has that colour, or its median does (a peach print),
   the garment itself is skin-coloured (a beige camisole, a nude dress), and then only the arms and
-  legs count as skin (near the bones from shoulder to wrist, below the hips);
+  legs count as skin (near the bones from shoulder to wrist, below the hips), and of those only
+  what is lighter than the cloth when the cloth is much darker than the face (a maroon shirt on
+  brown skin: its sleeves lie along the arms' bones too);
 - the waist is where, walking up from the thighs, the rows leave the thighs' colour, and there is
-  no waist (one piece: a dress, a long kurta) when they never do below the chest (waist.py).
+  no waist (one piece: a dress, a long kurta) when they never do below the chest, unless the legs
+  stand apart below the crotch: trousers of the top's colour, and the top ends at the hips (waist.py).
 Each garment's edge is then snapped onto the photo's own edge, and the pixels that edge crosses
 (half cloth, half surroundings) are counted in (edges.py).
 """
@@ -28,6 +31,8 @@ from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
 from couturier.people.waist import PALETTE, find_waist, off_palette, palette
 from couturier.style.light import chroma_of, grey
+
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601, as chroma_of
 
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
@@ -45,6 +50,9 @@ COLLAR_FROM = 0.4  # of the way from nose to neck: below it the head's cloth-col
 PALETTE_DISTANCE = 45.0
 OUTLINE_BLUR = 0.025  # of the torso's length: how far in from the person's outline skin's colour may be washed out
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
+DARKER_CLOTH = 0.7  # of the face's luma: a skin-coloured garment darker than this (maroon on brown skin) is told by light
+SMOOTHING = 0.02  # of the torso's length: the half-width of the window an arm's luma is smoothed over
+SLEEVE_LUMA = 0.35  # of the way from such a cloth's luma to the face's: below it a pixel on an arm is the sleeve's
 
 
 @dataclass
@@ -201,11 +209,11 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     colour = image.astype(np.float32)
     chroma = chroma_of(image)
     head |= _hair(image, chroma, person_mask, body, head)
-    skin = _skin(chroma, person_mask, body, head, chest)
+    skin = _skin(chroma, colour @ LUMA, person_mask, body, head, chest)
     clothed = person_mask & ~head & ~skin
     collar = _collar(colour, chroma, head, clothed, body)
     head, clothed = head & ~collar, clothed | collar
-    waist, hem, one_piece = find_waist(colour, clothed, body)
+    waist, hem, one_piece = find_waist(colour, clothed, body, person_mask)
     clothed &= body.rows < hem
     upper, lower = clothed & (body.rows < waist), clothed & (body.rows >= waist)
     sleeves = _hanging_sleeves(colour, upper, lower, body)
@@ -226,12 +234,14 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     return Garments(upper, lower, head, skin, one_piece, confidence)
 
 
-def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray,
+def _skin(chroma: np.ndarray, luma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.ndarray,
           chest: np.ndarray) -> np.ndarray:
     """Exposed skin: the chroma of the face or of the hands (arms tan darker than faces), in
     patches that reach the person's outline, the head or a hand (a print's skin-toned flowers in the
     middle of a shirt do not); on the arms and legs only when the chest has that chroma too (a
-    skin-coloured garment); nowhere on a grey photo (no chroma tells skin from cloth there)."""
+    skin-coloured garment), and there, when the garment is much darker than the face, only what is
+    lighter than the cloth (`_sleeves_by_light`); nowhere on a grey photo (no chroma tells skin from
+    cloth there)."""
     face = _face(head, body)
     if face.sum() < 4 or grey(chroma):
         return np.zeros_like(person_mask)
@@ -256,8 +266,22 @@ def _skin(chroma: np.ndarray, person_mask: np.ndarray, body: _Body, head: np.nda
     # does, a peach floral): skin is the limbs'
     if chest.any() and (skin[chest].mean() > 0.5 or
                         np.linalg.norm(np.median(chroma[chest], axis=0) - tones[0]) < SKIN_DISTANCE):
-        skin &= _limbs(body)
+        skin &= _limbs(body) & ~_sleeves_by_light(luma, face, chest, body)
     return skin
+
+
+def _sleeves_by_light(luma: np.ndarray, face: np.ndarray, chest: np.ndarray, body: _Body) -> np.ndarray:
+    """(H, W) bool: where a skin-coloured garment much darker than the face (DARKER_CLOTH: a maroon
+    or brown shirt on brown skin, of skin's chroma) has its sleeves: pixels nearer the cloth's luma
+    than the face's (SLEEVE_LUMA of the way; smoothed over a few pixels, so a print's light dots and
+    an arm's shaded edge do not decide). Chroma alone had taken the sleeves along the arms' bones
+    for skin. None for a garment about as light as the skin, or lighter (a beige camisole beside
+    arms lit brighter than the face): light cannot tell them apart."""
+    cloth, own = float(np.median(luma[chest])), float(np.median(luma[face]))
+    if cloth > DARKER_CLOTH * own:
+        return np.zeros_like(chest)
+    size = 2 * round(SMOOTHING * body.torso) + 1
+    return ndimage.median_filter(luma, size=size) < cloth + SLEEVE_LUMA * (own - cloth)
 
 
 def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, body: _Body) -> np.ndarray:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.cluster.vq import kmeans2
 
+from couturier.style.light import chroma_of
+
 if TYPE_CHECKING:
     from couturier.people.garments import _Body
 
@@ -36,16 +38,22 @@ BELT = 0.25  # of the torso's length: the most a belt or a waist seam's band is 
 BLOCK = 0.1  # of the torso's length: how many rows of cloth above and below a band are compared
 SAME_COLOUR = 10.0  # RGB distance (0-255) of two blocks' median colours within which they are one plain cloth
 SAME_PRINT = 22.0  # mean RGB distance (0-255) from the other block's palette within which two blocks are one print
+CHROMATIC = 15.0  # chroma (Cr, Cb from grey; 0-255) above which a cloth is coloured, its chroma telling it apart
+SAME_CHROMA = 8.0  # chroma distance (0-255) within which two blocks of a coloured cloth are one cloth in other light
 PALETTE = 4  # main colours a block of cloth is summed up by (a print)
 HIGHEST_WAIST = 0.4  # of the torso's length below the neck: the walk up goes no higher
 HIGH_WAIST = 0.2  # of the torso's length above the hips: a waist found higher is checked against the chest's colours
+CROTCH = 0.3  # of the torso's length below the hip joints: where trousers' legs part and a skirt's do not
+LEG_GAP = 0.02  # of the torso's length: the least gap between two legs there
 CHEST_COLOURS = 30.0  # RGB distance (0-255) from the chest's nearest main colour within which a row is the top's cloth
 
 
-def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[float, float, bool]:
+def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body,
+               person: np.ndarray | None = None) -> tuple[float, float, bool]:
     """(waist, hem, one piece): the row where the upper garment ends, the row where the clothes end
     (the photo's bottom, or a dress's hem above bare legs), and whether there is no waist. colour:
-    float (H, W, 3) RGB; clothed: bool (H, W), the person less head, hair and skin."""
+    float (H, W, 3) RGB; clothed: bool (H, W), the person less head, hair and skin; person: bool
+    (H, W), the whole person, if known (whether the legs stand apart, `_legs_apart`)."""
     height = clothed.shape[0]
     left, right = body.shoulders
     inset = 0.2 * (right[0] - left[0])
@@ -93,6 +101,8 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body) -> tuple[fl
     # band overrules it (the jeans under a long shirt, the first walk having started inside the shirt)
     below_band = band + max(2, round(BLOCK * body.torso)) if band is not None else float(height)
     found = [waist for waist in waists if waist is not None and (first is not None or waist >= min(top, below_band))]
+    if not found and person is not None and _legs_apart(person, body):  # trousers of the top's colour
+        return float(body.hips[1]), float(height), False
     if not found:  # one garment
         return float(height), _hem(colour, middle, thighs, int(top)), True
     return _down_to_the_hips(colour, middle, max(found), chest_rows, body), float(height), False
@@ -115,6 +125,23 @@ def _down_to_the_hips(colour: np.ndarray, middle: np.ndarray, waist: float, ches
         return waist
     own = off_palette(palette(colour[top]), np.array(rows)) < CHEST_COLOURS
     return float(body.hips[1]) if own.mean() > 0.9 else waist
+
+
+def _legs_apart(person: np.ndarray, body: _Body) -> bool:
+    """Whether the legs stand apart below the crotch (CROTCH rows, between the hips' columns): a
+    gap in the person between two legs, in most of those rows. Trousers, then, not a skirt's one
+    piece, even when no row leaves their colour up to the chest (a black T-shirt over black jeans);
+    a dress or a kurta covers the thighs as one there."""
+    first, last = (int(body.hips[1] + (CROTCH + side) * body.torso) for side in (-0.05, 0.05))
+    rows = range(max(first, 0), min(last + 1, len(person)))
+    left = int(max(body.hips[0] - 0.6 * body.hip_width, 0))
+    right = int(body.hips[0] + 0.6 * body.hip_width) + 1
+    apart = 0
+    for r in rows:
+        legs = np.flatnonzero(person[r, left:right])
+        between = ~person[r, left:right][legs[0]:legs[-1] + 1] if legs.size >= 2 else np.zeros(0, bool)
+        apart += int(between.sum() >= max(1.0, LEG_GAP * body.torso))
+    return len(rows) > 0 and apart > 0.5 * len(rows)
 
 
 def _hem(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: int) -> float:
@@ -154,16 +181,16 @@ def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarr
                   body: _Body) -> int | None:
     """The first row above a contrast band (a kurti's waistband, a dress's belt) that row `r` (of
     colour `here`) starts, when the cloth above the band is the cloth below it: the band is unlike
-    the chest, the chest is near the colour below, and within BELT of the torso above the band a
-    block of rows has the colours of the block below it (`_one_cloth`). None otherwise: the waist
-    is there."""
+    the chest, the chest is of the cloth below (`_chest_of_the_cloth`), and within BELT of the torso
+    above the band a block of rows has the colours of the block below it (`_one_cloth`). None
+    otherwise: the waist is there."""
     if np.linalg.norm(here - chest) <= THIGH_DISTANCE / 2:
         return None
     gap = max(1, round(EDGE_ROWS * body.torso))
     depth = max(2, round(BLOCK * body.torso))
     below = _pixels(colour, middle, r + gap, r + gap + depth)
     # the chest is of the cloth below too (a black top over dark jeans, hands at the waist between them, is not)
-    if len(below) < 2 * PALETTE or np.linalg.norm(chest - np.median(below, axis=0)) > 2 * SAME_COLOUR:
+    if len(below) < 2 * PALETTE or not _chest_of_the_cloth(chest, np.median(below, axis=0)):
         return None
     below_palette = palette(below) if r <= body.hips[1] else None  # prints only above the hips: `_one_cloth`
     for above in range(r - 1, int(r - BELT * body.torso) - 1, -1):
@@ -171,6 +198,17 @@ def _above_a_band(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarr
         if len(block) >= 2 * PALETTE and _one_cloth(block, below, below_palette):
             return above - gap - depth
     return None
+
+
+def _chest_of_the_cloth(chest: np.ndarray, below: np.ndarray) -> bool:
+    """Whether the chest's colour is that of the cloth below a band: within 2 SAME_COLOUR, or, for
+    a coloured cloth (CHROMATIC), of its chroma (SAME_CHROMA): a peach dress is lit brighter at the
+    bust than on its skirt. Greys, blacks and whites have next to no chroma to tell them by (a black
+    top over dark grey jeans, hands at the waist between them)."""
+    if np.linalg.norm(chest - below) <= 2 * SAME_COLOUR:
+        return True
+    own, other = chroma_of(chest) - 128.0, chroma_of(below) - 128.0
+    return bool(np.linalg.norm(own) > CHROMATIC and np.linalg.norm(own - other) < SAME_CHROMA)
 
 
 def _pixels(colour: np.ndarray, middle: np.ndarray, first: int, last: int) -> np.ndarray:

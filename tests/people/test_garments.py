@@ -378,3 +378,23 @@ def test_a_print_with_skins_tones_is_the_garment_not_skin(key, factor):
     garments = find_garments(image, person)
     chest = _chest(person, garments.skin.shape, 0.1)
     assert garments.region(garments.main)[chest].mean() > 0.85 and garments.skin[chest].mean() < 0.15
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 4])
+def test_a_maroon_shirts_sleeves_on_brown_arms_are_the_shirts(factor):
+    """2132: a maroon shirt has the chroma of its wearer's brown skin, so skin was limited to the
+    limbs, and the limbs' reach along the arms' bones took the sleeves for skin (left unpainted).
+    The shirt is half as light as the face: its sleeves are the cloth, the forearms still skin."""
+    from couturier.people.garments import _body
+
+    image = Image.open(CATALOGUE / "2132.jpg").convert("RGB")
+    image = np.asarray(image.resize((image.width * factor, image.height * factor), Image.Resampling.BICUBIC))
+    person = find_person(image)
+    garments, body = find_garments(image, person), _body(person, image.shape[:2])
+    sleeves, forearms = np.zeros(image.shape[:2], bool), np.zeros(image.shape[:2], bool)
+    for shoulder, elbow, wrist in body.arms:
+        for point, near in ((shoulder + 0.3 * (elbow - shoulder), sleeves), ((elbow + wrist) / 2, forearms)):
+            near |= np.hypot(body.columns - point[0], body.rows - point[1]) < 0.05 * body.torso
+    sleeves, forearms = sleeves & (person.mask > 0.5), forearms & (person.mask > 0.5)
+    assert garments.upper[sleeves].mean() > 0.9 and garments.skin[forearms].mean() > 0.85

@@ -137,13 +137,26 @@ def test_a_plain_top_tucked_into_high_waisted_trousers_keeps_its_high_waist():
     assert not one_piece and 36 <= waist <= 37
 
 
+def test_a_black_top_over_black_trousers_with_the_legs_apart_ends_at_the_hips():
+    """No row leaves the trousers' colour up to the chest: one piece, a dress, had it not been for
+    the legs, apart below the crotch (a gap in the person between them). A dress's skirt has none."""
+    colour, clothed = _dressed((NECK - 2, HIPS, (20, 20, 20)), (HIPS, HEIGHT, (26, 26, 30)))
+    assert find_waist(colour, clothed, _body())[2]  # the colours alone: one piece
+    legs = clothed.copy()
+    legs[HIPS + 5:, 29:32] = False
+    assert find_waist(colour, clothed, _body(), person=legs) == (HIPS, HEIGHT, False)
+    assert find_waist(colour, clothed, _body(), person=clothed)[2]  # a skirt: no gap, one piece
+
+
 @needs_catalogue
 @pytest.mark.parametrize("factor", [1, 4])
-@pytest.mark.parametrize("key", ["33942", "22803"])  # a dark grey polo over black trousers; dark green over denim
+# a dark grey polo over black trousers, dark green over denim: cut halfway up; a black and a navy
+# T-shirt over jeans nearly their colour: one piece, the jeans painted too
+@pytest.mark.parametrize("key", ["33942", "22803", "44846", "24028"])
 def test_a_dark_tops_plain_lower_half_over_dark_trousers_is_the_tops(key, factor):
     """Walking up the trousers, the top's plain lower half was within THIGH_DISTANCE of them; the
-    walk stopped where the light or the print changed, halfway up the chest, and `stylize` painted
-    only the chest. The rows just above the hip joints are the top's; those well below are not."""
+    walk stopped where the light or the print changed, halfway up the chest, or never, and the
+    photo was one piece. The rows just above the hip joints are the top's; those well below not."""
     from couturier.people.garments import _body as body_of
 
     small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
@@ -236,3 +249,23 @@ def test_a_striped_shirt_over_jeans_keeps_its_jeans_apart():
     image = np.asarray(Image.fromarray(small).resize(size, Image.Resampling.BICUBIC))
     garments = find_garments(image, find_person(image))
     assert garments.main == "upper" and garments.lower.sum() > 0.1 * garments.upper.sum()
+
+
+def test_a_coloured_cloth_lit_otherwise_is_one_cloth_and_greys_are_told_by_colour_alone():
+    """A peach dress's bust, lit, and its skirt differ by more than 2 SAME_COLOUR but share a chroma;
+    a black top and dark grey jeans share one too (none), and stay two cloths."""
+    from couturier.people.waist import SAME_COLOUR, _chest_of_the_cloth
+
+    bust, skirt = np.array([236.0, 173.0, 155.0]), np.array([225.0, 152.0, 133.0])
+    assert np.linalg.norm(bust - skirt) > 2 * SAME_COLOUR and _chest_of_the_cloth(bust, skirt)
+    assert not _chest_of_the_cloth(np.array([31.0, 31.0, 31.0]), np.array([54.0, 55.0, 59.0]))
+    assert not _chest_of_the_cloth(np.array([60.0, 110.0, 80.0]), np.array([55.0, 75.0, 100.0]))  # green, denim
+
+
+@needs_catalogue
+def test_a_peach_dress_lit_brighter_above_its_belt_is_one_piece():
+    """43668 enlarged: a peach dress with a dark sash; its bust, lit, was too far from its skirt's
+    colour for the band to be walked over, and `stylize` painted the bodice alone."""
+    small = np.asarray(Image.open(CATALOGUE / "43668.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * 4, small.shape[0] * 4), Image.Resampling.BICUBIC))
+    assert find_garments(image, find_person(image)).main == "all"
