@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,7 @@ DOCS = ROOT / "docs" / "people"
 ENLARGED = (320, 512)  # long sides the catalogue photos are also measured at
 UNSEEN_KINDS = ("Tshirts", "Shirts", "Tops", "Kurtas", "Kurtis", "Tunics", "Dresses")  # worn on catalogue photos
 UNSEEN = 24  # people in the panel of photos nobody drew
+LABELLED = 200  # T-shirt photos on which the catalogue's own label checks where the top ends
 KINDS = {"white on white": ("on white",), "skin-coloured": ("skin-coloured",),
          "kurtas and the astronaut's suit": ("kurta", "astronaut")}
 
@@ -141,6 +143,7 @@ def main() -> None:
     drape_panel(unseen, DOCS / "stylize-unseen.png",
                 title="stylize by default on catalogue photos nobody drew an outline for: the photo, then the fabric")
     summary["unseen"] = {"photos_tried": tried, "people_found": len(unseen), "refused": refused}
+    summary["t_shirts_by_label"] = t_shirts_by_label()
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -190,6 +193,48 @@ def unseen_pairs(count: int = UNSEEN, seed: int = 0) -> tuple[list[tuple[str, np
         after = np.asarray(style.to_pil(style.drape_fabric(content, swatch, region).picture))
         pairs.append((row["id"], np.asarray(picture), after))
     return pairs, tried, refused
+
+
+def named_in_tests() -> set[str]:
+    """Catalogue photos a test names or an outline was drawn on: looked at while the rules were made."""
+    return set(DRAWN) | {key for path in (ROOT / "tests").rglob("*.py") for key in re.findall(r'"(\d{3,5})"', path.read_text())}
+
+
+def t_shirts_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
+    """The catalogue's labels as a check where nobody drew: on `count` photos of people in T-shirts
+    (articleType Tshirts; drawn at random, the same each run, none a test names) whose photo goes on
+    a third of a torso below the hip joints, at 240x320 as `stylize` sees them: is the T-shirt the
+    main garment, covering the rows just above the hip joints (a T-shirt's hem hangs about there),
+    with the lower garment covering the rows a third of a torso below them (no T-shirt reaches so
+    far)? Read wrong: a top cut at its print or its light, or one piece with the jeans."""
+    from couturier.people.garments import _body
+
+    named = named_in_tests()
+    ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
+           if row["articleType"] == "Tshirts" and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
+    random.Random(seed).shuffle(ids)
+    checked, wrong = 0, []
+    for key in ids:
+        if checked == count:
+            break
+        picture = np.asarray(enlarged(Image.open(SHARED / f"{key}.jpg").convert("RGB")))
+        person = find_person(picture)
+        if person is None:
+            continue
+        body = _body(person, picture.shape[:2])
+        if body.hips[1] + 0.35 * body.torso >= picture.shape[0]:  # cut at the hips: no lower garment to tell
+            continue
+        checked += 1
+        garments = find_garments(picture, person)
+        left, right = body.shoulders
+        inset = 0.25 * (right[0] - left[0])
+        middle = (body.columns > left[0] + inset) & (body.columns < right[0] - inset) & (person.mask > 0.5)
+        rows = lambda first, last: middle & (body.rows > body.hips[1] + first * body.torso) & \
+            (body.rows < body.hips[1] + last * body.torso)  # noqa: E731
+        if not (garments.main == "upper" and garments.upper[rows(-0.2, -0.05)].mean() > 0.8
+                and garments.lower[rows(0.25, 0.35)].mean() > 0.5):
+            wrong.append(key)
+    return {"photos": checked, "read_right": round(1 - len(wrong) / max(checked, 1), 3), "read_wrong": wrong}
 
 
 def drape_rows(side: int = 320) -> tuple[list[dict], list[tuple[str, np.ndarray, np.ndarray]]]:

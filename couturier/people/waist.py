@@ -111,12 +111,14 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body,
 def _down_to_the_hips(colour: np.ndarray, middle: np.ndarray, waist: float, chest_rows: np.ndarray,
                       body: _Body) -> float:
     """The waist, or the hips' row when a waist found well above the hips (HIGH_WAIST) has below it,
-    down to the hips, rows of the chest's own colours (CHEST_COLOURS, nearly every row): the walk up
-    stopped at a print's lower edge, or where the light on the cloth changes, and the top's plain
-    cloth below is as near the trousers' colour as a walk can tell (a black T-shirt over black
-    jeans, dark green over dark denim). A T-shirt's hem hangs at the hip joints; a top tucked into
-    high-waisted trousers has the trousers' colour below its waist, not its own."""
-    top = chest_rows & (body.rows < waist)  # the chest's rows above the waist: the top's own
+    down to the hips, rows of the chest's own colours (CHEST_COLOURS from a palette of the chest
+    above the waist, nearly every row): the walk up stopped at a print's lower edge, or where the
+    light on the cloth changes, and the top's plain cloth below is as near the trousers' colour as a
+    walk can tell (a black T-shirt over black jeans, dark green over dark denim). A T-shirt's hem
+    hangs at the hip joints; a top tucked into high-waisted trousers has the trousers' colour below
+    its waist, not its own. (Not the whole top's colours: a dark collar or the neck's shadow makes
+    a tucked shirt's belt and trousers its own.)"""
+    top = chest_rows & (body.rows < waist)
     if waist > body.hips[1] - HIGH_WAIST * body.torso or top.sum() < 4 * PALETTE:
         return waist
     rows = [_row(colour, middle, r) for r in range(int(waist), int(body.hips[1]))]
