@@ -30,9 +30,7 @@ from scipy import ndimage
 from couturier.people.edges import BAND, snap, with_edge_pixels
 from couturier.people.pose import Person
 from couturier.people.waist import PALETTE, find_waist, off_palette, palette
-from couturier.style.light import chroma_of, grey
-
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601, as chroma_of
+from couturier.style.light import chroma_of, grey, luma_of
 
 GARMENTS = ("upper", "lower", "dress", "all")
 SKIN_DISTANCE = 9.0  # chroma distance (Cr, Cb; 0-255) from the face's or a hand's within which a pixel is skin
@@ -209,7 +207,7 @@ def find_garments(image: np.ndarray, person: Person) -> Garments:
     colour = image.astype(np.float32)
     chroma = chroma_of(image)
     head |= _hair(image, chroma, person_mask, body, head)
-    skin = _skin(chroma, colour @ LUMA, person_mask, body, head, chest)
+    skin = _skin(chroma, luma_of(image), person_mask, body, head, chest)
     clothed = person_mask & ~head & ~skin
     collar = _collar(colour, chroma, head, clothed, body)
     head, clothed = head & ~collar, clothed | collar

@@ -26,10 +26,15 @@ OWN_LIGHT = (0.55, 1.35)  # brightness over the cloth's around it (with FOLD_FLO
 OWN_COLOUR = 12.0  # chroma distance (Cr, Cb; 0-255) from the garment's median within which a pixel is its fabric
 
 
+def luma_of(image: np.ndarray) -> np.ndarray:
+    """(H, W) luma Y of RGB (ITU-R BT.601), 0-255."""
+    return image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
 def chroma_of(image: np.ndarray) -> np.ndarray:
     """(H, W, 2) Cr and Cb of uint8 RGB (ITU-R BT.601), 0-255."""
     rgb = image.astype(np.float32)
-    y = 0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]
+    y = luma_of(rgb)
     return np.stack([(rgb[..., 0] - y) * 0.713 + 128, (rgb[..., 2] - y) * 0.564 + 128], axis=-1)
 
 
@@ -61,7 +66,7 @@ def _light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
     if garment.sum() < 16:
         return np.ones(garment.shape, np.float32)
     chroma = chroma_of(photo)
-    luma = photo.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32) / 255.0
+    luma = luma_of(photo) / 255.0
     own = garment & (np.linalg.norm(chroma - np.median(chroma[garment], axis=0), axis=-1) < OWN_COLOUR)
     source = own if own.sum() >= 0.5 * garment.sum() else garment
     sigma = max(2.0, max(garment.shape) / 64)
