@@ -34,6 +34,8 @@ EDGE_ROWS = 0.05  # of the torso's length: how many rows a garment's edge is blu
 LOWEST_ROWS = 0.2  # of the torso's length: the lowest clothed rows, whose colour the second walk starts from
 KNEES = 1.0  # of the torso's length below the hips: a thigh is about as long as the torso
 COVERED_LEGS = 0.5  # of the body's middle there: less, and the lowest rows are bare legs in a garment's shadow
+LEGGINGS_SHARE = 0.25  # of the body's middle: as little as two slim legs in leggings fill
+LEGGINGS_CLOTHED = 0.8  # of the person's own pixels in the lowest rows: clothed legs, not bare ones
 BELT = 0.25  # of the torso's length: the most a belt or a waist seam's band is high, its blurred edges with it
 BLOCK = 0.1  # of the torso's length: how many rows of cloth above and below a band are compared
 SAME_COLOUR = 10.0  # RGB distance (0-255) of two blocks' median colours within which they are one plain cloth
@@ -89,9 +91,16 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body,
     waists = [first]
     # a kurta or a tunic over leggings reaches into the thighs' rows and shades their colour: the
     # leggings' own colour is that of the lowest rows, if the legs there are clothed (a dress's hem
-    # above bare legs in its shadow is not a lower garment)
+    # above bare legs in its shadow is not a lower garment). Two slim legs in leggings fill less of
+    # the body's middle than COVERED_LEGS asks: the person's own pixels there, nearly all clothed,
+    # tell them from bare legs
     knees = min(body.hips[1] + KNEES * body.torso, height)
     lowest = clothed_rows(knees - LOWEST_ROWS * body.torso, knees, COVERED_LEGS) if knees > top else None
+    if lowest is None and knees > top and person is not None:
+        knee_rows = (body.rows >= knees - LOWEST_ROWS * body.torso) & (body.rows < knees) & between
+        legs = person & knee_rows
+        if legs.sum() and (middle & knee_rows).sum() >= LEGGINGS_CLOTHED * legs.sum():
+            lowest = clothed_rows(knees - LOWEST_ROWS * body.torso, knees, LEGGINGS_SHARE)
     if lowest is not None:
         waists.append(_walk_up(colour, middle, np.median(colour[lowest], axis=0),
                                int(knees - LOWEST_ROWS * body.torso) - 1, stop, chest, body, bands=False)[0])

@@ -251,6 +251,43 @@ def test_a_striped_shirt_over_jeans_keeps_its_jeans_apart():
     assert garments.main == "upper" and garments.lower.sum() > 0.1 * garments.upper.sum()
 
 
+def test_a_kurta_over_slim_leggings_ends_at_its_hem_and_bare_legs_do_not_count():
+    """A cream kurta to row 72 over black leggings on two slim legs: they fill a third of the body's
+    middle in the lowest rows, less than COVERED_LEGS, and the photo was one piece, the leggings
+    painted with the kurta. Nearly all the person's pixels there are clothed: leggings, whose top is
+    the kurta's hem. Bare legs, a shadow or two clothed, stay no lower garment."""
+    colour, clothed = _dressed((NECK - 2, 72, (230, 220, 190)))
+    clothed[72:] = False
+    for first, last in ((22, 25), (36, 39)):  # the legs
+        clothed[72:, first:last] = True
+        colour[72:, first:last] = (15, 15, 15)
+    assert find_waist(colour, clothed, _body(), person=clothed) == (72, HEIGHT, False)
+    bare = clothed.copy()
+    bare[72:, 22:25] = bare[72:, 36:39] = False
+    bare[72:, 23] = True  # a shadow down one leg
+    person = clothed.copy()
+    assert find_waist(colour, bare, _body(), person=person)[2]  # one piece, to its hem
+
+
+@needs_catalogue
+@pytest.mark.parametrize("key, factor", [("30879", 3), ("30879", 4), ("24369", 1), ("24369", 3)])
+def test_a_kurta_shaded_below_the_hands_over_slim_leggings_is_whole(key, factor):
+    """Lit at the chest and shaded below the hands, these kurtas were cut where the light changed,
+    their lower halves left unpainted: the leggings below them were too slim to be walked up from."""
+    from couturier.people.garments import _body as body_of
+
+    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                     Image.Resampling.BICUBIC))
+    person = find_person(image)
+    garments, body = find_garments(image, person), body_of(person, image.shape[:2])
+    left, right = body.shoulders
+    below_hips = (body.columns > left[0] + 0.25 * (right[0] - left[0])) & \
+        (body.columns < right[0] - 0.25 * (right[0] - left[0])) & (person.mask > 0.5) & \
+        (body.rows > body.hips[1]) & (body.rows < body.hips[1] + 0.3 * body.torso)
+    assert garments.region(garments.main)[below_hips].mean() > 0.9
+
+
 def test_a_coloured_cloth_lit_otherwise_is_one_cloth_and_greys_are_told_by_colour_alone():
     """A peach dress's bust, lit, and its skirt differ by more than 2 SAME_COLOUR but share a chroma;
     a black top and dark grey jeans share one too (none), and stay two cloths."""
