@@ -31,6 +31,26 @@ def _dressed(*bands: tuple[int, int, tuple[int, int, int]]) -> tuple[np.ndarray,
     return colour, clothed
 
 
+def _catalogue_garments(key: str, factor: int):
+    """(garments, body, person) of a catalogue photo enlarged `factor` times, as stylize sees it."""
+    from couturier.people.garments import _body as body_of
+
+    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
+    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
+                                                     Image.Resampling.BICUBIC))
+    person = find_person(image)
+    return find_garments(image, person), body_of(person, image.shape[:2]), person
+
+
+def _middle_below_the_hips(body, person, first: float, last: float) -> np.ndarray:
+    """The person's middle (between the shoulders, inset a quarter) from `first` to `last` torso
+    lengths below the hip joints (negative: above them)."""
+    left, right = body.shoulders
+    inset = 0.25 * (right[0] - left[0])
+    return (body.columns > left[0] + inset) & (body.columns < right[0] - inset) & (person.mask > 0.5) & \
+        (body.rows > body.hips[1] + first * body.torso) & (body.rows < body.hips[1] + last * body.torso)
+
+
 def test_a_tunics_dark_hem_band_reaching_into_the_thighs_rows_is_the_tunics():
     """A cream tunic whose dark olive hem band hangs to row 70, over black leggings: the band fills
     most of the thighs' rows, so their colour is the band's, and walking up from there the waist
@@ -157,18 +177,8 @@ def test_a_dark_tops_plain_lower_half_over_dark_trousers_is_the_tops(key, factor
     """Walking up the trousers, the top's plain lower half was within THIGH_DISTANCE of them; the
     walk stopped where the light or the print changed, halfway up the chest, or never, and the
     photo was one piece. The rows just above the hip joints are the top's; those well below not."""
-    from couturier.people.garments import _body as body_of
-
-    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
-                                                     Image.Resampling.BICUBIC))
-    person = find_person(image)
-    garments, body = find_garments(image, person), body_of(person, image.shape[:2])
-    left, right = body.shoulders
-    middle = (body.columns > left[0] + 0.25 * (right[0] - left[0])) & \
-        (body.columns < right[0] - 0.25 * (right[0] - left[0])) & (person.mask > 0.5)
-    above = middle & (body.rows > body.hips[1] - 0.2 * body.torso) & (body.rows < body.hips[1] - 0.05 * body.torso)
-    below = middle & (body.rows > body.hips[1] + 0.15 * body.torso) & (body.rows < body.hips[1] + 0.3 * body.torso)
+    garments, body, person = _catalogue_garments(key, factor)
+    above, below = (_middle_below_the_hips(body, person, *rows) for rows in ((-0.2, -0.05), (0.15, 0.3)))
     assert garments.upper[above].mean() > 0.9 and garments.lower[below].mean() > 0.9
 
 
@@ -194,11 +204,7 @@ def test_a_printed_tunics_dark_hem_over_grey_leggings_is_the_tunics(factor):
 def test_the_catalogues_kurti_with_a_gold_waistband_is_one_piece(factor):
     """14549 (no outline drawn): a black kurti with a gold band under the bust, over green leggings.
     `stylize` had painted its bodice alone."""
-    small = np.asarray(Image.open(CATALOGUE / "14549.jpg").convert("RGB"))
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
-                                                     Image.Resampling.BICUBIC)) if factor > 1 else small
-    garments = find_garments(image, find_person(image))
-    assert garments.main == "all"
+    assert _catalogue_garments("14549", factor)[0].main == "all"
 
 
 def test_a_printed_dress_lit_brighter_above_its_belt_is_one_piece():
@@ -234,20 +240,14 @@ def test_a_print_is_not_looked_for_across_a_band_below_the_hips():
 @pytest.mark.parametrize("key", ["58001", "43627"])  # a grey print dress with a black belt; a green one with a sash
 def test_the_catalogues_printed_dresses_with_a_belt_are_one_piece(key, factor):
     """`stylize` had painted their bodices alone: the print is lit brighter above the belt."""
-    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
-                                                     Image.Resampling.BICUBIC))
-    assert find_garments(image, find_person(image)).main == "all"
+    assert _catalogue_garments(key, factor)[0].main == "all"
 
 
 @needs_catalogue
 def test_a_striped_shirt_over_jeans_keeps_its_jeans_apart():
     """46365 enlarged: walking up from the thighs inside the long shirt, a dark row of its print was
     taken for a belt and walked over; the jeans found from below overrule that guess."""
-    small = np.asarray(Image.open(CATALOGUE / "46365.jpg").convert("RGB"))
-    size = (small.shape[1] * 4, small.shape[0] * 4)
-    image = np.asarray(Image.fromarray(small).resize(size, Image.Resampling.BICUBIC))
-    garments = find_garments(image, find_person(image))
+    garments = _catalogue_garments("46365", 4)[0]
     assert garments.main == "upper" and garments.lower.sum() > 0.1 * garments.upper.sum()
 
 
@@ -274,18 +274,8 @@ def test_a_kurta_over_slim_leggings_ends_at_its_hem_and_bare_legs_do_not_count()
 def test_a_kurta_shaded_below_the_hands_over_slim_leggings_is_whole(key, factor):
     """Lit at the chest and shaded below the hands, these kurtas were cut where the light changed,
     their lower halves left unpainted: the leggings below them were too slim to be walked up from."""
-    from couturier.people.garments import _body as body_of
-
-    small = np.asarray(Image.open(CATALOGUE / f"{key}.jpg").convert("RGB"))
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor),
-                                                     Image.Resampling.BICUBIC))
-    person = find_person(image)
-    garments, body = find_garments(image, person), body_of(person, image.shape[:2])
-    left, right = body.shoulders
-    below_hips = (body.columns > left[0] + 0.25 * (right[0] - left[0])) & \
-        (body.columns < right[0] - 0.25 * (right[0] - left[0])) & (person.mask > 0.5) & \
-        (body.rows > body.hips[1]) & (body.rows < body.hips[1] + 0.3 * body.torso)
-    assert garments.region(garments.main)[below_hips].mean() > 0.9
+    garments, body, person = _catalogue_garments(key, factor)
+    assert garments.region(garments.main)[_middle_below_the_hips(body, person, 0.0, 0.3)].mean() > 0.9
 
 
 def test_a_coloured_cloth_lit_otherwise_is_one_cloth_and_greys_are_told_by_colour_alone():
@@ -303,6 +293,4 @@ def test_a_coloured_cloth_lit_otherwise_is_one_cloth_and_greys_are_told_by_colou
 def test_a_peach_dress_lit_brighter_above_its_belt_is_one_piece():
     """43668 enlarged: a peach dress with a dark sash; its bust, lit, was too far from its skirt's
     colour for the band to be walked over, and `stylize` painted the bodice alone."""
-    small = np.asarray(Image.open(CATALOGUE / "43668.jpg").convert("RGB"))
-    image = np.asarray(Image.fromarray(small).resize((small.shape[1] * 4, small.shape[0] * 4), Image.Resampling.BICUBIC))
-    assert find_garments(image, find_person(image)).main == "all"
+    assert _catalogue_garments("43668", 4)[0].main == "all"
