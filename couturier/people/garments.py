@@ -49,7 +49,7 @@ PALETTE_DISTANCE = 45.0
 OUTLINE_BLUR = 0.025  # of the torso's length: how far in from the person's outline skin's colour may be washed out
 HIP_MARGIN = 0.3  # of the hips' width, beyond each hip joint: where hanging arms are, beside the lower garment
 DARKER_CLOTH = 0.7  # of the face's luma: a skin-coloured garment darker than this (maroon on brown skin) is told by light
-SMOOTHING = 0.02  # of the torso's length: the half-width of the window an arm's luma is smoothed over
+SMOOTHING = 0.02  # of the torso's length: the half-width of the window an arm's luma is averaged over
 SLEEVE_LUMA = 0.35  # of the way from such a cloth's luma to the face's: below it a pixel on an arm is the sleeve's
 
 
@@ -271,7 +271,7 @@ def _skin(chroma: np.ndarray, luma: np.ndarray, person_mask: np.ndarray, body: _
 def _sleeves_by_light(luma: np.ndarray, face: np.ndarray, chest: np.ndarray, body: _Body) -> np.ndarray:
     """(H, W) bool: where a skin-coloured garment much darker than the face (DARKER_CLOTH: a maroon
     or brown shirt on brown skin, of skin's chroma) has its sleeves: pixels nearer the cloth's luma
-    than the face's (SLEEVE_LUMA of the way; smoothed over a few pixels, so a print's light dots and
+    than the face's (SLEEVE_LUMA of the way; averaged over a few pixels, so a print's light dots and
     an arm's shaded edge do not decide). Chroma alone had taken the sleeves along the arms' bones
     for skin. None for a garment about as light as the skin, or lighter (a beige camisole beside
     arms lit brighter than the face): light cannot tell them apart."""
@@ -279,7 +279,8 @@ def _sleeves_by_light(luma: np.ndarray, face: np.ndarray, chest: np.ndarray, bod
     if cloth > DARKER_CLOTH * own:
         return np.zeros_like(chest)
     size = 2 * round(SMOOTHING * body.torso) + 1
-    return ndimage.median_filter(luma, size=size) < cloth + SLEEVE_LUMA * (own - cloth)
+    # a box mean, not a median: as steady here, and its cost does not grow with the window (large at 512 px)
+    return ndimage.uniform_filter(luma, size=size) < cloth + SLEEVE_LUMA * (own - cloth)
 
 
 def _hanging_sleeves(colour: np.ndarray, upper: np.ndarray, lower: np.ndarray, body: _Body) -> np.ndarray:

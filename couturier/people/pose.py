@@ -250,7 +250,7 @@ def faces(image: np.ndarray) -> list[tuple[float, float, float]]:
 
 def people_faces(image: np.ndarray) -> list[tuple[float, float, float]]:
     """The faces of the people in the photo: `faces`, less those on another face's body (below it by
-    more than its height, within its width either side): a face printed on a T-shirt, or the
+    more than its height, within two of its widths either side): a face printed on a T-shirt, or the
     detector's guess at a print on a dress's bodice, is not a second person; two people side by
     side have their faces at about one height."""
     found = faces(image)
