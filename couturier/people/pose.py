@@ -91,20 +91,29 @@ def face_score(image: np.ndarray, nose: np.ndarray, neck: np.ndarray) -> float:
 CONTINUE_BELOW = 0.5
 
 
-def find_person(image: np.ndarray) -> Person | None:
+class PhotoFaces:
+    """The sliding face search over one photo (`faces`), made at most once, and only when asked:
+    `find_person` asks only when a nose alone does not tell, and the several-people check always
+    does; given one of these, both share the search."""
+
+    def __init__(self, image: np.ndarray):
+        self.image = image
+        self._found: list[tuple[float, float, float]] | None = None
+
+    def __call__(self) -> list[tuple[float, float, float]]:
+        if self._found is None:
+            self._found = faces(self.image)
+        return self._found
+
+
+def find_person(image: np.ndarray, photo_faces: PhotoFaces | None = None) -> Person | None:
     """image: uint8 (H, W, 3) RGB -> the person in it, or None when the model finds none. A person
     cut off by the photo's bottom edge is looked for again in the photo continued downwards; a
     person needs a face where the network put the head. Each of MARGINS is tried in turn until one
     finds a person with a face: on a 60x80 photo a face is a dozen pixels high, and the face
-    detector is sure of it only where the network put the nose well."""
-    found: list[list[tuple[float, float, float]]] = []
-
-    def photo_faces() -> list[tuple[float, float, float]]:
-        """The sliding search over the photo: made once, and only if a nose alone does not tell."""
-        if not found:
-            found.append(faces(image))
-        return found[0]
-
+    detector is sure of it only where the network put the nose well. `photo_faces`: the photo's
+    face search, if the caller shares it (`people_faces`)."""
+    photo_faces = photo_faces if photo_faces is not None else PhotoFaces(image)
     for margin in MARGINS:
         person = _find(image, margin)
         if person is None:
@@ -248,11 +257,12 @@ def faces(image: np.ndarray) -> list[tuple[float, float, float]]:
     return kept
 
 
-def people_faces(image: np.ndarray) -> list[tuple[float, float, float]]:
+def people_faces(image: np.ndarray, photo_faces: PhotoFaces | None = None) -> list[tuple[float, float, float]]:
     """The faces of the people in the photo: `faces`, less those on another face's body (below it by
     more than its height, within two of its widths either side): a face printed on a T-shirt, or the
     detector's guess at a print on a dress's bodice, is not a second person; two people side by
-    side have their faces at about one height."""
-    found = faces(image)
+    side have their faces at about one height. `photo_faces`: the photo's face search, if shared
+    with `find_person`."""
+    found = photo_faces() if photo_faces is not None else faces(image)
     return [(x, y, size) for x, y, size in found
             if not any(y - oy > osize and abs(x - ox) < 2 * osize for ox, oy, osize in found)]

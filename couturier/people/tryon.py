@@ -29,7 +29,7 @@ import numpy as np
 from scipy import ndimage
 
 from couturier.people.garments import Garments, find_garments
-from couturier.people.pose import Person, find_person, people_faces
+from couturier.people.pose import Person, PhotoFaces, find_person, people_faces
 from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
 from couturier.style.light import colourless, garment_light
@@ -54,11 +54,12 @@ class TryOn:
 
 def check_person(photo: np.ndarray) -> Person:
     """The one person in the photo, or a one-line refusal saying what was found."""
-    count = len(people_faces(photo))
+    photo_faces = PhotoFaces(photo)
+    count = len(people_faces(photo, photo_faces))
     if count > 1:
         raise StyleInputError(f"the person photo shows {count} faces; use a photo of one person (crop it to the "
                               "one to dress)", field="person_photo")
-    person = find_person(photo)
+    person = find_person(photo, photo_faces)
     if person is None:
         raise StyleInputError("found no person in the person photo; use a front-facing photo of one standing "
                               "person", field="person_photo")

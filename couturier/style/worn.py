@@ -22,14 +22,15 @@ def worn_garment_mask(x: torch.Tensor, garment: str = "auto",
     image = np.asarray(to_pil(x))
     try:
         from couturier.people import find_garments, find_person
-        from couturier.people.pose import people_faces
+        from couturier.people.pose import PhotoFaces, people_faces
 
-        person = find_person(image)
+        photo_faces = PhotoFaces(image)
+        person = find_person(image, photo_faces)
     except MissingExtra:
         return None, "the people extra is not installed"
     if person is None:
         return None, "no person in the photo"
-    count = len(people_faces(image))
+    count = len(people_faces(image, photo_faces))
     if count > 1:  # the pose network reads one person: the others' garments would be half painted
         raise StyleInputError(f"the photo shows {count} people; crop it to the one whose garment takes the "
                               "fabric, or draw a mask of the garment and pass it", field="mask")

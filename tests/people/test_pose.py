@@ -141,3 +141,19 @@ def test_a_person_the_first_margins_miss_is_found_with_a_wider_one(key):
     assert all(reading is None or not pose._has_face(image, reading) for reading in first)
     person = find_person(image)
     assert person is not None and person.point("nose")[1] < person.neck[1] < image.shape[0] / 2
+
+
+@pytest.mark.skipif(not CATALOGUE.is_dir(), reason="../shared not beside the repo")
+def test_the_face_search_is_made_once_for_the_person_and_the_people_count(monkeypatch):
+    """22759: the nose alone does not tell the face, so finding the person searches the photo for
+    faces; the several-people check that follows shares that search rather than sliding again."""
+    from couturier.people import pose
+
+    image = np.asarray(Image.open(CATALOGUE / "22759.jpg").convert("RGB"))
+    searches, search = [], pose.faces
+    monkeypatch.setattr(pose, "faces", lambda photo: searches.append(photo) or search(photo))
+    shared = pose.PhotoFaces(image)
+    assert pose.find_person(image, shared) is not None and len(searches) == 1
+    counted = pose.people_faces(image, shared)
+    assert len(searches) == 1
+    assert pose.people_faces(image) == counted and len(searches) == 2  # unshared, it slides again
