@@ -144,6 +144,7 @@ def main() -> None:
                 title="stylize by default on catalogue photos nobody drew an outline for: the photo, then the fabric")
     summary["unseen"] = {"photos_tried": tried, "people_found": len(unseen), "refused": refused}
     summary["t_shirts_by_label"] = t_shirts_by_label()
+    summary["long_garments_by_label"] = long_garments_by_label()
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -201,17 +202,34 @@ def named_in_tests() -> set[str]:
 
 
 def t_shirts_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
-    """The catalogue's labels as a check where nobody drew: on `count` photos of people in T-shirts
-    (articleType Tshirts; drawn at random, the same each run, none a test names) whose photo goes on
-    a third of a torso below the hip joints, at 240x320 as `stylize` sees them: is the T-shirt the
-    main garment, covering the rows just above the hip joints (a T-shirt's hem hangs about there),
-    with the lower garment covering the rows a third of a torso below them (no T-shirt reaches so
-    far)? Read wrong: a top cut at its print or its light, or one piece with the jeans."""
+    """The catalogue's labels as a check where nobody drew, on photos of people in T-shirts (articleType
+    Tshirts): is the T-shirt the main garment, covering the rows just above the hip joints (a
+    T-shirt's hem hangs about there), with the lower garment covering the rows a third of a torso
+    below them (no T-shirt reaches so far)? Read wrong: a top cut at its print or its light, or one
+    piece with the jeans."""
+    return by_label(("Tshirts",), count, seed, lambda garments, rows: garments.main == "upper" and
+                    garments.upper[rows(-0.2, -0.05)].mean() > 0.8 and garments.lower[rows(0.25, 0.35)].mean() > 0.5)
+
+
+def long_garments_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
+    """The same check on photos of dresses and kurtas (articleType Dresses, Kurtas): does the main
+    garment cover the body's middle from above the hip joints to a third of a torso below them (a
+    skirt, a kurta's lower half)? Read wrong: the garment cut at a print, a belt or the light (a
+    colour-blocked dress reads as a top over a skirt: nothing in its pixels says otherwise)."""
+    return by_label(("Dresses", "Kurtas"), count, seed, lambda garments, rows: (
+        garments.region(garments.main)[rows(-0.2, -0.05) | rows(0.15, 0.3)].mean() > 0.8))
+
+
+def by_label(kinds: tuple[str, ...], count: int, seed: int, read_right) -> dict:
+    """`count` photos of people labelled one of `kinds` (drawn at random, the same each run, none a
+    test names) whose photo goes on a third of a torso below the hip joints, at 240x320 as `stylize`
+    sees them; `read_right(garments, rows)` judges each, rows(first, last) being the body's middle
+    from `first` to `last` torso lengths below the hip joints."""
     from couturier.people.garments import _body
 
     named = named_in_tests()
     ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
-           if row["articleType"] == "Tshirts" and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
+           if row["articleType"] in kinds and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
     random.Random(seed).shuffle(ids)
     checked, wrong = 0, []
     for key in ids:
@@ -225,14 +243,12 @@ def t_shirts_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
         if body.hips[1] + 0.35 * body.torso >= picture.shape[0]:  # cut at the hips: no lower garment to tell
             continue
         checked += 1
-        garments = find_garments(picture, person)
         left, right = body.shoulders
         inset = 0.25 * (right[0] - left[0])
         middle = (body.columns > left[0] + inset) & (body.columns < right[0] - inset) & (person.mask > 0.5)
         rows = lambda first, last: middle & (body.rows > body.hips[1] + first * body.torso) & \
             (body.rows < body.hips[1] + last * body.torso)  # noqa: E731
-        if not (garments.main == "upper" and garments.upper[rows(-0.2, -0.05)].mean() > 0.8
-                and garments.lower[rows(0.25, 0.35)].mean() > 0.5):
+        if not read_right(find_garments(picture, person), rows):
             wrong.append(key)
     return {"photos": checked, "read_right": round(1 - len(wrong) / max(checked, 1), 3), "read_wrong": wrong}
 

@@ -13,7 +13,8 @@ unlike the cloth above and below it, which is one cloth (a kurti's gold waistban
 dress's belt, the print lit brighter above it), is walked over; a waist the second walk finds
 overrules a walk that went over a band. A waist found well above the hips with nothing but the
 chest's own colours below it is where a print or the light changed, not where the top ends: a dark
-top over trousers nearly its colour hangs to the hips.
+top over trousers nearly its colour hangs to the hips. Nor is the light's edge a waist when the
+colour below is the chest's in shade (a coloured kurta below the hands): there is no first walk.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ HIGHEST_WAIST = 0.4  # of the torso's length below the neck: the walk up goes no
 HIGH_WAIST = 0.2  # of the torso's length above the hips: a waist found higher is checked against the chest's colours
 CROTCH = 0.3  # of the torso's length below the hip joints: where trousers' legs part and a skirt's do not
 LEG_GAP = 0.02  # of the torso's length: the least gap between two legs there
+SHADE = (0.55, 0.95)  # the least and most share of the chest's light a cloth's shaded lower half has
+SHADE_RESIDUAL = 6.0  # RGB distance (0-255) from the chest's colour so scaled within which a cloth is the chest's in shade
 CHEST_COLOURS = 30.0  # RGB distance (0-255) from the chest's nearest main colour within which a row is the top's cloth
 
 
@@ -87,7 +90,9 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body,
     chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
     chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
     stop = int(body.neck[1] + HIGHEST_WAIST * body.torso)
-    first, band = _walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)
+    # a coloured cloth's lower half in shade (a kurta below the hands) is no lower garment, whatever
+    # row the walk would leave it at: no first walk; the second finds the kurta's hem, if any
+    first, band = (None, None) if _in_shade(thighs, chest) else _walk_up(colour, middle, thighs, int(top) - 1, stop, chest, body)
     waists = [first]
     # a kurta or a tunic over leggings reaches into the thighs' rows and shades their colour: the
     # leggings' own colour is that of the lowest rows, if the legs there are clothed (a dress's hem
@@ -136,6 +141,19 @@ def _down_to_the_hips(colour: np.ndarray, middle: np.ndarray, waist: float, ches
         return waist
     own = off_palette(palette(colour[top]), np.array(rows)) < CHEST_COLOURS
     return float(body.hips[1]) if own.mean() > 0.9 else waist
+
+
+def _in_shade(lower: np.ndarray, chest: np.ndarray) -> bool:
+    """Whether the lower garment's colour is the chest's in less light: a coloured cloth (CHROMATIC)
+    whose colour below is the chest's scaled by SHADE (its channels in one proportion, within
+    SHADE_RESIDUAL of it). A kurta lit at the chest and shaded below the hands has lost light, not
+    changed colour; a top over trousers of another colour, or another shade of its hue (a blue
+    shirt over jeans), is not the same colour darkened. Greys, blacks and whites are every one
+    another's colour in some light: not these."""
+    if np.linalg.norm(chroma_of(chest) - 128.0) <= CHROMATIC:
+        return False
+    scale = float(lower @ chest) / max(float(chest @ chest), 1e-6)
+    return bool(SHADE[0] < scale < SHADE[1] and np.linalg.norm(lower - scale * chest) < SHADE_RESIDUAL)
 
 
 def _legs_apart(person: np.ndarray, body: _Body) -> bool:

@@ -294,3 +294,31 @@ def test_a_peach_dress_lit_brighter_above_its_belt_is_one_piece():
     """43668 enlarged: a peach dress with a dark sash; its bust, lit, was too far from its skirt's
     colour for the band to be walked over, and `stylize` painted the bodice alone."""
     assert _catalogue_garments("43668", 4)[0].main == "all"
+
+
+def test_a_coloured_cloth_in_shade_below_the_hands_is_one_piece_and_another_shade_of_its_hue_is_not():
+    """A magenta kurta lit at the chest, its lower half in shade (the same colour, with four fifths
+    of the light): the walk up from the shaded half had left it where the light changed. A blue
+    shirt over jeans, a darker blue of the same hue but not the same colour darkened, keeps its
+    waist; so does a white top over grey trousers (greys are each other's colour in any light)."""
+    from couturier.people.waist import _in_shade
+
+    lit = (150, 50, 100)
+    shaded = tuple(round(0.78 * c) for c in lit)
+    colour, clothed = _dressed((NECK - 2, 45, lit), (45, HEIGHT, shaded))
+    assert _in_shade(np.array(shaded, float), np.array(lit, float))
+    assert find_waist(colour, clothed, _body())[2]  # one piece
+    colour, clothed = _dressed((NECK - 2, HIPS, (150, 180, 220)), (HIPS, HEIGHT, (90, 110, 150)))
+    assert find_waist(colour, clothed, _body())[:3] == (HIPS, HEIGHT, False)
+    colour, clothed = _dressed((NECK - 2, HIPS, (235, 235, 235)), (HIPS, HEIGHT, (160, 160, 160)))
+    assert find_waist(colour, clothed, _body())[:3] == (HIPS, HEIGHT, False)
+
+
+@needs_catalogue
+@pytest.mark.parametrize("key", ["45837", "32240"])
+def test_the_catalogues_kurtas_shaded_below_the_hands_are_one_piece(key):
+    """A magenta and a blue kurta at the catalogue's own 60x80, their leggings only a few rows at the
+    bottom: cut at the hands, their lower halves had been taken for a lower garment."""
+    garments, body, person = _catalogue_garments(key, 1)
+    assert garments.main == "all"
+    assert garments.region("all")[_middle_below_the_hips(body, person, 0.0, 0.3)].mean() > 0.9
