@@ -15,6 +15,8 @@ overrules a walk that went over a band. A waist found well above the hips with n
 chest's own colours below it is where a print or the light changed, not where the top ends: a dark
 top over trousers nearly its colour hangs to the hips. Nor is the light's edge a waist when the
 colour below is the chest's in shade (a coloured kurta below the hands): there is no first walk.
+And a band of the lower garment's own colour in less light, under the top's hem, is a shadow on
+it: the waist is where the top's cloth begins above it.
 """
 from __future__ import annotations
 
@@ -50,6 +52,8 @@ CROTCH = 0.3  # of the torso's length below the hip joints: where trousers' legs
 LEG_GAP = 0.02  # of the torso's length: the least gap between two legs there
 SHADE = (0.55, 0.95)  # the least and most share of the chest's light a cloth's shaded lower half has
 SHADE_RESIDUAL = 6.0  # RGB distance (0-255) from the chest's colour so scaled within which a cloth is the chest's in shade
+SHADOW = (0.5, 0.95)  # the least and most share of the lower garment's light in a shadow on it (under a top's hem)
+SHADOW_RESIDUAL = 10.0  # RGB distance (0-255) from the lower garment's colour so scaled within which a band is its shadow
 CHEST_COLOURS = 30.0  # RGB distance (0-255) from the chest's nearest main colour within which a row is the top's cloth
 
 
@@ -150,10 +154,39 @@ def _in_shade(lower: np.ndarray, chest: np.ndarray) -> bool:
     changed colour; a top over trousers of another colour, or another shade of its hue (a blue
     shirt over jeans), is not the same colour darkened. Greys, blacks and whites are every one
     another's colour in some light: not these."""
-    if np.linalg.norm(chroma_of(chest) - 128.0) <= CHROMATIC:
-        return False
-    scale = float(lower @ chest) / max(float(chest @ chest), 1e-6)
-    return bool(SHADE[0] < scale < SHADE[1] and np.linalg.norm(lower - scale * chest) < SHADE_RESIDUAL)
+    return bool(np.linalg.norm(chroma_of(chest) - 128.0) > CHROMATIC) and _darkened(lower, chest, SHADE, SHADE_RESIDUAL)
+
+
+def _above_a_shadow(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarray, thighs: np.ndarray,
+                    chest: np.ndarray, body: _Body) -> int | None:
+    """The first row above a shadow on the lower garment that row `r` (of colour `here`) starts,
+    where the top's own cloth begins (within THIGH_DISTANCE / 2 of the chest's colour), within BELT
+    of the torso above and through at most two edge widths of rows that are neither (the blurred
+    edge). None when the band has the chest's colour (a dark top's hem, not a shadow), when the top
+    would begin above the hip joints by more than an edge (a black T-shirt's plain lower half is as
+    dark as jeans in shade, and the print above it is no hem), or no such row comes."""
+    if np.linalg.norm(here - chest) <= THIGH_DISTANCE / 2:
+        return None
+    gap = max(1, round(EDGE_ROWS * body.torso))
+    edge = 0
+    for above in range(r - 1, int(r - BELT * body.torso) - 1, -1):
+        row = _row(colour, middle, above)
+        if row is None:
+            continue
+        if np.linalg.norm(row - chest) <= THIGH_DISTANCE / 2:
+            return above if above >= body.hips[1] - EDGE_ROWS * body.torso else None
+        if not _darkened(row, thighs, SHADOW, SHADOW_RESIDUAL) and np.linalg.norm(row - thighs) > THIGH_DISTANCE:
+            edge += 1
+            if edge > 2 * gap:
+                return None
+    return None
+
+
+def _darkened(colour: np.ndarray, lit: np.ndarray, light: tuple[float, float], residual: float) -> bool:
+    """Whether `colour` is `lit` in less light: `lit` scaled by a share of its light within `light`
+    (its channels in one proportion), within `residual` (RGB distance) of it."""
+    scale = float(colour @ lit) / max(float(lit @ lit), 1e-6)
+    return bool(light[0] < scale < light[1] and np.linalg.norm(colour - scale * lit) < residual)
 
 
 def _legs_apart(person: np.ndarray, body: _Body) -> bool:
@@ -196,6 +229,12 @@ def _walk_up(colour: np.ndarray, middle: np.ndarray, thighs: np.ndarray, start: 
         here = _row(colour, middle, r)
         if here is not None:
             if _leaves_the_lower(here, thighs, _below(walked, gap), chest):
+                # a band of the lower garment's own colour in less light (the top's hem casts it, a
+                # waistband folds in it) is the lower garment's, up to where the top's cloth begins
+                top = _above_a_shadow(colour, middle, r, here, thighs, chest, body) \
+                    if _darkened(here, thighs, SHADOW, SHADOW_RESIDUAL) else None
+                if top is not None:
+                    return float(top + 1), band
                 beyond = _above_a_band(colour, middle, r, here, chest, body) if bands else None
                 if beyond is None:
                     return float(r + 1), band

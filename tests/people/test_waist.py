@@ -322,3 +322,32 @@ def test_the_catalogues_kurtas_shaded_below_the_hands_are_one_piece(key):
     garments, body, person = _catalogue_garments(key, 1)
     assert garments.main == "all"
     assert garments.region("all")[_middle_below_the_hips(body, person, 0.0, 0.3)].mean() > 0.9
+
+
+def test_a_shadow_on_the_trousers_under_the_tops_hem_is_the_trousers():
+    """A slate top over grey jeans, a band of the jeans' own colour in less light just under the
+    top's hem: neither the jeans' colour nor the top's, the band had been painted with the top."""
+    jeans, top = (110, 110, 105), (95, 107, 125)
+    shadow = tuple(round(0.6 * c) for c in jeans)
+    colour, clothed = _dressed((NECK - 2, HIPS + 1, top), (HIPS + 1, HIPS + 7, shadow), (HIPS + 7, HEIGHT, jeans))
+    assert find_waist(colour, clothed, _body())[:3] == (HIPS + 1, HEIGHT, False)
+
+
+def test_a_dark_tops_plain_lower_half_as_dark_as_jeans_in_shade_stays_the_tops():
+    """A dark T-shirt whose plain lower half is the jeans' colour in less light, its print filling
+    the chest above: the print begins well above the hip joints, so no shadow reaches up to it, and
+    the T-shirt ends at its hem."""
+    jeans = (100, 100, 110)
+    dark = tuple(round(0.6 * c) for c in jeans)
+    colour, clothed = _dressed((NECK - 2, HIPS - 8, (200, 180, 60)), (HIPS - 8, HIPS, dark), (HIPS, HEIGHT, jeans))
+    assert find_waist(colour, clothed, _body())[:3] == (HIPS, HEIGHT, False)
+
+
+@needs_catalogue
+@pytest.mark.parametrize("factor", [1, 3, 4])
+def test_the_shadow_under_a_kurtas_hem_is_the_jeans(factor):
+    """56702: a slate kurta ending at the hip joints over grey jeans, darkened below its hem; the
+    dark band went to the kurta, and `stylize` painted the top of the jeans with it."""
+    garments, body, person = _catalogue_garments("56702", factor)
+    below, above = (_middle_below_the_hips(body, person, *rows) for rows in ((0.05, 0.2), (-0.2, -0.05)))
+    assert garments.lower[below].mean() > 0.95 and garments.upper[above].mean() > 0.95
