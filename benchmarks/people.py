@@ -48,7 +48,7 @@ DOCS = ROOT / "docs" / "people"
 ENLARGED = (320, 512)  # long sides the catalogue photos are also measured at
 UNSEEN_KINDS = ("Tshirts", "Shirts", "Tops", "Kurtas", "Kurtis", "Tunics", "Dresses")  # worn on catalogue photos
 UNSEEN = 24  # people in the panel of photos nobody drew
-LABELLED = 200  # T-shirt photos on which the catalogue's own label checks where the top ends
+LABELLED = 200  # photos of each label check (T-shirts; dresses and kurtas): the catalogue's label says where the top ends
 KINDS = {"white on white": ("on white",), "skin-coloured": ("skin-coloured",),
          "kurtas and the astronaut's suit": ("kurta", "astronaut")}
 

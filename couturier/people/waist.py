@@ -154,7 +154,7 @@ def _in_shade(lower: np.ndarray, chest: np.ndarray) -> bool:
     changed colour; a top over trousers of another colour, or another shade of its hue (a blue
     shirt over jeans), is not the same colour darkened. Greys, blacks and whites are every one
     another's colour in some light: not these."""
-    return bool(np.linalg.norm(chroma_of(chest) - 128.0) > CHROMATIC) and _darkened(lower, chest, SHADE, SHADE_RESIDUAL)
+    return _coloured(chest) and _darkened(lower, chest, SHADE, SHADE_RESIDUAL)
 
 
 def _above_a_shadow(colour: np.ndarray, middle: np.ndarray, r: int, here: np.ndarray, thighs: np.ndarray,
@@ -275,8 +275,13 @@ def _chest_of_the_cloth(chest: np.ndarray, below: np.ndarray) -> bool:
     top over dark grey jeans, hands at the waist between them)."""
     if np.linalg.norm(chest - below) <= 2 * SAME_COLOUR:
         return True
-    own, other = chroma_of(chest) - 128.0, chroma_of(below) - 128.0
-    return bool(np.linalg.norm(own) > CHROMATIC and np.linalg.norm(own - other) < SAME_CHROMA)
+    return _coloured(chest) and bool(np.linalg.norm(chroma_of(chest) - chroma_of(below)) < SAME_CHROMA)
+
+
+def _coloured(cloth: np.ndarray) -> bool:
+    """Whether an RGB colour is a coloured cloth's (chroma above CHROMATIC), not a grey's, a black's
+    or a white's: those have next to no chroma to be told by."""
+    return bool(np.linalg.norm(chroma_of(cloth) - 128.0) > CHROMATIC)
 
 
 def _pixels(colour: np.ndarray, middle: np.ndarray, first: int, last: int) -> np.ndarray:
