@@ -14,7 +14,9 @@ covers. Time per photo for the pose network. Then the fabric on each drawn worn 
 `stylize` drapes it by default (`--steps 0`, at 240x320, a checked swatch): the face and hair and
 the background around the person changed (mean absolute difference, 0-255; at most 2 wanted) and
 the share of the drawn garment the fabric covers (all of it, less its outline's pixels, and two pixels in).
-Last, the same on 24 worn tops and dresses of the catalogue that nobody drew (a fixed draw), to look at.
+Last, the same on 24 worn tops and dresses of the catalogue that nobody drew (a fixed draw), to look at;
+where the top ends by the catalogue's labels (`by_label`); and the several-people check on catalogue
+people alone and side by side (`people_counted`).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from PIL import Image
 from couturier import style
 from couturier.fileio import write_text
 from couturier.people import find_garments, find_person
+from couturier.people.pose import people_faces
 from couturier.style.images import StyleInputError
 from couturier.style.masks import garment_mask, iou
 from couturier.viz import new_figure, save_figure
@@ -48,6 +51,7 @@ DOCS = ROOT / "docs" / "people"
 ENLARGED = (320, 512)  # long sides the catalogue photos are also measured at
 UNSEEN_KINDS = ("Tshirts", "Shirts", "Tops", "Kurtas", "Kurtis", "Tunics", "Dresses")  # worn on catalogue photos
 UNSEEN = 24  # people in the panel of photos nobody drew
+COUNTED = 100  # photos of people the several-people check is tried on, alone and in pairs
 LABELLED = 200  # photos of each label check (T-shirts; dresses and kurtas): the catalogue's label says where the top ends
 KINDS = {"white on white": ("on white",), "skin-coloured": ("skin-coloured",),
          "kurtas and the astronaut's suit": ("kurta", "astronaut")}
@@ -145,6 +149,7 @@ def main() -> None:
     summary["unseen"] = {"photos_tried": tried, "people_found": len(unseen), "refused": refused}
     summary["t_shirts_by_label"] = t_shirts_by_label()
     summary["long_garments_by_label"] = long_garments_by_label()
+    summary["people_counted"] = {f"{side}px": people_counted(side=side) for side in (80, 320)}
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -218,6 +223,31 @@ def long_garments_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
     colour-blocked dress reads as a top over a skirt: nothing in its pixels says otherwise)."""
     return by_label(("Dresses", "Kurtas"), count, seed, lambda garments, rows: (
         garments.region(garments.main)[rows(-0.2, -0.05) | rows(0.15, 0.3)].mean() > 0.8))
+
+
+def people_counted(count: int = COUNTED, seed: int = 2026, side: int = 80) -> dict:
+    """The several-people check (`people_faces`, which `stylize` and `try-on` refuse on) on `count`
+    photos of people in UNSEEN_KINDS (drawn at random, the same each run, none a test names) at a
+    long side of `side` (80: the catalogue's own 60x80), each alone and in pairs side by side: the
+    share of photos counted as one person, none, several (a catalogue photo now and then shows two or
+    three men: `several` names them, to look at), and the share of pairs counted as two or more."""
+    named = named_in_tests()
+    ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
+           if row["articleType"] in UNSEEN_KINDS and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
+    random.Random(seed).shuffle(ids)
+    people: list[tuple[str, np.ndarray]] = []
+    for key in ids:
+        if len(people) == count:
+            break
+        picture = np.asarray(enlarged(Image.open(SHARED / f"{key}.jpg").convert("RGB"), side))
+        if picture.shape[:2] == (side, side * 3 // 4) and find_person(picture) is not None:
+            people.append((key, picture))
+    counts = {key: len(people_faces(picture)) for key, picture in people}
+    pairs = [np.concatenate([a, b], axis=1) for (_, a), (_, b) in zip(people[::2], people[1::2])]
+    share = lambda n: round(sum(c == n for c in counts.values()) / len(counts), 3)  # noqa: E731
+    return {"photos": len(counts), "one": share(1), "none": share(0),
+            "several": sorted(key for key, c in counts.items() if c > 1),
+            "pairs": len(pairs), "pairs_counted_several": round(float(np.mean([len(people_faces(p)) > 1 for p in pairs])), 3)}
 
 
 def by_label(kinds: tuple[str, ...], count: int, seed: int, read_right) -> dict:
