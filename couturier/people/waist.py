@@ -91,7 +91,8 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body,
     if thigh_band is None:  # no clothes below the hips to compare with: the upper garment runs on
         return float(height), float(height), False
     thighs = np.median(colour[thigh_band], axis=0)
-    chest_rows = middle & (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
+    chest_band = (body.rows > body.neck[1] + 0.2 * body.torso) & (body.rows < body.neck[1] + 0.6 * body.torso)
+    chest_rows = middle & chest_band
     chest = np.median(colour[chest_rows], axis=0) if chest_rows.sum() >= 4 else thighs
     stop = int(body.neck[1] + HIGHEST_WAIST * body.torso)
     # a coloured cloth's lower half in shade (a kurta below the hands) is no lower garment, whatever
@@ -123,19 +124,22 @@ def find_waist(colour: np.ndarray, clothed: np.ndarray, body: _Body,
         return float(body.hips[1]), float(height), False
     if not found:  # one garment
         return float(height), _hem(colour, middle, thighs, int(top)), True
-    return _down_to_the_hips(colour, middle, max(found), chest_rows, body), float(height), False
+    chest_sides = clothed & ~between & chest_band
+    return _down_to_the_hips(colour, middle, max(found), chest_rows, chest_sides, body), float(height), False
 
 
 def _down_to_the_hips(colour: np.ndarray, middle: np.ndarray, waist: float, chest_rows: np.ndarray,
-                      body: _Body) -> float:
+                      chest_sides: np.ndarray, body: _Body) -> float:
     """The waist, or the hips' row when a waist found well above the hips (HIGH_WAIST) has below it,
-    down to the hips, rows of the chest's own colours (CHEST_COLOURS from a palette of the chest
-    above the waist, nearly every row): the walk up stopped at a print's lower edge, or where the
-    light on the cloth changes, and the top's plain cloth below is as near the trousers' colour as a
-    walk can tell (a black T-shirt over black jeans, dark green over dark denim). A T-shirt's hem
-    hangs at the hip joints; a top tucked into high-waisted trousers has the trousers' colour below
-    its waist, not its own. (Not the whole top's colours: a dark collar or the neck's shadow makes
-    a tucked shirt's belt and trousers its own.)"""
+    down to the hips, rows of the chest's own colours (CHEST_COLOURS from a palette of the chest's
+    middle above the waist, or the median colour of the chest's sides, nearly every row): the walk
+    up stopped at a print's lower edge, or where the light on the cloth changes, and the top's plain
+    cloth below is as near the trousers' colour as a walk can tell (a black T-shirt over black
+    jeans, dark green over dark denim). A print can fill the chest's middle: the plain cloth then
+    shows at its sides. A T-shirt's hem hangs at the hip joints; a top tucked into high-waisted
+    trousers has the trousers' colour below its waist, not its own. (Not the whole top's palette:
+    a dark collar, the neck's shadow or the folds at a shirt's sides make a tucked shirt's belt and
+    trousers its own; the sides' median is the cloth's, not its shadows'.)"""
     top = chest_rows & (body.rows < waist)
     if waist > body.hips[1] - HIGH_WAIST * body.torso or top.sum() < 4 * PALETTE:
         return waist
@@ -143,7 +147,11 @@ def _down_to_the_hips(colour: np.ndarray, middle: np.ndarray, waist: float, ches
     rows = [row for row in rows if row is not None]
     if not rows:
         return waist
-    own = off_palette(palette(colour[top]), np.array(rows)) < CHEST_COLOURS
+    colours = palette(colour[top])
+    sides = chest_sides & (body.rows < waist)
+    if sides.sum() >= 4:
+        colours = np.vstack([colours, np.median(colour[sides], axis=0)])
+    own = off_palette(colours, np.array(rows)) < CHEST_COLOURS
     return float(body.hips[1]) if own.mean() > 0.9 else waist
 
 

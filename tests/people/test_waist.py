@@ -150,6 +150,17 @@ def test_a_black_t_shirts_plain_cloth_below_its_print_reaches_the_hips_over_blac
     assert not one_piece and waist == HIPS
 
 
+def test_a_print_filling_the_chests_middle_leaves_the_tops_plain_cloth_to_its_sides():
+    """The print covers the whole middle of the chest, so the chest's palette has none of the black
+    T-shirt's plain cloth, which shows only at the chest's sides; below the print, down to the hips,
+    the rows are of that cloth: the T-shirt hangs to the hips."""
+    colour, clothed = _dressed((NECK - 2, HIPS, (20, 20, 20)), (HIPS, HEIGHT, (35, 35, 42)))
+    colour[NECK:36, 20:40] = (60, 80, 110)  # a blue print, across the middle (columns 22-38) and past it
+    colour[NECK:36:2, 20:40:3] = (90, 110, 140)
+    waist, _, one_piece = find_waist(colour, clothed, _body())
+    assert not one_piece and waist == HIPS
+
+
 def test_a_plain_top_tucked_into_high_waisted_trousers_keeps_its_high_waist():
     """A white top into black trousers at row 36: the rows below its waist are not the top's colours."""
     colour, clothed = _dressed((NECK - 2, 36, (240, 240, 240)), (36, HEIGHT, (20, 20, 20)))
@@ -171,8 +182,9 @@ def test_a_black_top_over_black_trousers_with_the_legs_apart_ends_at_the_hips():
 @needs_catalogue
 @pytest.mark.parametrize("factor", [1, 4])
 # a dark grey polo over black trousers, dark green over denim: cut halfway up; a black and a navy
-# T-shirt over jeans nearly their colour: one piece, the jeans painted too
-@pytest.mark.parametrize("key", ["33942", "22803", "44846", "24028"])
+# T-shirt over jeans nearly their colour: one piece, the jeans painted too; a black T-shirt whose
+# blue print fills the chest's middle over black jeans: cut at the print
+@pytest.mark.parametrize("key", ["33942", "22803", "44846", "24028", "34410"])
 def test_a_dark_tops_plain_lower_half_over_dark_trousers_is_the_tops(key, factor):
     """Walking up the trousers, the top's plain lower half was within THIGH_DISTANCE of them; the
     walk stopped where the light or the print changed, halfway up the chest, or never, and the
