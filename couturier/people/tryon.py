@@ -39,6 +39,12 @@ SIDE_VIEW = 0.25  # shoulders closer together than this share of the torso's len
 # a torso shorter than this share of the shoulders' span is the network's guess at hips below the photo
 # (people measured 0.7-1.6; a photo cut at the chest, continued below for the network, 0.2-0.6)
 CUT_OFF = 0.6
+# Shown a photo cut at the chest, the network squeezes a whole body into it: the hips at the photo's
+# bottom edge, or a short body with the knees just under the hips. A photo down to the thighs goes on
+# for more than BELOW_HIPS of the torso under the hip joints (catalogue photos 0.18 and more; one cut
+# at a T-shirt's hem, 0.14, is still taken), and the network's thigh, hip joint to knee, is at least
+# THIGH of the torso (0.53 and more; about 0.7 as a rule)
+BELOW_HIPS, THIGH = 0.1, 0.45
 SHORTEST_FIT = 0.7  # a garment is shortened to the old top's hem by at most this factor (a dress stays long)
 
 
@@ -69,12 +75,21 @@ def check_person(photo: np.ndarray) -> Person:
     hips = [person.keypoints[k] for k in ("left_hip", "right_hip")]
     span = abs(person.point("left_shoulder")[0] - person.point("right_shoulder")[0])
     torso = np.linalg.norm(person.neck - (person.point("left_hip") + person.point("right_hip")) / 2)
-    if min(v for _, _, v in hips) < 0.5 or max(y for _, y, _ in hips) > 1.05 * photo.shape[0] or torso < CUT_OFF * span:
+    if min(v for _, _, v in hips) < 0.5 or torso < CUT_OFF * span or _squeezed(person, photo.shape[0], torso):
         raise StyleInputError("the person is cut off above the hips; use a photo that shows the person down to "
                               "the thighs at least", field="person_photo")
     if span < SIDE_VIEW * torso:
         raise StyleInputError("the person is seen from the side; use a front-facing photo", field="person_photo")
     return person
+
+
+def _squeezed(person: Person, height: int, torso: float) -> bool:
+    """Whether the network's body is a whole one squeezed into a photo cut above the thighs: the hip
+    joints less than BELOW_HIPS of the torso above the photo's bottom edge (or below it), or the
+    thighs shorter than THIGH of the torso."""
+    hips = max(person.point(k)[1] for k in ("left_hip", "right_hip"))
+    thigh = np.mean([person.point(f"{side}_knee")[1] - person.point(f"{side}_hip")[1] for side in ("left", "right")])
+    return bool(height - hips < BELOW_HIPS * torso or thigh < THIGH * torso)
 
 
 def check_garment(garment_photo: np.ndarray) -> Product:

@@ -124,6 +124,35 @@ def test_photos_it_cannot_use_are_one_line_each():
         try_on(_photo("1575"), noise)
 
 
+@pytest.mark.parametrize("key", ["2095", "1575"])
+def test_a_person_cut_off_above_the_thighs_is_refused(key):
+    """Cut at the chest or the belly, a catalogue photo gets a whole body from the network, squeezed
+    into it (the hips at the bottom edge, or knees just under the hips); down to the thighs, as
+    shot, it is taken."""
+    from couturier.people.tryon import check_person
+
+    photo = _photo(key)
+    person = check_person(photo)
+    hips = (person.point("left_hip")[1] + person.point("right_hip")[1]) / 2
+    for share in (0.3, 0.6):
+        cut = photo[:int(person.neck[1] + share * (hips - person.neck[1]))]
+        with pytest.raises(StyleInputError, match="cut off above the hips"):
+            check_person(cut)
+
+
+def test_a_portrait_that_is_no_catalogue_shot_is_refused_as_cut_off():
+    """matplotlib's sample portrait of Grace Hopper (a US Navy photo, public domain), cut at the
+    chest: the network puts her hips and knees inside the photo, a body half as long as hers."""
+    from matplotlib import cbook
+
+    from couturier.people.tryon import check_person
+
+    portrait = np.asarray(Image.open(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)).convert("RGB"))
+    assert find_person(portrait) is not None
+    with pytest.raises(StyleInputError, match="cut off above the hips"):
+        check_person(portrait)
+
+
 def test_the_command_writes_the_result_and_its_panel(tmp_path, monkeypatch, capsys):
     from conftest import run_cli
 
