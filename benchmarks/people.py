@@ -15,8 +15,9 @@ covers. Time per photo for the pose network. Then the fabric on each drawn worn 
 the background around the person changed (mean absolute difference, 0-255; at most 2 wanted) and
 the share of the drawn garment the fabric covers (all of it, less its outline's pixels, and two pixels in).
 Last, the same on 24 worn tops and dresses of the catalogue that nobody drew (a fixed draw), to look at;
-where the top ends by the catalogue's labels (`by_label`); and the several-people check on catalogue
-people alone and side by side (`people_counted`).
+where the top ends by the catalogue's labels (`by_label`); the several-people check on catalogue
+people alone and side by side (`people_counted`); and try-on's check of a person cut off above the
+thighs on whole catalogue photos and the same cut across the torso (`cut_off_refused`).
 """
 from __future__ import annotations
 
@@ -150,6 +151,7 @@ def main() -> None:
     summary["t_shirts_by_label"] = t_shirts_by_label()
     summary["long_garments_by_label"] = long_garments_by_label()
     summary["people_counted"] = {f"{side}px": people_counted(side=side) for side in (80, 320)}
+    summary["cut_off_refused"] = cut_off_refused()
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -206,6 +208,15 @@ def named_in_tests() -> set[str]:
     return set(DRAWN) | {key for path in (ROOT / "tests").rglob("*.py") for key in re.findall(r'"(\d{3,5})"', path.read_text())}
 
 
+def drawn(kinds: tuple[str, ...], seed: int) -> list[str]:
+    """The catalogue's photos labelled one of `kinds`, none a test names, in a random order fixed by `seed`."""
+    named = named_in_tests()
+    ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
+           if row["articleType"] in kinds and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
+    random.Random(seed).shuffle(ids)
+    return ids
+
+
 def t_shirts_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
     """The catalogue's labels as a check where nobody drew, on photos of people in T-shirts (articleType
     Tshirts): is the T-shirt the main garment, covering the rows just above the hip joints (a
@@ -231,10 +242,7 @@ def people_counted(count: int = COUNTED, seed: int = 2026, side: int = 80) -> di
     long side of `side` (80: the catalogue's own 60x80), each alone and in pairs side by side: the
     share of photos counted as one person, none, several (a catalogue photo now and then shows two or
     three men: `several` names them, to look at), and the share of pairs counted as two or more."""
-    named = named_in_tests()
-    ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
-           if row["articleType"] in UNSEEN_KINDS and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
-    random.Random(seed).shuffle(ids)
+    ids = drawn(UNSEEN_KINDS, seed)
     people: list[tuple[str, np.ndarray]] = []
     for key in ids:
         if len(people) == count:
@@ -250,6 +258,41 @@ def people_counted(count: int = COUNTED, seed: int = 2026, side: int = 80) -> di
             "pairs": len(pairs), "pairs_counted_several": round(float(np.mean([len(people_faces(p)) > 1 for p in pairs])), 3)}
 
 
+def cut_off_refused(count: int = COUNTED, seed: int = 2026) -> dict:
+    """`try-on`'s person check (`check_person`) on `count` catalogue people in UNSEEN_KINDS (drawn at
+    random, the same each run, none a test names) at 240x320: the share of whole photos taken, and
+    of the same photos cut across the torso (a third and two thirds of the way from the neck to the
+    hip joints, as the network read the whole photo) refused, as cut off or at all."""
+    from couturier.people.tryon import check_person
+
+    def refusal(picture: np.ndarray) -> str | None:
+        try:
+            check_person(picture)
+        except StyleInputError as refused:
+            return str(refused)
+        return None
+
+    ids = drawn(UNSEEN_KINDS, seed)
+    whole, cut = [], {0.3: [], 0.6: []}
+    for key in ids:
+        if len(whole) == count:
+            break
+        picture = np.asarray(enlarged(Image.open(SHARED / f"{key}.jpg").convert("RGB")))
+        person = find_person(picture)
+        if person is None:
+            continue
+        whole.append((key, refusal(picture)))
+        hips = (person.point("left_hip")[1] + person.point("right_hip")[1]) / 2
+        for share, refusals in cut.items():
+            refusals.append(refusal(picture[:int(person.neck[1] + share * (hips - person.neck[1]))]))
+    return {"photos": len(whole), "whole_taken": round(sum(r is None for _, r in whole) / len(whole), 3),
+            "whole_refused": {key: refused for key, refused in whole if refused is not None},
+            **{f"cut_at_{share}_refused": round(sum(r is not None for r in refusals) / len(refusals), 3)
+               for share, refusals in cut.items()},
+            **{f"cut_at_{share}_refused_as_cut_off": round(sum(r is not None and "cut off" in r for r in refusals)
+                                                           / len(refusals), 3) for share, refusals in cut.items()}}
+
+
 def by_label(kinds: tuple[str, ...], count: int, seed: int, read_right) -> dict:
     """`count` photos of people labelled one of `kinds` (drawn at random, the same each run, none a
     test names) whose photo goes on a third of a torso below the hip joints, at 240x320 as `stylize`
@@ -257,10 +300,7 @@ def by_label(kinds: tuple[str, ...], count: int, seed: int, read_right) -> dict:
     from `first` to `last` torso lengths below the hip joints."""
     from couturier.people.garments import _body
 
-    named = named_in_tests()
-    ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
-           if row["articleType"] in kinds and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
-    random.Random(seed).shuffle(ids)
+    ids = drawn(kinds, seed)
     checked, wrong = 0, []
     for key in ids:
         if checked == count:
