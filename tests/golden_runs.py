@@ -18,7 +18,9 @@ had no digests, so its five golden runs were skipped there; its own were added w
 --all-cpus` by the code of 570a1ce and reproduced by the test in a second process. When the
 upsampling G's last doubling came to be computed at the map's own size (layers/upsample.py) and
 the frozen strided depthwise convolutions forward in bfloat16 (backbones/efficientnet_lite.py), only
-projected-text2image moved: rewritten here, dropped for the CPUs this host is not.
+projected-text2image moved: rewritten here, dropped for the CPUs this host is not. An AVX2 host
+(no AVX512) skipped all five, as the EPYC had; its own were added with `--write --all-cpus` by the
+code of b22d58a and reproduced by the test in a second process.
 """
 from __future__ import annotations
 
