@@ -16,15 +16,16 @@ the background around the person changed (mean absolute difference, 0-255; at mo
 the share of the drawn garment the fabric covers (all of it, less its outline's pixels, and two pixels in).
 Last, the same on 24 worn tops and dresses of the catalogue that nobody drew (a fixed draw), to look at;
 where the top ends by the catalogue's labels (`by_label`); the several-people check on catalogue
-people alone and side by side (`people_counted`); and try-on's check of a person cut off above the
-thighs on whole catalogue photos and the same cut across the torso (`cut_off_refused`).
+people alone and side by side (`people_counted`); try-on's check of a person cut off above the
+thighs on whole catalogue photos and the same cut across the torso (`cut_off_refused`); and the
+drawn garments' IoU with the person a half and a third of a large photo's height
+(`small_in_the_photo_iou`; these three in benchmarks/people_checks.py).
 """
 from __future__ import annotations
 
 import csv
 import json
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -36,7 +37,6 @@ from PIL import Image
 from couturier import style
 from couturier.fileio import write_text
 from couturier.people import find_garments, find_person
-from couturier.people.pose import people_faces
 from couturier.style.images import StyleInputError
 from couturier.style.masks import garment_mask, iou
 from couturier.viz import new_figure, save_figure
@@ -45,14 +45,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from drawn_garments import MASKS as DRAWN  # noqa: E402  (the outlines and their photos live with the tests)
 from drawn_garments import FRESH, TUNED_ON, drawn_mask, photo, worn  # noqa: E402
+from people_checks import (SHARED, UNSEEN_KINDS, cut_off_refused, drawn, enlarged, people_counted,  # noqa: E402
+                           small_in_the_photo_iou)
 
-SHARED = ROOT.parent / "shared" / "data" / "fashion-products" / "images"
 WHITE_ON_WHITE = ("1575", "1849", "1865", "1868", "1891")  # men in white T-shirts on white; no outline drawn
 DOCS = ROOT / "docs" / "people"
 ENLARGED = (320, 512)  # long sides the catalogue photos are also measured at
-UNSEEN_KINDS = ("Tshirts", "Shirts", "Tops", "Kurtas", "Kurtis", "Tunics", "Dresses")  # worn on catalogue photos
 UNSEEN = 24  # people in the panel of photos nobody drew
-COUNTED = 100  # photos of people the several-people check is tried on, alone and in pairs
 LABELLED = 200  # photos of each label check (T-shirts; dresses and kurtas): the catalogue's label says where the top ends
 KINDS = {"white on white": ("on white",), "skin-coloured": ("skin-coloured",),
          "kurtas and the astronaut's suit": ("kurta", "astronaut")}
@@ -152,6 +151,7 @@ def main() -> None:
     summary["long_garments_by_label"] = long_garments_by_label()
     summary["people_counted"] = {f"{side}px": people_counted(side=side) for side in (80, 320)}
     summary["cut_off_refused"] = cut_off_refused()
+    summary["small_in_the_photo_iou"] = {f"{scale}x": small_in_the_photo_iou(scale) for scale in (2.0, 3.0)}
     summary["stylize_worn"] = {k: {"mean": round(float(np.mean([r[k] for r in draped])), 3),
                                    "max": round(float(np.max([r[k] for r in draped])), 3),
                                    "min": round(float(np.min([r[k] for r in draped])), 3)}
@@ -168,12 +168,6 @@ def checked_swatch() -> torch.Tensor:
     lines = (np.arange(48) // 6) % 2
     check = np.where((lines[:, None] ^ lines[None, :])[..., None] == 1, [40, 60, 170], [235, 200, 60])
     return style.from_pil(Image.fromarray(check.astype(np.uint8)))
-
-
-def enlarged(picture: Image.Image, side: int = 320) -> Image.Image:
-    """A catalogue photo brought to a long side of `side` pixels, as `stylize` is given a photo."""
-    return picture.resize((side * picture.width // max(picture.size), side * picture.height // max(picture.size)),
-                          Image.Resampling.BICUBIC)
 
 
 def unseen_pairs(count: int = UNSEEN, seed: int = 0) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], int, dict]:
@@ -203,20 +197,6 @@ def unseen_pairs(count: int = UNSEEN, seed: int = 0) -> tuple[list[tuple[str, np
     return pairs, tried, refused
 
 
-def named_in_tests() -> set[str]:
-    """Catalogue photos a test names or an outline was drawn on: looked at while the rules were made."""
-    return set(DRAWN) | {key for path in (ROOT / "tests").rglob("*.py") for key in re.findall(r'"(\d{3,5})"', path.read_text())}
-
-
-def drawn(kinds: tuple[str, ...], seed: int) -> list[str]:
-    """The catalogue's photos labelled one of `kinds`, none a test names, in a random order fixed by `seed`."""
-    named = named_in_tests()
-    ids = [row["id"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())
-           if row["articleType"] in kinds and row["id"] not in named and (SHARED / f"{row['id']}.jpg").exists()]
-    random.Random(seed).shuffle(ids)
-    return ids
-
-
 def t_shirts_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
     """The catalogue's labels as a check where nobody drew, on photos of people in T-shirts (articleType
     Tshirts): is the T-shirt the main garment, covering the rows just above the hip joints (a
@@ -234,63 +214,6 @@ def long_garments_by_label(count: int = LABELLED, seed: int = 2026) -> dict:
     colour-blocked dress reads as a top over a skirt: nothing in its pixels says otherwise)."""
     return by_label(("Dresses", "Kurtas"), count, seed, lambda garments, rows: (
         garments.region(garments.main)[rows(-0.2, -0.05) | rows(0.15, 0.3)].mean() > 0.8))
-
-
-def people_counted(count: int = COUNTED, seed: int = 2026, side: int = 80) -> dict:
-    """The several-people check (`people_faces`, which `stylize` and `try-on` refuse on) on `count`
-    photos of people in UNSEEN_KINDS (drawn at random, the same each run, none a test names) at a
-    long side of `side` (80: the catalogue's own 60x80), each alone and in pairs side by side: the
-    share of photos counted as one person, none, several (a catalogue photo now and then shows two or
-    three men: `several` names them, to look at), and the share of pairs counted as two or more."""
-    ids = drawn(UNSEEN_KINDS, seed)
-    people: list[tuple[str, np.ndarray]] = []
-    for key in ids:
-        if len(people) == count:
-            break
-        picture = np.asarray(enlarged(Image.open(SHARED / f"{key}.jpg").convert("RGB"), side))
-        if picture.shape[:2] == (side, side * 3 // 4) and find_person(picture) is not None:
-            people.append((key, picture))
-    counts = {key: len(people_faces(picture)) for key, picture in people}
-    pairs = [np.concatenate([a, b], axis=1) for (_, a), (_, b) in zip(people[::2], people[1::2])]
-    share = lambda n: round(sum(c == n for c in counts.values()) / len(counts), 3)  # noqa: E731
-    return {"photos": len(counts), "one": share(1), "none": share(0),
-            "several": sorted(key for key, c in counts.items() if c > 1),
-            "pairs": len(pairs), "pairs_counted_several": round(float(np.mean([len(people_faces(p)) > 1 for p in pairs])), 3)}
-
-
-def cut_off_refused(count: int = COUNTED, seed: int = 2026) -> dict:
-    """`try-on`'s person check (`check_person`) on `count` catalogue people in UNSEEN_KINDS (drawn at
-    random, the same each run, none a test names) at 240x320: the share of whole photos taken, and
-    of the same photos cut across the torso (a third and two thirds of the way from the neck to the
-    hip joints, as the network read the whole photo) refused, as cut off or at all."""
-    from couturier.people.tryon import check_person
-
-    def refusal(picture: np.ndarray) -> str | None:
-        try:
-            check_person(picture)
-        except StyleInputError as refused:
-            return str(refused)
-        return None
-
-    ids = drawn(UNSEEN_KINDS, seed)
-    whole, cut = [], {0.3: [], 0.6: []}
-    for key in ids:
-        if len(whole) == count:
-            break
-        picture = np.asarray(enlarged(Image.open(SHARED / f"{key}.jpg").convert("RGB")))
-        person = find_person(picture)
-        if person is None:
-            continue
-        whole.append((key, refusal(picture)))
-        hips = (person.point("left_hip")[1] + person.point("right_hip")[1]) / 2
-        for share, refusals in cut.items():
-            refusals.append(refusal(picture[:int(person.neck[1] + share * (hips - person.neck[1]))]))
-    return {"photos": len(whole), "whole_taken": round(sum(r is None for _, r in whole) / len(whole), 3),
-            "whole_refused": {key: refused for key, refused in whole if refused is not None},
-            **{f"cut_at_{share}_refused": round(sum(r is not None for r in refusals) / len(refusals), 3)
-               for share, refusals in cut.items()},
-            **{f"cut_at_{share}_refused_as_cut_off": round(sum(r is not None and "cut off" in r for r in refusals)
-                                                           / len(refusals), 3) for share, refusals in cut.items()}}
 
 
 def by_label(kinds: tuple[str, ...], count: int, seed: int, read_right) -> dict:

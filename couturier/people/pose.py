@@ -89,6 +89,14 @@ def face_score(image: np.ndarray, nose: np.ndarray, neck: np.ndarray) -> float:
 # repeating its last row, before the network sees it: shown half a body, the network squeezes a
 # whole one into it and puts the hips at the chest; continued legs put them back at the hem.
 CONTINUE_BELOW = 0.5
+# A person whose box, grown by CROP_MARGIN of its long side each way, is under CROP_WHEN of the
+# photo's height and width is read again from that crop (a catalogue photo's person fills its height)
+CROP_MARGIN, CROP_WHEN = 0.15, 0.8
+BODY_BOX = (9.0, 5.0)  # face sizes: the box below a face a standing body is looked for in, tall and wide
+# A face larger than SMALL_FACE of the photo's height belongs to a person the whole photo shows large
+# enough (or is a print, a dial); people found under small faces had shoulders 1.8-2.3 face sizes
+# apart as a rule, the bodies the network made under a watch's dial or a crest about 1
+SMALL_FACE, SHOULDERS = 0.1, 1.5
 
 
 class PhotoFaces:
@@ -111,9 +119,72 @@ def find_person(image: np.ndarray, photo_faces: PhotoFaces | None = None) -> Per
     cut off by the photo's bottom edge is looked for again in the photo continued downwards; a
     person needs a face where the network put the head. Each of MARGINS is tried in turn until one
     finds a person with a face: on a 60x80 photo a face is a dozen pixels high, and the face
-    detector is sure of it only where the network put the nose well. `photo_faces`: the photo's
-    face search, if the caller shares it (`people_faces`)."""
+    detector is sure of it only where the network put the nose well. A person small in the photo
+    is read again from a crop round them (`_closer`). `photo_faces`: the photo's face search, if
+    the caller shares it (`people_faces`)."""
     photo_faces = photo_faces if photo_faces is not None else PhotoFaces(image)
+    person = _find_in(image, photo_faces)
+    if person is None:
+        person = _below_a_face(image, photo_faces)
+    return _closer(image, person) if person is not None else None
+
+
+def _below_a_face(image: np.ndarray, photo_faces: PhotoFaces) -> Person | None:
+    """A person too small in the photo for the network to find at all (a full figure a third of a
+    room's height), looked for in a box round each small face (SMALL_FACE) the photo's face search
+    found, largest first: a standing body is about BODY_BOX face sizes tall below the face and as
+    wide. The body found must have shoulders SHOULDERS face sizes apart: in a box under a watch's
+    dial or a jersey's crest the network finds a body as narrow as the "face"."""
+    height, width = image.shape[:2]
+    for x, y, size in sorted(photo_faces(), key=lambda face: -face[2])[:3]:
+        if size > SMALL_FACE * height:
+            continue
+        tall, wide = BODY_BOX
+        top, bottom = int(max(y - size, 0)), int(min(y + tall * size, height))
+        left, right = int(max(x - wide * size / 2, 0)), int(min(x + wide * size / 2, width))
+        if min(bottom - top, right - left) < 16 or (bottom - top >= height and right - left >= width):
+            continue
+        crop = np.ascontiguousarray(image[top:bottom, left:right])
+        near = _find_in(crop, PhotoFaces(crop))
+        shoulders = abs(near.point("left_shoulder")[0] - near.point("right_shoulder")[0]) if near is not None else 0.0
+        if shoulders >= SHOULDERS * size:
+            return _placed(near, top, left, (height, width))
+    return None
+
+
+def _placed(person: Person, top: int, left: int, shape: tuple[int, int]) -> Person:
+    """A person read from a crop at (top, left), in the whole photo's pixels."""
+    mask = np.zeros(shape, np.float32)
+    mask[top:top + person.mask.shape[0], left:left + person.mask.shape[1]] = person.mask
+    keypoints = {name: (x + left, y + top, v) for name, (x, y, v) in person.keypoints.items()}
+    return Person(keypoints, mask, person.score)
+
+
+def _closer(image: np.ndarray, person: Person) -> Person:
+    """The person read again from a crop round them (their mask's and keypoints' box, CROP_MARGIN
+    larger each way), placed back in the photo, when that crop is much smaller than the photo
+    (CROP_WHEN): on the network's 256 px square a full figure in a room is a few dozen pixels, its
+    outline and joints coarse. MediaPipe's own pipeline crops to a detected person likewise. The
+    first reading stands when the crop finds no one."""
+    height, width = image.shape[:2]
+    rows, columns = np.nonzero(person.mask > 0.5)
+    seen = [(x, y) for x, y, v in person.keypoints.values() if v >= 0.5]
+    xs = np.concatenate([columns, [x for x, _ in seen]])
+    ys = np.concatenate([rows, [y for _, y in seen]])
+    if xs.size == 0:
+        return person
+    pad = CROP_MARGIN * max(xs.max() - xs.min(), ys.max() - ys.min())
+    top, bottom = int(max(ys.min() - pad, 0)), int(min(ys.max() + pad, height))
+    left, right = int(max(xs.min() - pad, 0)), int(min(xs.max() + pad, width))
+    if bottom - top > CROP_WHEN * height or right - left > CROP_WHEN * width or min(bottom - top, right - left) < 16:
+        return person
+    crop = np.ascontiguousarray(image[top:bottom, left:right])
+    near = _find_in(crop, PhotoFaces(crop))
+    return _placed(near, top, left, (height, width)) if near is not None else person
+
+
+def _find_in(image: np.ndarray, photo_faces: PhotoFaces) -> Person | None:
+    """`find_person`'s reading of the photo as the network sees it whole."""
     for margin in MARGINS:
         person = _find(image, margin)
         if person is None:
