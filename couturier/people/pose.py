@@ -120,13 +120,14 @@ def find_person(image: np.ndarray, photo_faces: PhotoFaces | None = None) -> Per
     person needs a face where the network put the head. Each of MARGINS is tried in turn until one
     finds a person with a face: on a 60x80 photo a face is a dozen pixels high, and the face
     detector is sure of it only where the network put the nose well. A person small in the photo
-    is read again from a crop round them (`_closer`). `photo_faces`: the photo's face search, if
-    the caller shares it (`people_faces`)."""
+    is read again from a crop round them (`_closer`), or, when the whole photo shows no one, looked
+    for under each small face (`_below_a_face`). `photo_faces`: the photo's face search, if the
+    caller shares it (`people_faces`)."""
     photo_faces = photo_faces if photo_faces is not None else PhotoFaces(image)
     person = _find_in(image, photo_faces)
-    if person is None:
-        person = _below_a_face(image, photo_faces)
-    return _closer(image, person) if person is not None else None
+    if person is None:  # a box under a face is a crop round the person already
+        return _below_a_face(image, photo_faces)
+    return _closer(image, person)
 
 
 def _below_a_face(image: np.ndarray, photo_faces: PhotoFaces) -> Person | None:
@@ -144,20 +145,23 @@ def _below_a_face(image: np.ndarray, photo_faces: PhotoFaces) -> Person | None:
         left, right = int(max(x - wide * size / 2, 0)), int(min(x + wide * size / 2, width))
         if min(bottom - top, right - left) < 16 or (bottom - top >= height and right - left >= width):
             continue
-        crop = np.ascontiguousarray(image[top:bottom, left:right])
-        near = _find_in(crop, PhotoFaces(crop))
-        shoulders = abs(near.point("left_shoulder")[0] - near.point("right_shoulder")[0]) if near is not None else 0.0
-        if shoulders >= SHOULDERS * size:
-            return _placed(near, top, left, (height, width))
+        near = _in_crop(image, top, bottom, left, right)
+        if near is not None and abs(near.point("left_shoulder")[0] - near.point("right_shoulder")[0]) >= SHOULDERS * size:
+            return near
     return None
 
 
-def _placed(person: Person, top: int, left: int, shape: tuple[int, int]) -> Person:
-    """A person read from a crop at (top, left), in the whole photo's pixels."""
-    mask = np.zeros(shape, np.float32)
-    mask[top:top + person.mask.shape[0], left:left + person.mask.shape[1]] = person.mask
-    keypoints = {name: (x + left, y + top, v) for name, (x, y, v) in person.keypoints.items()}
-    return Person(keypoints, mask, person.score)
+def _in_crop(image: np.ndarray, top: int, bottom: int, left: int, right: int) -> Person | None:
+    """The person the crop image[top:bottom, left:right] shows, read as a photo of its own (its own
+    face search), in the whole photo's pixels; None when it shows no one."""
+    crop = np.ascontiguousarray(image[top:bottom, left:right])
+    near = _find_in(crop, PhotoFaces(crop))
+    if near is None:
+        return None
+    mask = np.zeros(image.shape[:2], np.float32)
+    mask[top:bottom, left:right] = near.mask
+    keypoints = {name: (x + left, y + top, v) for name, (x, y, v) in near.keypoints.items()}
+    return Person(keypoints, mask, near.score)
 
 
 def _closer(image: np.ndarray, person: Person) -> Person:
@@ -178,9 +182,8 @@ def _closer(image: np.ndarray, person: Person) -> Person:
     left, right = int(max(xs.min() - pad, 0)), int(min(xs.max() + pad, width))
     if bottom - top > CROP_WHEN * height or right - left > CROP_WHEN * width or min(bottom - top, right - left) < 16:
         return person
-    crop = np.ascontiguousarray(image[top:bottom, left:right])
-    near = _find_in(crop, PhotoFaces(crop))
-    return _placed(near, top, left, (height, width)) if near is not None else person
+    near = _in_crop(image, top, bottom, left, right)
+    return near if near is not None else person
 
 
 def _find_in(image: np.ndarray, photo_faces: PhotoFaces) -> Person | None:
