@@ -22,7 +22,7 @@ Each garment's edge is then snapped onto the photo's own edge, and the pixels th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import ndimage
@@ -110,17 +110,35 @@ def _body(person: Person, shape: tuple[int, int]) -> _Body:
 
 
 def _limbs(body: _Body) -> np.ndarray:
-    """(H, W) bool: where arms and legs are: within ARM_REACH torso lengths of the bones from
-    shoulder to elbow to wrist and on through the hand, and below the hips by half a torso."""
-    near = body.rows > body.hips[1] + 0.5 * body.torso
+    """(H, W) bool: where arms and legs are: the arms (`_arms`), and below the hips by half a torso."""
+    return _arms(body) | (body.rows > body.hips[1] + 0.5 * body.torso)
+
+
+def _arms(body: _Body, below_shoulder: float = 0.0) -> np.ndarray:
+    """(H, W) bool: within ARM_REACH torso lengths of the bones from shoulder to elbow to wrist and
+    on through the hand; from `below_shoulder` of the way down the upper arm."""
+    near = np.zeros(np.shape(body.rows), bool)
     for shoulder, elbow, wrist in body.arms:
         joints = (shoulder, elbow, wrist, wrist + HAND_LENGTH * (wrist - elbow))
-        for start, end in zip(joints, joints[1:]):
+        for bone, (start, end) in enumerate(zip(joints, joints[1:])):
             along = end - start
-            t = np.clip(((body.columns - start[0]) * along[0] + (body.rows - start[1]) * along[1])
-                        / max(float(along @ along), 1e-6), 0.0, 1.0)
-            near |= np.hypot(body.columns - start[0] - t * along[0], body.rows - start[1] - t * along[1]) \
+            t = ((body.columns - start[0]) * along[0] + (body.rows - start[1]) * along[1]) \
+                / max(float(along @ along), 1e-6)
+            clipped = np.clip(t, 0.0, 1.0)
+            close = np.hypot(body.columns - start[0] - clipped * along[0], body.rows - start[1] - clipped * along[1]) \
                 < ARM_REACH * body.torso
+            near |= (close & (t >= below_shoulder)) if bone == 0 and below_shoulder > 0 else close
+    return near
+
+
+def near_arms(person: Person, among: np.ndarray, below_shoulder: float = 0.0) -> np.ndarray:
+    """(H, W) bool: the pixels of `among` (H, W) where the person's arms are (`_arms`), from
+    `below_shoulder` of the way down the upper arm (above it, the shoulder's cap, which a
+    garment's body covers). Measured at `among`'s pixels only: a few percent of a large photo."""
+    rows, columns = np.nonzero(among)
+    body = replace(_body(person, among.shape), rows=rows, columns=columns)
+    near = np.zeros_like(among)
+    near[rows, columns] = _arms(body, below_shoulder)
     return near
 
 

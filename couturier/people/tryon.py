@@ -8,14 +8,17 @@
    the shoulders), and the rest of its body follows at the person's scale, shortened down the body
    until its hem lands where the person's own top ended (a one-piece garment keeps its length),
    its hem centre on the body's axis (neck to hips) however the shoulders tilt;
-   each sleeve's map turns the unshortened one about its seam until the sleeve runs along the
-   person's upper arm, and is laid over the torso.
+   each sleeve's map turns the shortened one (before the shear) about its seam until the sleeve
+   runs along the person's upper arm, and is laid over the torso.
 3. The placed garment is lit by the person's own folds and light (not by how dark the old garment
    was) and laid over the photo within the person's outline: face and hair never, hands and
-   forearms stay in front.
-4. What the new garment leaves of the old one above the new hem is inpainted (OpenCV's Telea, from
-   the skin, background and new garment around it); its share is reported, with the share of the
-   placed garment that fell outside the person (a misfit).
+   forearms stay in front, bare arms below the shoulder's cap are covered by a sleeve only (not by
+   the garment's body, which hangs behind them), and pieces the outline cut off from the rest
+   (a sleeve's tip beside a forearm) are dropped.
+4. What the new garment leaves of the old one on the arms (long sleeves under short ones) is made
+   bare arms, in the person's own skin tone lit by the old sleeves' folds; the rest above the new
+   hem is inpainted (OpenCV's Telea, from the skin, background and new garment around it). Its share
+   is reported, with the share of the placed garment that fell outside the person (a misfit).
 
 Front-facing colour photos of one standing person are the target; several faces, a person cut off
 above the hips or seen from the side, a greyscale photo are refused in one line.
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from couturier.people.garments import Garments, find_garments
+from couturier.people.garments import Garments, find_garments, near_arms
 from couturier.people.pose import Person, PhotoFaces, find_person, people_faces
 from couturier.people.product import Product, landmarks, not_clothing, outline
 from couturier.style.images import StyleInputError
@@ -45,6 +48,11 @@ CUT_OFF = 0.6
 # at a T-shirt's hem, 0.14, is still taken), and the network's thigh, hip joint to knee, is at least
 # THIGH of the torso (0.53 and more; about 0.7 as a rule)
 BELOW_HIPS, THIGH = 0.1, 0.45
+# of the way from shoulder to elbow, about the armpit's level: above it the shoulder's cap, which a
+# garment's body covers
+ARMPIT = 0.35
+SCRAP = 0.02  # a piece of the placed garment smaller than this share of its largest is a scrap (`_scraps`)
+BARE_SAMPLE = 20  # skin pixels at least, to take a bare arm's colour from
 SHORTEST_FIT = 0.7  # a garment is shortened to the old top's hem by at most this factor (a dress stays long)
 
 
@@ -126,7 +134,9 @@ def placements(product: Product, person: Person, hem_row: float | None = None
     person's own top ends), the torso is shortened down the body until its hem lands there: a
     product photo gives the garment's width by its shoulders but not its length on this wearer
     (catalogue photos are cropped and scaled to fill their frame), and a top that covers the
-    shorts looks like a tunic."""
+    shorts looks like a tunic. The sleeves are shortened with it, as far as they run down the
+    garment: a photo that shows the body longer than it hangs shows them so too, and unshortened
+    they reached the elbow."""
     left, right = sorted((person.point("left_shoulder"), person.point("right_shoulder")), key=lambda p: p[0])
     neck = (left + right) / 2
     seams = {"left": _on_top(person, neck + SEAM * (left - neck), right[0] - left[0]),
@@ -142,11 +152,11 @@ def placements(product: Product, person: Person, hem_row: float | None = None
     for side in ("left", "right"):
         if f"{side}_sleeve" not in marks:
             continue
-        flat = _apply(torso, marks[f"{side}_sleeve"]) - seams[side]
+        flat = _apply(fitted, marks[f"{side}_sleeve"]) - seams[side]
         angle = np.angle(complex(*(elbows[side] - seams[side]))) - np.angle(complex(*flat))
         rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-        linear = rotation @ torso[:, :2]
-        maps[side] = np.hstack([linear, (seams[side] - rotation @ seams[side] + rotation @ torso[:, 2])[:, None]])
+        linear = rotation @ fitted[:, :2]
+        maps[side] = np.hstack([linear, (seams[side] - rotation @ seams[side] + rotation @ fitted[:, 2])[:, None]])
         sent[f"{side}_sleeve"] = _apply(maps[side], marks[f"{side}_sleeve"])
     return maps, sent
 
@@ -205,19 +215,26 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.
 
 
 def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tuple[int, int],
-          hem_row: float | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """(the garment's colours (H, W, 3) in [0, 1], its cover (H, W) in [0, 1], where its landmarks
-    went): the torso placed first, each sleeve laid over it along its arm."""
+          hem_row: float | None = None, bare_arms: np.ndarray | None = None
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(the garment's colours (H, W, 3) in [0, 1], its cover (H, W) in [0, 1], where it was placed
+    before the arms were left bare (H, W) in [0, 1], where its landmarks went): the torso placed
+    first, each sleeve laid over it along its arm. The torso's part never covers `bare_arms`: arms
+    hang beside or in front of a garment's body, and only a sleeve is drawn over them (a wide body
+    cut at the person's outline had hidden the upper arms)."""
     maps, sent = placements(product, person, hem_row)
-    colours, cover = np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32)
+    colours, cover, placed = np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32), np.zeros(shape, np.float32)
     edge = max(1, round(min(product.alpha.shape) / 120))  # the background's colour at the very edge rings it
     for name, matrix in maps.items():
         part = ndimage.binary_erosion(product.part(name), iterations=edge).astype(np.float32)
         layer = warp(np.dstack([garment_photo.astype(np.float32) / 255.0, part]), matrix, shape)
+        placed = np.maximum(placed, layer[..., 3])
+        if name == "torso" and bare_arms is not None:
+            layer[bare_arms, 3] = 0.0
         alpha = layer[..., 3:]
         colours = colours * (1 - alpha) + layer[..., :3] * alpha
         cover = np.maximum(cover, alpha[..., 0])
-    return colours, cover, sent
+    return colours, cover, placed, sent
 
 
 def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
@@ -228,15 +245,17 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     product = check_garment(garment_photo)
     shape = person_photo.shape[:2]
     hem_row = _own_hem(garments)
-    worn, cover, sent = dress(product, garment_photo, person, shape, hem_row)
+    bare_arms = near_arms(person, garments.skin, ARMPIT)
+    worn, cover, placed, sent = dress(product, garment_photo, person, shape, hem_row, bare_arms)
     # within the person (a wider garment would paint the wall), never on the head, under the forearms
     body = ndimage.binary_dilation(person.mask > 0.5, iterations=2)
-    outside = float(cover[~body].sum() / max(cover.sum(), 1e-6))
+    outside = float(placed[~body].sum() / max(placed.sum(), 1e-6))
     cover *= body
     cover[garments.head] = 0.0
     elbows = max(person.point("left_elbow")[1], person.point("right_elbow")[1])
     rows = np.arange(shape[0])[:, None]
     cover[garments.skin & (rows > elbows)] = 0.0
+    cover[_scraps(cover > 0.05)] = 0.0
     light = garment_light(person_photo, garments.upper)
     lit = np.clip(worn * light[..., None], 0.0, 1.0)
     result = person_photo.astype(np.float32) / 255.0 * (1 - cover[..., None]) + lit * cover[..., None]
@@ -244,9 +263,38 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     hem = float(sent["hem"][1])
     showing = garments.upper & (cover < 0.5) & (rows < hem)
     old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
-    result = _inpaint(result, showing)
+    sleeves = near_arms(person, garments.upper & (cover < 0.5), ARMPIT)
+    result = _inpaint(_bared(result, sleeves, garments, person, light), showing & ~sleeves)
     return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5,
                  alignment(sent, person, hem_row))
+
+
+def _bared(image: np.ndarray, sleeves: np.ndarray, garments: Garments, person: Person,
+           light: np.ndarray) -> np.ndarray:
+    """The old garment's sleeves that the new one leaves on the arms, made bare arms: the person's
+    own arm skin's median colour (else the face's), lit by the old sleeves' folds. Inpainted from
+    around them they had been smears of the old colour and the wall, ghosts of long sleeves."""
+    if not sleeves.any():
+        return image
+    arms = near_arms(person, garments.skin)
+    own = arms if arms.sum() >= BARE_SAMPLE else garments.skin & ~garments.head
+    if own.sum() < BARE_SAMPLE:
+        return image
+    tone = np.median(image[own].astype(np.float32), axis=0)
+    bared = image.copy()
+    bared[sleeves] = np.clip(tone * light[sleeves][:, None], 0, 255).round().astype(np.uint8)
+    return bared
+
+
+def _scraps(covered: np.ndarray) -> np.ndarray:
+    """(H, W) bool: the pieces of the placed garment cut off from its body by the person's outline
+    and skin, under SCRAP of the largest piece: a sleeve's tip beside a forearm, an edge pixel
+    of the old garment's shade; left, they float on the arms."""
+    labels, count = ndimage.label(covered)
+    if count < 2:
+        return np.zeros_like(covered)
+    sizes = ndimage.sum(covered, labels, range(1, count + 1))
+    return np.isin(labels, 1 + np.flatnonzero(sizes < SCRAP * sizes.max()))
 
 
 def alignment(sent: dict[str, np.ndarray], person: Person, hem_row: float | None) -> float:

@@ -5,8 +5,9 @@ The garment's brightness is blurred within the garment only (a normalised convol
 background do not bleed in), widely enough, a sixty-fourth of the photo, that a print's small
 motifs or a shirt's checks do not show through the new fabric; then divided by its own blur four
 times wider, so that what the garment is made of (a black top, a large printed motif) does not
-darken the new fabric, only its folds and light. Only pixels of the garment's own chroma, and no
-brighter or darker than folds and highlights make it, are read (unless they are under half of it: a
+darken the new fabric, only its folds and light. Only pixels of the garment's own chroma, not
+within a blur of one that is not (a print's rim, blended into the cloth, is of nearly its chroma but
+darker), and no brighter or darker than folds and highlights make it, are read (unless they are under half of it: a
 print all over), so a print, or jeans that the garment's outline ran into, lend none; the light
 there is read from around them.
 
@@ -23,6 +24,7 @@ SHADING_LIMITS = (0.35, 1.6)  # folds darken to a third and highlights brighten 
 FOLD_FLOOR = 0.15  # added to the brightness (0-1) before folds are measured as a ratio: a dark
                    # garment's speckle and sheen are not magnified into blotches
 OWN_LIGHT = (0.55, 1.35)  # brightness over the cloth's around it (with FOLD_FLOOR) that folds and sheen span
+PRINT_RIM = 1.0  # of the light's blur: how far round a print its blend with the cloth reaches
 OWN_COLOUR = 12.0  # chroma distance (Cr, Cb; 0-255) from the garment's median within which a pixel is its fabric
 
 
@@ -67,9 +69,11 @@ def _light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
         return np.ones(garment.shape, np.float32)
     chroma = chroma_of(photo)
     luma = luma_of(photo) / 255.0
-    own = garment & (np.linalg.norm(chroma - np.median(chroma[garment], axis=0), axis=-1) < OWN_COLOUR)
-    source = own if own.sum() >= 0.5 * garment.sum() else garment
     sigma = max(2.0, max(garment.shape) / 64)
+    own = garment & (np.linalg.norm(chroma - np.median(chroma[garment], axis=0), axis=-1) < OWN_COLOUR)
+    # a print's rim is blended with the cloth: of the cloth's chroma but darker, it would read as a fold
+    own &= ~ndimage.binary_dilation(garment & ~own, iterations=max(1, round(PRINT_RIM * sigma)))
+    source = own if own.sum() >= 0.5 * garment.sum() else garment
     # a print's white letters or black motif on a grey T-shirt share its (lack of) chroma: what is
     # brighter or darker than folds and sheen make the cloth around it is print too (around it: a
     # black top and the jeans its outline ran into are each their own cloth)

@@ -84,8 +84,13 @@ def test_a_top_ends_where_the_persons_own_top_ended_but_is_never_lengthened_or_s
     reach = free["hem"][1] - (seams[0][1] + seams[1][1]) / 2
     maps, fitted = placements(product, person, hem_row=free["hem"][1] - 0.2 * reach)
     assert abs(fitted["hem"][1] - (free["hem"][1] - 0.2 * reach)) < 1.0  # on the old top's hem
-    for name in ("left_shoulder", "right_shoulder", "left_sleeve", "right_sleeve"):
-        assert np.allclose(fitted[name], free[name], atol=1e-6)  # shoulders and sleeves as before
+    for name in ("left_shoulder", "right_shoulder"):
+        assert np.allclose(fitted[name], free[name], atol=1e-6)  # the shoulders as before
+    for side in ("left", "right"):  # each sleeve shortened with the body, as far as it ran down it, still along the arm
+        seam = free[f"{side}_shoulder"]
+        was, now = free[f"{side}_sleeve"] - seam, fitted[f"{side}_sleeve"] - seam
+        assert 0.8 * np.linalg.norm(was) < np.linalg.norm(now) < 0.97 * np.linalg.norm(was)
+        assert np.dot(was, now) / np.linalg.norm(was) / np.linalg.norm(now) > 0.999
     assert abs(fitted["hem"][0] - free["hem"][0]) < 0.05 * reach  # shortened down the body, not across
     _, longer = placements(product, person, hem_row=free["hem"][1] + 0.5 * reach)
     assert np.allclose(longer["hem"], free["hem"])  # never lengthened
@@ -100,6 +105,52 @@ def test_the_old_garment_left_uncovered_is_inpainted_not_left_showing():
     garments = find_garments(person_photo, find_person(person_photo))
     changed = np.abs(result.image.astype(np.float32) - person_photo).mean(axis=2)
     assert changed[garments.upper].mean() > 30  # covered or inpainted, the checks are gone
+
+
+def test_bare_upper_arms_stay_bare_under_a_garment_without_sleeves():
+    """A woman in a tank top given a shirt laid flat with its sleeves folded behind it: the shirt's
+    body hangs behind her arms, and her upper arms below the shoulders' caps stay as they were
+    (the body, cut only at her outline, had covered them to the elbows)."""
+    from couturier.people.garments import near_arms
+    from couturier.people.tryon import ARMPIT
+
+    person_photo = _photo("2555")
+    result = try_on(person_photo, _photo("12364"))
+    person = find_person(person_photo)
+    garments = find_garments(person_photo, person)
+    elbows = max(person.point("left_elbow")[1], person.point("right_elbow")[1])
+    rows = np.arange(person_photo.shape[0])[:, None]
+    upper_arms = near_arms(person, garments.skin, ARMPIT) & (rows < elbows)
+    assert upper_arms.sum() > 300 and result.region[upper_arms].mean() < 0.05
+    assert result.region[garments.upper].mean() > 0.7  # the tank top itself is dressed
+
+
+@pytest.mark.parametrize("garment", ["1909", "2291"])
+def test_the_placed_garment_is_one_piece_with_no_scraps_floating_on_the_arms(garment):
+    """The garment cut at the person's outline and at the forearms' skin had left a sleeve's tip or
+    an edge's sliver as islands beside the hands."""
+    result = try_on(_photo("2095"), _photo(garment))
+    _, pieces = ndimage.label(result.region)
+    assert pieces == 1
+
+
+@pytest.mark.parametrize("key", ["2126", "18746"])  # a checked shirt's long sleeves; a black top's sheer ones
+def test_long_sleeves_a_short_sleeved_garment_leaves_become_bare_forearms(key):
+    """Inpainted from around them, the old long sleeves below a T-shirt's had become smears of their
+    own colour and the wall: ghost sleeves. They are the person's own skin now."""
+    from couturier.style.light import chroma_of
+
+    person_photo = _photo(key)
+    result = try_on(person_photo, _photo("1909"))
+    person = find_person(person_photo)
+    garments = find_garments(person_photo, person)
+    rows = np.arange(person_photo.shape[0])[:, None]
+    below_elbows = rows > max(person.point("left_elbow")[1], person.point("right_elbow")[1])
+    forearms = garments.upper & ~result.region & below_elbows
+    hands = garments.skin & below_elbows
+    distance = np.linalg.norm(chroma_of(result.image)[forearms] - np.median(chroma_of(person_photo)[hands], axis=0),
+                              axis=-1)
+    assert forearms.sum() > 300 and (distance < 10).mean() > 0.9
 
 
 def test_photos_it_cannot_use_are_one_line_each():

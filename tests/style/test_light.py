@@ -59,3 +59,21 @@ def test_a_grey_t_shirts_white_lettering_lends_no_glow():
     old[40:300, 50:190] = True
     light = garment_light(photo, old)
     assert 0.95 < light[125, 120] < 1.05 and 0.95 < light[220, 120] < 1.05, (light[125, 120], light[220, 120])
+
+
+def test_a_prints_blurred_rim_on_a_white_t_shirt_lends_no_shadow():
+    """A coloured motif on a white T-shirt, its edge blended with the white over a few pixels (an
+    enlarged catalogue photo): of nearly the cloth's chroma but darker, the rim had been read as
+    folds, and the new fabric showed the motif's ghost."""
+    from scipy import ndimage
+
+    photo = np.full((320, 240, 3), 250, np.float32)
+    photo[40:300, 50:190] = 240  # the white T-shirt
+    motif = np.zeros((320, 240), np.float32)
+    motif[100:200, 85:155] = 1.0
+    motif = ndimage.gaussian_filter(motif, 4)  # its edge blended with the cloth
+    photo = photo * (1 - motif[..., None]) + np.array([70, 40, 90], np.float32) * motif[..., None]  # dark purple
+    old = np.zeros((320, 240), bool)
+    old[40:300, 50:190] = True
+    light = garment_light(photo.round().astype(np.uint8), old)
+    assert light[old].min() > 0.93, light[old].min()  # was 0.81 round the motif
