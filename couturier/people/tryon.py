@@ -9,7 +9,8 @@
    until its hem lands where the person's own top ended (a one-piece garment keeps its length),
    its hem centre on the body's axis (neck to hips) however the shoulders tilt;
    each sleeve's map turns the shortened one (before the shear) about its seam until the sleeve
-   runs along the person's upper arm, and is laid over the torso.
+   runs along the person's upper arm, and is laid over the torso; the wedge a sleeve turned out
+   opens at the armpit is filled.
 3. The placed garment is lit by the person's own folds and light (not by how dark the old garment
    was) and laid over the photo within the person's outline: face and hair never, hands and
    forearms stay in front, bare arms below the shoulder's cap are covered by a sleeve only (not by
@@ -215,18 +216,23 @@ def warp(picture: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]) -> np.
 
 
 def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tuple[int, int],
-          hem_row: float | None = None, bare_arms: np.ndarray | None = None
+          hem_row: float | None = None, skin: np.ndarray | None = None
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """(the garment's colours (H, W, 3) in [0, 1], its cover (H, W) in [0, 1], where it was placed
     before the arms were left bare (H, W) in [0, 1], where its landmarks went): the torso placed
-    first, each sleeve laid over it along its arm. The torso's part never covers `bare_arms`: arms
-    hang beside or in front of a garment's body, and only a sleeve is drawn over them (a wide body
-    cut at the person's outline had hidden the upper arms)."""
+    first, each sleeve laid over it along its arm, and the wedge a sleeve turned out from the body
+    opens at the armpit filled (`_underarms`). The torso's part never covers the `skin` of the arms
+    below the shoulders' caps (ARMPIT): arms hang beside or in front of a garment's body, and only a
+    sleeve is drawn over them (a wide body cut at the person's outline had hidden the upper arms)."""
     maps, sent = placements(product, person, hem_row)
+    bare_arms = near_arms(person, skin, (ARMPIT, ARMPIT)) if skin is not None else None
     colours, cover, placed = np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32), np.zeros(shape, np.float32)
     edge = max(1, round(min(product.alpha.shape) / 120))  # the background's colour at the very edge rings it
+    # the outline alone is eroded, not each part: parts eroded apart had left a line of skin between
+    # the body and a sleeve turned out along an arm
+    inside = ndimage.binary_erosion(product.alpha, iterations=edge)
     for name, matrix in maps.items():
-        part = ndimage.binary_erosion(product.part(name), iterations=edge).astype(np.float32)
+        part = (product.part(name) & inside).astype(np.float32)
         layer = warp(np.dstack([garment_photo.astype(np.float32) / 255.0, part]), matrix, shape)
         placed = np.maximum(placed, layer[..., 3])
         if name == "torso" and bare_arms is not None:
@@ -234,7 +240,31 @@ def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tu
         alpha = layer[..., 3:]
         colours = colours * (1 - alpha) + layer[..., :3] * alpha
         cover = np.maximum(cover, alpha[..., 0])
+    wedges = _underarms(product, maps, shape) & (cover < 0.5)
+    if wedges.any():
+        # the garment's own colour from the nearest pixel it covers: the underarm is its continuation
+        nearest = ndimage.distance_transform_edt(cover < 0.5, return_distances=False, return_indices=True)
+        colours[wedges] = colours[nearest[0][wedges], nearest[1][wedges]]
+        cover[wedges] = 1.0  # not `placed`: filler, cut at the outline, is no misfit of the garment's
     return colours, cover, placed, sent
+
+
+def _underarms(product: Product, maps: dict[str, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    """(H, W) bool: for each sleeve, the triangle between its seam, where the torso's map put the
+    garment's armpit and where the sleeve's map put it. A sleeve turned about its seam to follow an
+    arm held out (a hand on the hip) leaves that wedge between itself and the body, bare."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.new("1", (shape[1], shape[0]), 0)
+    draw = ImageDraw.Draw(canvas)
+    for side in ("left", "right"):
+        if side not in maps:
+            continue
+        corners = [_apply(maps[side], product.marks[f"{side}_shoulder"]),
+                   _apply(maps["torso"], product.marks[f"{side}_armpit"]),
+                   _apply(maps[side], product.marks[f"{side}_armpit"])]
+        draw.polygon([tuple(float(v) for v in corner) for corner in corners], fill=1)
+    return np.asarray(canvas, dtype=bool)
 
 
 def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
@@ -245,8 +275,7 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     product = check_garment(garment_photo)
     shape = person_photo.shape[:2]
     hem_row = _own_hem(garments)
-    bare_arms = near_arms(person, garments.skin, ARMPIT)
-    worn, cover, placed, sent = dress(product, garment_photo, person, shape, hem_row, bare_arms)
+    worn, cover, placed, sent = dress(product, garment_photo, person, shape, hem_row, garments.skin)
     # within the person (a wider garment would paint the wall), never on the head, under the forearms
     body = ndimage.binary_dilation(person.mask > 0.5, iterations=2)
     outside = float(placed[~body].sum() / max(placed.sum(), 1e-6))
@@ -263,7 +292,7 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     hem = float(sent["hem"][1])
     showing = garments.upper & (cover < 0.5) & (rows < hem)
     old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
-    sleeves = near_arms(person, garments.upper & (cover < 0.5), ARMPIT)
+    sleeves = near_arms(person, garments.upper & (cover < 0.5), (ARMPIT, ARMPIT))
     result = _inpaint(_bared(result, sleeves, garments, person, light), showing & ~sleeves)
     return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5,
                  alignment(sent, person, hem_row))

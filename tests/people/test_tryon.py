@@ -120,7 +120,7 @@ def test_bare_upper_arms_stay_bare_under_a_garment_without_sleeves():
     garments = find_garments(person_photo, person)
     elbows = max(person.point("left_elbow")[1], person.point("right_elbow")[1])
     rows = np.arange(person_photo.shape[0])[:, None]
-    upper_arms = near_arms(person, garments.skin, ARMPIT) & (rows < elbows)
+    upper_arms = near_arms(person, garments.skin, (ARMPIT, ARMPIT)) & (rows < elbows)
     assert upper_arms.sum() > 300 and result.region[upper_arms].mean() < 0.05
     assert result.region[garments.upper].mean() > 0.7  # the tank top itself is dressed
 
@@ -132,6 +132,22 @@ def test_the_placed_garment_is_one_piece_with_no_scraps_floating_on_the_arms(gar
     result = try_on(_photo("2095"), _photo(garment))
     _, pieces = ndimage.label(result.region)
     assert pieces == 1
+
+
+@pytest.mark.parametrize("garment", ["1163", "1909"])  # a jersey, a T-shirt
+def test_a_sleeve_on_an_arm_held_out_to_the_hip_stays_sewn_to_the_body(garment):
+    """Turned about its seam to follow an arm bent out to the hip, a sleeve had swung away from the
+    body: a wedge of skin at the armpit, and a line of it where body and sleeve had each been
+    trimmed, left the sleeve an island on the arm."""
+    person_photo = _photo("44644")  # her left hand on her hip
+    result = try_on(person_photo, _photo(garment))
+    person = find_person(person_photo)
+    pieces, _ = ndimage.label(result.region)
+    main = np.argmax(np.bincount(pieces[pieces > 0]))
+    shoulder, elbow = person.point("left_shoulder"), person.point("left_elbow")
+    on_arm = [pieces[int(round(y)), int(round(x))] for x, y in (shoulder + t * (elbow - shoulder)
+                                                                for t in np.linspace(0.2, 0.6, 9))]
+    assert sum(piece > 0 for piece in on_arm) >= 5 and all(piece == main for piece in on_arm if piece > 0)
 
 
 @pytest.mark.parametrize("key", ["2126", "18746"])  # a checked shirt's long sleeves; a black top's sheer ones
