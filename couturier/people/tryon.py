@@ -339,9 +339,14 @@ def alignment(sent: dict[str, np.ndarray], person: Person, hem_row: float | None
 
 def _own_hem(garments: Garments) -> float | None:
     """The row where the person's own top ends, or None when it is one piece (a dress or kurta: the
-    new garment keeps its length) or absent."""
+    new garment keeps its length) or absent. A top that runs on below the photo ends, as far as
+    the photo shows, at its bottom edge: the new one is fitted to that too (else it kept the
+    product photo's length, and its sleeves theirs, down to the elbows)."""
     rows = np.flatnonzero(garments.upper.any(axis=1))
-    if garments.one_piece or rows.size == 0 or garments.lower.sum() < 0.05 * garments.upper.sum():
+    if garments.one_piece or rows.size == 0:
+        return None
+    below_the_photo = rows[-1] >= garments.upper.shape[0] - 2
+    if garments.lower.sum() < 0.05 * garments.upper.sum() and not below_the_photo:
         return None
     return float(rows[-1])
 

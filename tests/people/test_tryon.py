@@ -98,6 +98,25 @@ def test_a_top_ends_where_the_persons_own_top_ended_but_is_never_lengthened_or_s
     assert short["hem"][1] - free["hem"][1] == pytest.approx((SHORTEST_FIT - 1) * reach, rel=0.05)
 
 
+def test_a_top_running_on_below_the_photo_is_fitted_to_its_bottom_edge():
+    """A man whose T-shirt goes on below the photo (the jeans a few rows at the bottom): the new
+    T-shirt had kept the product photo's length, and its sleeves theirs, down to his elbows."""
+    from couturier.people.product import landmarks, outline
+    from couturier.people.tryon import _own_hem, placements
+
+    person_photo = _photo("1529")
+    person = find_person(person_photo)
+    hem = _own_hem(find_garments(person_photo, person))
+    assert hem is not None and hem >= person_photo.shape[0] - 2
+    product = landmarks(outline(_photo("1909")))
+    _, free = placements(product, person)
+    _, fitted = placements(product, person, hem)
+    assert free["hem"][1] > person_photo.shape[0] and fitted["hem"][1] < free["hem"][1]
+    for side in ("left", "right"):
+        seam = free[f"{side}_shoulder"]
+        assert np.linalg.norm(fitted[f"{side}_sleeve"] - seam) < 0.95 * np.linalg.norm(free[f"{side}_sleeve"] - seam)
+
+
 def test_the_old_garment_left_uncovered_is_inpainted_not_left_showing():
     person_photo = _photo("2126")  # a long-sleeved checked shirt; the new T-shirt leaves its forearms
     result = try_on(person_photo, _photo("1909"))
