@@ -71,8 +71,10 @@ def _light(photo: np.ndarray, garment: np.ndarray) -> np.ndarray:
     luma = luma_of(photo) / 255.0
     sigma = max(2.0, max(garment.shape) / 64)
     own = garment & (np.linalg.norm(chroma - np.median(chroma[garment], axis=0), axis=-1) < OWN_COLOUR)
-    # a print's rim is blended with the cloth: of the cloth's chroma but darker, it would read as a fold
-    own &= ~ndimage.binary_dilation(garment & ~own, iterations=max(1, round(PRINT_RIM * sigma)))
+    # a print's rim is blended with the cloth: of the cloth's chroma but darker, it would read as a
+    # fold; unless, round small motifs all over, the rims would leave too little cloth to read
+    rimless = own & ~ndimage.binary_dilation(garment & ~own, iterations=max(1, round(PRINT_RIM * sigma)))
+    own = rimless if rimless.sum() >= 0.5 * garment.sum() else own
     source = own if own.sum() >= 0.5 * garment.sum() else garment
     # a print's white letters or black motif on a grey T-shirt share its (lack of) chroma: what is
     # brighter or darker than folds and sheen make the cloth around it is print too (around it: a
