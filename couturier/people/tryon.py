@@ -329,11 +329,14 @@ def _scraps(covered: np.ndarray) -> np.ndarray:
 def alignment(sent: dict[str, np.ndarray], person: Person, hem_row: float | None) -> float:
     """The distance, in torso lengths, from the placed garment's hem centre to where the body puts
     it: below the middle of the hips, on the row where the person's own top ended (a dress or kurta:
-    across only). The shoulders and sleeves are placed on the person's seams and arms by their
-    maps; the hem is where the garment's own shape and the person's pose can disagree."""
+    across only; a top that runs on below the photo: anywhere from its bottom edge down). The
+    shoulders and sleeves are placed on the person's seams and arms by their maps; the hem is where
+    the garment's own shape and the person's pose can disagree."""
     hips = (person.point("left_hip") + person.point("right_hip")) / 2
     torso = max(float(np.hypot(*(hips - person.neck))), 1.0)
     down = float(sent["hem"][1] - hem_row) if hem_row is not None else 0.0
+    if hem_row is not None and hem_row >= person.mask.shape[0] - 2:
+        down = min(down, 0.0)
     return float(np.hypot(sent["hem"][0] - hips[0], down) / torso)
 
 

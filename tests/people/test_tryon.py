@@ -292,3 +292,6 @@ def test_the_alignment_error_is_the_hem_centres_distance_from_the_bodys_in_torso
     assert alignment({"hem": np.array([80.0, 150.0])}, person, 150.0) == 0.0
     assert np.isclose(alignment({"hem": np.array([86.0, 158.0])}, person, 150.0), 0.1)  # 6 across, 8 down
     assert np.isclose(alignment({"hem": np.array([86.0, 190.0])}, person, None), 0.06)  # a dress: across only
+    # a top that runs on below the photo (its last row the bottom edge): wrong only when shorter
+    assert alignment({"hem": np.array([80.0, 230.0])}, person, 199.0) == 0.0
+    assert np.isclose(alignment({"hem": np.array([80.0, 189.0])}, person, 199.0), 0.1)
