@@ -293,23 +293,24 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     showing = garments.upper & (cover < 0.5) & (rows < hem)
     old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
     sleeves = near_arms(person, garments.upper & (cover < 0.5), (ARMPIT, ARMPIT))
-    result = _inpaint(_bared(result, sleeves, garments, person, light), showing & ~sleeves)
+    result = _inpaint(_bared(result, person_photo, sleeves, garments, person, light), showing & ~sleeves)
     return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5,
                  alignment(sent, person, hem_row))
 
 
-def _bared(image: np.ndarray, sleeves: np.ndarray, garments: Garments, person: Person,
+def _bared(image: np.ndarray, photo: np.ndarray, sleeves: np.ndarray, garments: Garments, person: Person,
            light: np.ndarray) -> np.ndarray:
-    """The old garment's sleeves that the new one leaves on the arms, made bare arms: the person's
-    own arm skin's median colour (else the face's), lit by the old sleeves' folds. Inpainted from
-    around them they had been smears of the old colour and the wall, ghosts of long sleeves."""
+    """`image` with the old garment's sleeves that the new one leaves on the arms made bare arms:
+    the person's own arm skin's median colour in `photo` (else the face's; the new sleeves may
+    cover some of it in `image`), lit by the old sleeves' folds. Inpainted from around them they
+    had been smears of the old colour and the wall, ghosts of long sleeves."""
     if not sleeves.any():
         return image
     arms = near_arms(person, garments.skin)
     own = arms if arms.sum() >= BARE_SAMPLE else garments.skin & ~garments.head
     if own.sum() < BARE_SAMPLE:
         return image
-    tone = np.median(image[own].astype(np.float32), axis=0)
+    tone = np.median(photo[own].astype(np.float32), axis=0)
     bared = image.copy()
     bared[sleeves] = np.clip(tone * light[sleeves][:, None], 0, 255).round().astype(np.uint8)
     return bared
