@@ -114,12 +114,11 @@ def _limbs(body: _Body) -> np.ndarray:
     return _arms(body) | (body.rows > body.hips[1] + 0.5 * body.torso)
 
 
-def _arms(body: _Body, below_shoulder: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+def _arms(body: _Body, below_shoulder: float = 0.0) -> np.ndarray:
     """(H, W) bool: within ARM_REACH torso lengths of the bones from shoulder to elbow to wrist and
-    on through the hand; from `below_shoulder` (the person's left arm's, the right's) of the way
-    down each upper arm."""
+    on through the hand; from `below_shoulder` of the way down each upper arm."""
     near = np.zeros(np.shape(body.rows), bool)
-    for (shoulder, elbow, wrist), begins in zip(body.arms, below_shoulder):
+    for shoulder, elbow, wrist in body.arms:
         joints = (shoulder, elbow, wrist, wrist + HAND_LENGTH * (wrist - elbow))
         for bone, (start, end) in enumerate(zip(joints, joints[1:])):
             along = end - start
@@ -128,15 +127,14 @@ def _arms(body: _Body, below_shoulder: tuple[float, float] = (0.0, 0.0)) -> np.n
             clipped = np.clip(t, 0.0, 1.0)
             close = np.hypot(body.columns - start[0] - clipped * along[0], body.rows - start[1] - clipped * along[1]) \
                 < ARM_REACH * body.torso
-            near |= (close & (t >= begins)) if bone == 0 and begins > 0 else close
+            near |= (close & (t >= below_shoulder)) if bone == 0 and below_shoulder > 0 else close
     return near
 
 
-def near_arms(person: Person, among: np.ndarray, below_shoulder: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+def near_arms(person: Person, among: np.ndarray, below_shoulder: float = 0.0) -> np.ndarray:
     """(H, W) bool: the pixels of `among` (H, W) where the person's arms are (`_arms`), from
-    `below_shoulder` (the person's left arm's, the right's) of the way down each upper arm (above
-    it, the shoulder's cap, which a garment's body covers). Measured at `among`'s pixels only: a few
-    percent of a large photo."""
+    `below_shoulder` of the way down each upper arm (above it, the shoulder's cap, which a
+    garment's body covers). Measured at `among`'s pixels only: a few percent of a large photo."""
     rows, columns = np.nonzero(among)
     body = replace(_body(person, among.shape), rows=rows, columns=columns)
     near = np.zeros_like(among)

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image, ImageDraw
 from scipy import ndimage
 
 from couturier.people.garments import Garments, find_garments, near_arms
@@ -225,7 +226,7 @@ def dress(product: Product, garment_photo: np.ndarray, person: Person, shape: tu
     below the shoulders' caps (ARMPIT): arms hang beside or in front of a garment's body, and only a
     sleeve is drawn over them (a wide body cut at the person's outline had hidden the upper arms)."""
     maps, sent = placements(product, person, hem_row)
-    bare_arms = near_arms(person, skin, (ARMPIT, ARMPIT)) if skin is not None else None
+    bare_arms = near_arms(person, skin, ARMPIT) if skin is not None else None
     colours, cover, placed = np.zeros((*shape, 3), np.float32), np.zeros(shape, np.float32), np.zeros(shape, np.float32)
     edge = max(1, round(min(product.alpha.shape) / 120))  # the background's colour at the very edge rings it
     # the outline alone is eroded, not each part: parts eroded apart had left a line of skin between
@@ -253,8 +254,6 @@ def _underarms(product: Product, maps: dict[str, np.ndarray], shape: tuple[int, 
     """(H, W) bool: for each sleeve, the triangle between its seam, where the torso's map put the
     garment's armpit and where the sleeve's map put it. A sleeve turned about its seam to follow an
     arm held out (a hand on the hip) leaves that wedge between itself and the body, bare."""
-    from PIL import Image, ImageDraw
-
     canvas = Image.new("1", (shape[1], shape[0]), 0)
     draw = ImageDraw.Draw(canvas)
     for side in ("left", "right"):
@@ -292,7 +291,7 @@ def try_on(person_photo: np.ndarray, garment_photo: np.ndarray) -> TryOn:
     hem = float(sent["hem"][1])
     showing = garments.upper & (cover < 0.5) & (rows < hem)
     old_visible = float(showing.sum() / max((garments.upper & (rows < hem)).sum(), 1))
-    sleeves = near_arms(person, garments.upper & (cover < 0.5), (ARMPIT, ARMPIT))
+    sleeves = near_arms(person, garments.upper & (cover < 0.5), ARMPIT)
     result = _inpaint(_bared(result, person_photo, sleeves, garments, person, light), showing & ~sleeves)
     return TryOn(result, old_visible, outside, time.perf_counter() - start, cover >= 0.5,
                  alignment(sent, person, hem_row))

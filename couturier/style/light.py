@@ -6,10 +6,10 @@ background do not bleed in), widely enough, a sixty-fourth of the photo, that a 
 motifs or a shirt's checks do not show through the new fabric; then divided by its own blur four
 times wider, so that what the garment is made of (a black top, a large printed motif) does not
 darken the new fabric, only its folds and light. Only pixels of the garment's own chroma, not
-within a blur of one that is not (a print's rim, blended into the cloth, is of nearly its chroma but
-darker), and no brighter or darker than folds and highlights make it, are read (unless they are under half of it: a
-print all over), so a print, or jeans that the garment's outline ran into, lend none; the light
-there is read from around them.
+within a blur of one that is not (a print's rim, blended into the cloth, is of nearly its chroma
+but darker), and no brighter or darker than folds and highlights make it, are read (unless they
+are under half of it: a print all over), so a print, or jeans that the garment's outline ran into,
+lend none; the light there is read from around them.
 
 Written here because it is two blurs and a ratio; an intrinsic-image decomposition would need weights
 no package ships.
