@@ -121,3 +121,50 @@ def small_in_the_photo_iou(scale: float) -> float:
         garments = find_garments(room, person) if person is not None else None
         scores.append(iou(garments.region(garments.main)[where], want) if garments is not None else 0.0)
     return round(float(np.mean(scores)), 3)
+
+
+# product photos try-on is given as the garment: what it must take, and what it must refuse
+TOPS = ("Tshirts", "Shirts", "Tops", "Dresses", "Sweatshirts", "Sweaters", "Jackets", "Innerwear Vests", "Nightdress",
+        "Kurtas", "Kurtis", "Tunics")
+FOR_THE_LEGS = ("Jeans", "Trousers", "Track Pants", "Shorts", "Leggings", "Capris", "Skirts", "Briefs", "Trunk", "Boxers",
+                "Socks", "Lounge Pants", "Lounge Shorts", "Churidar", "Salwar", "Patiala", "Stockings", "Tights")
+NOT_CLOTHING = ("Watches", "Casual Shoes", "Sports Shoes", "Heels", "Handbags", "Sunglasses", "Wallets", "Belts",
+                "Earrings", "Deodorant", "Perfume and Body Mist", "Lipstick", "Nail Polish")
+
+
+def garments_checked(per_kind: int = 25, seed: int = 12) -> dict:
+    """`try-on`'s garment check (`check_garment`) on catalogue product photos laid flat (no person
+    found, a plain background; up to `per_kind` of each article type, drawn at random, the same each
+    run, none a test names) at 240x320: for tops and dresses, clothing for the legs, and accessories
+    and cosmetics, the share taken, refused as not clothing, and refused as for the legs; and which
+    tops were refused, to look at."""
+    from couturier.people.tryon import check_garment
+
+    found: dict[str, dict[str, int]] = {}
+    refused_tops: list[str] = []
+    counted: dict[str, int] = {}
+    kinds = {row["id"]: row["articleType"] for row in csv.DictReader((SHARED.parent / "styles.csv").open())}
+    for key in drawn(TOPS + FOR_THE_LEGS + NOT_CLOTHING, seed):
+        kind = kinds[key]
+        if counted.get(kind, 0) == per_kind:
+            continue
+        picture = np.asarray(enlarged(Image.open(SHARED / f"{key}.jpg").convert("RGB")))
+        if picture.shape[:2] != (320, 240) or find_person(picture) is not None:
+            continue
+        try:
+            check_garment(picture)
+            verdict = "taken"
+        except StyleInputError as exc:
+            message = str(exc)
+            verdict = ("no outline" if "plain background" in message else "for the legs" if "upper body" in message
+                       else "not clothing" if "not clothing" in message else "other")
+        if verdict == "no outline":
+            continue
+        counted[kind] = counted.get(kind, 0) + 1
+        group = "tops" if kind in TOPS else "for the legs" if kind in FOR_THE_LEGS else "not clothing"
+        found.setdefault(group, {}).setdefault(verdict, 0)
+        found[group][verdict] += 1
+        if group == "tops" and verdict != "taken":
+            refused_tops.append(key)
+    return {group: {"photos": sum(v.values()), **{k: round(n / sum(v.values()), 3) for k, n in v.items()}}
+            for group, v in found.items()} | {"tops_refused": refused_tops}

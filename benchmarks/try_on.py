@@ -16,7 +16,7 @@ where the garment was laid; under 10 reads as the same colour under the person's
 seconds. With `--classifier` (an attribute classifier of the catalogue, `couturier train-classifier`):
 the share of results whose predicted colour and article type are the garment's own (as the
 catalogue lists them), against the same for the people before (how often they already wore it)
-and for the product photos themselves (what the classifier reads of the garment at all). Then five pairs at 512 px for the time the issue sets (at most 2 s). The panel shows ten of
+and for the product photos themselves (what the classifier reads of the garment at all). Then five pairs at 512 px for the time the issue sets (at most 2 s). Last, the garment check on catalogue product photos: tops and dresses taken, clothing for the legs and accessories refused (`garments_checked`). The panel shows ten of
 the people (every other one) with the five garments.
 """
 from __future__ import annotations
@@ -35,6 +35,7 @@ from couturier.fileio import write_text
 from couturier.people import find_garments, find_person, try_on
 from couturier.people.product import outline
 from couturier.viz import new_figure, save_figure
+from people_checks import garments_checked
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "fashion-products" / "images"
@@ -152,6 +153,7 @@ def main() -> None:
                                "max": round(float(np.max([r["seconds"] for r in large])), 3)}}
     if args.classifier:
         summary["classifier_reads_the_garment"] = read_as(args.classifier, rows, results)
+    summary["garments_checked"] = garments_checked()
     write_text(DOCS / "try-on.json", json.dumps({"date": time.strftime("%Y-%m-%d"), "side": SIDE,
                                                  "summary": summary, "rows": rows, "at_512": large}, indent=2))
     print(json.dumps(summary, indent=2))

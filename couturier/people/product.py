@@ -141,34 +141,97 @@ def landmarks(alpha: np.ndarray) -> Product:
 
 
 # ImageNet-1k classes an accessory or shoe photo is taken for (EfficientNet-Lite0's top guesses on
-# the catalogue's watches, shoes, bags, eyewear, jewellery and hats), by kind, and the clothing ones
+# the catalogue's watches, shoes, bags, eyewear, jewellery, hats and cosmetics), by kind, and the
+# clothing ones
 CLOTHING_CLASSES = (399, 400, 411, 445, 459, 465, 474, 501, 568, 578, 601, 608, 610, 614, 617, 638, 639, 655,
                     689, 697, 735, 775, 834, 841, 842, 869, 887)
 OTHER_CLASSES = {"a watch or clock": (409, 530, 531, 635, 826, 892),
                  "a shoe": (502, 514, 630, 770, 774, 788),
                  "a bag": (414, 636, 728, 748, 790),
                  "eyewear": (836, 837), "jewellery": (584, 679), "a hat": (452, 515, 793, 808),
-                 "an object": (473, 512, 521, 804, 902)}
+                 "an object": (473, 512, 521, 804, 902),
+                 "a cosmetic": (551, 585, 629, 631, 711, 838)}
 NOT_CLOTHING = 4.0  # refused when the other classes weigh this many times the clothing ones
+FRAME = 0.1  # of the garment's longer side: the wall kept round it for the network (`_framed`)
+# ImageNet-1k classes of clothing for the legs (stocking, diaper, jean, miniskirt, sarong, sock, swimming trunks)
+# and of tops, dresses and coats; refused as for the legs when the first weigh LOWER_BODY times the second
+LOWER_BODY_CLASSES = (496, 529, 608, 655, 775, 806, 842)
+UPPER_BODY_CLASSES = (399, 400, 465, 474, 501, 568, 578, 601, 610, 614, 617, 652, 689, 735, 834, 841, 869, 887)
+LOWER_BODY = 4.0
+LEG_GAP = 0.03  # of a garment's width: the least gap between two legs laid flat
 
 
-def not_clothing(photo: np.ndarray) -> str | None:
-    """What a product photo looks like when it is not clothing ("a shoe", ...), else None. By the
-    shipped ImageNet network: on 80 catalogue tops, dresses and trousers it refused none; on 80
-    watches, shoes, bags and jewellery it refused 71 (scarves, stoles and ties pass: they are cloth)."""
+def unwearable(photo: np.ndarray, alpha: np.ndarray) -> tuple[str, str] | None:
+    """Why try-on cannot put on the garment of a product photo, and what it looks like, or None
+    for a top or a dress. alpha: bool (H, W), the garment's outline.
+    - ("not clothing", "a shoe", ...): by the shipped ImageNet network, shown the outline cropped
+      with a margin (`_framed`). On 164 catalogue tops and dresses laid flat it refused 3 (two
+      photos of one shirt with a pin, taken for a hair slide, and a necklace filed as a top); on
+      276 cosmetics, belts and earrings, 269.
+    - ("for the legs", "trousers or shorts") when the outline stands on two legs (`_two_legs`), or
+      ("for the legs", "a garment for the legs") when the network takes it for jeans, trunks, a
+      skirt or socks LOWER_BODY times as surely as for a top, a dress or a coat (try-on dresses the
+      upper body). On the 164 tops and dresses it named none; of 441 trousers, shorts, skirts,
+      socks and underwear, about half."""
+    if _two_legs(alpha):
+        return "for the legs", "trousers or shorts"
+    p = _imagenet(photo, alpha)
+    kind = _not_clothing(p)
+    if kind is not None:
+        return "not clothing", kind
+    if p[list(LOWER_BODY_CLASSES)].sum() > LOWER_BODY * p[list(UPPER_BODY_CLASSES)].sum():
+        return "for the legs", "a garment for the legs"
+    return None
+
+
+def _not_clothing(p: np.ndarray) -> str | None:
+    kinds = {kind: float(p[list(indices)].sum()) for kind, indices in OTHER_CLASSES.items()}
+    if sum(kinds.values()) > NOT_CLOTHING * float(p[list(CLOTHING_CLASSES)].sum()):
+        return max(kinds, key=kinds.get)
+    return None
+
+
+def _imagenet(photo: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
+    """(1000,): the ImageNet network's class probabilities for the photo (cropped to `alpha`, if
+    given), on a square of the wall's colour."""
     import torch
     from PIL import Image
 
     from couturier.backbones import load_backbone, normalise
 
+    photo = _framed(photo, alpha) if alpha is not None and alpha.any() else photo
     side = max(photo.shape[:2])
     square = Image.new("RGB", (side, side), tuple(int(v) for v in np.median(
         np.concatenate([photo[0], photo[-1], photo[:, 0], photo[:, -1]]), axis=0)))
     square.paste(Image.fromarray(photo), ((side - photo.shape[1]) // 2, (side - photo.shape[0]) // 2))
     pixels = np.asarray(square.resize((224, 224), Image.Resampling.BICUBIC), np.float32) / 127.5 - 1.0
     with torch.no_grad():
-        p = load_backbone()(normalise(torch.from_numpy(pixels).permute(2, 0, 1)[None])).softmax(1)[0].numpy()
-    kinds = {kind: float(p[list(indices)].sum()) for kind, indices in OTHER_CLASSES.items()}
-    if sum(kinds.values()) > NOT_CLOTHING * float(p[list(CLOTHING_CLASSES)].sum()):
-        return max(kinds, key=kinds.get)
-    return None
+        return load_backbone()(normalise(torch.from_numpy(pixels).permute(2, 0, 1)[None])).softmax(1)[0].numpy()
+
+
+def _two_legs(alpha: np.ndarray) -> bool:
+    """Whether a garment laid flat stands on two legs: in most rows of its lowest quarter (less the
+    hem's blur), exactly two runs of it, each at least a fifth of its width, apart by LEG_GAP of it
+    about its middle. A top's long sleeves hang beside its body (three runs, or a gap off the
+    middle); a dress or a skirt is one run."""
+    rows, columns = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    height, width = rows[-1] - rows[0] + 1, columns[-1] - columns[0] + 1
+    middle = (columns[0] + columns[-1]) / 2
+    lowest = range(rows[-1] - height // 4, rows[-1] - height // 40 + 1)
+    apart = 0
+    for row in lowest:
+        xs = np.flatnonzero(alpha[row])
+        runs = np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1) if xs.size else []
+        if len(runs) != 2 or min(len(runs[0]), len(runs[1])) < 0.2 * width:
+            continue
+        gap = runs[1][0] - runs[0][-1] - 1
+        apart += int(gap >= max(2, LEG_GAP * width) and abs((runs[0][-1] + runs[1][0]) / 2 - middle) <= 0.15 * width)
+    return apart > 0.5 * len(lowest)
+
+def _framed(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """The photo cropped to the outline's box, grown by FRAME of its longer side each way. A child's
+    T-shirt can fill a tenth of a catalogue photo: shown the whole wall round it, the network took
+    it for a whistle, a soap dispenser or a hair slide."""
+    rows, columns = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+    margin = round(FRAME * max(rows[-1] - rows[0], columns[-1] - columns[0]))
+    return photo[max(rows[0] - margin, 0):rows[-1] + margin + 1, max(columns[0] - margin, 0):columns[-1] + margin + 1]

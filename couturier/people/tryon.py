@@ -35,7 +35,7 @@ from scipy import ndimage
 
 from couturier.people.garments import Garments, find_garments, near_arms
 from couturier.people.pose import Person, PhotoFaces, find_person, people_faces
-from couturier.people.product import Product, landmarks, not_clothing, outline
+from couturier.people.product import Product, landmarks, outline, unwearable
 from couturier.style.images import StyleInputError
 from couturier.style.light import colourless, garment_light
 
@@ -108,10 +108,13 @@ def check_garment(garment_photo: np.ndarray) -> Product:
         raise StyleInputError("the garment photo shows a person wearing it; use a product photo of the garment "
                               "alone on a plain background", field="garment_photo")
     product = landmarks(outline(garment_photo))
-    kind = not_clothing(garment_photo)
-    if kind is not None:
-        raise StyleInputError(f"the garment photo looks like {kind}, not clothing; use a product photo of a top, "
-                              "dress or other garment", field="garment_photo")
+    refused = unwearable(garment_photo, product.alpha)
+    if refused is not None and refused[0] == "not clothing":
+        raise StyleInputError(f"the garment photo looks like {refused[1]}, not clothing; use a product photo of a "
+                              "top, dress or other garment", field="garment_photo")
+    if refused is not None:
+        raise StyleInputError(f"the garment photo looks like {refused[1]}; try-on dresses the upper body: use a "
+                              "product photo of a top, shirt or dress", field="garment_photo")
     return product
 
 

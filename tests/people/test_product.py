@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from scipy import ndimage
 
-from couturier.people.product import landmarks, not_clothing, outline
+from couturier.people.product import landmarks, outline, unwearable
 from couturier.style.images import StyleInputError
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "fashion-products" / "images"
@@ -78,9 +78,47 @@ def test_a_dark_t_shirt_on_a_vignetted_wall_keeps_no_rim_of_it(side):
     assert np.median(photo[rim].mean(axis=1)) < 120  # the rim is the shirt's own dark edge, not pale wall
 
 
+def _unwearable(photo: np.ndarray):
+    return unwearable(photo, outline(photo))
+
+
 def test_what_is_not_clothing_is_named():
-    assert not_clothing(_photo("4694")) == "a watch or clock"
-    assert not_clothing(_photo("1909")) is None and not_clothing(_photo("2711")) is None  # a T-shirt, a dress
+    assert _unwearable(_photo("4694")) == ("not clothing", "a watch or clock")
+    assert _unwearable(_photo("43106")) == ("not clothing", "a cosmetic")  # a deodorant's can
+    assert _unwearable(_photo("1909")) is None and _unwearable(_photo("2711")) is None  # a T-shirt, a dress
+
+
+def test_a_garment_small_in_its_photo_is_still_a_garment():
+    """A child's polo fills a third of its photo's height: shown the whole wall round it, the network
+    took it for a watch (as it still does unframed); framed to its outline, it is a garment."""
+    from couturier.people.product import _imagenet, _not_clothing
+
+    polo = Image.fromarray(_photo("2291"))
+    photo = Image.new("RGB", (180, 240), tuple(int(v) for v in np.asarray(polo)[0, 0]))
+    small = polo.resize((60, 80), Image.Resampling.BICUBIC)
+    photo.paste(small, (60, 80))
+    photo = np.asarray(photo)
+    assert _not_clothing(_imagenet(photo, None)) == "a watch or clock"
+    assert _unwearable(photo) is None
+
+
+def test_clothing_for_the_legs_is_named():
+    assert _unwearable(_photo("17946")) == ("for the legs", "trousers or shorts")  # track pants, legs apart
+    assert _unwearable(_photo("27000")) == ("for the legs", "a garment for the legs")  # jeans folded: by the network
+    assert _unwearable(_photo("17406")) == ("for the legs", "a garment for the legs")  # socks
+
+
+def test_a_top_s_long_sleeves_are_not_legs():
+    """Long sleeves hang beside the body as far down as trousers' legs, but as three runs, not two."""
+    from couturier.people.product import _two_legs
+
+    sleeves = np.zeros((100, 60), bool)
+    sleeves[10:90, 15:45] = True  # the body
+    sleeves[20:90, 5:12] = sleeves[20:90, 48:55] = True  # the sleeves hanging beside it
+    legs = np.zeros((100, 60), bool)
+    legs[10:50, 10:50] = True  # the seat
+    legs[50:95, 10:28] = legs[50:95, 32:50] = True  # two legs apart
+    assert not _two_legs(sleeves) and _two_legs(legs)
 
 
 def test_a_photo_without_a_plain_background_is_refused_in_one_line():

@@ -205,6 +205,8 @@ def test_photos_it_cannot_use_are_one_line_each():
     with pytest.raises(StyleInputError, match="looks like a watch or clock, not clothing") as caught:
         try_on(_photo("1575"), _photo("4694"))
     assert caught.value.field == "garment_photo"
+    with pytest.raises(StyleInputError, match="looks like trousers or shorts; try-on dresses the upper body"):
+        try_on(_photo("1575"), _photo("17946"))
     noise = np.random.default_rng(0).integers(0, 256, (240, 180, 3), dtype=np.uint8)
     with pytest.raises(StyleInputError, match="no plain background"):
         try_on(_photo("1575"), noise)
