@@ -165,14 +165,14 @@ def unwearable(photo: np.ndarray, alpha: np.ndarray) -> tuple[str, str] | None:
     """Why try-on cannot put on the garment of a product photo, and what it looks like, or None
     for a top or a dress. alpha: bool (H, W), the garment's outline.
     - ("not clothing", "a shoe", ...): by the shipped ImageNet network, shown the outline cropped
-      with a margin (`_framed`). On 164 catalogue tops and dresses laid flat it refused 3 (two
-      photos of one shirt with a pin, taken for a hair slide, and a necklace filed as a top); on
-      276 cosmetics, belts and earrings, 269.
+      with a margin (`_framed`);
     - ("for the legs", "trousers or shorts") when the outline stands on two legs (`_two_legs`), or
       ("for the legs", "a garment for the legs") when the network takes it for jeans, trunks, a
       skirt or socks LOWER_BODY times as surely as for a top, a dress or a coat (try-on dresses the
-      upper body). On the 164 tops and dresses it named none; of 441 trousers, shorts, skirts,
-      socks and underwear, about half."""
+      upper body).
+    How often each is right on catalogue product photos: benchmarks/people_checks.py
+    `garments_checked` (figures in BENCHMARKS.md); half the trousers and shorts, folded or with
+    their legs together, and most skirts and briefs pass as tops."""
     if _two_legs(alpha):
         return "for the legs", "trousers or shorts"
     p = _imagenet(photo, alpha)

@@ -1,8 +1,8 @@
 """Virtual try-on: a garment's product photo (or a generated one) put on a photo of a person.
 
 1. The garment: its outline on the plain background and its landmarks, and its parts: the torso
-   and each sleeve (people/product.py); what the ImageNet network takes for a watch, shoe or bag
-   is refused.
+   and each sleeve (people/product.py); what the ImageNet network takes for a watch, a shoe, a bag
+   or a cosmetic is refused, and so is clothing for the legs (try-on dresses the upper body).
 2. Where each part goes, by a map of its own (piecewise affine): the torso's takes the
    garment's shoulders onto the person's shoulder seams (a little outside the joints, on top of
    the shoulders), and the rest of its body follows at the person's scale, shortened down the body
