@@ -90,7 +90,7 @@ def test_what_is_not_clothing_is_named():
 
 def test_a_garment_small_in_its_photo_is_still_a_garment():
     """A child's polo fills a third of its photo's height: shown the whole wall round it, the network
-    took it for a watch (as it still does unframed); framed to its outline, it is a garment."""
+    takes it for a watch or an object; framed to its outline, it is a garment."""
     from couturier.people.product import _imagenet, _not_clothing
 
     polo = Image.fromarray(_photo("2291"))
@@ -98,7 +98,7 @@ def test_a_garment_small_in_its_photo_is_still_a_garment():
     small = polo.resize((60, 80), Image.Resampling.BICUBIC)
     photo.paste(small, (60, 80))
     photo = np.asarray(photo)
-    assert _not_clothing(_imagenet(photo, None)) == "a watch or clock"
+    assert _not_clothing(_imagenet(photo, None)) is not None  # a watch, a bag, an object: not clothing
     assert _unwearable(photo) is None
 
 
