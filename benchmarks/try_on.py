@@ -1,6 +1,6 @@
 """Virtual try-on judged: 20 people x 5 garments laid flat (`couturier try-on`).
 
-    python benchmarks/try_on.py          # about a minute; docs/people/try-on.png and try-on.json
+    python benchmarks/try_on.py          # 7 minutes; docs/people/try-on.png and try-on.json
     python benchmarks/try_on.py --classifier judge.safetensors   # also the attribute classifier's reading
 
 People: 20 catalogue photos of people (men and women; T-shirts, shirts, tank tops, kurtas, a dress;

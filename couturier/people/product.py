@@ -185,6 +185,7 @@ def unwearable(photo: np.ndarray, alpha: np.ndarray) -> tuple[str, str] | None:
 
 
 def _not_clothing(p: np.ndarray) -> str | None:
+    """The kind the other classes in `p` (ImageNet probabilities) name, when they outweigh clothing's."""
     kinds = {kind: float(p[list(indices)].sum()) for kind, indices in OTHER_CLASSES.items()}
     if sum(kinds.values()) > NOT_CLOTHING * float(p[list(CLOTHING_CLASSES)].sum()):
         return max(kinds, key=kinds.get)
@@ -227,6 +228,7 @@ def _two_legs(alpha: np.ndarray) -> bool:
         gap = runs[1][0] - runs[0][-1] - 1
         apart += int(gap >= max(2, LEG_GAP * width) and abs((runs[0][-1] + runs[1][0]) / 2 - middle) <= 0.15 * width)
     return apart > 0.5 * len(lowest)
+
 
 def _framed(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """The photo cropped to the outline's box, grown by FRAME of its longer side each way. A child's
